@@ -1,0 +1,60 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { UNAME_PATTERN } from '../../users/roles.js';
+
+const UNAME_MESSAGE = 'each uname must be 1-32 characters of A-Z, a-z, 0-9 and _';
+
+export class CreateAppDto {
+  @ApiProperty({ example: 'Dice', maxLength: 100 })
+  @IsString()
+  @Length(1, 100)
+  name: string;
+
+  @ApiProperty({ example: ['olga'], description: 'Unames of the owners; they need not exist yet' })
+  @IsArray()
+  @ArrayMaxSize(100)
+  @Matches(UNAME_PATTERN, { each: true, message: UNAME_MESSAGE })
+  owners: string[];
+
+  @ApiPropertyOptional({ example: [], description: "Unames of the app's own mods" })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @Matches(UNAME_PATTERN, { each: true, message: UNAME_MESSAGE })
+  mods?: string[];
+}
+
+export class UpdateAppDto {
+  @ApiPropertyOptional({ maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  name?: string;
+
+  @ApiPropertyOptional({ description: 'Replaces the owners' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @Matches(UNAME_PATTERN, { each: true, message: UNAME_MESSAGE })
+  owners?: string[];
+
+  @ApiPropertyOptional({ description: "Replaces the app's own mods" })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @Matches(UNAME_PATTERN, { each: true, message: UNAME_MESSAGE })
+  mods?: string[];
+}
+
+export class AppResponse {
+  @ApiProperty() id: number;
+  @ApiProperty() name: string;
+  @ApiProperty({ type: [String] }) owners: string[];
+  @ApiProperty({ type: [String] }) mods: string[];
+}
+
+export class LobbyMessageResponse {
+  @ApiProperty() id: number;
+  @ApiProperty({ example: { uname: 'alice', role: 'member' } }) user: { uname: string; role: string };
+  @ApiProperty() text: string;
+}

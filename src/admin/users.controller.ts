@@ -1,0 +1,56 @@
+import { Body, Controller, Delete, Get, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { type IssuedToken, type UserView, UsersService } from '../users/users.service.js';
+import { AdminTokenGuard } from './admin-token.guard.js';
+import { PaginationQuery } from './dto/pagination.dto.js';
+import { CreateUserDto, RevokedResponse, TokenResponse, UpdateUserDto, UserResponse } from './dto/users.dto.js';
+
+@ApiTags('users')
+@ApiBearerAuth()
+@UseGuards(AdminTokenGuard)
+@Controller('api/users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: UserResponse })
+  create(@Body() body: CreateUserDto): Promise<UserView> {
+    return this.users.create(body.uname, body.role);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: [UserResponse] })
+  list(@Query() page: PaginationQuery): Promise<UserView[]> {
+    return this.users.list(page.limit, page.after);
+  }
+
+  @Get(':uname')
+  @ApiOkResponse({ type: UserResponse })
+  get(@Param('uname') uname: string): Promise<UserView> {
+    return this.users.get(uname);
+  }
+
+  @Patch(':uname')
+  @ApiOkResponse({ type: UserResponse, description: 'Takes effect on the next lobby auth' })
+  update(@Param('uname') uname: string, @Body() body: UpdateUserDto): Promise<UserView> {
+    return this.users.setRole(uname, body.role);
+  }
+
+  @Post(':uname/tokens')
+  @ApiCreatedResponse({ type: TokenResponse })
+  issueToken(@Param('uname') uname: string): Promise<IssuedToken> {
+    return this.users.issueToken(uname);
+  }
+
+  @Delete(':uname/tokens')
+  @ApiOkResponse({ type: RevokedResponse, description: "Revokes all of the user's tokens" })
+  async revokeAll(@Param('uname') uname: string): Promise<{ revoked: number }> {
+    return { revoked: await this.users.revokeTokens(uname) };
+  }
+
+  @Delete(':uname/tokens/:hashedToken')
+  @ApiOkResponse({ type: RevokedResponse, description: 'Revokes one token, named by its hashed_token' })
+  async revokeOne(@Param('uname') uname: string, @Param('hashedToken') hashedToken: string): Promise<{ revoked: number }> {
+    return { revoked: await this.users.revokeTokens(uname, hashedToken) };
+  }
+}

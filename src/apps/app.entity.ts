@@ -1,0 +1,19 @@
+import { Column, Entity, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
+import { bigintNumber } from '../database/epoch-ms.js';
+import { AppStaffEntity } from './app-staff.entity.js';
+
+/** An integrating site's app: it has one lobby. */
+@Entity('apps')
+export class AppEntity {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ type: 'varchar', length: 100 })
+  name: string;
+
+  @OneToMany(() => AppStaffEntity, (staff) => staff.app, { cascade: true })
+  staff?: AppStaffEntity[];
+
+  @Column({ name: 'created_at', type: 'bigint', transformer: bigintNumber })
+  createdAt: number;
+}

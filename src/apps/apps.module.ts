@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppStaffEntity } from './app-staff.entity.js';
+import { AppEntity } from './app.entity.js';
+import { AppsService } from './apps.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([AppEntity, AppStaffEntity])],
+  providers: [AppsService],
+  exports: [AppsService],
+})
+export class AppsModule {}

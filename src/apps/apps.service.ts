@@ -1,0 +1,116 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import type { DataSource, Repository } from 'typeorm';
+import { InvalidInputError, NotFoundError } from '../common/domain-errors.js';
+import { assertUname } from '../users/users.service.js';
+import { unameKey } from '../users/roles.js';
+import { AppStaffEntity, type AppStaffRole } from './app-staff.entity.js';
+import { AppEntity } from './app.entity.js';
+
+export interface AppView {
+  id: number;
+  name: string;
+  owners: string[];
+  mods: string[];
+}
+
+export interface AppChanges {
+  name?: string;
+  owners?: string[];
+  mods?: string[];
+}
+
+/** Apps whose ids do not fit a 32-bit integer column cannot exist; asking for one is simply "not found". */
+const MAX_ID = 2_147_483_647;
+
+@Injectable()
+export class AppsService {
+  constructor(
+    @InjectRepository(AppEntity) private readonly apps: Repository<AppEntity>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  async create(name: string, owners: string[], mods: string[] = []): Promise<AppView> {
+    assertName(name);
+    const staff = staffRows(owners, 'owner').concat(staffRows(mods, 'mod'));
+    const app = await this.dataSource.transaction(async (tx) => {
+      const created = tx.create(AppEntity, { name, createdAt: Date.now() });
+      await tx.insert(AppEntity, created);
+      if (staff.length) await tx.insert(AppStaffEntity, staff.map((row) => ({ ...row, appId: created.id })));
+      return created;
+    });
+    return this.get(app.id);
+  }
+
+  /** The app, or null. Ids outside the integer range are answered with null rather than a database error. */
+  async find(id: number): Promise<AppView | null> {
+    if (!Number.isSafeInteger(id) || id < 1 || id > MAX_ID) return null;
+    const app = await this.apps.findOne({ where: { id }, relations: { staff: true } });
+    return app ? toView(app) : null;
+  }
+
+  async get(id: number): Promise<AppView> {
+    const app = await this.find(id);
+    if (!app) throw new NotFoundError(`no app ${id}`);
+    return app;
+  }
+
+  async list(limit: number, afterId: number): Promise<AppView[]> {
+    const apps = await this.apps
+      .createQueryBuilder('a')
+      .leftJoinAndSelect('a.staff', 's')
+      .where('a.id > :afterId', { afterId })
+      .orderBy('a.id', 'ASC')
+      .take(limit)
+      .getMany();
+    return apps.map(toView);
+  }
+
+  /** Renames the app and replaces whichever staff list is given. */
+  async update(id: number, changes: AppChanges): Promise<AppView> {
+    await this.get(id);
+    if (changes.name !== undefined) assertName(changes.name);
+    const lists: [AppStaffRole, string[] | undefined][] = [
+      ['owner', changes.owners],
+      ['mod', changes.mods],
+    ];
+    await this.dataSource.transaction(async (tx) => {
+      if (changes.name !== undefined) await tx.update(AppEntity, { id }, { name: changes.name });
+      for (const [role, unames] of lists) {
+        if (unames === undefined) continue;
+        const rows = staffRows(unames, role);
+        await tx.delete(AppStaffEntity, { appId: id, role });
+        if (rows.length) await tx.insert(AppStaffEntity, rows.map((row) => ({ ...row, appId: id })));
+      }
+    });
+    return this.get(id);
+  }
+}
+
+function assertName(name: unknown): void {
+  if (typeof name !== 'string' || name.trim().length < 1 || name.length > 100) {
+    throw new InvalidInputError('name must be 1-100 characters');
+  }
+}
+
+function staffRows(unames: string[], role: AppStaffRole): Omit<AppStaffEntity, 'appId'>[] {
+  if (!Array.isArray(unames)) throw new InvalidInputError(`${role}s must be a list of unames`);
+  unames.forEach((uname) => assertUname(uname));
+  return uniqueUnames(unames).map((uname) => ({ role, uname, unameKey: unameKey(uname) }));
+}
+
+/** Drops names that differ only in letter case, keeping the first spelling. */
+function uniqueUnames(unames: string[]): string[] {
+  const seen = new Set<string>();
+  return unames.filter((uname) => !seen.has(unameKey(uname)) && seen.add(unameKey(uname)));
+}
+
+function toView(app: AppEntity): AppView {
+  const staff = [...(app.staff ?? [])].sort((a, b) => a.unameKey.localeCompare(b.unameKey));
+  return {
+    id: app.id,
+    name: app.name,
+    owners: staff.filter((s) => s.role === 'owner').map((s) => s.uname),
+    mods: staff.filter((s) => s.role === 'mod').map((s) => s.uname),
+  };
+}

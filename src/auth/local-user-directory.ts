@@ -1,0 +1,23 @@
+import { Injectable } from '@nestjs/common';
+import { AppsService } from '../apps/apps.service.js';
+import { UsersService } from '../users/users.service.js';
+import { type DirectoryApp, type DirectoryUser, UserDirectory } from './user-directory.js';
+
+@Injectable()
+export class LocalUserDirectory extends UserDirectory {
+  constructor(
+    private readonly apps: AppsService,
+    private readonly users: UsersService,
+  ) {
+    super();
+  }
+
+  async findApp(appId: number): Promise<DirectoryApp | null> {
+    const app = await this.apps.find(appId);
+    return app && { id: app.id, owners: app.owners, mods: app.mods };
+  }
+
+  findUserByTokenHash(tokenHash: string): Promise<DirectoryUser | null> {
+    return this.users.findByTokenHash(tokenHash);
+  }
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './app-config.js';
+
+describe('loadConfig', () => {
+  it('gives the documented defaults for an empty environment', () => {
+    expect(loadConfig({})).toEqual({
+      port: 3000,
+      host: '0.0.0.0',
+      database: { kind: 'sqlite', path: './data/chatgate.sqlite' },
+      runMigrations: true,
+      adminToken: null,
+      lobbyHistorySize: 250,
+      lobbyMessageMax: 140,
+      corsOrigins: ['*'],
+      userDirectoryUrl: null,
+      userDirectoryTimeoutMs: 3000,
+      logLevel: 'log',
+    });
+  });
+
+  it('selects the database by URL scheme', () => {
+    expect(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).database).toEqual({ kind: 'sqlite', path: ':memory:' });
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/chat' }).database).toEqual({
+      kind: 'postgres',
+      url: 'postgres://u@db:5432/chat',
+    });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'Invalid configuration: PORT must be a whole number from 0 to 65535 (got "abc")'],
+    [{ PORT: '70000' }, 'Invalid configuration: PORT must be a whole number from 0 to 65535 (got "70000")'],
+    [{ DATABASE_URL: 'mysql://x' }, 'Invalid configuration: DATABASE_URL must start with "sqlite:" or "postgres://"'],
+    [{ LOBBY_MESSAGE_MAX: '0' }, 'Invalid configuration: LOBBY_MESSAGE_MAX must be a whole number from 1 to 10000 (got "0")'],
+    [{ ADMIN_TOKEN: 'short' }, 'Invalid configuration: ADMIN_TOKEN must be at least 16 characters long'],
+    [{ USER_DIRECTORY_URL: 'ftp://x' }, 'Invalid configuration: USER_DIRECTORY_URL must be an http(s) URL (got "ftp://x")'],
+    [{ RUN_MIGRATIONS: 'maybe' }, 'Invalid configuration: RUN_MIGRATIONS must be true or false (got "maybe")'],
+    [{ LOG_LEVEL: 'loud' }, 'Invalid configuration: LOG_LEVEL must be one of error, warn, log, debug, verbose (got "loud")'],
+  ])('rejects %o naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

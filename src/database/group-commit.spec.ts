@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { GroupCommit } from './group-commit.js';
+
+describe('GroupCommit', () => {
+  it('commits writes submitted in the same tick as one batch, in order', async () => {
+    const batches: number[][] = [];
+    const writer = new GroupCommit<number, string>(async (items) => {
+      batches.push(items);
+      return items.map((n) => `#${n}`);
+    }, 100);
+    const results = await Promise.all([1, 2, 3].map((n) => writer.submit(n)));
+    expect(results).toEqual(['#1', '#2', '#3']);
+    expect(batches).toEqual([[1, 2, 3]]);
+  });
+
+  it('batches what arrives during a commit into the next one, capped at maxBatch', async () => {
+    const batches: number[][] = [];
+    let release!: () => void;
+    const firstCommitHeld = new Promise<void>((resolve) => (release = resolve));
+    const writer = new GroupCommit<number, number>(async (items) => {
+      batches.push(items);
+      if (batches.length === 1) await firstCommitHeld;
+      return items;
+    }, 2);
+    const first = writer.submit(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    const later = [2, 3, 4].map((n) => writer.submit(n));
+    release();
+    expect(await Promise.all([first, ...later])).toEqual([1, 2, 3, 4]);
+    expect(batches).toEqual([[1], [2, 3], [4]]);
+  });
+
+  it('rejects every write of a failed batch and keeps serving later ones', async () => {
+    let fail = true;
+    const writer = new GroupCommit<number, number>(async (items) => {
+      if (fail) throw new Error('disk full');
+      return items;
+    }, 10);
+    const failed = [writer.submit(1), writer.submit(2)];
+    await expect(Promise.all(failed)).rejects.toThrow('disk full');
+    await expect(failed[1]).rejects.toThrow('disk full');
+    fail = false;
+    expect(await writer.submit(3)).toBe(3);
+  });
+
+  it('flush waits for writes in flight', async () => {
+    const committed: number[] = [];
+    const writer = new GroupCommit<number, number>(async (items) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      committed.push(...items);
+      return items;
+    }, 10);
+    void writer.submit(7);
+    await writer.flush();
+    expect(committed).toEqual([7]);
+  });
+});

@@ -1,0 +1,51 @@
+import type { LobbyRefusal } from './lobby-errors.js';
+import type { SayOutcome } from './lobby.types.js';
+
+/** The protocol's exact words. Existing widgets display or match them, so they are part of the contract. */
+export const AUTH_ERRORS = {
+  notObject: 'must send data object with `auth` event',
+  noAppId: 'must send app_id integer with `auth` event',
+  noCallback: 'must provide callback to `auth` event',
+  noApp: 'no app found with the app_id you sent to `auth` event',
+} as const;
+
+export type LobbyReply =
+  | { to: 'ack'; args: unknown[] }
+  | { to: 'system_message'; text: string }
+  | { to: 'client_error'; text: string };
+
+export function replyToRefusal(refusal: LobbyRefusal, messageMax: number): LobbyReply {
+  switch (refusal.reason) {
+    case 'app_not_found':
+      return { to: 'client_error', text: AUTH_ERRORS.noApp };
+    case 'user_required':
+      return { to: 'ack', args: ['USER_REQUIRED'] };
+    case 'muted':
+      return { to: 'system_message', text: 'You are muted' };
+    case 'text_not_string':
+      return { to: 'client_error', text: '`new_message` requires string as first argument' };
+    case 'text_length':
+      return { to: 'client_error', text: `\`new_message\` text must be 1-${messageMax} chars` };
+    case 'not_authorized':
+      return { to: 'system_message', text: 'You are not authorized to do that' };
+    case 'invalid_unmute':
+      return { to: 'system_message', text: 'Invalid unmute command' };
+    case 'invalid_mute':
+      return { to: 'system_message', text: 'Invalid mute command' };
+  }
+}
+
+export function replyToOutcome(outcome: SayOutcome): LobbyReply {
+  switch (outcome.kind) {
+    case 'posted':
+      return { to: 'ack', args: [] };
+    case 'muted':
+      return { to: 'system_message', text: `User "${outcome.mute.uname}" muted for ${outcome.mute.mins} minutes` };
+    case 'unmuted':
+      return { to: 'system_message', text: `User "${outcome.uname}" unmuted` };
+    case 'not_muted':
+      return { to: 'system_message', text: `User "${outcome.uname}" not in mutelist` };
+  }
+}
+
+export const INTERNAL_ERROR: LobbyReply = { to: 'ack', args: ['INTERNAL_ERROR'] };

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
+import { ChatsModule } from '../chats/chats.module.js';
+import { MessagesModule } from '../messages/messages.module.js';
+import { MutesModule } from '../mutes/mutes.module.js';
+import { LobbyGateway } from './lobby.gateway.js';
+import { LobbyService } from './lobby.service.js';
+
+@Module({
+  imports: [AuthModule, ChatsModule, MessagesModule, MutesModule],
+  providers: [LobbyService, LobbyGateway],
+  exports: [LobbyService],
+})
+export class LobbyModule {}

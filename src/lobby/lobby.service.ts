@@ -1,0 +1,156 @@
+import { Injectable } from '@nestjs/common';
+import { UserDirectory, type DirectoryApp, type DirectoryUser } from '../auth/user-directory.js';
+import { ChatsService } from '../chats/chats.service.js';
+import { InvalidInputError } from '../common/domain-errors.js';
+import { AppConfig } from '../config/app-config.js';
+import { MessagesService, type StoredMessage } from '../messages/messages.service.js';
+import { MutesService } from '../mutes/mutes.service.js';
+import { DeliveryBus } from '../realtime/delivery-bus.js';
+import { PresenceService } from '../realtime/presence.service.js';
+import { type LobbyRole, unameKey } from '../users/roles.js';
+import { isCommandText, type LobbyCommand, parseCommand } from './lobby-commands.js';
+import { LobbyRefusal } from './lobby-errors.js';
+import {
+  LOBBY_CHANNEL,
+  type LobbyBroadcast,
+  type LobbyMember,
+  type LobbyMessage,
+  type LobbyRoom,
+  type LobbySession,
+  lobbyRoom,
+  type SayOutcome,
+} from './lobby.types.js';
+
+const STAFF_ROLES: readonly LobbyRole[] = ['owner', 'admin', 'mod'];
+
+/**
+ * The lobby's rules: who may enter and as whom, who is present, what may be said and who may mute.
+ * It knows nothing of socket.io: the gateway hands it parsed input and connection ids, and every broadcast
+ * leaves through the delivery bus, after whatever it announces has been stored.
+ */
+@Injectable()
+export class LobbyService {
+  constructor(
+    private readonly directory: UserDirectory,
+    private readonly chats: ChatsService,
+    private readonly messages: MessagesService,
+    private readonly mutes: MutesService,
+    private readonly presence: PresenceService,
+    private readonly bus: DeliveryBus,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Who a connection is in an app's lobby. An unknown token hash (or none) means an anonymous reader. */
+  async authenticate(appId: number, tokenHash: string | null): Promise<LobbySession> {
+    const app = await this.directory.findApp(appId);
+    if (!app) throw new LobbyRefusal('app_not_found');
+    const user = tokenHash ? await this.directory.findUserByTokenHash(tokenHash) : null;
+    const chatId = await this.chats.lobbyIdFor(appId);
+    return { appId, chatId, member: user && { id: user.id, uname: user.uname, role: roleIn(app, user) } };
+  }
+
+  /** Marks the connection present and returns the room as it now is. Announces the member's first connection. */
+  async enter(session: LobbySession, connectionId: string): Promise<{ user?: LobbyMember; room: LobbyRoom }> {
+    const [history, mutes] = await Promise.all([
+      this.messages.recent(session.chatId, this.config.lobbyHistorySize),
+      this.mutes.active(session.chatId),
+    ]);
+    const { member } = session;
+    if (member && (await this.presence.join(lobbyRoom(session.chatId), member, connectionId))) {
+      this.publish(session, 'user_joined', member, connectionId);
+    }
+    const present = await this.presence.members<LobbyMember>(lobbyRoom(session.chatId));
+    return {
+      ...(member ? { user: member } : {}),
+      room: {
+        users: Object.fromEntries(present.map((m) => [m.uname, m])),
+        history: history.map(toLobbyMessage),
+        muteList: Object.fromEntries(mutes.map((mute) => [mute.uname, mute])),
+      },
+    };
+  }
+
+  /** Forgets a connection; announces the member's last one leaving. */
+  async leave(session: LobbySession, connectionId: string): Promise<void> {
+    if (!session.member) return;
+    const left = await this.presence.leave<LobbyMember>(lobbyRoom(session.chatId), session.member.id, connectionId);
+    if (left) this.publish(session, 'user_left', left);
+  }
+
+  /** Handles what a member typed: a message for everyone, or a staff command. Checks run in the protocol's order. */
+  async say(session: LobbySession, text: unknown): Promise<SayOutcome> {
+    const { member } = session;
+    if (!member) throw new LobbyRefusal('user_required');
+    const staff = STAFF_ROLES.includes(member.role);
+    if (!staff && (await this.mutes.isMuted(session.chatId, member.uname))) throw new LobbyRefusal('muted');
+    if (typeof text !== 'string') throw new LobbyRefusal('text_not_string');
+    const trimmed = text.trim();
+    const length = [...trimmed].length; // code points: an emoji is one character
+    if (length < 1 || length > this.config.lobbyMessageMax) throw new LobbyRefusal('text_length');
+    if (isCommandText(trimmed)) {
+      if (!staff) throw new LobbyRefusal('not_authorized');
+      return this.runCommand(session, member, parseCommand(trimmed));
+    }
+    const stored = await this.messages.append({
+      chatId: session.chatId,
+      authorId: member.id,
+      authorName: member.uname,
+      authorRole: member.role,
+      text: trimmed,
+    });
+    this.publish(session, 'new_message', toLobbyMessage(stored));
+    return { kind: 'posted' };
+  }
+
+  /** An app's recent lobby messages, oldest first, for the site's back office. */
+  async history(appId: number, limit: number): Promise<LobbyMessage[]> {
+    const chatId = await this.chats.findLobbyId(appId);
+    return chatId === null ? [] : (await this.messages.recent(chatId, limit)).map(toLobbyMessage);
+  }
+
+  /**
+   * Deletes a message from an app's lobby: later joins no longer see it in history. Connected widgets keep
+   * what they already show, since the protocol has no event to take a message back.
+   */
+  async removeMessage(appId: number, messageId: number): Promise<boolean> {
+    const chatId = await this.chats.findLobbyId(appId);
+    return chatId !== null && (await this.messages.remove(chatId, messageId));
+  }
+
+  private async runCommand(session: LobbySession, member: LobbyMember, command: LobbyCommand): Promise<SayOutcome> {
+    switch (command.kind) {
+      case 'invalid_mute':
+        throw new LobbyRefusal('invalid_mute');
+      case 'invalid_unmute':
+        throw new LobbyRefusal('invalid_unmute');
+      case 'unmute': {
+        if (!(await this.mutes.unmute(session.chatId, command.uname))) return { kind: 'not_muted', uname: command.uname };
+        this.publish(session, 'user_unmuted', { uname: command.uname });
+        return { kind: 'unmuted', uname: command.uname };
+      }
+      case 'mute': {
+        const mute = await this.mutes.mute(session.chatId, command.uname, command.mins, member.uname).catch((error) => {
+          throw error instanceof InvalidInputError ? new LobbyRefusal('invalid_mute') : error;
+        });
+        this.publish(session, 'user_muted', mute);
+        return { kind: 'muted', mute };
+      }
+    }
+  }
+
+  private publish(session: LobbySession, event: LobbyBroadcast, data: unknown, exceptConnection?: string): void {
+    this.bus.publish(LOBBY_CHANNEL, { room: lobbyRoom(session.chatId), event, data, exceptConnection });
+  }
+}
+
+/** Owners outrank everything; an app's own mods are mods in its lobby unless their global role is higher. */
+function roleIn(app: DirectoryApp, user: DirectoryUser): LobbyRole {
+  const key = unameKey(user.uname);
+  if (app.owners.some((owner) => unameKey(owner) === key)) return 'owner';
+  if (user.role === 'member' && app.mods.some((mod) => unameKey(mod) === key)) return 'mod';
+  return user.role;
+}
+
+function toLobbyMessage(message: StoredMessage): LobbyMessage {
+  return { id: message.id, user: { uname: message.authorName, role: message.authorRole ?? 'member' }, text: message.text };
+}

@@ -1,0 +1,43 @@
+import type { LobbyRole } from '../users/roles.js';
+import type { MuteView } from '../mutes/mutes.service.js';
+
+/** A user as the lobby protocol shows them: in `room.users`, `user_joined` and `user_left`. */
+export interface LobbyMember {
+  id: number;
+  uname: string;
+  role: LobbyRole;
+}
+
+/** Who a socket is in a lobby, once `auth` succeeded. `member` is null for anonymous readers. */
+export interface LobbySession {
+  appId: number;
+  chatId: number;
+  member: LobbyMember | null;
+}
+
+export interface LobbyMessage {
+  id: number;
+  user: { uname: string; role: string };
+  text: string;
+}
+
+export interface LobbyRoom {
+  users: Record<string, LobbyMember>;
+  history: LobbyMessage[];
+  muteList: Record<string, MuteView>;
+}
+
+/** What a `new_message` turned out to be, for the sender's feedback. */
+export type SayOutcome =
+  | { kind: 'posted' }
+  | { kind: 'muted'; mute: MuteView }
+  | { kind: 'unmuted'; uname: string }
+  | { kind: 'not_muted'; uname: string };
+
+/** Events every socket of a lobby receives. */
+export const LOBBY_CHANNEL = 'lobby';
+export type LobbyBroadcast = 'user_joined' | 'user_left' | 'new_message' | 'user_muted' | 'user_unmuted';
+
+export function lobbyRoom(chatId: number): string {
+  return `lobby:${chatId}`;
+}

@@ -1,0 +1,27 @@
+import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import { Logger } from '@nestjs/common';
+import { ConfigError, loadConfig } from './config/app-config.js';
+import { createApp } from './bootstrap.js';
+
+if (existsSync('.env')) process.loadEnvFile('.env');
+
+let config;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
+
+const app = await createApp(config);
+await app.listen(config.port, config.host);
+const logger = new Logger('Chatgate');
+const address = app.getHttpServer().address();
+const port = typeof address === 'object' && address ? address.port : config.port;
+logger.log(`listening on http://${config.host}:${port} (lobby: socket.io at /socket.io/, API docs at /docs)`);
+logger.log(`database: ${config.database.kind === 'sqlite' ? `SQLite ${config.database.path}` : 'PostgreSQL'}`);
+if (config.adminToken === null) {
+  logger.warn('the provisioning API (/api) is closed: set ADMIN_TOKEN (16+ characters) to open it');
+}

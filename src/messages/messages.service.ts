@@ -1,0 +1,70 @@
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import type { DataSource, Repository } from 'typeorm';
+import { GroupCommit } from '../database/group-commit.js';
+import { MessageEntity } from './message.entity.js';
+
+export interface NewMessage {
+  chatId: number;
+  authorId: number;
+  authorName: string;
+  authorRole: string | null;
+  text: string;
+}
+
+export type StoredMessage = NewMessage & { id: number; createdAt: number };
+
+/** Most rows one transaction takes; bounds how long a batch holds the write lock. */
+const MAX_BATCH = 500;
+
+@Injectable()
+export class MessagesService implements OnApplicationShutdown {
+  private readonly writer: GroupCommit<NewMessage, StoredMessage>;
+
+  constructor(
+    @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
+    @InjectDataSource() dataSource: DataSource,
+  ) {
+    this.writer = new GroupCommit((batch) => this.insertBatch(dataSource, batch), MAX_BATCH);
+  }
+
+  /** Resolves once the message is committed: callers may acknowledge it then. */
+  append(message: NewMessage): Promise<StoredMessage> {
+    return this.writer.submit(message);
+  }
+
+  /** The chat's last `limit` messages, oldest first. */
+  async recent(chatId: number, limit: number): Promise<StoredMessage[]> {
+    if (limit === 0) return [];
+    const rows = await this.messages.find({ where: { chatId }, order: { id: 'DESC' }, take: limit });
+    return rows.reverse().map(toStored);
+  }
+
+  async remove(chatId: number, messageId: number): Promise<boolean> {
+    const result = await this.messages.delete({ chatId, id: messageId });
+    return (result.affected ?? 0) > 0;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.writer.flush();
+  }
+
+  private insertBatch(dataSource: DataSource, batch: NewMessage[]): Promise<StoredMessage[]> {
+    const createdAt = Date.now();
+    return dataSource.transaction(async (tx) => {
+      const stored: StoredMessage[] = [];
+      // Row by row inside one transaction: SQLite reports only the last id of a multi-row insert, and the
+      // commit, not the insert, is what costs.
+      for (const message of batch) {
+        const result = await tx.insert(MessageEntity, { ...message, createdAt });
+        stored.push({ ...message, id: Number(result.identifiers[0].id), createdAt });
+      }
+      return stored;
+    });
+  }
+}
+
+function toStored(row: MessageEntity): StoredMessage {
+  const { id, chatId, authorId, authorName, authorRole, text, createdAt } = row;
+  return { id, chatId, authorId, authorName, authorRole, text, createdAt };
+}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { MuteEntity } from './mute.entity.js';
+import { MutesService } from './mutes.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([MuteEntity])],
+  providers: [MutesService],
+  exports: [MutesService],
+})
+export class MutesModule {}

@@ -1,0 +1,30 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import type { Server, ServerOptions } from 'socket.io';
+import type { AppConfig } from '../config/app-config.js';
+
+/**
+ * socket.io with the settings real lobby widgets need: legacy socket.io-client 1.x/2.x (EIO3), both
+ * transports, and cross-origin polling from the sites that embed them.
+ */
+export class ChatgateIoAdapter extends IoAdapter {
+  constructor(
+    app: INestApplicationContext,
+    private readonly config: AppConfig,
+  ) {
+    super(app);
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    const origins = this.config.corsOrigins;
+    return super.createIOServer(port, {
+      ...(options as ServerOptions),
+      allowEIO3: true,
+      transports: ['polling', 'websocket'],
+      // socket.io-client 2.x polls with credentials by default, which needs the origin reflected, not '*'.
+      cors: { origin: origins.includes('*') ? true : origins, credentials: true },
+      // A lobby frame is at most a short text; larger ones are hostile.
+      maxHttpBufferSize: 64 * 1024,
+    });
+  }
+}
