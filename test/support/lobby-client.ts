@@ -1,0 +1,81 @@
+import { io, type Socket } from 'socket.io-client';
+
+export type Received = [event: string, ...args: unknown[]];
+
+/**
+ * A real socket.io client that records every event it receives, in order, so tests can assert exact
+ * payloads, orders and counts, and the absence of events.
+ */
+export class LobbyClient {
+  readonly received: Received[] = [];
+  private waiters: (() => void)[] = [];
+
+  private constructor(readonly socket: Socket) {
+    socket.onAny((event: string, ...args: unknown[]) => {
+      this.received.push([event, ...args]);
+      this.waiters.splice(0).forEach((wake) => wake());
+    });
+  }
+
+  static async connect(url: string, transports: ('polling' | 'websocket')[] = ['websocket']): Promise<LobbyClient> {
+    const socket = io(url, { transports, reconnection: false, forceNew: true });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('connect_error', reject);
+    });
+    return new LobbyClient(socket);
+  }
+
+  /** Emits `auth` and resolves with every argument the ack was called with. */
+  auth(payload: unknown): Promise<unknown[]> {
+    return this.emitWithAck('auth', payload);
+  }
+
+  /** Emits `new_message` with an ack and resolves with the ack's arguments. */
+  say(text: unknown): Promise<unknown[]> {
+    return this.emitWithAck('new_message', text);
+  }
+
+  emitWithAck(event: string, ...args: unknown[]): Promise<unknown[]> {
+    return new Promise((resolve) => this.socket.emit(event, ...args, (...ackArgs: unknown[]) => resolve(ackArgs)));
+  }
+
+  /** Emits and records whether the ack was ever called, for asserting that it was not. */
+  emitTrackingAck(event: string, ...args: unknown[]): { acked: unknown[][] } {
+    const tracker = { acked: [] as unknown[][] };
+    this.socket.emit(event, ...args, (...ackArgs: unknown[]) => tracker.acked.push(ackArgs));
+    return tracker;
+  }
+
+  /** Waits until `count` events named `event` have arrived in total, and returns their payloads. */
+  async waitFor(event: string, count = 1, timeoutMs = 3000): Promise<unknown[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const matching = this.received.filter(([name]) => name === event).map(([, payload]) => payload);
+      if (matching.length >= count) return matching;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`waited ${timeoutMs} ms for ${count}× "${event}"; got ${JSON.stringify(this.received)}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Events received so far, by name. */
+  events(event?: string): Received[] {
+    return event ? this.received.filter(([name]) => name === event) : [...this.received];
+  }
+
+  close(): void {
+    this.socket.disconnect();
+  }
+}
+
+/** Lets in-flight frames arrive before asserting that something did not happen. */
+export function settle(ms = 150): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
