@@ -5,6 +5,7 @@ import { AppConfig } from './config/app-config.js';
 import { buildDataSourceOptions } from './database/data-source-options.js';
 import { LobbyModule } from './lobby/lobby.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
+import { SellerModule } from './seller/seller.module.js';
 
 @Global()
 @Module({})
@@ -24,6 +25,7 @@ export class AppModule {
         TypeOrmModule.forRoot(buildDataSourceOptions(config.database, config.runMigrations)),
         RealtimeModule,
         LobbyModule,
+        SellerModule,
         AdminModule,
       ],
     };

@@ -1,10 +1,13 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { bigintNumber } from '../database/epoch-ms.js';
+import { UserEntity } from '../users/user.entity.js';
 
-export type ChatKind = 'lobby';
+/** A lobby is the chat of one app; a direct chat is the one chat between a seller and a client. */
+export type ChatKind = 'lobby' | 'direct';
 
-/** A place messages live. A lobby is the chat of one app (the app may live in a remote user directory). */
+/** A place messages live. */
 @Entity('chats')
+@Unique('UQ_chats_seller_client', ['sellerId', 'clientId'])
 export class ChatEntity {
   @PrimaryGeneratedColumn()
   id: number;
@@ -12,8 +15,23 @@ export class ChatEntity {
   @Column({ type: 'varchar', length: 16 })
   kind: ChatKind;
 
+  /** The lobby's app (which may live in a remote user directory, so this is no foreign key). */
   @Column({ name: 'app_id', type: 'integer', nullable: true, unique: true })
   appId: number | null;
+
+  @Column({ name: 'seller_id', type: 'integer', nullable: true })
+  sellerId: number | null;
+
+  @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'seller_id', foreignKeyConstraintName: 'FK_chats_seller' })
+  seller?: UserEntity;
+
+  @Column({ name: 'client_id', type: 'integer', nullable: true })
+  clientId: number | null;
+
+  @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'client_id', foreignKeyConstraintName: 'FK_chats_client' })
+  client?: UserEntity;
 
   @Column({ name: 'created_at', type: 'bigint', transformer: bigintNumber })
   createdAt: number;

@@ -4,6 +4,13 @@ import type { Repository } from 'typeorm';
 import { isUniqueViolation } from '../common/unique-violation.js';
 import { ChatEntity } from './chat.entity.js';
 
+/** A seller–client chat with both parties' names. */
+export interface DirectChat {
+  id: number;
+  seller: { id: number; name: string };
+  client: { id: number; name: string };
+}
+
 @Injectable()
 export class ChatsService {
   /** app id → lobby chat id; a lobby's id never changes once created, so it is safe to keep. */
@@ -28,6 +35,54 @@ export class ChatsService {
     return this.lobbyIds.get(appId) ?? (await this.findLobby(appId));
   }
 
+  /** The one chat of a client with a seller, created on first use; `created` tells whether this call made it. */
+  async openDirect(sellerId: number, clientId: number): Promise<{ chat: DirectChat; created: boolean }> {
+    const existing = await this.findDirect(sellerId, clientId);
+    if (existing) return { chat: existing, created: false };
+    try {
+      await this.chats.insert({ kind: 'direct', sellerId, clientId, createdAt: Date.now() });
+    } catch (error) {
+      // A second connection of the same client opened it at the same moment.
+      if (!isUniqueViolation(error)) throw error;
+      const raced = await this.findDirect(sellerId, clientId);
+      if (!raced) throw error;
+      return { chat: raced, created: false };
+    }
+    const chat = await this.findDirect(sellerId, clientId);
+    if (!chat) throw new Error(`chat of seller ${sellerId} and client ${clientId} vanished`);
+    return { chat, created: true };
+  }
+
+  /** A direct chat by id, or null (lobbies and unknown ids alike). */
+  async findDirectById(chatId: number): Promise<DirectChat | null> {
+    if (!Number.isSafeInteger(chatId) || chatId < 1 || chatId > 2_147_483_647) return null;
+    return this.queryDirect().andWhere('c.id = :chatId', { chatId }).getOne().then(toDirect);
+  }
+
+  /** Every chat the user is a party to, as seller or client, oldest first. */
+  async directChatsOf(userId: number): Promise<DirectChat[]> {
+    const rows = await this.queryDirect()
+      .andWhere('(c.seller_id = :userId OR c.client_id = :userId)', { userId })
+      .orderBy('c.id', 'ASC')
+      .getMany();
+    return rows.map((row) => toDirect(row) as DirectChat);
+  }
+
+  private findDirect(sellerId: number, clientId: number): Promise<DirectChat | null> {
+    return this.queryDirect()
+      .andWhere('c.seller_id = :sellerId AND c.client_id = :clientId', { sellerId, clientId })
+      .getOne()
+      .then(toDirect);
+  }
+
+  private queryDirect() {
+    return this.chats
+      .createQueryBuilder('c')
+      .innerJoinAndSelect('c.seller', 'seller')
+      .innerJoinAndSelect('c.client', 'client')
+      .where("c.kind = 'direct'");
+  }
+
   private async findLobby(appId: number): Promise<number | null> {
     const chat = await this.chats.findOneBy({ kind: 'lobby', appId });
     return chat?.id ?? null;
@@ -46,4 +101,9 @@ export class ChatsService {
       return id;
     }
   }
+}
+
+function toDirect(row: ChatEntity | null): DirectChat | null {
+  if (!row?.seller || !row.client) return null;
+  return { id: row.id, seller: { id: row.seller.id, name: row.seller.name }, client: { id: row.client.id, name: row.client.name } };
 }

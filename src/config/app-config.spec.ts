@@ -12,6 +12,9 @@ describe('loadConfig', () => {
       lobbyHistorySize: 250,
       lobbyMessageMax: 140,
       corsOrigins: ['*'],
+      sellerWsPath: '/seller',
+      sellerPingIntervalMs: 30_000,
+      sellerMaxFrameBytes: 16_384,
       userDirectoryUrl: null,
       userDirectoryTimeoutMs: 3000,
       logLevel: 'log',
@@ -34,6 +37,8 @@ describe('loadConfig', () => {
     [{ ADMIN_TOKEN: 'short' }, 'Invalid configuration: ADMIN_TOKEN must be at least 16 characters long'],
     [{ USER_DIRECTORY_URL: 'ftp://x' }, 'Invalid configuration: USER_DIRECTORY_URL must be an http(s) URL (got "ftp://x")'],
     [{ RUN_MIGRATIONS: 'maybe' }, 'Invalid configuration: RUN_MIGRATIONS must be true or false (got "maybe")'],
+    [{ SELLER_WS_PATH: '/socket.io/x' }, 'Invalid configuration: SELLER_WS_PATH must be a URL path such as /seller, outside /socket.io (got "/socket.io/x")'],
+    [{ SELLER_WS_PATH: 'seller' }, 'Invalid configuration: SELLER_WS_PATH must be a URL path such as /seller, outside /socket.io (got "seller")'],
     [{ LOG_LEVEL: 'loud' }, 'Invalid configuration: LOG_LEVEL must be one of error, warn, log, debug, verbose (got "loud")'],
   ])('rejects %o naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);

@@ -18,6 +18,11 @@ export class AppConfig {
   readonly lobbyMessageMax: number;
   /** Allowed browser origins for socket.io polling and the REST API; ['*'] allows any. */
   readonly corsOrigins: string[];
+  /** Path of the seller chat's raw WebSocket on the shared port. */
+  readonly sellerWsPath: string;
+  readonly sellerPingIntervalMs: number;
+  /** Larger seller-chat frames close the connection. */
+  readonly sellerMaxFrameBytes: number;
   readonly userDirectoryUrl: string | null;
   readonly userDirectoryTimeoutMs: number;
   readonly logLevel: LogLevel;
@@ -50,6 +55,9 @@ export function loadConfig(env: Env): AppConfig {
     lobbyHistorySize: integer(env, 'LOBBY_HISTORY_SIZE', 250, 0, 10_000),
     lobbyMessageMax: integer(env, 'LOBBY_MESSAGE_MAX', 140, 1, 10_000),
     corsOrigins: (optional(env, 'CORS_ORIGINS') ?? '*').split(',').map((o) => o.trim()).filter(Boolean),
+    sellerWsPath: wsPath(env, 'SELLER_WS_PATH', '/seller'),
+    sellerPingIntervalMs: integer(env, 'SELLER_PING_INTERVAL_MS', 30_000, 100, 3_600_000),
+    sellerMaxFrameBytes: integer(env, 'SELLER_MAX_FRAME_BYTES', 16 * 1024, 256, 16 * 1024 * 1024),
     userDirectoryUrl: url(env, 'USER_DIRECTORY_URL'),
     userDirectoryTimeoutMs: integer(env, 'USER_DIRECTORY_TIMEOUT_MS', 3000, 1, 60_000),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'log'),
@@ -108,6 +116,14 @@ function url(env: Env, name: string): string | null {
     throw new ConfigError(name, `must be an http(s) URL (got "${raw}")`);
   }
   return raw.replace(/\/+$/, '');
+}
+
+function wsPath(env: Env, name: string, fallback: string): string {
+  const raw = optional(env, name) ?? fallback;
+  if (!/^\/[A-Za-z0-9_\-./]*$/.test(raw) || raw.startsWith('/socket.io')) {
+    throw new ConfigError(name, `must be a URL path such as /seller, outside /socket.io (got "${raw}")`);
+  }
+  return raw;
 }
 
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {

@@ -40,6 +40,12 @@ export class MessagesService implements OnApplicationShutdown {
     return rows.reverse().map(toStored);
   }
 
+  /** Every message of a chat, oldest first. */
+  async all(chatId: number): Promise<StoredMessage[]> {
+    const rows = await this.messages.find({ where: { chatId }, order: { id: 'ASC' } });
+    return rows.map(toStored);
+  }
+
   async remove(chatId: number, messageId: number): Promise<boolean> {
     const result = await this.messages.delete({ chatId, id: messageId });
     return (result.affected ?? 0) > 0;

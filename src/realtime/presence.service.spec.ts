@@ -10,7 +10,9 @@ describe('LocalPresence', () => {
     expect(await presence.join('lobby:1', alice, 'a1')).toBe(true);
     expect(await presence.join('lobby:1', alice, 'a2')).toBe(false);
     expect(await presence.leave('lobby:1', alice.id, 'a1')).toBeNull();
+    expect(await presence.isPresent('lobby:1', alice.id)).toBe(true);
     expect(await presence.leave('lobby:1', alice.id, 'a2')).toEqual(alice);
+    expect(await presence.isPresent('lobby:1', alice.id)).toBe(false);
     expect(await presence.members('lobby:1')).toEqual([]);
   });
 

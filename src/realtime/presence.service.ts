@@ -8,6 +8,7 @@ export abstract class PresenceService {
   abstract join<M extends PresenceMember>(place: string, member: M, connectionId: string): Promise<boolean>;
   /** Forgets a connection; resolves to the member when it was its last one there, otherwise null. */
   abstract leave<M extends PresenceMember>(place: string, memberId: number, connectionId: string): Promise<M | null>;
+  abstract isPresent(place: string, memberId: number): Promise<boolean>;
   /** Present members, in the order they arrived. */
   abstract members<M extends PresenceMember>(place: string): Promise<M[]>;
 }
@@ -40,6 +41,10 @@ export class LocalPresence extends PresenceService {
     members.delete(memberId);
     if (members.size === 0) this.places.delete(place);
     return entry.member as M;
+  }
+
+  async isPresent(place: string, memberId: number): Promise<boolean> {
+    return this.places.get(place)?.has(memberId) ?? false;
   }
 
   async members<M extends PresenceMember>(place: string): Promise<M[]> {

@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessTokenEntity } from './access-token.entity.js';
+import { AccessTokensService } from './access-tokens.service.js';
+import { ChatUsersService } from './chat-users.service.js';
 import { UserEntity } from './user.entity.js';
 import { UsersService } from './users.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([UserEntity, AccessTokenEntity])],
-  providers: [UsersService],
-  exports: [UsersService],
+  providers: [AccessTokensService, UsersService, ChatUsersService],
+  exports: [UsersService, ChatUsersService],
 })
 export class UsersModule {}

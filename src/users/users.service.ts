@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
-import { generateToken, hashToken } from '../auth/tokens.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../common/domain-errors.js';
 import { isUniqueViolation } from '../common/unique-violation.js';
-import { AccessTokenEntity } from './access-token.entity.js';
+import { AccessTokensService } from './access-tokens.service.js';
 import { isUserRole, UNAME_PATTERN, unameKey, type UserRole } from './roles.js';
 import { UserEntity } from './user.entity.js';
 
@@ -19,17 +18,18 @@ export interface IssuedToken {
   hashed_token: string;
 }
 
+/** Lobby users: named by a uname unique in any letter case, with a global role. */
 @Injectable()
 export class UsersService {
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
-    @InjectRepository(AccessTokenEntity) private readonly tokens: Repository<AccessTokenEntity>,
+    private readonly tokens: AccessTokensService,
   ) {}
 
   async create(uname: string, role: UserRole = 'member'): Promise<UserView> {
     assertUname(uname);
     if (!isUserRole(role)) throw new InvalidInputError('role must be one of admin, mod, member');
-    const user = this.users.create({ uname, unameKey: unameKey(uname), role, createdAt: Date.now() });
+    const user = this.users.create({ kind: 'lobby', name: uname, unameKey: unameKey(uname), role, createdAt: Date.now() });
     try {
       await this.users.insert(user);
     } catch (error) {
@@ -47,6 +47,7 @@ export class UsersService {
     const rows = await this.users
       .createQueryBuilder('u')
       .where('u.id > :afterId', { afterId })
+      .andWhere("u.kind = 'lobby'")
       .orderBy('u.id', 'ASC')
       .limit(limit)
       .getMany();
@@ -62,25 +63,19 @@ export class UsersService {
   }
 
   async issueToken(uname: string): Promise<IssuedToken> {
-    const user = await this.require(uname);
-    const token = generateToken();
-    const tokenHash = hashToken(token);
-    await this.tokens.insert({ userId: user.id, tokenHash, createdAt: Date.now() });
+    const { token, tokenHash } = await this.tokens.issue((await this.require(uname)).id);
     return { token, hashed_token: tokenHash };
   }
 
   /** Revokes one token (by its hash) or, with no hash, all of the user's tokens. Returns how many went. */
   async revokeTokens(uname: string, tokenHash?: string): Promise<number> {
-    const user = await this.require(uname);
-    const result = await this.tokens.delete(
-      tokenHash === undefined ? { userId: user.id } : { userId: user.id, tokenHash: tokenHash.toLowerCase() },
-    );
-    return result.affected ?? 0;
+    return this.tokens.revoke((await this.require(uname)).id, tokenHash);
   }
 
+  /** The lobby user a token hash belongs to; a seller's or client's token is nobody in a lobby. */
   async findByTokenHash(tokenHash: string): Promise<UserView | null> {
-    const token = await this.tokens.findOne({ where: { tokenHash }, relations: { user: true } });
-    return token?.user ? toView(token.user) : null;
+    const user = await this.tokens.findUser(tokenHash);
+    return user?.kind === 'lobby' ? toView(user) : null;
   }
 
   private async require(uname: string): Promise<UserEntity> {
@@ -97,5 +92,5 @@ export function assertUname(uname: unknown): asserts uname is string {
 }
 
 function toView(user: UserEntity): UserView {
-  return { id: user.id, uname: user.uname, role: user.role };
+  return { id: user.id, uname: user.name, role: user.role };
 }

@@ -6,8 +6,9 @@ export class Init1763780000000 implements MigrationInterface {
   async up(db: QueryRunner): Promise<void> {
     await db.query(`CREATE TABLE "users" (
       "id" SERIAL PRIMARY KEY,
-      "uname" varchar(32) NOT NULL,
-      "uname_key" varchar(32) NOT NULL CONSTRAINT "UQ_users_uname_key" UNIQUE,
+      "kind" varchar(8) NOT NULL,
+      "name" varchar(64) NOT NULL,
+      "uname_key" varchar(32) CONSTRAINT "UQ_users_uname_key" UNIQUE,
       "role" varchar(16) NOT NULL,
       "created_at" bigint NOT NULL)`);
     await db.query(`CREATE TABLE "access_tokens" (
@@ -29,7 +30,10 @@ export class Init1763780000000 implements MigrationInterface {
       "id" SERIAL PRIMARY KEY,
       "kind" varchar(16) NOT NULL,
       "app_id" integer CONSTRAINT "UQ_chats_app_id" UNIQUE,
-      "created_at" bigint NOT NULL)`);
+      "seller_id" integer CONSTRAINT "FK_chats_seller" REFERENCES "users" ("id") ON DELETE CASCADE,
+      "client_id" integer CONSTRAINT "FK_chats_client" REFERENCES "users" ("id") ON DELETE CASCADE,
+      "created_at" bigint NOT NULL,
+      CONSTRAINT "UQ_chats_seller_client" UNIQUE ("seller_id", "client_id"))`);
     await db.query(`CREATE TABLE "messages" (
       "id" SERIAL PRIMARY KEY,
       "chat_id" integer NOT NULL CONSTRAINT "FK_messages_chat" REFERENCES "chats" ("id") ON DELETE CASCADE,

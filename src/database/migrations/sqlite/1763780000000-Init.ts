@@ -6,8 +6,9 @@ export class Init1763780000000 implements MigrationInterface {
   async up(db: QueryRunner): Promise<void> {
     await db.query(`CREATE TABLE "users" (
       "id" integer PRIMARY KEY AUTOINCREMENT NOT NULL,
-      "uname" varchar(32) NOT NULL,
-      "uname_key" varchar(32) NOT NULL,
+      "kind" varchar(8) NOT NULL,
+      "name" varchar(64) NOT NULL,
+      "uname_key" varchar(32),
       "role" varchar(16) NOT NULL,
       "created_at" bigint NOT NULL,
       CONSTRAINT "UQ_users_uname_key" UNIQUE ("uname_key"))`);
@@ -33,8 +34,13 @@ export class Init1763780000000 implements MigrationInterface {
       "id" integer PRIMARY KEY AUTOINCREMENT NOT NULL,
       "kind" varchar(16) NOT NULL,
       "app_id" integer,
+      "seller_id" integer,
+      "client_id" integer,
       "created_at" bigint NOT NULL,
-      CONSTRAINT "UQ_chats_app_id" UNIQUE ("app_id"))`);
+      CONSTRAINT "UQ_chats_app_id" UNIQUE ("app_id"),
+      CONSTRAINT "UQ_chats_seller_client" UNIQUE ("seller_id", "client_id"),
+      CONSTRAINT "FK_chats_seller" FOREIGN KEY ("seller_id") REFERENCES "users" ("id") ON DELETE CASCADE ON UPDATE NO ACTION,
+      CONSTRAINT "FK_chats_client" FOREIGN KEY ("client_id") REFERENCES "users" ("id") ON DELETE CASCADE ON UPDATE NO ACTION)`);
     await db.query(`CREATE TABLE "messages" (
       "id" integer PRIMARY KEY AUTOINCREMENT NOT NULL,
       "chat_id" integer NOT NULL,

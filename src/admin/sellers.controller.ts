@@ -1,0 +1,56 @@
+import { Body, Controller, Get, Param, ParseIntPipe, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { SellerChatService } from '../seller/seller-chat.service.js';
+import { ChatUsersService } from '../users/chat-users.service.js';
+import { AdminTokenGuard } from './admin-token.guard.js';
+import {
+  CreatedSellerResponse,
+  CreateSellerDto,
+  SellerChatResponse,
+  SellerMessageResponse,
+  SellerResponse,
+  SellerTokenResponse,
+} from './dto/sellers.dto.js';
+
+@ApiTags('sellers')
+@ApiBearerAuth()
+@UseGuards(AdminTokenGuard)
+@Controller('api/sellers')
+export class SellersController {
+  constructor(
+    private readonly users: ChatUsersService,
+    private readonly sellerChat: SellerChatService,
+  ) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: CreatedSellerResponse })
+  async create(@Body() body: CreateSellerDto): Promise<CreatedSellerResponse> {
+    const { id, name, token } = await this.users.createSeller(body.name);
+    return { id, name, token };
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: SellerResponse })
+  async get(@Param('id', ParseIntPipe) id: number): Promise<SellerResponse> {
+    const { name } = await this.users.requireSeller(id);
+    return { id, name };
+  }
+
+  @Post(':id/tokens')
+  @ApiCreatedResponse({ type: SellerTokenResponse })
+  async rotateToken(@Param('id', ParseIntPipe) id: number): Promise<SellerTokenResponse> {
+    return { token: await this.users.rotateSellerToken(id) };
+  }
+
+  @Get(':id/chats')
+  @ApiOkResponse({ type: [SellerChatResponse] })
+  chats(@Param('id', ParseIntPipe) id: number): Promise<SellerChatResponse[]> {
+    return this.sellerChat.chatsOfSeller(id);
+  }
+
+  @Get(':id/chats/:chatId/messages')
+  @ApiOkResponse({ type: [SellerMessageResponse] })
+  messages(@Param('id', ParseIntPipe) id: number, @Param('chatId', ParseIntPipe) chatId: number): Promise<SellerMessageResponse[]> {
+    return this.sellerChat.historyOf(id, chatId);
+  }
+}

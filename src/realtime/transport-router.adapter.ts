@@ -1,0 +1,84 @@
+import { type INestApplicationContext, type WebSocketAdapter } from '@nestjs/common';
+import { AbstractWsAdapter } from '@nestjs/websockets';
+import type { Observable } from 'rxjs';
+
+/** Gateway option selecting the raw `ws` transport; gateways without it are served by socket.io. */
+export interface RawWsGatewayOptions {
+  transport: 'ws';
+  path: string;
+}
+
+type MessageHandlers = Parameters<WebSocketAdapter['bindMessageHandlers']>[1];
+
+/**
+ * Nest holds one WebSocket adapter per app. This one holds two (socket.io and raw ws) and routes each gateway
+ * to one of them by its `transport` option, so both protocols are real Nest gateways on one HTTP server.
+ * It remembers which sub-adapter made each server and accepted each client instead of guessing from their
+ * shape: the two packages' socket classes are not reliably told apart by `instanceof`.
+ */
+export class TransportRouterAdapter extends AbstractWsAdapter {
+  private readonly owners = new WeakMap<object, AbstractWsAdapter>();
+
+  constructor(
+    app: INestApplicationContext,
+    private readonly io: AbstractWsAdapter,
+    private readonly ws: AbstractWsAdapter,
+    /** Final options of a raw-ws gateway's server: where settings from the configuration come in. */
+    private readonly wsServerOptions: (gatewayOptions: RawWsGatewayOptions) => Record<string, unknown>,
+  ) {
+    super(app);
+  }
+
+  override set forceCloseConnections(value: boolean) {
+    this.io.forceCloseConnections = value;
+    this.ws.forceCloseConnections = value;
+  }
+
+  override get forceCloseConnections(): boolean {
+    return this.io.forceCloseConnections;
+  }
+
+  create(port: number, options?: Record<string, unknown>): unknown {
+    const rawWs = options?.transport === 'ws';
+    const adapter = rawWs ? this.ws : this.io;
+    const server = rawWs
+      ? adapter.create(port, withoutTransport(this.wsServerOptions(options as unknown as RawWsGatewayOptions)))
+      : adapter.create(port, options);
+    this.owners.set(server, adapter);
+    return server;
+  }
+
+  override bindClientConnect(server: object, callback: (client: object, ...rest: unknown[]) => void): void {
+    const adapter = this.ownerOf(server);
+    adapter.bindClientConnect(server, (client: object, ...rest: unknown[]) => {
+      this.owners.set(client, adapter);
+      callback(client, ...rest);
+    });
+  }
+
+  override bindClientDisconnect(client: object, callback: (reason?: unknown) => void): void {
+    this.ownerOf(client).bindClientDisconnect(client, callback);
+  }
+
+  bindMessageHandlers(client: object, handlers: MessageHandlers, transform: (data: unknown) => Observable<unknown>): void {
+    this.ownerOf(client).bindMessageHandlers(client, handlers, transform);
+  }
+
+  override close(server: object): Promise<void> {
+    return this.ownerOf(server).close(server);
+  }
+
+  override async dispose(): Promise<void> {
+    await Promise.all([this.io.dispose(), this.ws.dispose()]);
+  }
+
+  private ownerOf(target: object): AbstractWsAdapter {
+    const adapter = this.owners.get(target);
+    if (!adapter) throw new Error('TransportRouterAdapter: no sub-adapter created this server or accepted this client');
+    return adapter;
+  }
+}
+
+function withoutTransport({ transport: _transport, ...options }: Record<string, unknown>): Record<string, unknown> {
+  return options;
+}

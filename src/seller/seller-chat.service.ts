@@ -1,0 +1,151 @@
+import { Injectable } from '@nestjs/common';
+import { ChatsService } from '../chats/chats.service.js';
+import { NotFoundError } from '../common/domain-errors.js';
+import { MessagesService, type StoredMessage } from '../messages/messages.service.js';
+import { DeliveryBus } from '../realtime/delivery-bus.js';
+import { PresenceService } from '../realtime/presence.service.js';
+import { type ChatUser, ChatUsersService } from '../users/chat-users.service.js';
+import {
+  type AuthReplyData,
+  type ChatMessageView,
+  counterpartOf,
+  type DeliveredMessage,
+  ONLINE_PLACE,
+  SELLER_CHANNEL,
+  type SendRequest,
+  type SignIn,
+  type SignInRequest,
+  SellerRefusal,
+  type StatusData,
+  userRoom,
+} from './seller-chat.types.js';
+
+/**
+ * The seller chat's rules: who a connection is, which chats it sees, who is online, and when a message may be
+ * stored. Transport-free: it takes parsed requests and connection ids, and pushes to other connections through
+ * the delivery bus (to a user's room; the gateway decides which of that user's connections may see a chat).
+ */
+@Injectable()
+export class SellerChatService {
+  constructor(
+    private readonly users: ChatUsersService,
+    private readonly chats: ChatsService,
+    private readonly messages: MessagesService,
+    private readonly presence: PresenceService,
+    private readonly bus: DeliveryBus,
+  ) {}
+
+  /** Resolves an `auth` request to a user and the chats its connection will see, creating client and chat as needed. */
+  async signIn(request: SignInRequest): Promise<SignIn> {
+    switch (request.mode) {
+      case 'anonymous':
+        throw new SellerRefusal('USER_NOT_FOUND');
+      case 'seller': {
+        const user = request.token ? await this.users.findByToken(request.token) : null;
+        if (!user) throw new SellerRefusal('USER_NOT_FOUND');
+        if (user.kind !== 'seller' || user.id !== request.sellerId) throw new SellerRefusal('USER_IS_NOT_SELLER');
+        return { user: { ...user, kind: 'seller' }, chats: await this.chats.directChatsOf(user.id), newChat: null, newToken: null };
+      }
+      case 'client-token': {
+        const user = await this.users.findByToken(request.token);
+        if (!user || user.kind !== 'client') throw new SellerRefusal('USER_NOT_FOUND');
+        return this.openChat({ ...user, kind: 'client' }, request.sellerId, null);
+      }
+      case 'client-name': {
+        await this.requireSeller(request.sellerId);
+        const { token, ...client } = await this.users.createClient(request.name);
+        return this.openChat({ ...client, kind: 'client' }, request.sellerId, token);
+      }
+    }
+  }
+
+  /**
+   * Puts a signed-in connection online and returns its `auth` reply. Announces, in this order: a new chat to
+   * the seller, then the user coming online (first connection only) to the other party of each of its chats.
+   * A client also learns whether its seller is online.
+   */
+  async welcome(signIn: SignIn, connectionId: string): Promise<{ reply: AuthReplyData; sellerStatus: StatusData | null }> {
+    const { user, chats, newChat } = signIn;
+    const reply: AuthReplyData = user.kind === 'seller' || !signIn.newToken ? { name: user.name, chats: {} } : { token: signIn.newToken, chats: {} };
+    for (const chat of chats) {
+      reply.chats[chat.id] = { chatter: counterpartOf(chat, user.id).name, messages: (await this.messages.all(chat.id)).map((m) => view(m, user.id)) };
+    }
+    if (newChat) this.push(newChat.seller.id, 'chat', { id: newChat.id, chatter: newChat.client.name });
+    if (await this.presence.join(ONLINE_PLACE, { id: user.id }, connectionId)) await this.announceStatus(user.id, true);
+    if (user.kind === 'seller') return { reply, sellerStatus: null };
+    const chat = chats[0];
+    return { reply, sellerStatus: { chatId: chat.id, status: await this.presence.isPresent(ONLINE_PLACE, chat.seller.id) } };
+  }
+
+  /** Takes a connection offline; the user's last connection going announces it to the other parties. */
+  async signOut(userId: number, connectionId: string): Promise<void> {
+    if (await this.presence.leave(ONLINE_PLACE, userId, connectionId)) await this.announceStatus(userId, false);
+  }
+
+  /**
+   * Stores a message from a party of the chat while the other party is online, and delivers it to both
+   * parties' other connections. Resolves once stored, with what the sending connection is acknowledged.
+   */
+  async send(user: ChatUser, request: SendRequest, connectionId: string): Promise<DeliveredMessage> {
+    const chat = request.chatId === null ? null : await this.chats.findDirectById(request.chatId);
+    if (!chat || (chat.seller.id !== user.id && chat.client.id !== user.id)) throw new SellerRefusal('CHAT_NOT_FOUND');
+    const counterpart = counterpartOf(chat, user.id);
+    if (!(await this.presence.isPresent(ONLINE_PLACE, counterpart.id))) throw new SellerRefusal('USER_IS_NOT_ONLINE');
+    const stored = await this.messages.append({ chatId: chat.id, authorId: user.id, authorName: user.name, authorRole: null, text: request.text });
+    const delivered: DeliveredMessage = { id: stored.id, text: stored.text, date: toUnixSeconds(stored.createdAt), chatId: chat.id };
+    this.push(user.id, 'message', { ...delivered, my: true }, connectionId);
+    this.push(counterpart.id, 'message', delivered);
+    return delivered;
+  }
+
+  /** A seller's chats, oldest first, for the site's back office. */
+  async chatsOfSeller(sellerId: number): Promise<{ id: number; client: { id: number; name: string } }[]> {
+    const seller = await this.users.requireSeller(sellerId);
+    return (await this.chats.directChatsOf(seller.id)).map((chat) => ({ id: chat.id, client: chat.client }));
+  }
+
+  /** One chat's messages, oldest first, each marked with the side that wrote it. */
+  async historyOf(sellerId: number, chatId: number): Promise<(DeliveredMessage & { from: 'seller' | 'client' })[]> {
+    const seller = await this.users.requireSeller(sellerId);
+    const chat = await this.chats.findDirectById(chatId);
+    if (!chat || chat.seller.id !== seller.id) throw new NotFoundError(`no chat ${chatId} of seller ${sellerId}`);
+    return (await this.messages.all(chat.id)).map((m) => ({
+      id: m.id,
+      text: m.text,
+      date: toUnixSeconds(m.createdAt),
+      chatId: chat.id,
+      from: m.authorId === seller.id ? 'seller' : 'client',
+    }));
+  }
+
+  private async openChat(client: SignIn['user'], sellerId: number | null, newToken: string | null): Promise<SignIn> {
+    const seller = await this.requireSeller(sellerId);
+    const { chat, created } = await this.chats.openDirect(seller.id, client.id);
+    return { user: client, chats: [chat], newChat: created ? chat : null, newToken };
+  }
+
+  private async requireSeller(sellerId: number | null): Promise<ChatUser> {
+    const seller = sellerId === null ? null : await this.users.findSeller(sellerId);
+    if (!seller) throw new SellerRefusal('CHAT_NOT_FOUND');
+    return seller;
+  }
+
+  private async announceStatus(userId: number, status: boolean): Promise<void> {
+    for (const chat of await this.chats.directChatsOf(userId)) {
+      this.push(counterpartOf(chat, userId).id, 'status', { chatId: chat.id, status });
+    }
+  }
+
+  private push(userId: number, command: 'chat' | 'status' | 'message', data: object, exceptConnection?: string): void {
+    this.bus.publish(SELLER_CHANNEL, { room: userRoom(userId), event: command, data, exceptConnection });
+  }
+}
+
+function view(message: StoredMessage, viewerId: number): ChatMessageView {
+  const base = { id: message.id, text: message.text, date: toUnixSeconds(message.createdAt) };
+  return message.authorId === viewerId ? { ...base, my: true } : base;
+}
+
+function toUnixSeconds(epochMs: number): number {
+  return Math.floor(epochMs / 1000);
+}

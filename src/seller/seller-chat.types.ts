@@ -1,0 +1,80 @@
+import type { DirectChat } from '../chats/chats.service.js';
+import type { ChatUser } from '../users/chat-users.service.js';
+
+/** The error codes of the AH Chat protocol. */
+export type SellerErrorCode =
+  | 'CHAT_NOT_FOUND'
+  | 'USER_IS_NOT_ONLINE'
+  | 'USER_IS_NOT_SELLER'
+  | 'USER_NOT_FOUND'
+  | 'CHAT_ID_IS_REQUIRED'
+  | 'TEXT_IS_REQUIRED'
+  | 'DATE_IS_REQUIRED';
+
+/** Why the seller chat refused a request; the gateway sends it as the frame's `error`. */
+export class SellerRefusal extends Error {
+  constructor(readonly code: SellerErrorCode) {
+    super(code);
+  }
+}
+
+/** What an `auth` frame asks for, once parsed. */
+export type SignInRequest =
+  | { mode: 'seller'; sellerId: number | null; token: string | null }
+  | { mode: 'client-token'; sellerId: number | null; token: string }
+  | { mode: 'client-name'; sellerId: number | null; name: string }
+  | { mode: 'anonymous' };
+
+/** Who a connection is, and the chats it has been told about. */
+export interface SignIn {
+  user: ChatUser & { kind: 'seller' | 'client' };
+  chats: DirectChat[];
+  /** A chat this sign-in created (a client's first contact with a seller). */
+  newChat: DirectChat | null;
+  /** The token of a client created by this sign-in: shown once, in the reply. */
+  newToken: string | null;
+}
+
+export interface ChatMessageView {
+  id: number;
+  text: string;
+  date: number;
+  my?: true;
+}
+
+export interface AuthReplyData {
+  name?: string;
+  token?: string;
+  chats: Record<number, { chatter: string; messages: ChatMessageView[] }>;
+}
+
+export interface StatusData {
+  chatId: number;
+  status: boolean;
+}
+
+/** What a `message` frame asks for, once its fields passed the protocol's checks. */
+export interface SendRequest {
+  chatId: number | null;
+  text: string;
+  clientDate: unknown;
+}
+
+export interface DeliveredMessage {
+  id: number;
+  text: string;
+  date: number;
+  chatId: number;
+}
+
+export const SELLER_CHANNEL = 'seller';
+export const ONLINE_PLACE = 'seller-chat';
+
+/** Every connection of one user listens here. */
+export function userRoom(userId: number): string {
+  return `user:${userId}`;
+}
+
+export function counterpartOf(chat: DirectChat, userId: number): { id: number; name: string } {
+  return chat.seller.id === userId ? chat.client : chat.seller;
+}

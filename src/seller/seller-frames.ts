@@ -1,0 +1,54 @@
+import type { SendRequest, SignInRequest } from './seller-chat.types.js';
+import { SellerRefusal } from './seller-chat.types.js';
+
+type Fields = Record<string, unknown>;
+
+/**
+ * `{command, data}` text frames as Nest's `{event, data}`. Binary frames, non-JSON, non-objects and frames
+ * without a string command are dropped: the protocol ignores them and the connection stays open.
+ */
+export function parseSellerFrame(raw: unknown): { event: string; data: unknown } | undefined {
+  if (typeof raw !== 'string') return undefined;
+  let frame: unknown;
+  try {
+    frame = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  if (!isFields(frame) || typeof frame.command !== 'string') return undefined;
+  return { event: frame.command, data: frame.data ?? {} };
+}
+
+export function isFields(value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The client sends only the truthy ones among token, name, sellerId and id; `id` means seller mode. */
+export function parseSignIn(data: unknown): SignInRequest {
+  const fields = isFields(data) ? data : {};
+  const token = typeof fields.token === 'string' && fields.token ? fields.token : null;
+  if (fields.id) return { mode: 'seller', sellerId: parseId(fields.id), token };
+  const sellerId = parseId(fields.sellerId);
+  // A reconnecting client sends its token and its name: the token wins. A token that is not even a string
+  // can match nobody, so it is an unknown token rather than a name-auth.
+  if (fields.token) return { mode: 'client-token', sellerId, token: token ?? '' };
+  const name = typeof fields.name === 'string' ? fields.name.trim() : '';
+  if (name) return { mode: 'client-name', sellerId, name };
+  return { mode: 'anonymous' };
+}
+
+/** The `message` checks that need no state, in the protocol's order. */
+export function parseSend(data: unknown): SendRequest {
+  const fields = isFields(data) ? data : {};
+  if (!fields.chatId) throw new SellerRefusal('CHAT_ID_IS_REQUIRED');
+  if (typeof fields.text !== 'string' || fields.text.trim() === '') throw new SellerRefusal('TEXT_IS_REQUIRED');
+  if (!fields.clientDate) throw new SellerRefusal('DATE_IS_REQUIRED');
+  return { chatId: parseId(fields.chatId), text: fields.text, clientDate: fields.clientDate };
+}
+
+/** Ids arrive as numbers or as strings of digits (the client takes chat ids from an object's keys). */
+function parseId(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value > 0 ? value : null;
+  if (typeof value === 'string' && /^[1-9]\d{0,15}$/.test(value)) return Number(value);
+  return null;
+}

@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { generateToken, hashToken } from '../auth/tokens.js';
+import { AccessTokenEntity } from './access-token.entity.js';
+import type { UserEntity } from './user.entity.js';
+
+/** Bearer tokens of every kind of user. Only sha256 hashes are stored; a token is shown once, when issued. */
+@Injectable()
+export class AccessTokensService {
+  constructor(@InjectRepository(AccessTokenEntity) private readonly tokens: Repository<AccessTokenEntity>) {}
+
+  async issue(userId: number): Promise<{ token: string; tokenHash: string }> {
+    const token = generateToken();
+    const tokenHash = hashToken(token);
+    await this.tokens.insert({ userId, tokenHash, createdAt: Date.now() });
+    return { token, tokenHash };
+  }
+
+  /** Revokes one token (by hash) or, without a hash, all of the user's tokens; returns how many went. */
+  async revoke(userId: number, tokenHash?: string): Promise<number> {
+    const result = await this.tokens.delete(
+      tokenHash === undefined ? { userId } : { userId, tokenHash: tokenHash.toLowerCase() },
+    );
+    return result.affected ?? 0;
+  }
+
+  /** The user a token hash belongs to, or null. */
+  async findUser(tokenHash: string): Promise<UserEntity | null> {
+    const row = await this.tokens.findOne({ where: { tokenHash }, relations: { user: true } });
+    return row?.user ?? null;
+  }
+}

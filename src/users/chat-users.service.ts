@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { hashToken } from '../auth/tokens.js';
+import { InvalidInputError, NotFoundError } from '../common/domain-errors.js';
+import { AccessTokensService } from './access-tokens.service.js';
+import { UserEntity, type UserKind } from './user.entity.js';
+
+export interface ChatUser {
+  id: number;
+  kind: UserKind;
+  name: string;
+}
+
+/** Longest seller or client name kept; longer client names are cut (the protocol has no error for them). */
+export const CHAT_NAME_MAX = 64;
+
+/** The seller chat's users: sellers, provisioned by the site, and clients, who name themselves. */
+@Injectable()
+export class ChatUsersService {
+  constructor(
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly tokens: AccessTokensService,
+  ) {}
+
+  async createSeller(name: string): Promise<ChatUser & { token: string }> {
+    const trimmed = name.trim();
+    if (trimmed.length < 1 || [...trimmed].length > CHAT_NAME_MAX) {
+      throw new InvalidInputError(`name must be 1-${CHAT_NAME_MAX} characters`);
+    }
+    return this.create('seller', trimmed);
+  }
+
+  /** A client named by whatever they typed (trimmed, cut to CHAT_NAME_MAX), with a fresh token. */
+  createClient(name: string): Promise<ChatUser & { token: string }> {
+    return this.create('client', [...name.trim()].slice(0, CHAT_NAME_MAX).join(''));
+  }
+
+  /** Replaces every token of the seller with a new one. */
+  async rotateSellerToken(sellerId: number): Promise<string> {
+    const seller = await this.requireSeller(sellerId);
+    await this.tokens.revoke(seller.id);
+    return (await this.tokens.issue(seller.id)).token;
+  }
+
+  async findSeller(sellerId: number): Promise<ChatUser | null> {
+    if (!Number.isSafeInteger(sellerId) || sellerId < 1 || sellerId > 2_147_483_647) return null;
+    const user = await this.users.findOneBy({ id: sellerId, kind: 'seller' });
+    return user && toChatUser(user);
+  }
+
+  async requireSeller(sellerId: number): Promise<ChatUser> {
+    const seller = await this.findSeller(sellerId);
+    if (!seller) throw new NotFoundError(`no seller ${sellerId}`);
+    return seller;
+  }
+
+  /** Whoever holds this token: a seller or a client (lobby users have no business here). */
+  async findByToken(token: string): Promise<ChatUser | null> {
+    const user = await this.tokens.findUser(hashToken(token));
+    return user && user.kind !== 'lobby' ? toChatUser(user) : null;
+  }
+
+  private async create(kind: 'seller' | 'client', name: string): Promise<ChatUser & { token: string }> {
+    const user = this.users.create({ kind, name, unameKey: null, role: 'member', createdAt: Date.now() });
+    await this.users.insert(user);
+    const { token } = await this.tokens.issue(user.id);
+    return { ...toChatUser(user), token };
+  }
+}
+
+function toChatUser(user: UserEntity): ChatUser {
+  return { id: user.id, kind: user.kind, name: user.name };
+}
