@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import { createServer } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { Logger } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
 
 type UpgradeListener = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
@@ -12,6 +13,16 @@ type UpgradeListener = (request: IncomingMessage, socket: Duplex, head: Buffer) 
  */
 export class SharedPortWsAdapter extends WsAdapter {
   private readonly ownListeners: [HttpServer, UpgradeListener][] = [];
+  private readonly log = new Logger('SellerSocket');
+
+  /** A client's protocol violation (say, an oversized frame) is its problem: one line, no stack to flood the log. */
+  override bindErrorHandler(server: { on(event: string, listener: (...args: any[]) => void): unknown }): any {
+    server.on('connection', (ws: { on(event: 'error', listener: (error: Error & { code?: string }) => void): void }) =>
+      ws.on('error', (error) => this.log.warn(`connection closed on a protocol error: ${error.code ?? error.message}`)),
+    );
+    server.on('error', (error: Error) => this.log.error(`server error: ${error.message}`));
+    return server;
+  }
 
   protected override ensureHttpServerExists(port: number, httpServer: HttpServer = createServer()): HttpServer | undefined {
     if (this.httpServersRegistry.has(port)) return undefined;
