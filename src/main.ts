@@ -20,7 +20,8 @@ await app.listen(config.port, config.host);
 const logger = new Logger('Chatgate');
 const address = app.getHttpServer().address();
 const port = typeof address === 'object' && address ? address.port : config.port;
-logger.log(`listening on http://${config.host}:${port} (lobby: socket.io at /socket.io/, API docs at /docs)`);
+logger.log(`listening on http://${config.host}:${port}`);
+logger.log(`lobby: socket.io at /socket.io/; seller chat: WebSocket at ${config.sellerWsPath}; API docs at /docs`);
 logger.log(`database: ${config.database.kind === 'sqlite' ? `SQLite ${config.database.path}` : 'PostgreSQL'}`);
 if (config.adminToken === null) {
   logger.warn('the provisioning API (/api) is closed: set ADMIN_TOKEN (16+ characters) to open it');

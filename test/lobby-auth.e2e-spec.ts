@@ -1,6 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LobbyClient, settle } from './support/lobby-client.js';
-import { startServer, type TestServer, uniqueUname } from './support/server.js';
+import { describe, expect, it } from 'vitest';
+import { settle } from './support/lobby-client.js';
+import { uniqueUname } from './support/server.js';
+import { useTestServer } from './support/suite.js';
 
 const ERR_OBJECT = 'must send data object with `auth` event';
 const ERR_APP_ID = 'must send app_id integer with `auth` event';
@@ -8,19 +9,8 @@ const ERR_CALLBACK = 'must provide callback to `auth` event';
 const ERR_NO_APP = 'no app found with the app_id you sent to `auth` event';
 
 describe('lobby auth (protocols.md §1.1)', () => {
-  let server: TestServer;
-  const clients: LobbyClient[] = [];
-  const connect = async (transports?: ('polling' | 'websocket')[]) => {
-    const client = await LobbyClient.connect(server.url, transports);
-    clients.push(client);
-    return client;
-  };
-
-  beforeAll(async () => {
-    server = await startServer();
-  });
-  afterEach(() => clients.splice(0).forEach((c) => c.close()));
-  afterAll(() => server.close());
+  const suite = useTestServer();
+  const connect = suite.lobbyClient;
 
   it.each([
     ['a string', 'hello'],
@@ -48,7 +38,7 @@ describe('lobby auth (protocols.md §1.1)', () => {
   });
 
   it('answers an auth without a callback with client_error', async () => {
-    const appId = await server.api.createApp();
+    const appId = await suite.api.createApp();
     const client = await connect();
     client.socket.emit('auth', { app_id: appId });
     expect(await client.waitFor('client_error')).toEqual([ERR_CALLBACK]);
@@ -63,7 +53,7 @@ describe('lobby auth (protocols.md §1.1)', () => {
   });
 
   it('lets an anonymous reader in without a user key', async () => {
-    const appId = await server.api.createApp();
+    const appId = await suite.api.createApp();
     const client = await connect();
     expect(await client.auth({ app_id: appId })).toEqual([null, { room: { users: {}, history: [], muteList: {} } }]);
   });
@@ -74,7 +64,7 @@ describe('lobby auth (protocols.md §1.1)', () => {
     ['empty', ''],
     ['not a string', 12345],
   ])('treats a hashed_token that is %s as anonymous, without error', async (_, hashedToken) => {
-    const appId = await server.api.createApp();
+    const appId = await suite.api.createApp();
     const client = await connect();
     expect(await client.auth({ app_id: appId, hashed_token: hashedToken })).toEqual([
       null,
@@ -84,8 +74,8 @@ describe('lobby auth (protocols.md §1.1)', () => {
   });
 
   it('authenticates a user by hashed token and lists them in room.users', async () => {
-    const appId = await server.api.createApp();
-    const alice = await server.api.createUser(uniqueUname('Alice'));
+    const appId = await suite.api.createApp();
+    const alice = await suite.api.createUser(uniqueUname('Alice'));
     const client = await connect();
     const member = { id: alice.id, uname: alice.uname, role: 'member' };
     expect(await client.auth({ app_id: appId, hashed_token: alice.hashedToken })).toEqual([
@@ -95,8 +85,8 @@ describe('lobby auth (protocols.md §1.1)', () => {
   });
 
   it('accepts the legacy token_hash key and an uppercase hash', async () => {
-    const appId = await server.api.createApp();
-    const bob = await server.api.createUser(uniqueUname('bob'));
+    const appId = await suite.api.createApp();
+    const bob = await suite.api.createUser(uniqueUname('bob'));
     const legacy = await connect();
     const [, legacyData] = await legacy.auth({ app_id: appId, token_hash: bob.hashedToken });
     expect((legacyData as any).user).toEqual({ id: bob.id, uname: bob.uname, role: 'member' });
@@ -106,14 +96,14 @@ describe('lobby auth (protocols.md §1.1)', () => {
   });
 
   it('gives owners "owner" over any global role, app mods "mod", and others their global role', async () => {
-    const owner = await server.api.createUser(uniqueUname('owner'), 'admin');
-    const appMod = await server.api.createUser(uniqueUname('appmod'));
-    const admin = await server.api.createUser(uniqueUname('admin'), 'admin');
-    const globalMod = await server.api.createUser(uniqueUname('gmod'), 'mod');
-    const member = await server.api.createUser(uniqueUname('member'));
+    const owner = await suite.api.createUser(uniqueUname('owner'), 'admin');
+    const appMod = await suite.api.createUser(uniqueUname('appmod'));
+    const admin = await suite.api.createUser(uniqueUname('admin'), 'admin');
+    const globalMod = await suite.api.createUser(uniqueUname('gmod'), 'mod');
+    const member = await suite.api.createUser(uniqueUname('member'));
     // Staff lists match unames in any letter case; an admin named as app mod stays admin.
-    const appId = await server.api.createApp([owner.uname.toUpperCase()], [appMod.uname, admin.uname]);
-    const otherAppId = await server.api.createApp();
+    const appId = await suite.api.createApp([owner.uname.toUpperCase()], [appMod.uname, admin.uname]);
+    const otherAppId = await suite.api.createApp();
 
     const roleIn = async (app: number, hashedToken: string) => {
       const client = await connect();
@@ -130,7 +120,7 @@ describe('lobby auth (protocols.md §1.1)', () => {
   });
 
   it('handles only the first auth of a socket, even when it failed validation', async () => {
-    const appId = await server.api.createApp();
+    const appId = await suite.api.createApp();
     const client = await connect();
     client.socket.emit('auth', 'garbage');
     await client.waitFor('client_error');
@@ -156,7 +146,7 @@ describe('lobby auth (protocols.md §1.1)', () => {
   });
 
   it('serves the same protocol over long-polling', async () => {
-    const appId = await server.api.createApp();
+    const appId = await suite.api.createApp();
     const client = await connect(['polling']);
     expect(await client.auth({ app_id: appId })).toEqual([null, { room: { users: {}, history: [], muteList: {} } }]);
     expect(client.socket.io.engine.transport.name).toBe('polling');

@@ -1,27 +1,15 @@
 import { DataSource } from 'typeorm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LobbyClient, settle } from './support/lobby-client.js';
-import { startServer, type TestServer, uniqueUname } from './support/server.js';
+import { startServer, uniqueUname } from './support/server.js';
+import { useTestServer } from './support/suite.js';
 
 describe('lobby new_message (protocols.md §1.3)', () => {
-  let server: TestServer;
-  const clients: LobbyClient[] = [];
-  const join = async (appId: number, hashedToken?: string) => {
-    const client = await LobbyClient.connect(server.url);
-    clients.push(client);
-    const [error, data] = await client.auth(hashedToken ? { app_id: appId, hashed_token: hashedToken } : { app_id: appId });
-    expect(error).toBeNull();
-    return Object.assign(client, { data: data as any });
-  };
-
-  beforeAll(async () => {
-    server = await startServer({ LOBBY_HISTORY_SIZE: '3' });
-  });
-  afterEach(() => clients.splice(0).forEach((c) => c.close()));
-  afterAll(() => server.close());
+  const suite = useTestServer({ LOBBY_HISTORY_SIZE: '3' });
+  const join = suite.joinLobby;
 
   it('answers an anonymous sender USER_REQUIRED, and nothing when it gave no ack', async () => {
-    const appId = await server.api.createApp();
+    const appId = await suite.api.createApp();
     const anon = await join(appId);
     expect(await anon.say('hello')).toEqual(['USER_REQUIRED']);
     anon.socket.emit('new_message', 'hello');
@@ -30,9 +18,9 @@ describe('lobby new_message (protocols.md §1.3)', () => {
   });
 
   it('broadcasts a message to the whole lobby, sender included, before the empty ack', async () => {
-    const appId = await server.api.createApp();
-    const otherAppId = await server.api.createApp();
-    const alice = await server.api.createUser(uniqueUname('alice'));
+    const appId = await suite.api.createApp();
+    const otherAppId = await suite.api.createApp();
+    const alice = await suite.api.createUser(uniqueUname('alice'));
     const sender = await join(appId, alice.hashedToken);
     const reader = await join(appId);
     const elsewhere = await join(otherAppId);
@@ -48,8 +36,8 @@ describe('lobby new_message (protocols.md §1.3)', () => {
   });
 
   it('gives strictly increasing ids and keeps one sender’s order', async () => {
-    const appId = await server.api.createApp();
-    const bob = await server.api.createUser(uniqueUname('bob'));
+    const appId = await suite.api.createApp();
+    const bob = await suite.api.createUser(uniqueUname('bob'));
     const sender = await join(appId, bob.hashedToken);
     const texts = Array.from({ length: 20 }, (_, i) => `m${i}`);
     const acks = await Promise.all(texts.map((t) => sender.say(t)));
@@ -60,8 +48,8 @@ describe('lobby new_message (protocols.md §1.3)', () => {
   });
 
   it('sends history on join: the last LOBBY_HISTORY_SIZE messages, oldest first', async () => {
-    const appId = await server.api.createApp([], []);
-    const carol = await server.api.createUser(uniqueUname('carol'), 'admin');
+    const appId = await suite.api.createApp([], []);
+    const carol = await suite.api.createUser(uniqueUname('carol'), 'admin');
     const sender = await join(appId, carol.hashedToken);
     for (const text of ['one', 'two', 'three', 'four']) expect(await sender.say(text)).toEqual([]);
     const late = await join(appId);
@@ -77,8 +65,8 @@ describe('lobby new_message (protocols.md §1.3)', () => {
     ['an object', { text: 'hi' }],
     ['missing', undefined],
   ])('answers a text that is %s with client_error and no ack', async (_, text) => {
-    const appId = await server.api.createApp();
-    const dave = await server.api.createUser(uniqueUname('dave'));
+    const appId = await suite.api.createApp();
+    const dave = await suite.api.createUser(uniqueUname('dave'));
     const sender = await join(appId, dave.hashedToken);
     const tracked = sender.emitTrackingAck('new_message', text);
     expect(await sender.waitFor('client_error')).toEqual(['`new_message` requires string as first argument']);
@@ -92,8 +80,8 @@ describe('lobby new_message (protocols.md §1.3)', () => {
     ['141 characters', 'x'.repeat(141)],
     ['141 emoji', '😀'.repeat(141)],
   ])('answers a text that is %s with the length client_error', async (_, text) => {
-    const appId = await server.api.createApp();
-    const erin = await server.api.createUser(uniqueUname('erin'));
+    const appId = await suite.api.createApp();
+    const erin = await suite.api.createUser(uniqueUname('erin'));
     const sender = await join(appId, erin.hashedToken);
     const tracked = sender.emitTrackingAck('new_message', text);
     expect(await sender.waitFor('client_error')).toEqual(['`new_message` text must be 1-140 chars']);
@@ -103,16 +91,16 @@ describe('lobby new_message (protocols.md §1.3)', () => {
   });
 
   it('counts code points: 140 emoji and 140 characters around whitespace are accepted', async () => {
-    const appId = await server.api.createApp();
-    const fay = await server.api.createUser(uniqueUname('fay'));
+    const appId = await suite.api.createApp();
+    const fay = await suite.api.createUser(uniqueUname('fay'));
     const sender = await join(appId, fay.hashedToken);
     expect(await sender.say('😀'.repeat(140))).toEqual([]);
     expect(await sender.say(`   ${'y'.repeat(140)}   `)).toEqual([]);
   });
 
   it('refuses /mute and /unmute from members', async () => {
-    const appId = await server.api.createApp();
-    const gus = await server.api.createUser(uniqueUname('gus'));
+    const appId = await suite.api.createApp();
+    const gus = await suite.api.createUser(uniqueUname('gus'));
     const sender = await join(appId, gus.hashedToken);
     for (const text of ['/mute bob 10', '/unmute bob', '/muted']) {
       const tracked = sender.emitTrackingAck('new_message', text);

@@ -1,32 +1,20 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LobbyClient, settle } from './support/lobby-client.js';
-import { startServer, type TestServer, uniqueUname } from './support/server.js';
+import { describe, expect, it } from 'vitest';
+import { settle } from './support/lobby-client.js';
+import { uniqueUname } from './support/server.js';
+import { useTestServer } from './support/suite.js';
 
 const MINUTE = 60_000;
 
 describe('lobby /mute and /unmute (protocols.md §1.4)', () => {
-  let server: TestServer;
-  const clients: LobbyClient[] = [];
-  const join = async (appId: number, hashedToken?: string) => {
-    const client = await LobbyClient.connect(server.url);
-    clients.push(client);
-    const [error, data] = await client.auth(hashedToken ? { app_id: appId, hashed_token: hashedToken } : { app_id: appId });
-    expect(error).toBeNull();
-    return Object.assign(client, { data: data as any });
-  };
+  const suite = useTestServer();
+  const join = suite.joinLobby;
   /** A lobby with a mod, a member (lowercase uname, so it can be muted by name) and an anonymous reader. */
   const lobby = async () => {
-    const mod = await server.api.createUser(uniqueUname('mod'), 'mod');
-    const target = await server.api.createUser(uniqueUname('target'));
-    const appId = await server.api.createApp();
+    const mod = await suite.api.createUser(uniqueUname('mod'), 'mod');
+    const target = await suite.api.createUser(uniqueUname('target'));
+    const appId = await suite.api.createApp();
     return { appId, target, mod: await join(appId, mod.hashedToken), member: await join(appId, target.hashedToken), reader: await join(appId) };
   };
-
-  beforeAll(async () => {
-    server = await startServer();
-  });
-  afterEach(() => clients.splice(0).forEach((c) => c.close()));
-  afterAll(() => server.close());
 
   it('mutes a user: stores it, broadcasts user_muted, confirms to the sender, and never acks', async () => {
     const { appId, target, mod, member, reader } = await lobby();
@@ -65,9 +53,9 @@ describe('lobby /mute and /unmute (protocols.md §1.4)', () => {
   });
 
   it('lets muted staff still speak', async () => {
-    const owner = await server.api.createUser(uniqueUname('owner'));
-    const admin = await server.api.createUser(uniqueUname('admin'), 'admin');
-    const appId = await server.api.createApp([owner.uname]);
+    const owner = await suite.api.createUser(uniqueUname('owner'));
+    const admin = await suite.api.createUser(uniqueUname('admin'), 'admin');
+    const appId = await suite.api.createApp([owner.uname]);
     const ownerClient = await join(appId, owner.hashedToken);
     const adminClient = await join(appId, admin.hashedToken);
     ownerClient.socket.emit('new_message', `/mute ${admin.uname.toLowerCase()} 5`);
@@ -149,7 +137,7 @@ describe('lobby /mute and /unmute (protocols.md §1.4)', () => {
 
   it('keeps lobbies isolated: a mute in one app does not reach or bind another', async () => {
     const { target, mod } = await lobby();
-    const otherAppId = await server.api.createApp();
+    const otherAppId = await suite.api.createApp();
     const elsewhere = await join(otherAppId);
     const sameUserElsewhere = await join(otherAppId, target.hashedToken);
     mod.socket.emit('new_message', `/mute ${target.uname} 10`);

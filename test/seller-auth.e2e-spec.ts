@@ -1,25 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { settle } from './support/lobby-client.js';
-import { createSeller, SellerClient } from './support/seller-client.js';
-import { startServer, type TestServer } from './support/server.js';
+import { createSeller } from './support/seller-client.js';
+import { useTestServer } from './support/suite.js';
 
 describe('seller chat auth (protocols.md §2.2)', () => {
-  let server: TestServer;
-  const clients: SellerClient[] = [];
-  const connect = async () => {
-    const client = await SellerClient.connect(server.url);
-    clients.push(client);
-    return client;
-  };
-
-  beforeAll(async () => {
-    server = await startServer();
-  });
-  afterEach(() => clients.splice(0).forEach((c) => c.close()));
-  afterAll(() => server.close());
+  const suite = useTestServer();
+  const connect = () => suite.sellerClient();
 
   it('creates a client by name: token and one empty chat, then the seller is offline', async () => {
-    const seller = await createSeller(server.api, 'Trainer');
+    const seller = await createSeller(suite.api, 'Trainer');
     const client = await connect();
     const [auth, status] = await client.request('auth', { name: 'shoom', sellerId: seller.id }, 2);
     const chatId = Number(Object.keys(auth.data.chats)[0]);
@@ -31,13 +20,13 @@ describe('seller chat auth (protocols.md §2.2)', () => {
     expect(status).toEqual({ command: 'status', data: { chatId, status: false } });
     await settle();
     expect(client.frames).toHaveLength(2);
-    expect((await server.api.get(`/api/sellers/${seller.id}/chats`)).body).toEqual([
+    expect((await suite.api.get(`/api/sellers/${seller.id}/chats`)).body).toEqual([
       { id: chatId, client: { id: expect.any(Number), name: 'shoom' } },
     ]);
   });
 
   it('tells an online seller of a new chat once, then that its client came online', async () => {
-    const seller = await createSeller(server.api, 'Seller One');
+    const seller = await createSeller(suite.api, 'Seller One');
     const sellerTab = await connect();
     expect(await sellerTab.request('auth', { id: seller.id, token: seller.token })).toEqual([
       { command: 'auth', data: { name: 'Seller One', chats: {} } },
@@ -67,11 +56,11 @@ describe('seller chat auth (protocols.md §2.2)', () => {
       { command: 'status', data: { chatId, status: false } },
       { command: 'status', data: { chatId, status: true } },
     ]);
-    expect((await server.api.get(`/api/sellers/${seller.id}/chats`)).body).toHaveLength(1);
+    expect((await suite.api.get(`/api/sellers/${seller.id}/chats`)).body).toHaveLength(1);
   });
 
   it('gives a seller all its chats with full history, marking its own messages, and no status after', async () => {
-    const seller = await createSeller(server.api, 'Busy');
+    const seller = await createSeller(suite.api, 'Busy');
     const sellerTab = await connect();
     await sellerTab.request('auth', { id: seller.id, token: seller.token });
     const first = await connect();
@@ -127,8 +116,8 @@ describe('seller chat auth (protocols.md §2.2)', () => {
   });
 
   it('refuses a seller token used as a client, and a client or foreign token used as a seller', async () => {
-    const seller = await createSeller(server.api, 'Real');
-    const other = await createSeller(server.api, 'Other');
+    const seller = await createSeller(suite.api, 'Real');
+    const other = await createSeller(suite.api, 'Other');
     const client = await connect();
     const [auth] = await client.request('auth', { name: 'c', sellerId: seller.id }, 2);
     const probe = await connect();
@@ -138,12 +127,12 @@ describe('seller chat auth (protocols.md §2.2)', () => {
       [{ id: seller.id, token: other.token }, 'USER_IS_NOT_SELLER'],
     ];
     for (const [data, error] of cases) expect(await probe.request('auth', data)).toEqual([{ command: 'auth', data, error }]);
-    expect((await server.api.get(`/api/sellers/${seller.id}/chats`)).body).toHaveLength(1);
+    expect((await suite.api.get(`/api/sellers/${seller.id}/chats`)).body).toHaveLength(1);
   });
 
   it('lets a client with chats at two sellers see each chat only on the connection told about it', async () => {
-    const a = await createSeller(server.api, 'A');
-    const b = await createSeller(server.api, 'B');
+    const a = await createSeller(suite.api, 'A');
+    const b = await createSeller(suite.api, 'B');
     const sellerB = await connect();
     await sellerB.request('auth', { id: b.id, token: b.token });
     const atA = await connect();
@@ -165,7 +154,7 @@ describe('seller chat auth (protocols.md §2.2)', () => {
   });
 
   it('re-binds a connection on a second auth', async () => {
-    const seller = await createSeller(server.api, 'Rebind');
+    const seller = await createSeller(suite.api, 'Rebind');
     const sellerTab = await connect();
     await sellerTab.request('auth', { id: seller.id, token: seller.token });
     const tab = await connect();

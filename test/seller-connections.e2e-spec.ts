@@ -1,26 +1,16 @@
 import { DataSource } from 'typeorm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LobbyClient, settle } from './support/lobby-client.js';
 import { createSeller, SellerClient } from './support/seller-client.js';
-import { startServer, type TestServer } from './support/server.js';
+import { startServer } from './support/server.js';
+import { useTestServer } from './support/suite.js';
 
 describe('seller chat connections: status, dead peers, limits, garbage', () => {
-  let server: TestServer;
-  const clients: SellerClient[] = [];
-  const connect = async (options = {}) => {
-    const client = await SellerClient.connect(server.url, '/seller', options);
-    clients.push(client);
-    return client;
-  };
-
-  beforeAll(async () => {
-    server = await startServer({ SELLER_PING_INTERVAL_MS: '150', SELLER_MAX_FRAME_BYTES: '1024' });
-  });
-  afterEach(() => clients.splice(0).forEach((c) => c.close()));
-  afterAll(() => server.close());
+  const suite = useTestServer({ SELLER_PING_INTERVAL_MS: '150', SELLER_MAX_FRAME_BYTES: '1024' });
+  const connect = (options = {}) => suite.sellerClient('/seller', options);
 
   it('pushes status only on a user’s first connection and after its last one closes', async () => {
-    const seller = await createSeller(server.api, 'Status');
+    const seller = await createSeller(suite.api, 'Status');
     const client = await connect();
     const [auth] = await client.request('auth', { name: 'watcher', sellerId: seller.id }, 2);
     const chatId = Number(Object.keys(auth.data.chats)[0]);
@@ -42,7 +32,7 @@ describe('seller chat connections: status, dead peers, limits, garbage', () => {
   });
 
   it('terminates a peer that stops answering pings, and takes it offline', async () => {
-    const seller = await createSeller(server.api, 'Pinger');
+    const seller = await createSeller(suite.api, 'Pinger');
     const sellerTab = await connect();
     await sellerTab.request('auth', { id: seller.id, token: seller.token });
     const silent = await connect({ autoPong: false });
@@ -69,13 +59,13 @@ describe('seller chat connections: status, dead peers, limits, garbage', () => {
   });
 
   it('ignores garbage and keeps the connection usable, with the data untouched', async () => {
-    const seller = await createSeller(server.api, 'Sturdy');
+    const seller = await createSeller(suite.api, 'Sturdy');
     const sellerTab = await connect();
     await sellerTab.request('auth', { id: seller.id, token: seller.token });
     const client = await connect();
     const [auth] = await client.request('auth', { name: 'prober', sellerId: seller.id }, 2);
     const chatId = Number(Object.keys(auth.data.chats)[0]);
-    const count = async () => (await server.app.get(DataSource).query('SELECT COUNT(*) AS n FROM messages'))[0].n;
+    const count = async () => (await suite.server.app.get(DataSource).query('SELECT COUNT(*) AS n FROM messages'))[0].n;
     const messagesBefore = Number(await count());
 
     for (const garbage of ['not json', '[1,2]', 'null', '42', '"auth"', '{"command":5}', '{"data":{}}', '{"command":"explode"}', '{"command":"__proto__"}', '{"command":"toString"}']) {

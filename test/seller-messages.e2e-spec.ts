@@ -1,19 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { settle } from './support/lobby-client.js';
-import { createSeller, SellerClient } from './support/seller-client.js';
-import { startServer, type TestServer } from './support/server.js';
+import { createSeller } from './support/seller-client.js';
+import { useTestServer } from './support/suite.js';
 
 describe('seller chat messages (protocols.md §2.3)', () => {
-  let server: TestServer;
-  const clients: SellerClient[] = [];
-  const connect = async () => {
-    const client = await SellerClient.connect(server.url);
-    clients.push(client);
-    return client;
-  };
+  const suite = useTestServer();
+  const connect = () => suite.sellerClient();
   /** A seller with two tabs and a client with two tabs, all in one chat. */
   const chatWithTwoTabsEach = async () => {
-    const seller = await createSeller(server.api, 'Shop');
+    const seller = await createSeller(suite.api, 'Shop');
     const sellerTab1 = await connect();
     await sellerTab1.request('auth', { id: seller.id, token: seller.token });
     const sellerTab2 = await connect();
@@ -26,12 +21,6 @@ describe('seller chat messages (protocols.md §2.3)', () => {
     await sellerTab2.waitFor('status');
     return { seller, chatId, sellerTab1, sellerTab2, clientTab1, clientTab2 };
   };
-
-  beforeAll(async () => {
-    server = await startServer();
-  });
-  afterEach(() => clients.splice(0).forEach((c) => c.close()));
-  afterAll(() => server.close());
 
   it('acks the sending connection with clientDate, and delivers to every other connection without it', async () => {
     const { seller, chatId, sellerTab1, sellerTab2, clientTab1, clientTab2 } = await chatWithTwoTabsEach();
@@ -60,7 +49,7 @@ describe('seller chat messages (protocols.md §2.3)', () => {
     expect([sellerTab1, sellerTab2, clientTab2].map((c) => c.frames.length)).toEqual(framesBefore.map((n) => n + 1));
     expect(clientTab1.of('message')).toEqual([ack]);
 
-    const history = await server.api.get(`/api/sellers/${seller.id}/chats/${chatId}/messages`);
+    const history = await suite.api.get(`/api/sellers/${seller.id}/chats/${chatId}/messages`);
     expect(history.body).toEqual([{ ...delivered, from: 'client' }]);
   });
 
@@ -94,7 +83,7 @@ describe('seller chat messages (protocols.md §2.3)', () => {
 
   it('refuses a chat that does not exist or is not the sender’s', async () => {
     const { chatId } = await chatWithTwoTabsEach();
-    const other = await createSeller(server.api, 'Other shop');
+    const other = await createSeller(suite.api, 'Other shop');
     const stranger = await connect();
     await stranger.request('auth', { id: other.id, token: other.token });
     for (const target of [chatId, 999_999, 'abc', -1]) {
@@ -104,13 +93,13 @@ describe('seller chat messages (protocols.md §2.3)', () => {
   });
 
   it('refuses a message to an offline counterpart and does not store it', async () => {
-    const seller = await createSeller(server.api, 'Closed');
+    const seller = await createSeller(suite.api, 'Closed');
     const client = await connect();
     const [auth] = await client.request('auth', { name: 'early bird', sellerId: seller.id }, 2);
     const chatId = Number(Object.keys(auth.data.chats)[0]);
     const data = { text: 'anyone?', clientDate: 9, chatId };
     expect(await client.request('message', data)).toEqual([{ command: 'message', data, error: 'USER_IS_NOT_ONLINE' }]);
-    expect((await server.api.get(`/api/sellers/${seller.id}/chats/${chatId}/messages`)).body).toEqual([]);
+    expect((await suite.api.get(`/api/sellers/${seller.id}/chats/${chatId}/messages`)).body).toEqual([]);
   });
 
   it('keeps one connection’s messages in the order sent', async () => {

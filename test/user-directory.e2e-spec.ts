@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LobbyClient, settle } from './support/lobby-client.js';
-import { startServer, type TestServer } from './support/server.js';
+import { startServer } from './support/server.js';
+import { useTestServer } from './support/suite.js';
 
 const ALICE_HASH = 'a'.repeat(64);
 const SLOW_HASH = 'b'.repeat(64);
@@ -48,23 +49,12 @@ function startDirectory(): Promise<{ server: Server; url: string; requests: stri
 
 describe('lobby auth against a remote user directory (USER_DIRECTORY_URL)', () => {
   let directory: Awaited<ReturnType<typeof startDirectory>>;
-  let server: TestServer;
-  const clients: LobbyClient[] = [];
-  const connect = async () => {
-    const client = await LobbyClient.connect(server.url);
-    clients.push(client);
-    return client;
-  };
-
   beforeAll(async () => {
     directory = await startDirectory();
-    server = await startServer({ USER_DIRECTORY_URL: directory.url, USER_DIRECTORY_TIMEOUT_MS: '500' });
   });
-  afterEach(() => clients.splice(0).forEach((c) => c.close()));
-  afterAll(async () => {
-    await server.close();
-    directory.server.close();
-  });
+  afterAll(() => directory.server.close());
+  const suite = useTestServer(() => ({ USER_DIRECTORY_URL: directory.url, USER_DIRECTORY_TIMEOUT_MS: '500' }));
+  const connect = () => suite.lobbyClient();
 
   it("authenticates a user the directory knows, with the app's staff lists applied", async () => {
     const client = await connect();
