@@ -2,7 +2,9 @@ import { Logger } from '@nestjs/common';
 import { isUserRole, UNAME_PATTERN } from '../users/roles.js';
 import { type DirectoryApp, type DirectoryUser, UserDirectory } from './user-directory.js';
 
-export class DirectoryUnavailableError extends Error {}
+export class DirectoryUnavailableError extends Error {
+  override readonly name = 'DirectoryUnavailableError';
+}
 
 /**
  * The site's own user service, asked the way Moneypot's chat server asked Moneypot's API:

@@ -1,6 +1,6 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import type { DataSource, Repository } from 'typeorm';
+import { type DataSource, In, type Repository } from 'typeorm';
 import { GroupCommit } from '../database/group-commit.js';
 import { MessageEntity } from './message.entity.js';
 
@@ -42,8 +42,20 @@ export class MessagesService implements OnApplicationShutdown {
 
   /** Every message of a chat, oldest first. */
   async all(chatId: number): Promise<StoredMessage[]> {
-    const rows = await this.messages.find({ where: { chatId }, order: { id: 'ASC' } });
-    return rows.map(toStored);
+    return (await this.allOf([chatId])).get(chatId) ?? [];
+  }
+
+  /** Every message of several chats in one query, oldest first per chat; chats without messages are absent. */
+  async allOf(chatIds: number[]): Promise<Map<number, StoredMessage[]>> {
+    const byChat = new Map<number, StoredMessage[]>();
+    if (chatIds.length === 0) return byChat;
+    const rows = await this.messages.find({ where: { chatId: In(chatIds) }, order: { id: 'ASC' } });
+    for (const row of rows) {
+      const list = byChat.get(row.chatId) ?? [];
+      list.push(toStored(row));
+      byChat.set(row.chatId, list);
+    }
+    return byChat;
   }
 
   async remove(chatId: number, messageId: number): Promise<boolean> {

@@ -66,9 +66,12 @@ export class SellerChatService {
    */
   async welcome(signIn: SignIn, connectionId: string): Promise<{ reply: AuthReplyData; sellerStatus: StatusData | null }> {
     const { user, chats, newChat } = signIn;
-    const reply: AuthReplyData = user.kind === 'seller' || !signIn.newToken ? { name: user.name, chats: {} } : { token: signIn.newToken, chats: {} };
+    // A client created by this sign-in learns its token; everyone else is greeted by name.
+    const reply: AuthReplyData = signIn.newToken ? { token: signIn.newToken, chats: {} } : { name: user.name, chats: {} };
+    const histories = await this.messages.allOf(chats.map((chat) => chat.id));
     for (const chat of chats) {
-      reply.chats[chat.id] = { chatter: counterpartOf(chat, user.id).name, messages: (await this.messages.all(chat.id)).map((m) => view(m, user.id)) };
+      const messages = (histories.get(chat.id) ?? []).map((m) => view(m, user.id));
+      reply.chats[chat.id] = { chatter: counterpartOf(chat, user.id).name, messages };
     }
     if (newChat) this.push(newChat.seller.id, 'chat', { id: newChat.id, chatter: newChat.client.name });
     if (await this.presence.join(ONLINE_PLACE, { id: user.id }, connectionId)) await this.announceStatus(user.id, true);
