@@ -1,4 +1,4 @@
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { type DataSource, In, type Repository } from 'typeorm';
 import { GroupCommit } from '../database/group-commit.js';
@@ -18,7 +18,7 @@ export type StoredMessage = NewMessage & { id: number; createdAt: number };
 const MAX_BATCH = 500;
 
 @Injectable()
-export class MessagesService implements OnApplicationShutdown {
+export class MessagesService implements BeforeApplicationShutdown {
   private readonly writer: GroupCommit<NewMessage, StoredMessage>;
 
   constructor(
@@ -63,7 +63,8 @@ export class MessagesService implements OnApplicationShutdown {
     return (result.affected ?? 0) > 0;
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Writes still queued are committed before the database closes (on SIGTERM, say). */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.writer.flush();
   }
 

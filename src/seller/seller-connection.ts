@@ -70,4 +70,8 @@ export class SellerConnections {
   of(userId: number): Iterable<SellerConnection> {
     return this.byUser.get(userId) ?? [];
   }
+
+  all(): SellerConnection[] {
+    return [...this.byUser.values()].flatMap((set) => [...set]);
+  }
 }

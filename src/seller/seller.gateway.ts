@@ -1,4 +1,4 @@
-import { Logger, type OnModuleDestroy, UseFilters } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Logger, type OnModuleDestroy, UseFilters } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -26,7 +26,12 @@ import { parseSend, parseSignIn } from './seller-frames.js';
 @WebSocketGateway<RawWsGatewayOptions>({ transport: 'ws', path: '/seller' })
 @UseFilters(SellerErrorFilter)
 export class SellerGateway
-  implements OnGatewayInit<WebSocketServer>, OnGatewayConnection<WebSocket>, OnGatewayDisconnect<WebSocket>, OnModuleDestroy
+  implements
+    OnGatewayInit<WebSocketServer>,
+    OnGatewayConnection<WebSocket>,
+    OnGatewayDisconnect<WebSocket>,
+    OnModuleDestroy,
+    BeforeApplicationShutdown
 {
   private readonly logger = new Logger(SellerGateway.name);
   private readonly connections = new WeakMap<WebSocket, SellerConnection>();
@@ -61,6 +66,11 @@ export class SellerGateway
   onModuleDestroy(): void {
     clearInterval(this.heartbeat);
     this.unsubscribe?.();
+  }
+
+  /** Takes every connection offline while the database is still open; sockets are closed after this. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all(this.byUser.all().map((connection) => this.forget(connection)));
   }
 
   handleConnection(socket: WebSocket): void {
