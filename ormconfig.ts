@@ -2,6 +2,6 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from './src/config/app-config.js';
 import { buildDataSourceOptions } from './src/database/data-source-options.js';
 
-/** The DataSource the TypeORM CLI uses (`npm run typeorm -- migration:run`), built like the app's. */
+/** The DataSource the TypeORM CLI uses (`npm run typeorm -- migration:show`), built like the app's. */
 const config = loadConfig(process.env);
 export default new DataSource(buildDataSourceOptions(config.database, false));

@@ -1,4 +1,4 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
 import { AppEntity } from './app.entity.js';
 
 export type AppStaffRole = 'owner' | 'mod';
@@ -14,7 +14,7 @@ export class AppStaffEntity {
 
   @ManyToOne(() => AppEntity, (app) => app.staff, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'app_id', foreignKeyConstraintName: 'FK_app_staff_app' })
-  app?: AppEntity;
+  app?: Relation<AppEntity>;
 
   @PrimaryColumn({ type: 'varchar', length: 8 })
   role: AppStaffRole;

@@ -1,4 +1,4 @@
-import { Column, Entity, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, OneToMany, PrimaryGeneratedColumn, type Relation } from 'typeorm';
 import { bigintNumber } from '../database/epoch-ms.js';
 import { AppStaffEntity } from './app-staff.entity.js';
 
@@ -12,7 +12,7 @@ export class AppEntity {
   name: string;
 
   @OneToMany(() => AppStaffEntity, (staff) => staff.app, { cascade: true })
-  staff?: AppStaffEntity[];
+  staff?: Relation<AppStaffEntity[]>;
 
   @Column({ name: 'created_at', type: 'bigint', transformer: bigintNumber })
   createdAt: number;

@@ -1,4 +1,4 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation, Unique } from 'typeorm';
 import { bigintNumber } from '../database/epoch-ms.js';
 import { UserEntity } from '../users/user.entity.js';
 
@@ -24,14 +24,14 @@ export class ChatEntity {
 
   @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'seller_id', foreignKeyConstraintName: 'FK_chats_seller' })
-  seller?: UserEntity;
+  seller?: Relation<UserEntity>;
 
   @Column({ name: 'client_id', type: 'integer', nullable: true })
   clientId: number | null;
 
   @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'client_id', foreignKeyConstraintName: 'FK_chats_client' })
-  client?: UserEntity;
+  client?: Relation<UserEntity>;
 
   @Column({ name: 'created_at', type: 'bigint', transformer: bigintNumber })
   createdAt: number;

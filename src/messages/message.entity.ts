@@ -1,4 +1,4 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
 import { ChatEntity } from '../chats/chat.entity.js';
 import { bigintNumber } from '../database/epoch-ms.js';
 
@@ -17,7 +17,7 @@ export class MessageEntity {
 
   @ManyToOne(() => ChatEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'chat_id', foreignKeyConstraintName: 'FK_messages_chat' })
-  chat?: ChatEntity;
+  chat?: Relation<ChatEntity>;
 
   @Column({ name: 'author_id', type: 'integer' })
   authorId: number;

@@ -1,4 +1,4 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
 import { ChatEntity } from '../chats/chat.entity.js';
 import { bigintNumber } from '../database/epoch-ms.js';
 
@@ -10,7 +10,7 @@ export class MuteEntity {
 
   @ManyToOne(() => ChatEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'chat_id', foreignKeyConstraintName: 'FK_mutes_chat' })
-  chat?: ChatEntity;
+  chat?: Relation<ChatEntity>;
 
   /** Lowercase, as the protocol's mute commands name users. */
   @PrimaryColumn({ type: 'varchar', length: 32 })

@@ -1,0 +1,21 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+describe('ormconfig.ts for the TypeORM CLI', () => {
+  it('loads the built DataSource and runs the migrations it lists', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chatgate-cli-'));
+    const env = { PATH: process.env.PATH ?? '', DATABASE_URL: `sqlite:${join(dir, 'cli.sqlite')}` };
+    const typeorm = (command: string) =>
+      execFileSync(process.execPath, ['node_modules/typeorm/cli.js', '-d', 'dist/ormconfig.js', command], { env, encoding: 'utf8' });
+    try {
+      expect(typeorm('migration:show')).toContain('[ ] Init1763780000000');
+      expect(typeorm('migration:run')).toContain('Migration Init1763780000000 has been executed successfully.');
+      expect(typeorm('migration:show')).toContain('[X] 1 Init1763780000000');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
