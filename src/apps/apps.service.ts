@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { DataSource, Repository } from 'typeorm';
 import { InvalidInputError, NotFoundError } from '../common/domain-errors.js';
+import { isRowId } from '../common/row-id.js';
 import { assertUname } from '../users/users.service.js';
 import { unameKey } from '../users/roles.js';
 import { AppStaffEntity, type AppStaffRole } from './app-staff.entity.js';
@@ -19,9 +20,6 @@ export interface AppChanges {
   owners?: string[];
   mods?: string[];
 }
-
-/** Apps whose ids do not fit a 32-bit integer column cannot exist; asking for one is simply "not found". */
-const MAX_ID = 2_147_483_647;
 
 @Injectable()
 export class AppsService {
@@ -44,7 +42,7 @@ export class AppsService {
 
   /** The app, or null. Ids outside the integer range are answered with null rather than a database error. */
   async find(id: number): Promise<AppView | null> {
-    if (!Number.isSafeInteger(id) || id < 1 || id > MAX_ID) return null;
+    if (!isRowId(id)) return null;
     const app = await this.apps.findOne({ where: { id }, relations: { staff: true } });
     return app ? toView(app) : null;
   }

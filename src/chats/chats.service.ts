@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
+import { isRowId } from '../common/row-id.js';
 import { isUniqueViolation } from '../common/unique-violation.js';
 import { ChatEntity } from './chat.entity.js';
 
@@ -55,7 +56,7 @@ export class ChatsService {
 
   /** A direct chat by id, or null (lobbies and unknown ids alike). */
   async findDirectById(chatId: number): Promise<DirectChat | null> {
-    if (!Number.isSafeInteger(chatId) || chatId < 1 || chatId > 2_147_483_647) return null;
+    if (!isRowId(chatId)) return null;
     return this.queryDirect().andWhere('c.id = :chatId', { chatId }).getOne().then(toDirect);
   }
 

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { hashToken } from '../auth/tokens.js';
 import { InvalidInputError, NotFoundError } from '../common/domain-errors.js';
+import { isRowId } from '../common/row-id.js';
 import { AccessTokensService } from './access-tokens.service.js';
 import { UserEntity, type UserKind } from './user.entity.js';
 
@@ -44,7 +45,7 @@ export class ChatUsersService {
   }
 
   async findSeller(sellerId: number): Promise<ChatUser | null> {
-    if (!Number.isSafeInteger(sellerId) || sellerId < 1 || sellerId > 2_147_483_647) return null;
+    if (!isRowId(sellerId)) return null;
     const user = await this.users.findOneBy({ id: sellerId, kind: 'seller' });
     return user && toChatUser(user);
   }
