@@ -95,7 +95,7 @@ export class SellerChatService {
     const counterpart = counterpartOf(chat, user.id);
     if (!(await this.presence.isPresent(ONLINE_PLACE, counterpart.id))) throw new SellerRefusal('USER_IS_NOT_ONLINE');
     const stored = await this.messages.append({ chatId: chat.id, authorId: user.id, authorName: user.name, authorRole: null, text: request.text });
-    const delivered: DeliveredMessage = { id: stored.id, text: stored.text, date: toUnixSeconds(stored.createdAt), chatId: chat.id };
+    const delivered = toDelivered(stored);
     this.push(user.id, 'message', { ...delivered, my: true }, connectionId);
     this.push(counterpart.id, 'message', delivered);
     return delivered;
@@ -113,10 +113,7 @@ export class SellerChatService {
     const chat = await this.chats.findDirectById(chatId);
     if (!chat || chat.seller.id !== seller.id) throw new NotFoundError(`no chat ${chatId} of seller ${sellerId}`);
     return (await this.messages.all(chat.id)).map((m) => ({
-      id: m.id,
-      text: m.text,
-      date: toUnixSeconds(m.createdAt),
-      chatId: chat.id,
+      ...toDelivered(m),
       from: m.authorId === seller.id ? 'seller' : 'client',
     }));
   }
@@ -147,6 +144,10 @@ export class SellerChatService {
 function view(message: StoredMessage, viewerId: number): ChatMessageView {
   const base = { id: message.id, text: message.text, date: toUnixSeconds(message.createdAt) };
   return message.authorId === viewerId ? { ...base, my: true } : base;
+}
+
+function toDelivered(message: StoredMessage): DeliveredMessage {
+  return { id: message.id, text: message.text, date: toUnixSeconds(message.createdAt), chatId: message.chatId };
 }
 
 function toUnixSeconds(epochMs: number): number {

@@ -70,9 +70,16 @@ export interface DeliveredMessage {
 export const SELLER_CHANNEL = 'seller';
 export const ONLINE_PLACE = 'seller-chat';
 
+const USER_ROOM_PREFIX = 'user:';
+
 /** Every connection of one user listens here. */
 export function userRoom(userId: number): string {
-  return `user:${userId}`;
+  return USER_ROOM_PREFIX + userId;
+}
+
+/** The user a room made by `userRoom` belongs to. */
+export function userOfRoom(room: string): number {
+  return Number(room.slice(USER_ROOM_PREFIX.length));
 }
 
 export function counterpartOf(chat: DirectChat, userId: number): { id: number; name: string } {

@@ -13,7 +13,7 @@ import { AppConfig } from '../config/app-config.js';
 import { type Delivery, DeliveryBus } from '../realtime/delivery-bus.js';
 import type { RawWsGatewayOptions } from '../realtime/transport-router.adapter.js';
 import { SellerChatService } from './seller-chat.service.js';
-import { SELLER_CHANNEL, SellerRefusal } from './seller-chat.types.js';
+import { SELLER_CHANNEL, SellerRefusal, userOfRoom } from './seller-chat.types.js';
 import { type Frame, SellerConnection, SellerConnections } from './seller-connection.js';
 import { SellerErrorFilter } from './seller-error.filter.js';
 import { parseSend, parseSignIn } from './seller-frames.js';
@@ -139,7 +139,7 @@ export class SellerGateway
   }
 
   private deliver({ room, event, data, exceptConnection }: Delivery): void {
-    const userId = Number(room.slice('user:'.length));
+    const userId = userOfRoom(room);
     const payload = data as { id?: number; chatId?: number };
     for (const connection of this.byUser.of(userId)) {
       if (connection.id === exceptConnection) continue;
