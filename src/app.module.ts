@@ -1,22 +1,16 @@
-import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AdminModule } from './admin/admin.module.js';
 import { AppConfig } from './config/app-config.js';
+import { ConfigModule } from './config/config.module.js';
 import { buildDataSourceOptions } from './database/data-source-options.js';
 import { LobbyModule } from './lobby/lobby.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { SellerModule } from './seller/seller.module.js';
 
-@Global()
-@Module({})
-class ConfigModule {
-  static forRoot(config: AppConfig): DynamicModule {
-    return { module: ConfigModule, providers: [{ provide: AppConfig, useValue: config }], exports: [AppConfig] };
-  }
-}
-
 @Module({})
 export class AppModule {
+  /** The whole backend. `configureApp` (bootstrap.ts) then gives the app its transports, pipes and filters. */
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,

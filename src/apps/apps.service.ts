@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { DataSource, Repository } from 'typeorm';
-import { InvalidInputError, NotFoundError } from '../common/domain-errors.js';
+import { InvalidInputError, NotFoundError } from '../common/refusal.js';
 import { isRowId } from '../common/row-id.js';
 import { assertUname } from '../users/users.service.js';
 import { unameKey } from '../users/roles.js';
 import { AppStaffEntity, type AppStaffRole } from './app-staff.entity.js';
 import { AppEntity } from './app.entity.js';
+import { Clock } from '../common/clock.js';
 
 export interface AppView {
   id: number;
@@ -26,13 +27,14 @@ export class AppsService {
   constructor(
     @InjectRepository(AppEntity) private readonly apps: Repository<AppEntity>,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: Clock,
   ) {}
 
   async create(name: string, owners: string[], mods: string[] = []): Promise<AppView> {
     assertName(name);
     const staff = staffRows(owners, 'owner').concat(staffRows(mods, 'mod'));
     const app = await this.dataSource.transaction(async (tx) => {
-      const created = tx.create(AppEntity, { name, createdAt: Date.now() });
+      const created = tx.create(AppEntity, { name, createdAt: this.clock.now() });
       await tx.insert(AppEntity, created);
       if (staff.length) await tx.insert(AppStaffEntity, staff.map((row) => ({ ...row, appId: created.id })));
       return created;

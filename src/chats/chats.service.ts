@@ -4,6 +4,7 @@ import type { Repository } from 'typeorm';
 import { isRowId } from '../common/row-id.js';
 import { isUniqueViolation } from '../common/unique-violation.js';
 import { ChatEntity } from './chat.entity.js';
+import { Clock } from '../common/clock.js';
 
 /** A seller–client chat with both parties' names. */
 export interface DirectChat {
@@ -17,7 +18,10 @@ export class ChatsService {
   /** app id → lobby chat id; a lobby's id never changes once created, so it is safe to keep. */
   private readonly lobbyIds = new Map<number, number>();
 
-  constructor(@InjectRepository(ChatEntity) private readonly chats: Repository<ChatEntity>) {}
+  constructor(
+    @InjectRepository(ChatEntity) private readonly chats: Repository<ChatEntity>,
+    private readonly clock: Clock,
+  ) {}
 
   /**
    * The id of an app's lobby chat, created on first use. Lobbies are not created with apps because apps may
@@ -41,7 +45,7 @@ export class ChatsService {
     const existing = await this.findDirect(sellerId, clientId);
     if (existing) return { chat: existing, created: false };
     try {
-      await this.chats.insert({ kind: 'direct', sellerId, clientId, createdAt: Date.now() });
+      await this.chats.insert({ kind: 'direct', sellerId, clientId, createdAt: this.clock.now() });
     } catch (error) {
       // A second connection of the same client opened it at the same moment.
       if (!isUniqueViolation(error)) throw error;
@@ -91,7 +95,7 @@ export class ChatsService {
 
   private async createLobby(appId: number): Promise<number> {
     try {
-      const chat = this.chats.create({ kind: 'lobby', appId, createdAt: Date.now() });
+      const chat = this.chats.create({ kind: 'lobby', appId, createdAt: this.clock.now() });
       await this.chats.insert(chat);
       return chat.id;
     } catch (error) {

@@ -23,6 +23,12 @@ export class AppConfig {
   readonly sellerPingIntervalMs: number;
   /** Larger seller-chat frames close the connection. */
   readonly sellerMaxFrameBytes: number;
+  /** How long presence entries of an instance that stopped renewing its lease survive. */
+  readonly presenceTtlMs: number;
+  /** Requests one connection may have waiting; more close the connection. */
+  readonly connectionQueueMax: number;
+  /** How long a connection remembers the message ids of the history it was sent, to drop late duplicates. */
+  readonly lateDeliveryWindowMs: number;
   readonly userDirectoryUrl: string | null;
   readonly userDirectoryTimeoutMs: number;
   readonly logLevel: LogLevel;
@@ -58,6 +64,9 @@ export function loadConfig(env: Env): AppConfig {
     sellerWsPath: wsPath(env, 'SELLER_WS_PATH', '/seller'),
     sellerPingIntervalMs: integer(env, 'SELLER_PING_INTERVAL_MS', 30_000, 100, 3_600_000),
     sellerMaxFrameBytes: integer(env, 'SELLER_MAX_FRAME_BYTES', 16 * 1024, 256, 16 * 1024 * 1024),
+    presenceTtlMs: integer(env, 'PRESENCE_TTL_MS', 30_000, 1000, 3_600_000),
+    connectionQueueMax: integer(env, 'CONNECTION_QUEUE_MAX', 100, 1, 100_000),
+    lateDeliveryWindowMs: integer(env, 'LATE_DELIVERY_WINDOW_MS', 10_000, 0, 600_000),
     userDirectoryUrl: url(env, 'USER_DIRECTORY_URL'),
     userDirectoryTimeoutMs: integer(env, 'USER_DIRECTORY_TIMEOUT_MS', 3000, 1, 60_000),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'log'),

@@ -1,16 +1,23 @@
-/** Why the lobby refused something. Only the lobby gateway turns these into protocol words. */
-export class LobbyRefusal extends Error {
-  constructor(
-    readonly reason:
-      | 'app_not_found'
-      | 'user_required'
-      | 'muted'
-      | 'text_not_string'
-      | 'text_length'
-      | 'not_authorized'
-      | 'invalid_unmute'
-      | 'invalid_mute',
-  ) {
-    super(reason);
+import { Refusal } from '../common/refusal.js';
+
+export type LobbyRefusalCode =
+  | 'auth_not_object'
+  | 'auth_no_app_id'
+  | 'auth_no_callback'
+  | 'app_not_found'
+  | 'user_required'
+  | 'muted'
+  | 'text_not_string'
+  | 'text_length'
+  | 'not_authorized'
+  | 'invalid_unmute'
+  | 'invalid_mute';
+
+const HTTP_STATUS: Partial<Record<LobbyRefusalCode, number>> = { app_not_found: 404, user_required: 401, muted: 403, not_authorized: 403 };
+
+/** Why the lobby refused something. The lobby gateway words it (`lobby-replies.ts`); REST answers its status. */
+export class LobbyRefusal extends Refusal<LobbyRefusalCode> {
+  constructor(code: LobbyRefusalCode) {
+    super(code, code, HTTP_STATUS[code] ?? 400);
   }
 }

@@ -1,3 +1,4 @@
+import type { Socket } from 'socket.io';
 import type { LobbyRefusal } from './lobby-errors.js';
 import type { SayOutcome } from './lobby.types.js';
 
@@ -9,13 +10,21 @@ export const AUTH_ERRORS = {
   noApp: 'no app found with the app_id you sent to `auth` event',
 } as const;
 
+export type AckFn = (...args: unknown[]) => void;
+
 export type LobbyReply =
   | { to: 'ack'; args: unknown[] }
   | { to: 'system_message'; text: string }
   | { to: 'client_error'; text: string };
 
 export function replyToRefusal(refusal: LobbyRefusal, messageMax: number): LobbyReply {
-  switch (refusal.reason) {
+  switch (refusal.code) {
+    case 'auth_not_object':
+      return { to: 'client_error', text: AUTH_ERRORS.notObject };
+    case 'auth_no_app_id':
+      return { to: 'client_error', text: AUTH_ERRORS.noAppId };
+    case 'auth_no_callback':
+      return { to: 'client_error', text: AUTH_ERRORS.noCallback };
     case 'app_not_found':
       return { to: 'client_error', text: AUTH_ERRORS.noApp };
     case 'user_required':
@@ -49,3 +58,9 @@ export function replyToOutcome(outcome: SayOutcome): LobbyReply {
 }
 
 export const INTERNAL_ERROR: LobbyReply = { to: 'ack', args: ['INTERNAL_ERROR'] };
+
+/** Puts a reply on the wire: through the ack (when the client gave one), or as the named event. */
+export function sendReply(socket: Socket, ack: AckFn | undefined, reply: LobbyReply): void {
+  if (reply.to === 'ack') ack?.(...reply.args);
+  else socket.emit(reply.to, reply.text);
+}

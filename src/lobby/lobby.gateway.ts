@@ -1,4 +1,4 @@
-import { Logger, type OnModuleDestroy } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Logger, type OnModuleDestroy, UseFilters } from '@nestjs/common';
 import {
   Ack,
   ConnectedSocket,
@@ -10,122 +10,198 @@ import {
 } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
 import { normalizeTokenHash } from '../auth/tokens.js';
+import { Clock } from '../common/clock.js';
+import { OverloadedError } from '../common/refusal.js';
+import { SetMap } from '../common/set-map.js';
 import { AppConfig } from '../config/app-config.js';
-import { DeliveryBus } from '../realtime/delivery-bus.js';
+import { type Delivery, DeliveryBus, type Subscription } from '../realtime/delivery-bus.js';
+import { PushGate } from '../realtime/push-gate.js';
+import { SerialQueue } from '../realtime/serial-queue.js';
 import { LobbyRefusal } from './lobby-errors.js';
-import { AUTH_ERRORS, INTERNAL_ERROR, type LobbyReply, replyToOutcome, replyToRefusal } from './lobby-replies.js';
+import { LobbyExceptionFilter } from './lobby-exception.filter.js';
+import { type AckFn, replyToOutcome, sendReply } from './lobby-replies.js';
 import { LobbyService } from './lobby.service.js';
 import { LOBBY_CHANNEL, type LobbySession, lobbyRoom } from './lobby.types.js';
 
-type AckFn = (...args: unknown[]) => void;
+interface LobbyPush {
+  event: string;
+  data: unknown;
+  messageId?: number;
+}
 
 /** What the gateway remembers about one socket, kept in `socket.data`. */
 interface LobbySocketState {
   authStarted?: boolean;
   session?: LobbySession;
-  /** new_message handling of this socket, chained so one sender's messages keep their order. */
-  pending?: Promise<void>;
+  /** This socket's `new_message`s, one at a time, so one sender's messages keep their order. */
+  queue?: SerialQueue;
+  /** Present from auth until the socket no longer needs to drop late duplicates of its history. */
+  gate?: PushGate<LobbyPush>;
 }
 
-/** The Moneypot lobby protocol over socket.io: parses events, calls LobbyService, speaks the protocol's words. */
+/**
+ * The Moneypot lobby protocol over socket.io: parses events, calls LobbyService, speaks the protocol's words
+ * (LobbyExceptionFilter words every refusal and fault). Broadcasts reach it through the delivery bus, for the
+ * lobbies its sockets are in; it hands them to socket.io's rooms, minus sockets still waiting for their auth
+ * reply (they get them right after it) and sockets whose history already held the message.
+ */
 @WebSocketGateway()
-export class LobbyGateway implements OnGatewayInit<Server>, OnGatewayDisconnect<Socket>, OnModuleDestroy {
+@UseFilters(LobbyExceptionFilter)
+export class LobbyGateway implements OnGatewayInit<Server>, OnGatewayDisconnect<Socket>, OnModuleDestroy, BeforeApplicationShutdown {
   private readonly logger = new Logger(LobbyGateway.name);
-  private unsubscribe?: () => void;
+  private server!: Server;
+  private subscription!: Subscription;
+  /** Sockets whose auth reply is being built, by lobby room. */
+  private readonly entering = new SetMap<string, Socket>();
+  /** Sockets recently sent a history, by lobby room, while they remember its message ids. */
+  private readonly fresh = new SetMap<string, Socket>();
 
   constructor(
     private readonly lobby: LobbyService,
     private readonly bus: DeliveryBus,
+    private readonly edge: LobbyExceptionFilter,
+    private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
 
   afterInit(server: Server): void {
-    this.unsubscribe = this.bus.subscribe(LOBBY_CHANNEL, ({ room, event, data, exceptConnection }) => {
-      const target = exceptConnection ? server.to(room).except(exceptConnection) : server.to(room);
-      target.emit(event, data);
-    });
+    this.server = server;
+    this.subscription = this.bus.subscribe(LOBBY_CHANNEL, (delivery) => this.deliver(delivery));
   }
 
   onModuleDestroy(): void {
-    this.unsubscribe?.();
+    this.subscription.close();
+  }
+
+  /** Takes every member out of presence while the database and the bus still work; sockets close after this. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.server.of('/').sockets.values()].map((socket) => this.signOut(socket)));
   }
 
   @SubscribeMessage('auth')
   async onAuth(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown, @Ack() ack?: AckFn): Promise<void> {
-    const state = socket.data as LobbySocketState;
+    const state = stateOf(socket);
     if (state.authStarted) return;
     state.authStarted = true;
 
-    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-      return void socket.emit('client_error', AUTH_ERRORS.notObject);
-    }
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw new LobbyRefusal('auth_not_object');
     const { app_id: appId, hashed_token: hashedToken, token_hash: legacyTokenHash } = payload as Record<string, unknown>;
-    if (typeof appId !== 'number') return void socket.emit('client_error', AUTH_ERRORS.noAppId);
-    if (!ack) return void socket.emit('client_error', AUTH_ERRORS.noCallback);
+    if (typeof appId !== 'number') throw new LobbyRefusal('auth_no_app_id');
+    if (!ack) throw new LobbyRefusal('auth_no_callback');
     const tokenHash = normalizeTokenHash(isNonEmptyString(hashedToken) ? hashedToken : legacyTokenHash);
 
-    let session: LobbySession;
-    try {
-      session = await this.lobby.authenticate(appId, tokenHash);
-    } catch (error) {
-      return this.reply(socket, ack, this.replyToError(error, 'auth'));
-    }
+    const session = await this.lobby.authenticate(appId, tokenHash);
     if (socket.disconnected) return;
-
-    await socket.join(lobbyRoom(session.chatId));
-    try {
-      const welcome = await this.lobby.enter(session, socket.id);
-      if (socket.disconnected) return void (await this.lobby.leave(session, socket.id));
-      state.session = session;
-      ack(null, welcome);
-    } catch (error) {
-      await socket.leave(lobbyRoom(session.chatId));
-      this.reply(socket, ack, this.replyToError(error, 'auth'));
-    }
+    await this.enter(socket, session, ack);
   }
 
   @SubscribeMessage('new_message')
-  onNewMessage(@ConnectedSocket() socket: Socket, @MessageBody() text: unknown, @Ack() ack?: AckFn): Promise<void> {
-    const state = socket.data as LobbySocketState;
+  async onNewMessage(@ConnectedSocket() socket: Socket, @MessageBody() text: unknown, @Ack() ack?: AckFn): Promise<void> {
+    const state = stateOf(socket);
     const { session } = state;
-    if (!session) return Promise.resolve();
-    state.pending = (state.pending ?? Promise.resolve()).then(async () => {
-      try {
-        this.reply(socket, ack, replyToOutcome(await this.lobby.say(session, text)));
-      } catch (error) {
-        this.reply(socket, ack, this.replyToError(error, 'new_message'));
-      }
-    });
-    return state.pending;
-  }
-
-  async handleDisconnect(socket: Socket): Promise<void> {
-    const { session } = socket.data as LobbySocketState;
     if (!session) return;
+    state.queue ??= new SerialQueue(this.config.connectionQueueMax);
     try {
-      await this.lobby.leave(session, socket.id);
+      // Answered inside the queue, so replies leave in the order the messages came.
+      await state.queue.run(() =>
+        this.lobby.say(session, text).then(
+          (outcome) => sendReply(socket, ack, replyToOutcome(outcome)),
+          (error: unknown) => this.edge.answer(socket, ack, error, 'new_message'),
+        ),
+      );
     } catch (error) {
-      this.logger.error(`leaving lobby ${session.appId} failed: ${describe(error)}`);
+      if (!(error instanceof OverloadedError)) throw error;
+      this.logger.warn(`lobby ${session.appId}: disconnecting a socket with too many messages in flight`);
+      socket.disconnect(true);
     }
   }
 
-  private replyToError(error: unknown, event: string): LobbyReply {
-    if (error instanceof LobbyRefusal) return replyToRefusal(error, this.config.lobbyMessageMax);
-    this.logger.error(`${event} failed: ${describe(error)}`);
-    return INTERNAL_ERROR;
+  async handleDisconnect(socket: Socket): Promise<void> {
+    await this.signOut(socket);
   }
 
-  private reply(socket: Socket, ack: AckFn | undefined, reply: LobbyReply): void {
-    if (reply.to === 'ack') ack?.(...reply.args);
-    else socket.emit(reply.to, reply.text);
+  /**
+   * Watches the lobby before reading its history, so nothing published meanwhile is missed; holds what arrives
+   * until the ack is out; then joins the socket.io room and sends what was held, minus what the history held.
+   */
+  private async enter(socket: Socket, session: LobbySession, ack: AckFn): Promise<void> {
+    const state = stateOf(socket);
+    const room = lobbyRoom(session.chatId);
+    const gate = (state.gate = new PushGate<LobbyPush>());
+    gate.hold();
+    await this.subscription.watch(room);
+    this.entering.add(room, socket);
+    let welcome: Awaited<ReturnType<LobbyService['enter']>>;
+    try {
+      welcome = await this.lobby.enter(session, socket.id);
+    } catch (error) {
+      this.subscription.unwatch(room);
+      throw error;
+    } finally {
+      this.entering.delete(room, socket);
+    }
+    if (socket.disconnected) {
+      this.subscription.unwatch(room);
+      return this.lobby.leave(session, socket.id);
+    }
+    state.session = session;
+    ack(null, welcome);
+    void socket.join(room);
+    const now = this.clock.now();
+    const historyIds = welcome.room.history.map((message) => message.id);
+    for (const push of gate.release([], historyIds, now, this.config.lateDeliveryWindowMs, (p) => p.messageId)) {
+      socket.emit(push.event, push.data);
+    }
+    if (gate.remembers(now)) this.fresh.add(room, socket);
+    else state.gate = undefined;
   }
+
+  private async signOut(socket: Socket): Promise<void> {
+    const state = stateOf(socket);
+    const session = state.session;
+    if (!session) return;
+    state.session = undefined;
+    const room = lobbyRoom(session.chatId);
+    this.fresh.delete(room, socket);
+    this.subscription.unwatch(room);
+    try {
+      await this.lobby.leave(session, socket.id);
+    } catch (error) {
+      this.edge.answer(socket, undefined, error, 'disconnect');
+    }
+  }
+
+  private deliver({ room, event, data, exceptConnection, messageId }: Delivery): void {
+    for (const socket of this.entering.of(room)) {
+      if (socket.id !== exceptConnection) stateOf(socket).gate?.take({ event, data, messageId });
+    }
+    const except = this.alreadySent(room, messageId);
+    if (exceptConnection) except.push(exceptConnection);
+    (except.length ? this.server.to(room).except(except) : this.server.to(room)).emit(event, data);
+  }
+
+  /** Sockets of the room whose just-sent history held this message. */
+  private alreadySent(room: string, messageId: number | undefined): string[] {
+    const sockets: string[] = [];
+    if (messageId === undefined) return sockets;
+    const now = this.clock.now();
+    for (const socket of this.fresh.of(room)) {
+      const state = stateOf(socket);
+      if (!state.gate?.remembers(now)) {
+        this.fresh.delete(room, socket);
+        state.gate = undefined;
+      } else if (state.gate.alreadySent(messageId, now)) {
+        sockets.push(socket.id);
+      }
+    }
+    return sockets;
+  }
+}
+
+function stateOf(socket: Socket): LobbySocketState {
+  return socket.data as LobbySocketState;
 }
 
 function isNonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0;
-}
-
-/** Error name and message only: stacks and query parameters may carry tokens or message text. */
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

@@ -3,12 +3,13 @@ import { AuthModule } from '../auth/auth.module.js';
 import { ChatsModule } from '../chats/chats.module.js';
 import { MessagesModule } from '../messages/messages.module.js';
 import { MutesModule } from '../mutes/mutes.module.js';
+import { LobbyExceptionFilter } from './lobby-exception.filter.js';
 import { LobbyGateway } from './lobby.gateway.js';
 import { LobbyService } from './lobby.service.js';
 
 @Module({
   imports: [AuthModule, ChatsModule, MessagesModule, MutesModule],
-  providers: [LobbyService, LobbyGateway],
+  providers: [LobbyService, LobbyGateway, LobbyExceptionFilter],
   exports: [LobbyService],
 })
 export class LobbyModule {}

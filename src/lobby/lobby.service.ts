@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { UserDirectory, type DirectoryApp, type DirectoryUser } from '../auth/user-directory.js';
 import { ChatsService } from '../chats/chats.service.js';
-import { InvalidInputError } from '../common/domain-errors.js';
+import { InvalidInputError } from '../common/refusal.js';
 import { AppConfig } from '../config/app-config.js';
 import { MessagesService, type StoredMessage } from '../messages/messages.service.js';
 import { MutesService } from '../mutes/mutes.service.js';
-import { DeliveryBus } from '../realtime/delivery-bus.js';
-import { PresenceService } from '../realtime/presence.service.js';
+import { type Delivery, DeliveryBus } from '../realtime/delivery-bus.js';
+import { PresenceService } from '../realtime/presence/presence.service.js';
 import { type LobbyRole, unameKey } from '../users/roles.js';
 import { isCommandText, type LobbyCommand, parseCommand } from './lobby-commands.js';
 import { LobbyRefusal } from './lobby-errors.js';
@@ -17,6 +17,7 @@ import {
   type LobbyMessage,
   type LobbyRoom,
   type LobbySession,
+  isLobbyRoom,
   lobbyRoom,
   type SayOutcome,
 } from './lobby.types.js';
@@ -38,7 +39,12 @@ export class LobbyService {
     private readonly presence: PresenceService,
     private readonly bus: DeliveryBus,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    // A member whose instance vanished leaves as if its last socket had closed.
+    presence.onDeparture(({ place, member }) => {
+      if (isLobbyRoom(place)) this.bus.publish(LOBBY_CHANNEL, { room: place, event: 'user_left', data: member });
+    });
+  }
 
   /** Who a connection is in an app's lobby. An unknown token hash (or none) means an anonymous reader. */
   async authenticate(appId: number, tokenHash: string | null): Promise<LobbySession> {
@@ -57,7 +63,7 @@ export class LobbyService {
     ]);
     const { member } = session;
     if (member && (await this.presence.join(lobbyRoom(session.chatId), member, connectionId))) {
-      this.publish(session, 'user_joined', member, connectionId);
+      this.publish(session, 'user_joined', member, { exceptConnection: connectionId });
     }
     const present = await this.presence.members<LobbyMember>(lobbyRoom(session.chatId));
     return {
@@ -98,7 +104,7 @@ export class LobbyService {
       authorRole: member.role,
       text: trimmed,
     });
-    this.publish(session, 'new_message', toLobbyMessage(stored));
+    this.publish(session, 'new_message', toLobbyMessage(stored), { messageId: stored.id });
     return { kind: 'posted' };
   }
 
@@ -138,8 +144,13 @@ export class LobbyService {
     }
   }
 
-  private publish(session: LobbySession, event: LobbyBroadcast, data: unknown, exceptConnection?: string): void {
-    this.bus.publish(LOBBY_CHANNEL, { room: lobbyRoom(session.chatId), event, data, exceptConnection });
+  private publish(
+    session: LobbySession,
+    event: LobbyBroadcast,
+    data: unknown,
+    extra: Pick<Delivery, 'exceptConnection' | 'messageId'> = {},
+  ): void {
+    this.bus.publish(LOBBY_CHANNEL, { room: lobbyRoom(session.chatId), event, data, ...extra });
   }
 }
 

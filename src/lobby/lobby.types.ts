@@ -38,6 +38,13 @@ export type SayOutcome =
 export const LOBBY_CHANNEL = 'lobby';
 export type LobbyBroadcast = 'user_joined' | 'user_left' | 'new_message' | 'user_muted' | 'user_unmuted';
 
+const LOBBY_ROOM_PREFIX = 'lobby:';
+
+/** Every socket in a lobby listens here; it is also the lobby's presence place. */
 export function lobbyRoom(chatId: number): string {
-  return `lobby:${chatId}`;
+  return LOBBY_ROOM_PREFIX + chatId;
+}
+
+export function isLobbyRoom(room: string): boolean {
+  return room.startsWith(LOBBY_ROOM_PREFIX);
 }

@@ -3,6 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { type DataSource, In, type Repository } from 'typeorm';
 import { GroupCommit } from '../database/group-commit.js';
 import { MessageEntity } from './message.entity.js';
+import { Clock } from '../common/clock.js';
 
 export interface NewMessage {
   chatId: number;
@@ -24,6 +25,7 @@ export class MessagesService implements BeforeApplicationShutdown {
   constructor(
     @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
     @InjectDataSource() dataSource: DataSource,
+    private readonly clock: Clock,
   ) {
     this.writer = new GroupCommit((batch) => this.insertBatch(dataSource, batch), MAX_BATCH);
   }
@@ -69,7 +71,7 @@ export class MessagesService implements BeforeApplicationShutdown {
   }
 
   private insertBatch(dataSource: DataSource, batch: NewMessage[]): Promise<StoredMessage[]> {
-    const createdAt = Date.now();
+    const createdAt = this.clock.now();
     return dataSource.transaction(async (tx) => {
       const stored: StoredMessage[] = [];
       // Row by row inside one transaction: SQLite reports only the last id of a multi-row insert, and the

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { MoreThan, type Repository } from 'typeorm';
-import { InvalidInputError } from '../common/domain-errors.js';
+import { InvalidInputError } from '../common/refusal.js';
 import { MuteEntity } from './mute.entity.js';
+import { Clock } from '../common/clock.js';
 
 export interface MuteView {
   uname: string;
@@ -16,11 +17,14 @@ export interface MuteView {
  */
 @Injectable()
 export class MutesService {
-  constructor(@InjectRepository(MuteEntity) private readonly mutes: Repository<MuteEntity>) {}
+  constructor(
+    @InjectRepository(MuteEntity) private readonly mutes: Repository<MuteEntity>,
+    private readonly clock: Clock,
+  ) {}
 
   /** Mutes `uname` (lowercase) in a chat, replacing any earlier mute. Throws when the end date is unrepresentable. */
-  async mute(chatId: number, uname: string, mins: number, mutedBy: string, now = Date.now()): Promise<MuteView> {
-    const expiresAt = new Date(now + mins * 60_000);
+  async mute(chatId: number, uname: string, mins: number, mutedBy: string): Promise<MuteView> {
+    const expiresAt = new Date(this.clock.now() + mins * 60_000);
     if (!Number.isSafeInteger(mins) || Number.isNaN(expiresAt.getTime())) {
       throw new InvalidInputError('mute duration is out of range');
     }
@@ -32,18 +36,18 @@ export class MutesService {
   }
 
   /** Lifts an active mute; false when `uname` was not muted (or the mute had already run out). */
-  async unmute(chatId: number, uname: string, now = Date.now()): Promise<boolean> {
-    const active = await this.mutes.exists({ where: { chatId, uname, expiresAt: MoreThan(now) } });
+  async unmute(chatId: number, uname: string): Promise<boolean> {
+    const active = await this.mutes.exists({ where: { chatId, uname, expiresAt: MoreThan(this.clock.now()) } });
     await this.mutes.delete({ chatId, uname });
     return active;
   }
 
-  async isMuted(chatId: number, uname: string, now = Date.now()): Promise<boolean> {
-    return this.mutes.exists({ where: { chatId, uname: uname.toLowerCase(), expiresAt: MoreThan(now) } });
+  async isMuted(chatId: number, uname: string): Promise<boolean> {
+    return this.mutes.exists({ where: { chatId, uname: uname.toLowerCase(), expiresAt: MoreThan(this.clock.now()) } });
   }
 
-  async active(chatId: number, now = Date.now()): Promise<MuteView[]> {
-    const rows = await this.mutes.find({ where: { chatId, expiresAt: MoreThan(now) }, order: { uname: 'ASC' } });
+  async active(chatId: number): Promise<MuteView[]> {
+    const rows = await this.mutes.find({ where: { chatId, expiresAt: MoreThan(this.clock.now()) }, order: { uname: 'ASC' } });
     return rows.map((row) => ({ uname: row.uname, mins: row.mins, expires_at: new Date(row.expiresAt).toISOString() }));
   }
 }

@@ -2,15 +2,18 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { Server, ServerOptions } from 'socket.io';
 import type { AppConfig } from '../config/app-config.js';
+import type { HandshakeCheck } from './handshake.js';
 
 /**
  * socket.io with the settings real lobby widgets need: legacy socket.io-client 1.x/2.x (EIO3), both
- * transports, and cross-origin polling from the sites that embed them.
+ * transports, and cross-origin polling from the sites that embed them. Every new Engine.IO session passes the
+ * handshake check first (engine.io's `allowRequest`, which runs for handshakes only, on either transport).
  */
 export class ChatgateIoAdapter extends IoAdapter {
   constructor(
     app: INestApplicationContext,
     private readonly config: AppConfig,
+    private readonly admit: HandshakeCheck,
   ) {
     super(app);
   }
@@ -25,6 +28,10 @@ export class ChatgateIoAdapter extends IoAdapter {
       cors: { origin: origins.includes('*') ? true : origins, credentials: true },
       // A lobby frame is at most a short text; larger ones are hostile.
       maxHttpBufferSize: 64 * 1024,
+      allowRequest: (request, callback) => {
+        const refusal = this.admit(request, { kind: 'socket.io' });
+        callback(refusal?.reason ?? null, refusal === null);
+      },
     });
   }
 }

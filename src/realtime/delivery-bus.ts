@@ -1,8 +1,7 @@
 /**
  * One frame (or event) for every connection in a room, wherever that connection is held. Gateways never fan
  * out by themselves: they publish a Delivery and deliver the ones they receive to their own local sockets,
- * which is what lets several instances share delivery once the bus crosses processes.
- * A Delivery must survive JSON serialization.
+ * which is what lets several instances share delivery. A Delivery must survive JSON serialization.
  */
 export interface Delivery {
   room: string;
@@ -10,31 +9,143 @@ export interface Delivery {
   data: unknown;
   /** A connection that must not get it (the protocol's "to everyone but the sender"). */
   exceptConnection?: string;
+  /**
+   * The stored message this delivery announces. A connection that has just been sent a history drops the
+   * deliveries of messages that history already held: remote deliveries can arrive after such a history.
+   */
+  messageId?: number;
 }
 
 export type DeliveryHandler = (delivery: Delivery) => void;
 
-export abstract class DeliveryBus {
-  abstract publish(channel: string, delivery: Delivery): void;
-  /** Returns the function that unsubscribes. */
-  abstract subscribe(channel: string, handler: DeliveryHandler): () => void;
+/** A handler's interest: it receives deliveries for the rooms it watches, and for no others. */
+export interface Subscription {
+  /**
+   * Starts receiving deliveries for `room`. Watches are counted: each `watch` needs its own `unwatch`.
+   * Resolves once deliveries published anywhere after this point will arrive, so a caller that watches
+   * first and reads history second misses nothing.
+   */
+  watch(room: string): Promise<void>;
+  unwatch(room: string): void;
+  /** Stops every watch of this subscription. */
+  close(): void;
 }
 
 /**
- * The single-instance bus: handlers run synchronously inside publish, so a publisher that acknowledges
- * after publishing puts the broadcast on the wire before its ack.
+ * The fan-out every gateway goes through. What every implementation guarantees (and `delivery-bus.contract.ts`
+ * tests on each):
+ * - **Local first, synchronously.** `publish` hands the delivery to this process's matching handlers before it
+ *   returns, in publish order. A gateway that publishes and then acknowledges therefore puts the broadcast on
+ *   the wire before the ack.
+ * - **Other processes later.** Other processes receive it asynchronously, in the order this process published.
+ *   Delivery across processes is at most once: a connection that must not miss anything re-reads history
+ *   (as both protocols do on every auth), and `messageId` lets it drop what it has already been sent.
+ * - **No echo.** A process never receives its own publication a second time.
+ * - **Narrowed.** A handler is woken only for rooms it watches, so a process with no connection in a room
+ *   does no work for it.
  */
-export class LocalDeliveryBus extends DeliveryBus {
-  private readonly handlers = new Map<string, Set<DeliveryHandler>>();
+export abstract class DeliveryBus {
+  abstract publish(channel: string, delivery: Delivery): void;
+  abstract subscribe(channel: string, handler: DeliveryHandler): Subscription;
+}
 
-  publish(channel: string, delivery: Delivery): void {
-    for (const handler of this.handlers.get(channel) ?? []) handler(delivery);
+/**
+ * Counted room watches of one subscription, shared by the bus implementations: `watch` and `unwatch` report
+ * when a room gains its first watch or loses its last one.
+ */
+export class RoomWatches {
+  private readonly counts = new Map<string, number>();
+
+  /** True when `room` was not watched before. */
+  add(room: string): boolean {
+    const count = this.counts.get(room) ?? 0;
+    this.counts.set(room, count + 1);
+    return count === 0;
   }
 
-  subscribe(channel: string, handler: DeliveryHandler): () => void {
-    const set = this.handlers.get(channel) ?? new Set();
-    set.add(handler);
-    this.handlers.set(channel, set);
-    return () => set.delete(handler);
+  /** True when `room` is no longer watched. */
+  remove(room: string): boolean {
+    const count = this.counts.get(room);
+    if (count === undefined) return false;
+    if (count > 1) {
+      this.counts.set(room, count - 1);
+      return false;
+    }
+    this.counts.delete(room);
+    return true;
+  }
+
+  has(room: string): boolean {
+    return this.counts.has(room);
+  }
+
+  rooms(): string[] {
+    return [...this.counts.keys()];
+  }
+
+  clear(): void {
+    this.counts.clear();
+  }
+}
+
+/** Handlers of one channel, by the rooms they watch. */
+export class LocalHandlers {
+  private readonly byRoom = new Map<string, Set<DeliveryHandler>>();
+
+  subscribe(handler: DeliveryHandler, onFirstWatch: (room: string) => Promise<void> = async () => {}, onLastUnwatch: (room: string) => void = () => {}): Subscription {
+    const watches = new RoomWatches();
+    const detach = (room: string) => {
+      const handlers = this.byRoom.get(room);
+      handlers?.delete(handler);
+      if (handlers?.size === 0) {
+        this.byRoom.delete(room);
+        onLastUnwatch(room);
+      }
+    };
+    return {
+      watch: async (room) => {
+        if (!watches.add(room)) return;
+        const handlers = this.byRoom.get(room) ?? new Set<DeliveryHandler>();
+        const first = handlers.size === 0;
+        handlers.add(handler);
+        this.byRoom.set(room, handlers);
+        if (first) await onFirstWatch(room);
+      },
+      unwatch: (room) => {
+        if (watches.remove(room)) detach(room);
+      },
+      close: () => {
+        watches.rooms().forEach(detach);
+        watches.clear();
+      },
+    };
+  }
+
+  deliver(delivery: Delivery): void {
+    const handlers = this.byRoom.get(delivery.room);
+    if (handlers) for (const handler of [...handlers]) handler(delivery);
+  }
+
+  watchedRooms(): string[] {
+    return [...this.byRoom.keys()];
+  }
+}
+
+/** The single-instance bus: every subscriber is local, so every delivery is synchronous. */
+export class LocalDeliveryBus extends DeliveryBus {
+  private readonly channels = new Map<string, LocalHandlers>();
+
+  publish(channel: string, delivery: Delivery): void {
+    this.channels.get(channel)?.deliver(delivery);
+  }
+
+  subscribe(channel: string, handler: DeliveryHandler): Subscription {
+    return this.handlersOf(channel).subscribe(handler);
+  }
+
+  protected handlersOf(channel: string): LocalHandlers {
+    let handlers = this.channels.get(channel);
+    if (!handlers) this.channels.set(channel, (handlers = new LocalHandlers()));
+    return handlers;
   }
 }

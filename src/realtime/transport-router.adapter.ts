@@ -1,18 +1,14 @@
 import { type INestApplicationContext, type WebSocketAdapter } from '@nestjs/common';
 import { AbstractWsAdapter } from '@nestjs/websockets';
 import type { Observable } from 'rxjs';
-
-/** Gateway option selecting the raw `ws` transport; gateways without it are served by socket.io. */
-export interface RawWsGatewayOptions {
-  transport: 'ws';
-  path: string;
-}
+import type { RawWsGatewayOptions } from './raw-ws-adapter.js';
 
 type MessageHandlers = Parameters<WebSocketAdapter['bindMessageHandlers']>[1];
 
 /**
  * Nest holds one WebSocket adapter per app. This one holds two (socket.io and raw ws) and routes each gateway
- * to one of them by its `transport` option, so both protocols are real Nest gateways on one HTTP server.
+ * to one of them by its `transport` option (`'ws'`: RawWsAdapter, see RawWsGatewayOptions; otherwise socket.io),
+ * so every protocol is a real Nest gateway on one HTTP server.
  * It remembers which sub-adapter made each server and accepted each client instead of guessing from their
  * shape: the two packages' socket classes are not reliably told apart by `instanceof`.
  */
@@ -23,8 +19,6 @@ export class TransportRouterAdapter extends AbstractWsAdapter {
     app: INestApplicationContext,
     private readonly io: AbstractWsAdapter,
     private readonly ws: AbstractWsAdapter,
-    /** Final options of a raw-ws gateway's server: where settings from the configuration come in. */
-    private readonly wsServerOptions: (gatewayOptions: RawWsGatewayOptions) => Record<string, unknown>,
   ) {
     super(app);
   }
@@ -39,11 +33,8 @@ export class TransportRouterAdapter extends AbstractWsAdapter {
   }
 
   create(port: number, options?: Record<string, unknown>): unknown {
-    const rawWs = options?.transport === 'ws';
-    const adapter = rawWs ? this.ws : this.io;
-    const server = rawWs
-      ? adapter.create(port, withoutTransport(this.wsServerOptions(options as unknown as RawWsGatewayOptions)))
-      : adapter.create(port, options);
+    const adapter = (options as Partial<RawWsGatewayOptions> | undefined)?.transport === 'ws' ? this.ws : this.io;
+    const server = adapter.create(port, options);
     this.owners.set(server, adapter);
     return server;
   }
@@ -77,8 +68,4 @@ export class TransportRouterAdapter extends AbstractWsAdapter {
     if (!adapter) throw new Error('TransportRouterAdapter: no sub-adapter created this server or accepted this client');
     return adapter;
   }
-}
-
-function withoutTransport({ transport: _transport, ...options }: Record<string, unknown>): Record<string, unknown> {
-  return options;
 }

@@ -1,9 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ChatsService } from '../chats/chats.service.js';
-import { NotFoundError } from '../common/domain-errors.js';
+import { describeFault, NotFoundError } from '../common/refusal.js';
 import { MessagesService, type StoredMessage } from '../messages/messages.service.js';
-import { DeliveryBus } from '../realtime/delivery-bus.js';
-import { PresenceService } from '../realtime/presence.service.js';
+import { type Delivery, DeliveryBus } from '../realtime/delivery-bus.js';
+import { PresenceService } from '../realtime/presence/presence.service.js';
 import { type ChatUser, ChatUsersService } from '../users/chat-users.service.js';
 import {
   type AuthReplyData,
@@ -27,13 +27,22 @@ import {
  */
 @Injectable()
 export class SellerChatService {
+  private readonly logger = new Logger('SellerChat');
   constructor(
     private readonly users: ChatUsersService,
     private readonly chats: ChatsService,
     private readonly messages: MessagesService,
     private readonly presence: PresenceService,
     private readonly bus: DeliveryBus,
-  ) {}
+  ) {
+    // A user whose instance vanished goes offline as if its last connection had closed.
+    presence.onDeparture(({ place, member }) => {
+      if (place !== ONLINE_PLACE) return;
+      this.announceStatus(member.id, false).catch((error: unknown) =>
+        this.logger.error(`announcing user ${member.id} offline failed: ${describeFault(error)}`),
+      );
+    });
+  }
 
   /** Resolves an `auth` request to a user and the chats its connection will see, creating client and chat as needed. */
   async signIn(request: SignInRequest): Promise<SignIn> {
@@ -96,8 +105,8 @@ export class SellerChatService {
     if (!(await this.presence.isPresent(ONLINE_PLACE, counterpart.id))) throw new SellerRefusal('USER_IS_NOT_ONLINE');
     const stored = await this.messages.append({ chatId: chat.id, authorId: user.id, authorName: user.name, authorRole: null, text: request.text });
     const delivered = toDelivered(stored);
-    this.push(user.id, 'message', { ...delivered, my: true }, connectionId);
-    this.push(counterpart.id, 'message', delivered);
+    this.push(user.id, 'message', { ...delivered, my: true }, { exceptConnection: connectionId, messageId: stored.id });
+    this.push(counterpart.id, 'message', delivered, { messageId: stored.id });
     return delivered;
   }
 
@@ -136,8 +145,13 @@ export class SellerChatService {
     }
   }
 
-  private push(userId: number, command: 'chat' | 'status' | 'message', data: object, exceptConnection?: string): void {
-    this.bus.publish(SELLER_CHANNEL, { room: userRoom(userId), event: command, data, exceptConnection });
+  private push(
+    userId: number,
+    command: 'chat' | 'status' | 'message',
+    data: object,
+    extra: Pick<Delivery, 'exceptConnection' | 'messageId'> = {},
+  ): void {
+    this.bus.publish(SELLER_CHANNEL, { room: userRoom(userId), event: command, data, ...extra });
   }
 }
 

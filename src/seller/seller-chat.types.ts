@@ -1,4 +1,5 @@
 import type { DirectChat } from '../chats/chats.service.js';
+import { Refusal } from '../common/refusal.js';
 import type { ChatUser } from '../users/chat-users.service.js';
 
 /** The error codes of the AH Chat protocol. */
@@ -11,10 +12,17 @@ export type SellerErrorCode =
   | 'TEXT_IS_REQUIRED'
   | 'DATE_IS_REQUIRED';
 
-/** Why the seller chat refused a request; the gateway sends it as the frame's `error`. */
-export class SellerRefusal extends Error {
-  constructor(readonly code: SellerErrorCode) {
-    super(code);
+const HTTP_STATUS: Partial<Record<SellerErrorCode, number>> = {
+  CHAT_NOT_FOUND: 404,
+  USER_NOT_FOUND: 404,
+  USER_IS_NOT_SELLER: 403,
+  USER_IS_NOT_ONLINE: 409,
+};
+
+/** Why the seller chat refused a request; the gateway sends its code as the frame's `error`. */
+export class SellerRefusal extends Refusal<SellerErrorCode> {
+  constructor(code: SellerErrorCode) {
+    super(code, code, HTTP_STATUS[code] ?? 400);
   }
 }
 

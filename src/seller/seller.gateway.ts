@@ -8,75 +8,56 @@ import {
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
-import type { WebSocket, WebSocketServer } from 'ws';
+import type { WebSocket } from 'ws';
+import { Clock } from '../common/clock.js';
+import { describeFault } from '../common/refusal.js';
+import { SetMap } from '../common/set-map.js';
 import { AppConfig } from '../config/app-config.js';
-import { type Delivery, DeliveryBus } from '../realtime/delivery-bus.js';
-import type { RawWsGatewayOptions } from '../realtime/transport-router.adapter.js';
+import { type Delivery, DeliveryBus, type Subscription } from '../realtime/delivery-bus.js';
+import type { RawWsGatewayOptions } from '../realtime/raw-ws-adapter.js';
 import { SellerChatService } from './seller-chat.service.js';
-import { SELLER_CHANNEL, SellerRefusal, userOfRoom } from './seller-chat.types.js';
-import { type Frame, SellerConnection, SellerConnections } from './seller-connection.js';
+import { SELLER_CHANNEL, SellerRefusal, userOfRoom, userRoom } from './seller-chat.types.js';
+import { type Push, SellerConnection } from './seller-connection.js';
 import { SellerErrorFilter } from './seller-error.filter.js';
-import { parseSend, parseSignIn } from './seller-frames.js';
+import { parseSellerFrame, parseSend, parseSignIn } from './seller-frames.js';
 
 /**
  * The AH Chat protocol over a raw WebSocket: parses frames, calls SellerChatService, and writes the replies.
  * It also delivers the bus's pushes to this process's connections, only for chats each connection knows.
- * (The path in the decorator is the default; TransportRouterAdapter serves it at SELLER_WS_PATH.)
+ * Its path, frame limit and heartbeat are the transport's, set by name ("seller") from the configuration.
  */
-@WebSocketGateway<RawWsGatewayOptions>({ transport: 'ws', path: '/seller' })
+@WebSocketGateway<RawWsGatewayOptions>({ transport: 'ws', name: 'seller', path: '/seller', parser: parseSellerFrame })
 @UseFilters(SellerErrorFilter)
 export class SellerGateway
-  implements
-    OnGatewayInit<WebSocketServer>,
-    OnGatewayConnection<WebSocket>,
-    OnGatewayDisconnect<WebSocket>,
-    OnModuleDestroy,
-    BeforeApplicationShutdown
+  implements OnGatewayInit, OnGatewayConnection<WebSocket>, OnGatewayDisconnect<WebSocket>, OnModuleDestroy, BeforeApplicationShutdown
 {
   private readonly logger = new Logger(SellerGateway.name);
   private readonly connections = new WeakMap<WebSocket, SellerConnection>();
-  private readonly byUser = new SellerConnections();
-  private unsubscribe?: () => void;
-  private heartbeat?: NodeJS.Timeout;
+  private readonly byUser = new SetMap<number, SellerConnection>();
+  private subscription!: Subscription;
 
   constructor(
     private readonly chat: SellerChatService,
     private readonly bus: DeliveryBus,
+    private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
 
-  afterInit(server: WebSocketServer): void {
-    this.unsubscribe = this.bus.subscribe(SELLER_CHANNEL, (delivery) => this.deliver(delivery));
-    // A peer that missed the previous ping is gone (a dead network path sends no close): terminating it
-    // closes the connection, which takes its user offline.
-    this.heartbeat = setInterval(() => {
-      for (const socket of server.clients) {
-        const connection = this.connections.get(socket);
-        if (!connection) continue;
-        if (!connection.alive) socket.terminate();
-        else {
-          connection.alive = false;
-          socket.ping();
-        }
-      }
-    }, this.config.sellerPingIntervalMs);
-    this.heartbeat.unref();
+  afterInit(): void {
+    this.subscription = this.bus.subscribe(SELLER_CHANNEL, (delivery) => this.deliver(delivery));
   }
 
   onModuleDestroy(): void {
-    clearInterval(this.heartbeat);
-    this.unsubscribe?.();
+    this.subscription.close();
   }
 
   /** Takes every connection offline while the database is still open; sockets are closed after this. */
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all(this.byUser.all().map((connection) => this.forget(connection)));
+    await Promise.all(this.byUser.values().map((connection) => this.forget(connection)));
   }
 
   handleConnection(socket: WebSocket): void {
-    const connection = new SellerConnection(socket);
-    this.connections.set(socket, connection);
-    socket.on('pong', () => (connection.alive = true));
+    this.connections.set(socket, new SellerConnection(socket, this.config.connectionQueueMax));
   }
 
   async handleDisconnect(socket: WebSocket): Promise<void> {
@@ -87,13 +68,13 @@ export class SellerGateway
   @SubscribeMessage('auth')
   onAuth(@ConnectedSocket() socket: WebSocket, @MessageBody() data: unknown): Promise<void> {
     const connection = this.connectionOf(socket);
-    return connection.serially(() => this.authenticate(connection, data));
+    return connection.queue.run(() => this.authenticate(connection, data));
   }
 
   @SubscribeMessage('message')
   onMessage(@ConnectedSocket() socket: WebSocket, @MessageBody() data: unknown): Promise<void> {
     const connection = this.connectionOf(socket);
-    return connection.serially(async () => {
+    return connection.queue.run(async () => {
       const request = parseSend(data);
       if (!connection.signIn) throw new SellerRefusal('CHAT_NOT_FOUND');
       const message = await this.chat.send(connection.signIn.user, request, connection.id);
@@ -101,24 +82,33 @@ export class SellerGateway
     });
   }
 
+  /**
+   * Binds the connection to its user and watches the user's room before the histories are read, so nothing
+   * published meanwhile is missed; pushes are held until the auth reply is out, minus what the histories held.
+   */
   private async authenticate(connection: SellerConnection, data: unknown): Promise<void> {
     // A second auth re-binds the connection: it first stops being whoever it was.
     if (connection.signIn) await this.forget(connection);
     const signIn = await this.chat.signIn(parseSignIn(data));
     if (!isOpen(connection.socket)) return;
 
-    connection.hold();
+    connection.gate.hold();
     connection.signIn = signIn;
     signIn.chats.forEach((chat) => connection.knownChats.add(chat.id));
-    this.byUser.bind(connection, signIn.user.id);
+    this.byUser.add(signIn.user.id, connection);
     try {
+      await this.subscription.watch(userRoom(signIn.user.id));
       const { reply, sellerStatus } = await this.chat.welcome(signIn, connection.id);
-      const first: Frame[] = [{ command: 'auth', data: reply }];
-      if (sellerStatus) first.push({ command: 'status', data: sellerStatus });
-      connection.release(first);
+      const first: Push[] = [{ frame: { command: 'auth', data: reply } }];
+      if (sellerStatus) first.push({ frame: { command: 'status', data: sellerStatus } });
+      const historyIds = Object.values(reply.chats).flatMap((chat) => chat.messages.map((message) => message.id));
+      const now = this.clock.now();
+      const release = connection.gate.release(first, historyIds, now, this.config.lateDeliveryWindowMs, (p) => p.messageId);
+      release.forEach((push) => connection.send(push.frame));
     } catch (error) {
+      // Its auth reply never went out, so nothing it was about to hear may reach it.
+      connection.gate.discard();
       await this.forget(connection);
-      connection.release([]);
       throw error;
     }
     // Closed while being welcomed: the disconnect hook ran before it came online, so take it offline here.
@@ -130,19 +120,20 @@ export class SellerGateway
     if (!signIn) return;
     connection.signIn = null;
     connection.knownChats.clear();
-    this.byUser.unbind(connection, signIn.user.id);
+    this.byUser.delete(signIn.user.id, connection);
+    this.subscription.unwatch(userRoom(signIn.user.id));
     try {
       await this.chat.signOut(signIn.user.id, connection.id);
     } catch (error) {
-      this.logger.error(`sign-out failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.error(`sign-out failed: ${describeFault(error)}`);
     }
   }
 
-  private deliver({ room, event, data, exceptConnection }: Delivery): void {
-    const userId = userOfRoom(room);
+  private deliver({ room, event, data, exceptConnection, messageId }: Delivery): void {
     const payload = data as { id?: number; chatId?: number };
-    for (const connection of this.byUser.of(userId)) {
-      if (connection.id === exceptConnection) continue;
+    const now = this.clock.now();
+    for (const connection of this.byUser.of(userOfRoom(room))) {
+      if (connection.id === exceptConnection || connection.gate.alreadySent(messageId, now)) continue;
       if (event === 'chat') {
         // Told once per chat: a repeat would empty the chat in the original client.
         if (connection.knownChats.has(payload.id as number)) continue;
@@ -150,7 +141,7 @@ export class SellerGateway
       } else if (!connection.knownChats.has(payload.chatId as number)) {
         continue;
       }
-      connection.send({ command: event, data });
+      connection.push({ frame: { command: event, data }, messageId });
     }
   }
 

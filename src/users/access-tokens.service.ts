@@ -4,16 +4,20 @@ import type { Repository } from 'typeorm';
 import { generateToken, hashToken } from '../auth/tokens.js';
 import { AccessTokenEntity } from './access-token.entity.js';
 import type { UserEntity } from './user.entity.js';
+import { Clock } from '../common/clock.js';
 
 /** Bearer tokens of every kind of user. Only sha256 hashes are stored; a token is shown once, when issued. */
 @Injectable()
 export class AccessTokensService {
-  constructor(@InjectRepository(AccessTokenEntity) private readonly tokens: Repository<AccessTokenEntity>) {}
+  constructor(
+    @InjectRepository(AccessTokenEntity) private readonly tokens: Repository<AccessTokenEntity>,
+    private readonly clock: Clock,
+  ) {}
 
   async issue(userId: number): Promise<{ token: string; tokenHash: string }> {
     const token = generateToken();
     const tokenHash = hashToken(token);
-    await this.tokens.insert({ userId, tokenHash, createdAt: Date.now() });
+    await this.tokens.insert({ userId, tokenHash, createdAt: this.clock.now() });
     return { token, tokenHash };
   }
 

@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { hashToken } from '../auth/tokens.js';
-import { InvalidInputError, NotFoundError } from '../common/domain-errors.js';
+import { InvalidInputError, NotFoundError } from '../common/refusal.js';
 import { isRowId } from '../common/row-id.js';
 import { AccessTokensService } from './access-tokens.service.js';
 import { UserEntity, type UserKind } from './user.entity.js';
+import { Clock } from '../common/clock.js';
 
 export interface ChatUser {
   id: number;
@@ -22,6 +23,7 @@ export class ChatUsersService {
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     private readonly tokens: AccessTokensService,
+    private readonly clock: Clock,
   ) {}
 
   async createSeller(name: string): Promise<ChatUser & { token: string }> {
@@ -63,7 +65,7 @@ export class ChatUsersService {
   }
 
   private async create(kind: 'seller' | 'client', name: string): Promise<ChatUser & { token: string }> {
-    const user = this.users.create({ kind, name, unameKey: null, role: 'member', createdAt: Date.now() });
+    const user = this.users.create({ kind, name, unameKey: null, role: 'member', createdAt: this.clock.now() });
     await this.users.insert(user);
     const { token } = await this.tokens.issue(user.id);
     return { ...toChatUser(user), token };

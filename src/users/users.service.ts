@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
-import { ConflictError, InvalidInputError, NotFoundError } from '../common/domain-errors.js';
+import { ConflictError, InvalidInputError, NotFoundError } from '../common/refusal.js';
 import { isUniqueViolation } from '../common/unique-violation.js';
 import { AccessTokensService } from './access-tokens.service.js';
 import { isUserRole, UNAME_PATTERN, unameKey, type UserRole } from './roles.js';
 import { UserEntity } from './user.entity.js';
+import { Clock } from '../common/clock.js';
 
 export interface UserView {
   id: number;
@@ -24,12 +25,13 @@ export class UsersService {
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     private readonly tokens: AccessTokensService,
+    private readonly clock: Clock,
   ) {}
 
   async create(uname: string, role: UserRole = 'member'): Promise<UserView> {
     assertUname(uname);
     if (!isUserRole(role)) throw new InvalidInputError('role must be one of admin, mod, member');
-    const user = this.users.create({ kind: 'lobby', name: uname, unameKey: unameKey(uname), role, createdAt: Date.now() });
+    const user = this.users.create({ kind: 'lobby', name: uname, unameKey: unameKey(uname), role, createdAt: this.clock.now() });
     try {
       await this.users.insert(user);
     } catch (error) {

@@ -1,0 +1,38 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, Injectable, Logger } from '@nestjs/common';
+import type { Socket } from 'socket.io';
+import { describeFault, Refusal } from '../common/refusal.js';
+import { AppConfig } from '../config/app-config.js';
+import { LobbyRefusal } from './lobby-errors.js';
+import { type AckFn, INTERNAL_ERROR, type LobbyReply, replyToRefusal, sendReply } from './lobby-replies.js';
+
+/**
+ * The lobby's edge: whatever a handler (or a pipe before it) throws is answered in the Moneypot protocol's
+ * words. A lobby refusal gets its own reply; another refusal (a malformed payload, say) a `client_error` with
+ * its message; anything else is a fault, logged by name and message only, and acked `INTERNAL_ERROR`.
+ */
+@Injectable()
+@Catch()
+export class LobbyExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('LobbyGateway');
+
+  constructor(private readonly config: AppConfig) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ws = host.switchToWs();
+    // Nest hands a handler [socket, data, ack?, pattern]: the ack is whichever argument is a function.
+    const ack = host.getArgs().find((arg): arg is AckFn => typeof arg === 'function');
+    this.answer(ws.getClient<Socket>(), ack, exception, ws.getPattern());
+  }
+
+  /** Answers `exception`, thrown while handling `event`, to the socket that sent it. */
+  answer(socket: Socket, ack: AckFn | undefined, exception: unknown, event: string): void {
+    sendReply(socket, ack, this.replyTo(exception, event));
+  }
+
+  private replyTo(exception: unknown, event: string): LobbyReply {
+    if (exception instanceof LobbyRefusal) return replyToRefusal(exception, this.config.lobbyMessageMax);
+    if (exception instanceof Refusal) return { to: 'client_error', text: exception.message };
+    this.logger.error(`${event} failed: ${describeFault(exception)}`);
+    return INTERNAL_ERROR;
+  }
+}

@@ -1,0 +1,89 @@
+import { type Departure, type PresenceMember, PresenceStore } from './presence-store.js';
+
+interface MemberEntry {
+  member: PresenceMember;
+  /** `instanceId connectionId` of every live connection. */
+  connections: Set<string>;
+}
+
+/**
+ * Presence in this process's memory: exact for a single instance, and shared by several in-process instances
+ * in tests. Every operation is synchronous inside, so each is atomic.
+ */
+export class InMemoryPresenceStore extends PresenceStore {
+  private readonly places = new Map<string, Map<number, MemberEntry>>();
+  private readonly leases = new Map<string, number>();
+  /** Where each instance has connections, so expiry touches only those. */
+  private readonly byInstance = new Map<string, Set<string>>();
+
+  async add(place: string, member: PresenceMember, instanceId: string, connectionId: string): Promise<boolean> {
+    const members = this.places.get(place) ?? new Map<number, MemberEntry>();
+    this.places.set(place, members);
+    this.placesOf(instanceId).add(place);
+    const entry = members.get(member.id);
+    if (entry) {
+      entry.connections.add(key(instanceId, connectionId));
+      return false;
+    }
+    members.set(member.id, { member, connections: new Set([key(instanceId, connectionId)]) });
+    return true;
+  }
+
+  async remove<M extends PresenceMember>(place: string, memberId: number, instanceId: string, connectionId: string): Promise<M | null> {
+    return this.removeConnections(place, memberId, (connection) => connection === key(instanceId, connectionId)) as M | null;
+  }
+
+  async has(place: string, memberId: number): Promise<boolean> {
+    return this.places.get(place)?.has(memberId) ?? false;
+  }
+
+  async members<M extends PresenceMember>(place: string): Promise<M[]> {
+    return [...(this.places.get(place)?.values() ?? [])].map((entry) => entry.member as M);
+  }
+
+  async renew(instanceId: string, expiresAt: number): Promise<void> {
+    this.leases.set(instanceId, expiresAt);
+  }
+
+  async expire(now: number): Promise<Departure[]> {
+    const ended = [...this.leases].filter(([, expiresAt]) => expiresAt < now).map(([instanceId]) => instanceId);
+    return (await Promise.all(ended.map((instanceId) => this.removeInstance(instanceId)))).flat();
+  }
+
+  async removeInstance(instanceId: string): Promise<Departure[]> {
+    this.leases.delete(instanceId);
+    const places = this.byInstance.get(instanceId) ?? new Set<string>();
+    this.byInstance.delete(instanceId);
+    const prefix = key(instanceId, '');
+    const departures: Departure[] = [];
+    for (const place of places) {
+      for (const memberId of [...(this.places.get(place)?.keys() ?? [])]) {
+        const member = this.removeConnections(place, memberId, (connection) => connection.startsWith(prefix));
+        if (member) departures.push({ place, member });
+      }
+    }
+    return departures;
+  }
+
+  private removeConnections(place: string, memberId: number, matches: (connection: string) => boolean): PresenceMember | null {
+    const members = this.places.get(place);
+    const entry = members?.get(memberId);
+    if (!members || !entry) return null;
+    const before = entry.connections.size;
+    for (const connection of entry.connections) if (matches(connection)) entry.connections.delete(connection);
+    if (entry.connections.size === before || entry.connections.size > 0) return null;
+    members.delete(memberId);
+    if (members.size === 0) this.places.delete(place);
+    return entry.member;
+  }
+
+  private placesOf(instanceId: string): Set<string> {
+    let places = this.byInstance.get(instanceId);
+    if (!places) this.byInstance.set(instanceId, (places = new Set()));
+    return places;
+  }
+}
+
+function key(instanceId: string, connectionId: string): string {
+  return `${instanceId} ${connectionId}`;
+}

@@ -1,0 +1,186 @@
+import { type IncomingMessage, type Server as HttpServer, STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { type INestApplicationContext, Logger, type WebSocketAdapter } from '@nestjs/common';
+import { AbstractWsAdapter } from '@nestjs/websockets';
+import { isObservable, lastValueFrom } from 'rxjs';
+import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import type { HandshakeCheck } from './handshake.js';
+import { RawWsHeartbeat } from './raw-ws-heartbeat.js';
+
+/** Turns a received frame into Nest's `{event, data}`; undefined drops the frame (the connection stays open). */
+export type FrameParser = (frame: string | Buffer) => { event: string; data: unknown } | undefined;
+
+/**
+ * What a raw-ws gateway declares: `@WebSocketGateway<RawWsGatewayOptions>({ transport: 'ws', name: 'echo',
+ * path: '/echo' })`. Settings given by name to RawWsAdapter (from the configuration) override the declared
+ * path, frame limit and heartbeat; the parser is the gateway's own.
+ */
+export interface RawWsGatewayOptions {
+  transport: 'ws';
+  name: string;
+  path: string;
+  /** Default: JSON `{event, data}` text frames, as Nest's WsAdapter reads them. */
+  parser?: FrameParser;
+  /** Largest frame in bytes; a larger one closes the connection with 1009. Default 64 KiB. */
+  maxPayload?: number;
+  /** Ping interval; a connection that missed the previous ping is terminated. 0 turns it off. Default 30 s. */
+  heartbeatIntervalMs?: number;
+}
+
+export type RawWsSettings = Partial<Pick<RawWsGatewayOptions, 'path' | 'maxPayload' | 'heartbeatIntervalMs'>>;
+
+interface Endpoint {
+  name: string;
+  path: string;
+  parser: FrameParser;
+  server: WebSocketServer;
+  heartbeat: RawWsHeartbeat | null;
+}
+
+type MessageHandlers = Parameters<WebSocketAdapter['bindMessageHandlers']>[1];
+
+const DEFAULTS = { maxPayload: 64 * 1024, heartbeatIntervalMs: 30_000 };
+
+/**
+ * Raw WebSocket gateways on the app's own HTTP server, each at its own path with its own parser, frame limit and
+ * heartbeat. Unlike Nest's WsAdapter it answers only its own paths, leaving every other upgrade (socket.io's
+ * `/socket.io/`) to its owner, and it dispatches frames without a per-connection RxJS pipeline.
+ */
+export class RawWsAdapter extends AbstractWsAdapter {
+  private readonly logger = new Logger('RawWs');
+  private readonly endpoints = new Map<string, Endpoint>();
+  private readonly endpointOfClient = new WeakMap<WebSocket, Endpoint>();
+  private upgradeListener: { server: HttpServer; listener: (request: IncomingMessage, socket: Duplex, head: Buffer) => void } | null = null;
+
+  constructor(
+    app: INestApplicationContext,
+    private readonly settings: Record<string, RawWsSettings>,
+    private readonly admit: HandshakeCheck,
+  ) {
+    super(app);
+  }
+
+  create(port: number, options?: RawWsGatewayOptions): WebSocketServer {
+    if (!options?.name || !options.path) throw new Error('a raw-ws gateway declares a name and a path');
+    if (port !== 0) throw new Error(`raw-ws gateway "${options.name}" declares a port: raw-ws gateways share the app's port`);
+    const { name, parser = parseJsonEvent, ...declared } = options;
+    const { path, maxPayload, heartbeatIntervalMs } = { ...DEFAULTS, ...declared, ...this.settings[name] };
+    if (this.endpoints.has(path) || path.startsWith('/socket.io')) {
+      throw new Error(`raw-ws gateway "${name}": path ${path} is taken`);
+    }
+    const server = new WebSocketServer({ noServer: true, maxPayload });
+    const heartbeat = heartbeatIntervalMs > 0 ? new RawWsHeartbeat(server, heartbeatIntervalMs) : null;
+    this.endpoints.set(path, { name, path, parser, server, heartbeat });
+    this.listenForUpgrades();
+    return server;
+  }
+
+  override bindClientConnect(server: WebSocketServer, callback: (client: WebSocket, request: IncomingMessage) => void): void {
+    server.on('connection', callback);
+  }
+
+  override bindClientDisconnect(client: WebSocket, callback: () => void): void {
+    client.once('close', callback);
+  }
+
+  bindMessageHandlers(client: WebSocket, handlers: MessageHandlers, transform: (data: unknown) => unknown): void {
+    const endpoint = this.endpointOfClient.get(client);
+    if (!endpoint) throw new Error('RawWsAdapter: a client it did not accept');
+    const byEvent = new Map(handlers.map((handler) => [handler.message as string, handler]));
+    client.on('message', (raw: RawData, isBinary: boolean) => {
+      const message = endpoint.parser(isBinary ? toBuffer(raw) : raw.toString());
+      const handler = message && byEvent.get(message.event);
+      if (!message || !handler) return;
+      void this.reply(client, () => transform(handler.callback(message.data, message.event)));
+    });
+  }
+
+  /** Closes with 1001 ("going away"), so clients know to reconnect elsewhere; stragglers are cut after a second. */
+  override async close(server: WebSocketServer): Promise<void> {
+    for (const endpoint of this.endpoints.values()) if (endpoint.server === server) endpoint.heartbeat?.stop();
+    await Promise.all([...server.clients].map((client) => closeGoingAway(client)));
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  override async dispose(): Promise<void> {
+    this.endpoints.forEach((endpoint) => endpoint.heartbeat?.stop());
+    this.endpoints.clear();
+    if (this.upgradeListener) this.upgradeListener.server.off('upgrade', this.upgradeListener.listener);
+    this.upgradeListener = null;
+  }
+
+  private listenForUpgrades(): void {
+    if (this.upgradeListener) return;
+    const server = this.httpServer as HttpServer;
+    const listener = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const endpoint = this.endpoints.get(pathOf(request.url) ?? '');
+      if (!endpoint) return; // someone else's upgrade (socket.io's, say)
+      const refusal = this.admit(request, { kind: 'ws', gateway: endpoint.name });
+      if (refusal) return refuseUpgrade(socket, refusal.status, refusal.reason);
+      endpoint.server.handleUpgrade(request, socket, head, (client) => {
+        this.endpointOfClient.set(client, endpoint);
+        endpoint.heartbeat?.track(client);
+        // A client's protocol violation (an oversized frame, say) is its problem: one line, no stack.
+        client.on('error', (error: Error & { code?: string }) =>
+          this.logger.warn(`${endpoint.name} connection closed on a protocol error: ${error.code ?? error.message}`),
+        );
+        endpoint.server.emit('connection', client, request);
+      });
+    };
+    server.on('upgrade', listener);
+    this.upgradeListener = { server, listener };
+  }
+
+  private async reply(client: WebSocket, run: () => unknown): Promise<void> {
+    try {
+      const result = run();
+      const response = isObservable(result) ? await lastValueFrom(result, { defaultValue: undefined }) : await result;
+      if (response !== undefined && response !== null && client.readyState === WebSocket.OPEN) client.send(JSON.stringify(response));
+    } catch (error) {
+      // The gateway's exception filter has answered the client; what reaches here is a filter's own failure.
+      this.logger.error(`handler failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
+
+function parseJsonEvent(frame: string | Buffer): { event: string; data: unknown } | undefined {
+  if (typeof frame !== 'string') return undefined;
+  try {
+    const message = JSON.parse(frame) as { event?: unknown; data?: unknown };
+    return typeof message?.event === 'string' ? { event: message.event, data: message.data } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function closeGoingAway(client: WebSocket): Promise<void> {
+  if (client.readyState === WebSocket.CLOSED) return Promise.resolve();
+  return new Promise((resolve) => {
+    const cut = setTimeout(() => client.terminate(), 1000);
+    client.once('close', () => {
+      clearTimeout(cut);
+      resolve();
+    });
+    client.close(1001, 'server shutting down');
+  });
+}
+
+function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+  const body = Buffer.from(reason);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Type: text/plain\r\n` +
+      `Content-Length: ${body.length}\r\n\r\n${reason}`,
+  );
+}
+
+function toBuffer(raw: RawData): Buffer {
+  return Array.isArray(raw) ? Buffer.concat(raw) : Buffer.from(raw as ArrayBuffer);
+}
+
+function pathOf(url: string | undefined): string | null {
+  try {
+    return new URL(url ?? '/', 'ws://localhost').pathname;
+  } catch {
+    return null;
+  }
+}
