@@ -48,6 +48,7 @@ describe('provisioning API: sellers', () => {
     const [auth] = await client.request('auth', { name: 'Kim', sellerId: seller.id }, 2);
     const chatId = Number(Object.keys(auth.data.chats)[0]);
     const [ack] = await client.request('message', { text: 'hello', clientDate: 1, chatId });
+    await sellerTab.waitFor('message'); // the seller reads, then replies: its next frame is then its own ack
     const [reply] = await sellerTab.request('message', { text: 'hi Kim', clientDate: 2, chatId });
 
     expect(await suite.api.get(`/api/sellers/${seller.id}/chats`)).toEqual({

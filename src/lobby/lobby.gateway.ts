@@ -15,7 +15,7 @@ import { OverloadedError } from '../common/refusal.js';
 import { SetMap } from '../common/set-map.js';
 import { AppConfig } from '../config/app-config.js';
 import { type Delivery, DeliveryBus, type Subscription } from '../realtime/delivery-bus.js';
-import { PushGate } from '../realtime/push-gate.js';
+import { PushGate, type Sequenced } from '../realtime/push-gate.js';
 import { SerialQueue } from '../realtime/serial-queue.js';
 import { LobbyRefusal } from './lobby-errors.js';
 import { LobbyExceptionFilter } from './lobby-exception.filter.js';
@@ -23,10 +23,9 @@ import { type AckFn, replyToOutcome, sendReply } from './lobby-replies.js';
 import { LobbyService } from './lobby.service.js';
 import { LOBBY_CHANNEL, type LobbySession, lobbyRoom } from './lobby.types.js';
 
-interface LobbyPush {
+interface LobbyPush extends Sequenced {
   event: string;
   data: unknown;
-  messageId?: number;
 }
 
 /** What the gateway remembers about one socket, kept in `socket.data`. */
@@ -131,9 +130,9 @@ export class LobbyGateway implements OnGatewayInit<Server>, OnGatewayDisconnect<
     gate.hold();
     await this.subscription.watch(room);
     this.entering.add(room, socket);
-    let welcome: Awaited<ReturnType<LobbyService['enter']>>;
+    let entered: Awaited<ReturnType<LobbyService['enter']>>;
     try {
-      welcome = await this.lobby.enter(session, socket.id);
+      entered = await this.lobby.enter(session, socket.id);
     } catch (error) {
       this.subscription.unwatch(room);
       throw error;
@@ -144,14 +143,13 @@ export class LobbyGateway implements OnGatewayInit<Server>, OnGatewayDisconnect<
       this.subscription.unwatch(room);
       return this.lobby.leave(session, socket.id);
     }
+    const { welcome, presenceVersion } = entered;
     state.session = session;
     ack(null, welcome);
     void socket.join(room);
     const now = this.clock.now();
-    const historyIds = welcome.room.history.map((message) => message.id);
-    for (const push of gate.release([], historyIds, now, this.config.lateDeliveryWindowMs, (p) => p.messageId)) {
-      socket.emit(push.event, push.data);
-    }
+    const snapshot = { messageIds: welcome.room.history.map((message) => message.id), presenceVersion };
+    for (const push of gate.release([], snapshot, now, this.config.lateDeliveryWindowMs)) socket.emit(push.event, push.data);
     if (gate.remembers(now)) this.fresh.add(room, socket);
     else state.gate = undefined;
   }
@@ -171,26 +169,26 @@ export class LobbyGateway implements OnGatewayInit<Server>, OnGatewayDisconnect<
     }
   }
 
-  private deliver({ room, event, data, exceptConnection, messageId }: Delivery): void {
+  private deliver(delivery: Delivery): void {
+    const { room, event, data, exceptConnection } = delivery;
     for (const socket of this.entering.of(room)) {
-      if (socket.id !== exceptConnection) stateOf(socket).gate?.take({ event, data, messageId });
+      if (socket.id !== exceptConnection) stateOf(socket).gate?.take(delivery);
     }
-    const except = this.alreadySent(room, messageId);
+    const except = this.alreadySent(delivery);
     if (exceptConnection) except.push(exceptConnection);
     (except.length ? this.server.to(room).except(except) : this.server.to(room)).emit(event, data);
   }
 
-  /** Sockets of the room whose just-sent history held this message. */
-  private alreadySent(room: string, messageId: number | undefined): string[] {
+  /** Sockets of the room whose just-sent auth reply already reflects this delivery. */
+  private alreadySent(delivery: Delivery): string[] {
     const sockets: string[] = [];
-    if (messageId === undefined) return sockets;
     const now = this.clock.now();
-    for (const socket of this.fresh.of(room)) {
+    for (const socket of this.fresh.of(delivery.room)) {
       const state = stateOf(socket);
       if (!state.gate?.remembers(now)) {
-        this.fresh.delete(room, socket);
+        this.fresh.delete(delivery.room, socket);
         state.gate = undefined;
-      } else if (state.gate.alreadySent(messageId, now)) {
+      } else if (state.gate.alreadySent(delivery, now)) {
         sockets.push(socket.id);
       }
     }

@@ -15,7 +15,7 @@ import {
   type LobbyBroadcast,
   type LobbyMember,
   type LobbyMessage,
-  type LobbyRoom,
+  type LobbyWelcome,
   type LobbySession,
   isLobbyRoom,
   lobbyRoom,
@@ -41,8 +41,9 @@ export class LobbyService {
     private readonly config: AppConfig,
   ) {
     // A member whose instance vanished leaves as if its last socket had closed.
-    presence.onDeparture(({ place, member }) => {
-      if (isLobbyRoom(place)) this.bus.publish(LOBBY_CHANNEL, { room: place, event: 'user_left', data: member });
+    presence.onDeparture(({ place, member, version }) => {
+      if (!isLobbyRoom(place)) return;
+      this.bus.publish(LOBBY_CHANNEL, { room: place, event: 'user_left', data: member, presenceVersion: version });
     });
   }
 
@@ -55,32 +56,35 @@ export class LobbyService {
     return { appId, chatId, member: user && { id: user.id, uname: user.uname, role: roleIn(app, user) } };
   }
 
-  /** Marks the connection present and returns the room as it now is. Announces the member's first connection. */
-  async enter(session: LobbySession, connectionId: string): Promise<{ user?: LobbyMember; room: LobbyRoom }> {
+  /**
+   * Marks the connection present and returns the room as it now is, with the presence version its user list
+   * is as of. Announces the member's first connection.
+   */
+  async enter(session: LobbySession, connectionId: string): Promise<{ welcome: LobbyWelcome; presenceVersion: number }> {
     const [history, mutes] = await Promise.all([
       this.messages.recent(session.chatId, this.config.lobbyHistorySize),
       this.mutes.active(session.chatId),
     ]);
     const { member } = session;
-    if (member && (await this.presence.join(lobbyRoom(session.chatId), member, connectionId))) {
-      this.publish(session, 'user_joined', member, { exceptConnection: connectionId });
-    }
-    const present = await this.presence.members<LobbyMember>(lobbyRoom(session.chatId));
-    return {
+    const joined = member && (await this.presence.join(lobbyRoom(session.chatId), member, connectionId));
+    if (joined) this.publish(session, 'user_joined', member, { exceptConnection: connectionId, presenceVersion: joined });
+    const present = await this.presence.snapshot<LobbyMember>(lobbyRoom(session.chatId));
+    const welcome = {
       ...(member ? { user: member } : {}),
       room: {
-        users: Object.fromEntries(present.map((m) => [m.uname, m])),
+        users: Object.fromEntries(present.members.map((m) => [m.uname, m])),
         history: history.map(toLobbyMessage),
         muteList: Object.fromEntries(mutes.map((mute) => [mute.uname, mute])),
       },
     };
+    return { welcome, presenceVersion: present.version };
   }
 
   /** Forgets a connection; announces the member's last one leaving. */
   async leave(session: LobbySession, connectionId: string): Promise<void> {
     if (!session.member) return;
     const left = await this.presence.leave<LobbyMember>(lobbyRoom(session.chatId), session.member.id, connectionId);
-    if (left) this.publish(session, 'user_left', left);
+    if (left) this.publish(session, 'user_left', left.member, { presenceVersion: left.version });
   }
 
   /** Handles what a member typed: a message for everyone, or a staff command. Checks run in the protocol's order. */
@@ -148,7 +152,7 @@ export class LobbyService {
     session: LobbySession,
     event: LobbyBroadcast,
     data: unknown,
-    extra: Pick<Delivery, 'exceptConnection' | 'messageId'> = {},
+    extra: Pick<Delivery, 'exceptConnection' | 'messageId' | 'presenceVersion'> = {},
   ): void {
     this.bus.publish(LOBBY_CHANNEL, { room: lobbyRoom(session.chatId), event, data, ...extra });
   }

@@ -27,6 +27,12 @@ export interface LobbyRoom {
   muteList: Record<string, MuteView>;
 }
 
+/** The `auth` ack's payload. */
+export interface LobbyWelcome {
+  user?: LobbyMember;
+  room: LobbyRoom;
+}
+
 /** What a `new_message` turned out to be, for the sender's feedback. */
 export type SayOutcome =
   | { kind: 'posted' }

@@ -1,19 +1,18 @@
+import type { Sequenced } from './push-gate.js';
+
 /**
  * One frame (or event) for every connection in a room, wherever that connection is held. Gateways never fan
  * out by themselves: they publish a Delivery and deliver the ones they receive to their own local sockets,
  * which is what lets several instances share delivery. A Delivery must survive JSON serialization.
  */
-export interface Delivery {
+export interface Delivery extends Sequenced {
   room: string;
   event: string;
   data: unknown;
   /** A connection that must not get it (the protocol's "to everyone but the sender"). */
   exceptConnection?: string;
-  /**
-   * The stored message this delivery announces. A connection that has just been sent a history drops the
-   * deliveries of messages that history already held: remote deliveries can arrive after such a history.
-   */
-  messageId?: number;
+  // messageId and presenceVersion (Sequenced): a connection that was just sent a history or a user list drops
+  // the deliveries those already reflect, since remote deliveries can arrive after them (PushGate).
 }
 
 export type DeliveryHandler = (delivery: Delivery) => void;
@@ -39,7 +38,7 @@ export interface Subscription {
  *   the wire before the ack.
  * - **Other processes later.** Other processes receive it asynchronously, in the order this process published.
  *   Delivery across processes is at most once: a connection that must not miss anything re-reads history
- *   (as both protocols do on every auth), and `messageId` lets it drop what it has already been sent.
+ *   (as both protocols do on every auth), and `messageId`/`presenceVersion` let it drop what it was already sent.
  * - **No echo.** A process never receives its own publication a second time.
  * - **Narrowed.** A handler is woken only for rooms it watches, so a process with no connection in a room
  *   does no work for it.

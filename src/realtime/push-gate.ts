@@ -1,13 +1,29 @@
+/** What lets a connection recognise a push it has already been given in a snapshot (see Delivery). */
+export interface Sequenced {
+  /** The stored message a push announces. */
+  messageId?: number;
+  /** The presence version of the change a push announces (presence-store.ts). */
+  presenceVersion?: number;
+}
+
+/** What an auth reply already told the connection: the messages of its history, the presence it listed. */
+export interface Snapshot {
+  messageIds: Iterable<number>;
+  presenceVersion?: number;
+}
+
 /**
  * What a connection may be pushed around its auth reply. Pushes that arrive while the reply is being built are
  * held and sent after it, so a client never hears of a chat or a message before it has been told about it.
- * Pushes of messages the reply's history already held are dropped: such a push can arrive after the history
- * was read (a remote instance's delivery is asynchronous), and the client must not show the message twice.
- * History ids are remembered for `windowMs` after the reply, long enough for any late delivery.
+ * Pushes the reply already reflects are dropped: a message its history held, a presence change its user list
+ * already shows. Such a push can arrive after the reply was read (a remote instance's delivery is asynchronous),
+ * and the client must not show it twice. The snapshot is remembered for `windowMs` after the reply, long enough
+ * for any late delivery, then forgotten, so an idle connection holds nothing.
  */
-export class PushGate<Push> {
+export class PushGate<Push extends Sequenced> {
   private held: Push[] | null = null;
-  private historyIds: ReadonlySet<number> = new Set();
+  private messageIds: ReadonlySet<number> = new Set();
+  private presenceVersion = 0;
   private forgetAt = 0;
 
   /** Starts holding pushes: an auth reply is being built. */
@@ -19,23 +35,6 @@ export class PushGate<Push> {
     return this.held !== null;
   }
 
-  /**
-   * Stops holding. Returns what to send now, in order: `reply` first, then the held pushes that are not
-   * already in the history.
-   */
-  release(reply: Push[], historyIds: Iterable<number>, now: number, windowMs: number, idOf: (push: Push) => number | undefined): Push[] {
-    this.historyIds = new Set(historyIds);
-    this.forgetAt = now + windowMs;
-    const held = this.held ?? [];
-    this.held = null;
-    return [...reply, ...held.filter((push) => !this.alreadySent(idOf(push), now))];
-  }
-
-  /** Stops holding and drops what was held: the auth failed, so its reply never went out. */
-  discard(): void {
-    this.held = null;
-  }
-
   /** Holds `push` if an auth reply is being built; true when it was taken (the caller must not send it). */
   take(push: Push): boolean {
     if (!this.held) return false;
@@ -43,18 +42,34 @@ export class PushGate<Push> {
     return true;
   }
 
-  /** True when a message with this id was in the history this connection was just sent. */
-  alreadySent(messageId: number | undefined, now: number): boolean {
-    if (messageId === undefined || this.historyIds.size === 0) return false;
-    if (now > this.forgetAt) {
-      this.historyIds = new Set();
-      return false;
-    }
-    return this.historyIds.has(messageId);
+  /** Stops holding and drops what was held: the auth failed, so its reply never went out. */
+  discard(): void {
+    this.held = null;
   }
 
-  /** True while this gate may still drop something: callers skip their checks otherwise. */
+  /** Stops holding. Returns what to send now, in order: `reply` first, then the held pushes it does not reflect. */
+  release(reply: Push[], snapshot: Snapshot, now: number, windowMs: number): Push[] {
+    this.messageIds = new Set(snapshot.messageIds);
+    this.presenceVersion = snapshot.presenceVersion ?? 0;
+    this.forgetAt = now + windowMs;
+    const held = this.held ?? [];
+    this.held = null;
+    return [...reply, ...held.filter((push) => !this.alreadySent(push, now))];
+  }
+
+  /** True when the snapshot this connection was just sent already reflects `push`. */
+  alreadySent(push: Sequenced, now: number): boolean {
+    if (!this.remembers(now)) return false;
+    if (push.messageId !== undefined && this.messageIds.has(push.messageId)) return true;
+    return push.presenceVersion !== undefined && push.presenceVersion <= this.presenceVersion;
+  }
+
+  /** True while this gate may still drop something; once false, the snapshot is forgotten. */
   remembers(now: number): boolean {
-    return this.historyIds.size > 0 && now <= this.forgetAt;
+    if (now > this.forgetAt) {
+      this.messageIds = new Set();
+      this.presenceVersion = 0;
+    }
+    return this.messageIds.size > 0 || this.presenceVersion > 0;
   }
 }

@@ -83,7 +83,7 @@ export class SellerChatService {
       reply.chats[chat.id] = { chatter: counterpartOf(chat, user.id).name, messages };
     }
     if (newChat) this.push(newChat.seller.id, 'chat', { id: newChat.id, chatter: newChat.client.name });
-    if (await this.presence.join(ONLINE_PLACE, { id: user.id }, connectionId)) await this.announceStatus(user.id, true);
+    if ((await this.presence.join(ONLINE_PLACE, { id: user.id }, connectionId)) !== null) await this.announceStatus(user.id, true);
     if (user.kind === 'seller') return { reply, sellerStatus: null };
     const chat = chats[0];
     return { reply, sellerStatus: { chatId: chat.id, status: await this.presence.isPresent(ONLINE_PLACE, chat.seller.id) } };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
-import { PushGate } from '../realtime/push-gate.js';
+import { PushGate, type Sequenced } from '../realtime/push-gate.js';
 import { SerialQueue } from '../realtime/serial-queue.js';
 import type { SignIn } from './seller-chat.types.js';
 
@@ -11,9 +11,8 @@ export interface Frame {
 }
 
 /** A frame pushed to a connection, with the stored message it carries (if any). */
-export interface Push {
+export interface Push extends Sequenced {
   frame: Frame;
-  messageId?: number;
 }
 
 /**

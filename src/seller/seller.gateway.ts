@@ -101,9 +101,8 @@ export class SellerGateway
       const { reply, sellerStatus } = await this.chat.welcome(signIn, connection.id);
       const first: Push[] = [{ frame: { command: 'auth', data: reply } }];
       if (sellerStatus) first.push({ frame: { command: 'status', data: sellerStatus } });
-      const historyIds = Object.values(reply.chats).flatMap((chat) => chat.messages.map((message) => message.id));
-      const now = this.clock.now();
-      const release = connection.gate.release(first, historyIds, now, this.config.lateDeliveryWindowMs, (p) => p.messageId);
+      const messageIds = Object.values(reply.chats).flatMap((chat) => chat.messages.map((message) => message.id));
+      const release = connection.gate.release(first, { messageIds }, this.clock.now(), this.config.lateDeliveryWindowMs);
       release.forEach((push) => connection.send(push.frame));
     } catch (error) {
       // Its auth reply never went out, so nothing it was about to hear may reach it.
@@ -133,7 +132,7 @@ export class SellerGateway
     const payload = data as { id?: number; chatId?: number };
     const now = this.clock.now();
     for (const connection of this.byUser.of(userOfRoom(room))) {
-      if (connection.id === exceptConnection || connection.gate.alreadySent(messageId, now)) continue;
+      if (connection.id === exceptConnection || connection.gate.alreadySent({ messageId }, now)) continue;
       if (event === 'chat') {
         // Told once per chat: a repeat would empty the chat in the original client.
         if (connection.knownChats.has(payload.id as number)) continue;

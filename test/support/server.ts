@@ -1,7 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { loadConfig } from '../../src/config/app-config.js';
-import { createApp } from '../../src/bootstrap.js';
-import { freshDatabase, type TestDatabase } from './database.js';
+import { startSimulatedCluster } from './simulated-cluster.js';
+import { startTestingApp } from './testing-app.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -12,23 +11,13 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** The whole app on a fresh database, listening on a free loopback port. */
+/**
+ * The whole app on a fresh database, listening on a free loopback port. With TEST_CLUSTER=1, two instances
+ * joined by an asynchronous bus behind a sticky front server instead (simulated-cluster.ts).
+ */
 export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const db: TestDatabase = await freshDatabase();
-  const config = loadConfig({ DATABASE_URL: db.url, ADMIN_TOKEN, LOG_LEVEL: 'error', ...env });
-  const app = await createApp(config);
-  await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as { port: number };
-  const url = `http://127.0.0.1:${port}`;
-  return {
-    app,
-    url,
-    api: new Api(url),
-    close: async () => {
-      await app.close();
-      await db.drop();
-    },
-  };
+  if (process.env.TEST_CLUSTER === '1') return startSimulatedCluster({ env });
+  return startTestingApp({ env });
 }
 
 export interface ApiResponse<T = any> {

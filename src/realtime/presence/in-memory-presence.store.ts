@@ -1,4 +1,4 @@
-import { type Departure, type PresenceMember, PresenceStore } from './presence-store.js';
+import { type Departure, type Leave, type PresenceMember, type PresenceSnapshot, PresenceStore } from './presence-store.js';
 
 interface MemberEntry {
   member: PresenceMember;
@@ -13,32 +13,34 @@ interface MemberEntry {
 export class InMemoryPresenceStore extends PresenceStore {
   private readonly places = new Map<string, Map<number, MemberEntry>>();
   private readonly leases = new Map<string, number>();
+  private readonly versions = new Map<string, number>();
   /** Where each instance has connections, so expiry touches only those. */
   private readonly byInstance = new Map<string, Set<string>>();
 
-  async add(place: string, member: PresenceMember, instanceId: string, connectionId: string): Promise<boolean> {
+  async add(place: string, member: PresenceMember, instanceId: string, connectionId: string): Promise<number | null> {
     const members = this.places.get(place) ?? new Map<number, MemberEntry>();
     this.places.set(place, members);
     this.placesOf(instanceId).add(place);
     const entry = members.get(member.id);
     if (entry) {
       entry.connections.add(key(instanceId, connectionId));
-      return false;
+      return null;
     }
     members.set(member.id, { member, connections: new Set([key(instanceId, connectionId)]) });
-    return true;
+    return this.bump(place);
   }
 
-  async remove<M extends PresenceMember>(place: string, memberId: number, instanceId: string, connectionId: string): Promise<M | null> {
-    return this.removeConnections(place, memberId, (connection) => connection === key(instanceId, connectionId)) as M | null;
+  async remove<M extends PresenceMember>(place: string, memberId: number, instanceId: string, connectionId: string): Promise<Leave<M> | null> {
+    return this.removeConnections(place, memberId, (connection) => connection === key(instanceId, connectionId)) as Leave<M> | null;
   }
 
   async has(place: string, memberId: number): Promise<boolean> {
     return this.places.get(place)?.has(memberId) ?? false;
   }
 
-  async members<M extends PresenceMember>(place: string): Promise<M[]> {
-    return [...(this.places.get(place)?.values() ?? [])].map((entry) => entry.member as M);
+  async snapshot<M extends PresenceMember>(place: string): Promise<PresenceSnapshot<M>> {
+    const members = [...(this.places.get(place)?.values() ?? [])].map((entry) => entry.member as M);
+    return { members, version: this.versions.get(place) ?? 0 };
   }
 
   async renew(instanceId: string, expiresAt: number): Promise<void> {
@@ -58,14 +60,14 @@ export class InMemoryPresenceStore extends PresenceStore {
     const departures: Departure[] = [];
     for (const place of places) {
       for (const memberId of [...(this.places.get(place)?.keys() ?? [])]) {
-        const member = this.removeConnections(place, memberId, (connection) => connection.startsWith(prefix));
-        if (member) departures.push({ place, member });
+        const left = this.removeConnections(place, memberId, (connection) => connection.startsWith(prefix));
+        if (left) departures.push({ place, ...left });
       }
     }
     return departures;
   }
 
-  private removeConnections(place: string, memberId: number, matches: (connection: string) => boolean): PresenceMember | null {
+  private removeConnections(place: string, memberId: number, matches: (connection: string) => boolean): Leave | null {
     const members = this.places.get(place);
     const entry = members?.get(memberId);
     if (!members || !entry) return null;
@@ -74,7 +76,13 @@ export class InMemoryPresenceStore extends PresenceStore {
     if (entry.connections.size === before || entry.connections.size > 0) return null;
     members.delete(memberId);
     if (members.size === 0) this.places.delete(place);
-    return entry.member;
+    return { member: entry.member, version: this.bump(place) };
+  }
+
+  private bump(place: string): number {
+    const version = (this.versions.get(place) ?? 0) + 1;
+    this.versions.set(place, version);
+    return version;
   }
 
   private placesOf(instanceId: string): Set<string> {

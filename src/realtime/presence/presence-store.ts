@@ -7,6 +7,19 @@ export interface PresenceMember {
 export interface Departure<M extends PresenceMember = PresenceMember> {
   place: string;
   member: M;
+  version: number;
+}
+
+/** A member's last connection leaving, and the place's version after it. */
+export interface Leave<M extends PresenceMember = PresenceMember> {
+  member: M;
+  version: number;
+}
+
+/** Who is in a place, in arrival order, as of `version`. */
+export interface PresenceSnapshot<M extends PresenceMember = PresenceMember> {
+  members: M[];
+  version: number;
 }
 
 /**
@@ -17,20 +30,23 @@ export interface Departure<M extends PresenceMember = PresenceMember> {
  *   first connection and exactly one `remove` (or expiry) reports the last.
  * - An instance whose lease ran out is as good as gone: `expire` removes all of its entries, and each member
  *   this leaves without a connection is returned to exactly one caller of `expire` in the whole cluster.
- * - `members` lists each present member once, in the order it arrived.
+ * - Every first join and last leave of a place increments the place's version, returned with the change, and
+ *   `snapshot` reads members and version together: an announcement whose version is at most a snapshot's is
+ *   already reflected in that snapshot (a late remote delivery), and is dropped by whoever was sent it.
+ * - `snapshot` lists each present member once, in the order it arrived.
  */
 export abstract class PresenceStore {
-  /** Records a connection; true when it is the member's first one in the place. */
-  abstract add(place: string, member: PresenceMember, instanceId: string, connectionId: string): Promise<boolean>;
-  /** Forgets a connection; the member when it was its last one in the place, otherwise null. */
+  /** Records a connection; the place's new version when it is the member's first one there, otherwise null. */
+  abstract add(place: string, member: PresenceMember, instanceId: string, connectionId: string): Promise<number | null>;
+  /** Forgets a connection; when it was the member's last one in the place, the member and the new version. */
   abstract remove<M extends PresenceMember>(
     place: string,
     memberId: number,
     instanceId: string,
     connectionId: string,
-  ): Promise<M | null>;
+  ): Promise<Leave<M> | null>;
   abstract has(place: string, memberId: number): Promise<boolean>;
-  abstract members<M extends PresenceMember>(place: string): Promise<M[]>;
+  abstract snapshot<M extends PresenceMember>(place: string): Promise<PresenceSnapshot<M>>;
   /** Keeps the instance's entries alive until `expiresAt` (epoch ms). */
   abstract renew(instanceId: string, expiresAt: number): Promise<void>;
   /** Removes the entries of every instance whose lease ended before `now`. */

@@ -3,7 +3,7 @@ import { Clock } from '../../common/clock.js';
 import { describeFault } from '../../common/refusal.js';
 import { AppConfig } from '../../config/app-config.js';
 import { InstanceIdentity } from '../instance-identity.js';
-import { type Departure, type PresenceMember, PresenceStore } from './presence-store.js';
+import { type Departure, type Leave, type PresenceMember, type PresenceSnapshot, PresenceStore } from './presence-store.js';
 
 export type DepartureListener = (departure: Departure) => void;
 
@@ -32,13 +32,13 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
     return this.instance.id;
   }
 
-  /** Records a connection; resolves true when it is the member's first one in that place. */
-  join(place: string, member: PresenceMember, connectionId: string): Promise<boolean> {
+  /** Records a connection; resolves to the place's new version when it is the member's first one there, else null. */
+  join<M extends PresenceMember>(place: string, member: M, connectionId: string): Promise<number | null> {
     return this.store.add(place, member, this.instance.id, connectionId);
   }
 
-  /** Forgets a connection; resolves to the member when it was its last one there, otherwise null. */
-  leave<M extends PresenceMember>(place: string, memberId: number, connectionId: string): Promise<M | null> {
+  /** Forgets a connection; resolves to the member and the new version when it was its last one there, else null. */
+  leave<M extends PresenceMember>(place: string, memberId: number, connectionId: string): Promise<Leave<M> | null> {
     return this.store.remove<M>(place, memberId, this.instance.id, connectionId);
   }
 
@@ -46,9 +46,9 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
     return this.store.has(place, memberId);
   }
 
-  /** Present members, in the order they arrived. */
-  members<M extends PresenceMember>(place: string): Promise<M[]> {
-    return this.store.members<M>(place);
+  /** Present members, in the order they arrived, and the version they are as of. */
+  snapshot<M extends PresenceMember>(place: string): Promise<PresenceSnapshot<M>> {
+    return this.store.snapshot<M>(place);
   }
 
   /** Called for every member that expiry (not a close) took out of a place. Returns the unsubscribe. */

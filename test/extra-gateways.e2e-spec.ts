@@ -1,0 +1,109 @@
+import { Module, UseFilters } from '@nestjs/common';
+import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import { IsString, Length } from 'class-validator';
+import { io } from 'socket.io-client';
+import type { Socket } from 'socket.io';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RawWsGatewayOptions } from '../src/realtime/raw-ws-adapter.js';
+import { RefusalWsFilter } from '../src/realtime/refusal-ws.filter.js';
+import { LobbyClient } from './support/lobby-client.js';
+import { createSeller, SellerClient } from './support/seller-client.js';
+import type { TestServer } from './support/server.js';
+import { startTestingApp } from './support/testing-app.js';
+
+/** A third raw-ws gateway, as a project's user would add one: its own name, path, parser and frame limit. */
+@WebSocketGateway<RawWsGatewayOptions>({
+  transport: 'ws',
+  name: 'echo',
+  path: '/echo',
+  maxPayload: 1024,
+  parser: (frame) => (typeof frame === 'string' ? { event: 'echo', data: frame } : undefined),
+})
+class EchoGateway {
+  @SubscribeMessage('echo')
+  echo(@MessageBody() text: string) {
+    return { echoed: text };
+  }
+}
+
+class ShoutDto {
+  @IsString()
+  @Length(1, 5)
+  text!: string;
+}
+
+/** A socket.io gateway in its own namespace with a validated DTO body. */
+@WebSocketGateway({ namespace: '/shout' })
+@UseFilters(RefusalWsFilter)
+class ShoutGateway {
+  @SubscribeMessage('shout')
+  shout(@ConnectedSocket() socket: Socket, @MessageBody() body: ShoutDto) {
+    socket.emit('shouted', body.text.toUpperCase());
+  }
+}
+
+@Module({ providers: [EchoGateway, ShoutGateway] })
+class ExtraGatewaysModule {}
+
+describe('gateways added beside the two protocols, on the one port', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestingApp({ imports: [ExtraGatewaysModule], env: { SELLER_WS_PATH: '/chat/seller' } });
+  });
+  afterAll(() => server.close());
+
+  it('serves a raw-ws gateway at its own path with its own parser and frame limit', async () => {
+    const socket = new WebSocket(`${server.url.replace('http', 'ws')}/echo`);
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    const reply = new Promise((resolve) => socket.once('message', (data) => resolve(JSON.parse(data.toString()))));
+    socket.send('plain text, not JSON');
+    expect(await reply).toEqual({ echoed: 'plain text, not JSON' });
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    socket.send('x'.repeat(2000));
+    expect(await closed).toBe(1009);
+  });
+
+  it('keeps the seller chat at its configured path and the lobby on socket.io', async () => {
+    const seller = await createSeller(server.api, 'Beside');
+    const tab = await SellerClient.connect(server.url, '/chat/seller');
+    const [auth] = await tab.request('auth', { id: seller.id, token: seller.token });
+    expect(auth).toEqual({ command: 'auth', data: { name: 'Beside', chats: {} } });
+    tab.close();
+    await expect(SellerClient.connect(server.url, '/seller')).rejects.toThrow();
+
+    const appId = await server.api.createApp();
+    const lobby = await LobbyClient.connect(server.url);
+    expect(await lobby.auth({ app_id: appId })).toEqual([null, { room: { users: {}, history: [], muteList: {} } }]);
+    expect(lobby.socket.io.engine.transport.name).toBe('websocket');
+    lobby.close();
+  });
+
+  it('answers a socket.io gateway’s invalid DTO with a coded refusal, not "Internal server error"', async () => {
+    const socket = io(`${server.url}/shout`, { transports: ['websocket'], forceNew: true, reconnection: false });
+    try {
+      const events: unknown[] = [];
+      socket.onAny((event, payload) => events.push([event, payload]));
+      await new Promise<void>((resolve, reject) => socket.once('connect', () => resolve()).once('connect_error', reject));
+      socket.emit('shout', { text: 'far too long' });
+      await until(() => events.length >= 1);
+      socket.emit('shout', { text: 'hey' });
+      await until(() => events.length >= 2);
+      expect(events).toEqual([
+        ['exception', { status: 'error', code: 'invalid_input', message: 'text must be shorter than or equal to 5 characters' }],
+        ['shouted', 'HEY'],
+      ]);
+    } finally {
+      socket.close();
+    }
+  });
+});
+
+async function until(done: () => boolean, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

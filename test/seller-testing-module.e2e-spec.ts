@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Clock } from '../src/common/clock.js';
+import { loadConfig } from '../src/config/app-config.js';
+import { InstanceIdentity } from '../src/realtime/instance-identity.js';
+import { InMemoryPresenceStore } from '../src/realtime/presence/in-memory-presence.store.js';
+import { PresenceStore } from '../src/realtime/presence/presence-store.js';
+import { PresenceService } from '../src/realtime/presence/presence.service.js';
+import { ONLINE_PLACE } from '../src/seller/seller-chat.types.js';
+import { FakeClock } from './support/fake-clock.js';
+import { createSeller, SellerClient } from './support/seller-client.js';
+import type { TestServer } from './support/server.js';
+import { startTestingApp } from './support/testing-app.js';
+
+const PRESENCE_TTL_MS = 3000;
+
+describe('the seller chat under Nest’s testing harness: a fake clock and another instance', () => {
+  const clock = new FakeClock(Date.UTC(2030, 5, 1, 12, 0, 0));
+  const presenceStore = new InMemoryPresenceStore();
+  let server: TestServer;
+  const clients: SellerClient[] = [];
+  const connect = async () => {
+    const client = await SellerClient.connect(server.url);
+    clients.push(client);
+    return client;
+  };
+
+  beforeAll(async () => {
+    server = await startTestingApp({
+      env: { PRESENCE_TTL_MS: String(PRESENCE_TTL_MS) },
+      customize: (builder) => builder.overrideProvider(Clock).useValue(clock).overrideProvider(PresenceStore).useValue(presenceStore),
+    });
+  });
+  afterAll(async () => {
+    clients.forEach((client) => client.close());
+    await server.close();
+  });
+
+  it('dates messages by the injected clock', async () => {
+    const seller = await createSeller(server.api, 'Timekeeper');
+    const tab = await connect();
+    await tab.request('auth', { id: seller.id, token: seller.token });
+    const client = await connect();
+    const [auth] = await client.request('auth', { name: 'Ada', sellerId: seller.id }, 2);
+    const chatId = Number(Object.keys(auth.data.chats)[0]);
+    const [ack] = await client.request('message', { text: 'when?', clientDate: 5, chatId });
+    expect(ack.data).toEqual({ id: ack.data.id, text: 'when?', date: Date.UTC(2030, 5, 1, 12, 0, 0) / 1000, chatId, clientDate: 5, my: true });
+  });
+
+  it('takes a seller offline when the instance holding its connection stops renewing, with status false', async () => {
+    const seller = await createSeller(server.api, 'Elsewhere');
+    const config = loadConfig({ PRESENCE_TTL_MS: String(PRESENCE_TTL_MS) });
+    // The seller's tab is on another instance, which renews once and then goes silent.
+    const silent = new PresenceService(presenceStore, new InstanceIdentity(), new FakeClock(clock.now()), config);
+    await silent.onModuleInit();
+    await silent.join(ONLINE_PLACE, { id: seller.id }, 'tab-elsewhere');
+
+    const client = await connect();
+    const [auth, status] = await client.request('auth', { name: 'Bo', sellerId: seller.id }, 2);
+    const chatId = Number(Object.keys(auth.data.chats)[0]);
+    expect(status).toEqual({ command: 'status', data: { chatId, status: true } });
+
+    clock.advance(PRESENCE_TTL_MS);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(client.of('status')).toHaveLength(1);
+    clock.advance(PRESENCE_TTL_MS / 3 + 1);
+    expect(await client.waitFor('status', 2)).toEqual([status, { command: 'status', data: { chatId, status: false } }]);
+    const [refused] = await client.request('message', { text: 'anyone?', clientDate: 6, chatId });
+    expect(refused).toEqual({ command: 'message', data: { text: 'anyone?', clientDate: 6, chatId }, error: 'USER_IS_NOT_ONLINE' });
+  });
+});

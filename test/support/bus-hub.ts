@@ -1,0 +1,57 @@
+import { type Delivery, LocalDeliveryBus } from '../../src/realtime/delivery-bus.js';
+
+/**
+ * The delivery buses of several simulated instances in one process, joined as Redis would join them: each bus
+ * delivers its own publications to its own subscribers synchronously, and to the other buses' subscribers
+ * asynchronously (after `delayMs`, serialized through JSON). `pause` holds remote deliveries until `flush`, so a
+ * test can put a late delivery exactly where it wants it.
+ */
+export class BusHub {
+  private readonly buses = new Set<HubBus>();
+  private held: (() => void)[] | null = null;
+
+  constructor(private readonly delayMs = 2) {}
+
+  bus(): HubBus {
+    const bus = new HubBus(this);
+    this.buses.add(bus);
+    return bus;
+  }
+
+  pause(): void {
+    this.held ??= [];
+  }
+
+  /** Delivers every held remote delivery, in publish order, and stops holding. */
+  flush(): void {
+    const held = this.held ?? [];
+    this.held = null;
+    held.forEach((deliver) => deliver());
+  }
+
+  forward(from: HubBus, channel: string, delivery: Delivery): void {
+    const wire = JSON.stringify(delivery);
+    for (const bus of this.buses) {
+      if (bus === from) continue;
+      const deliver = () => bus.receive(channel, JSON.parse(wire) as Delivery);
+      if (this.held) this.held.push(deliver);
+      else setTimeout(deliver, this.delayMs);
+    }
+  }
+}
+
+export class HubBus extends LocalDeliveryBus {
+  constructor(private readonly hub: BusHub) {
+    super();
+  }
+
+  override publish(channel: string, delivery: Delivery): void {
+    super.publish(channel, delivery);
+    this.hub.forward(this, channel, delivery);
+  }
+
+  /** A delivery from another instance: for this instance's subscribers only. */
+  receive(channel: string, delivery: Delivery): void {
+    super.publish(channel, delivery);
+  }
+}

@@ -1,0 +1,42 @@
+import type { INestApplication } from '@nestjs/common';
+import { Test, type TestingModuleBuilder } from '@nestjs/testing';
+import { AppModule } from '../../src/app.module.js';
+import { configureApp, type ConfigureOptions, loggerLevels } from '../../src/bootstrap.js';
+import { loadConfig } from '../../src/config/app-config.js';
+import { freshDatabase } from './database.js';
+import { Api, ADMIN_TOKEN, type TestServer } from './server.js';
+
+export interface TestingAppOptions extends ConfigureOptions {
+  env?: Record<string, string>;
+  /** Overrides providers, adds modules: whatever a test needs on the builder before it compiles. */
+  customize?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+  /** Extra modules compiled beside the app (a test's own gateways, say). */
+  imports?: NonNullable<Parameters<typeof Test.createTestingModule>[0]['imports']>;
+  /** A database URL to share with another app; by default a fresh database of its own. */
+  databaseUrl?: string;
+}
+
+/**
+ * The whole app as a project's users test theirs: `Test.createTestingModule` over `AppModule.forRoot(config)`,
+ * with provider overrides, then `configureApp` and a listen on a free loopback port.
+ */
+export async function startTestingApp(options: TestingAppOptions = {}): Promise<TestServer> {
+  const db = options.databaseUrl ? { url: options.databaseUrl, drop: async () => {} } : await freshDatabase();
+  const config = loadConfig({ DATABASE_URL: db.url, ADMIN_TOKEN, LOG_LEVEL: 'error', ...options.env });
+  const builder = Test.createTestingModule({ imports: [AppModule.forRoot(config), ...(options.imports ?? [])] });
+  const moduleRef = await (options.customize ? options.customize(builder) : builder).compile();
+  const app: INestApplication = moduleRef.createNestApplication({ logger: loggerLevels(config.logLevel) });
+  configureApp(app, config, options);
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as { port: number };
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    app,
+    url,
+    api: new Api(url),
+    close: async () => {
+      await app.close();
+      await db.drop();
+    },
+  };
+}
