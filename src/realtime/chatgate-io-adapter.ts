@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { Server, ServerOptions } from 'socket.io';
 import type { AppConfig } from '../config/app-config.js';
+import { serveEio3PollingAsBinary } from './eio3-binary-polling.js';
 
 /**
  * socket.io with the settings real lobby widgets need: legacy socket.io-client 1.x/2.x (EIO3), both
@@ -17,7 +18,7 @@ export class ChatgateIoAdapter extends IoAdapter {
 
   override createIOServer(port: number, options?: ServerOptions): Server {
     const origins = this.config.corsOrigins;
-    return super.createIOServer(port, {
+    const server: Server = super.createIOServer(port, {
       ...(options as ServerOptions),
       allowEIO3: true,
       transports: ['polling', 'websocket'],
@@ -26,5 +27,7 @@ export class ChatgateIoAdapter extends IoAdapter {
       // A lobby frame is at most a short text; larger ones are hostile.
       maxHttpBufferSize: 64 * 1024,
     });
+    serveEio3PollingAsBinary(server.engine);
+    return server;
   }
 }
