@@ -3,6 +3,7 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { Server, ServerOptions } from 'socket.io';
 import type { AppConfig } from '../config/app-config.js';
 import { serveEio3PollingAsBinary } from './eio3-binary-polling.js';
+import { limitPendingSessions } from './pending-session-limit.js';
 
 /**
  * socket.io with the settings real lobby widgets need: legacy socket.io-client 1.x/2.x (EIO3), both
@@ -28,6 +29,7 @@ export class ChatgateIoAdapter extends IoAdapter {
       maxHttpBufferSize: 64 * 1024,
     });
     serveEio3PollingAsBinary(server.engine);
+    limitPendingSessions(server.engine, this.config.lobbyPendingSessionsPerIp);
     return server;
   }
 }
