@@ -16,6 +16,8 @@ export class AppConfig {
   readonly adminToken: string | null;
   readonly lobbyHistorySize: number;
   readonly lobbyMessageMax: number;
+  /** Engine.IO sessions one client address may hold before their clients send anything; more are refused. */
+  readonly lobbyPendingSessionsPerIp: number;
   /** Allowed browser origins for socket.io polling and the REST API; ['*'] allows any. */
   readonly corsOrigins: string[];
   /** Path of the seller chat's raw WebSocket on the shared port. */
@@ -60,6 +62,7 @@ export function loadConfig(env: Env): AppConfig {
     adminToken,
     lobbyHistorySize: integer(env, 'LOBBY_HISTORY_SIZE', 250, 0, 10_000),
     lobbyMessageMax: integer(env, 'LOBBY_MESSAGE_MAX', 140, 1, 10_000),
+    lobbyPendingSessionsPerIp: integer(env, 'LOBBY_PENDING_SESSIONS_PER_IP', 20, 1, 100_000),
     corsOrigins: (optional(env, 'CORS_ORIGINS') ?? '*').split(',').map((o) => o.trim()).filter(Boolean),
     sellerWsPath: wsPath(env, 'SELLER_WS_PATH', '/seller'),
     sellerPingIntervalMs: integer(env, 'SELLER_PING_INTERVAL_MS', 30_000, 100, 3_600_000),

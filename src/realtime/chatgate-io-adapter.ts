@@ -2,7 +2,9 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { Server, ServerOptions } from 'socket.io';
 import type { AppConfig } from '../config/app-config.js';
+import { serveEio3PollingAsBinary } from './eio3-binary-polling.js';
 import type { HandshakeCheck } from './handshake.js';
+import { limitPendingSessions } from './pending-session-limit.js';
 
 /**
  * socket.io with the settings real lobby widgets need: legacy socket.io-client 1.x/2.x (EIO3), both
@@ -20,7 +22,7 @@ export class ChatgateIoAdapter extends IoAdapter {
 
   override createIOServer(port: number, options?: ServerOptions): Server {
     const origins = this.config.corsOrigins;
-    return super.createIOServer(port, {
+    const server: Server = super.createIOServer(port, {
       ...(options as ServerOptions),
       allowEIO3: true,
       transports: ['polling', 'websocket'],
@@ -33,5 +35,8 @@ export class ChatgateIoAdapter extends IoAdapter {
         callback(refusal?.reason ?? null, refusal === null);
       },
     });
+    serveEio3PollingAsBinary(server.engine);
+    limitPendingSessions(server.engine, this.config.lobbyPendingSessionsPerIp);
+    return server;
   }
 }
