@@ -30,13 +30,16 @@ export async function startTestingApp(options: TestingAppOptions = {}): Promise<
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${port}`;
+  let closed: Promise<void> | null = null;
   return {
     app,
     url,
     api: new Api(url),
-    close: async () => {
-      await app.close();
-      await db.drop();
-    },
+    // Idempotent: a test may stop one instance of a cluster before the cluster itself is closed.
+    close: () =>
+      (closed ??= (async () => {
+        await app.close();
+        await db.drop();
+      })()),
   };
 }
