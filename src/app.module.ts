@@ -7,6 +7,7 @@ import type { DataSourceOptions } from 'typeorm';
 import { buildDataSourceOptions } from './database/data-source-options.js';
 import { openDatabase } from './database/migrate.js';
 import { LobbyModule } from './lobby/lobby.module.js';
+import { OperationsModule } from './operations/operations.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { SellerModule } from './seller/seller.module.js';
 
@@ -23,6 +24,7 @@ export class AppModule {
           dataSourceFactory: (options) => openDatabase(options as DataSourceOptions, config.runMigrations),
         }),
         RealtimeModule.forRoot(config),
+        OperationsModule,
         LobbyModule,
         SellerModule,
         AdminModule,

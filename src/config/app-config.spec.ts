@@ -21,10 +21,18 @@ describe('loadConfig', () => {
       lateDeliveryWindowMs: 10_000,
       redisUrl: null,
       redisKeyPrefix: 'chatgate:',
+      logFormat: 'text',
+      metricsToken: null,
+      shutdownDrainMs: 1000,
       userDirectoryUrl: null,
       userDirectoryTimeoutMs: 3000,
       logLevel: 'log',
     });
+  });
+
+  it('logs JSON by default in production', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).logFormat).toBe('json');
+    expect(loadConfig({ NODE_ENV: 'production', LOG_FORMAT: 'text' }).logFormat).toBe('text');
   });
 
   it('joins instances through Redis on PostgreSQL only', () => {

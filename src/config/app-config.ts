@@ -35,6 +35,10 @@ export class AppConfig {
   readonly redisUrl: string | null;
   /** Prefix of every Redis key and channel, so several deployments (or test runs) can share one Redis. */
   readonly redisKeyPrefix: string;
+  /** Operations: log format, the bearer token of /metrics (null: open), how long readiness is false before closing. */
+  readonly logFormat: 'json' | 'text';
+  readonly metricsToken: string | null;
+  readonly shutdownDrainMs: number;
   readonly userDirectoryUrl: string | null;
   readonly userDirectoryTimeoutMs: number;
   readonly logLevel: LogLevel;
@@ -76,6 +80,9 @@ export function loadConfig(env: Env): AppConfig {
     lateDeliveryWindowMs: integer(env, 'LATE_DELIVERY_WINDOW_MS', 10_000, 0, 600_000),
     redisUrl: redisUrl(env, 'REDIS_URL'),
     redisKeyPrefix: optional(env, 'REDIS_KEY_PREFIX') ?? 'chatgate:',
+    logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'text'] as const, env.NODE_ENV === 'production' ? 'json' : 'text'),
+    metricsToken: optional(env, 'METRICS_TOKEN'),
+    shutdownDrainMs: integer(env, 'SHUTDOWN_DRAIN_MS', 1000, 0, 60_000),
     userDirectoryUrl: url(env, 'USER_DIRECTORY_URL'),
     userDirectoryTimeoutMs: integer(env, 'USER_DIRECTORY_TIMEOUT_MS', 3000, 1, 60_000),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'log'),

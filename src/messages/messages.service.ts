@@ -2,6 +2,7 @@ import { type BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { type DataSource, In, type Repository } from 'typeorm';
 import { GroupCommit } from '../database/group-commit.js';
+import { Metrics } from '../operations/metrics.js';
 import { MessageEntity } from './message.entity.js';
 import { Clock } from '../common/clock.js';
 
@@ -26,8 +27,9 @@ export class MessagesService implements BeforeApplicationShutdown {
     @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
     @InjectDataSource() dataSource: DataSource,
     private readonly clock: Clock,
+    private readonly metrics: Metrics,
   ) {
-    this.writer = new GroupCommit((batch) => this.insertBatch(dataSource, batch), MAX_BATCH);
+    this.writer = new GroupCommit((batch) => this.commitBatch(dataSource, batch), MAX_BATCH);
   }
 
   /** Resolves once the message is committed: callers may acknowledge it then. */
@@ -68,6 +70,14 @@ export class MessagesService implements BeforeApplicationShutdown {
   /** Writes still queued are committed before the database closes (on SIGTERM, say). */
   async beforeApplicationShutdown(): Promise<void> {
     await this.writer.flush();
+  }
+
+  private async commitBatch(dataSource: DataSource, batch: NewMessage[]): Promise<StoredMessage[]> {
+    const started = performance.now();
+    const stored = await this.insertBatch(dataSource, batch);
+    this.metrics.commitBatchSize.observe(batch.length);
+    this.metrics.commitSeconds.observe((performance.now() - started) / 1000);
+    return stored;
   }
 
   private insertBatch(dataSource: DataSource, batch: NewMessage[]): Promise<StoredMessage[]> {

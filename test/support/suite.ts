@@ -8,7 +8,11 @@ import { startServer, type TestServer } from './server.js';
  * One server for a describe block, started before its tests and closed after them, and the sockets its tests
  * open, closed after each test. `env` may be a function when it depends on something started earlier.
  */
-export function useTestServer(env: Record<string, string> | (() => Record<string, string>) = {}) {
+export function useTestServer(
+  env: Record<string, string> | (() => Record<string, string>) = {},
+  /** How the server starts: one app, or (TEST_CLUSTER=1) a simulated cluster. A bound kept per instance wants one. */
+  start: (env: Record<string, string>) => Promise<TestServer> = startServer,
+) {
   let server: TestServer | undefined;
   const open: { close(): void }[] = [];
   const track = <T extends { close(): void }>(client: T): T => {
@@ -17,7 +21,7 @@ export function useTestServer(env: Record<string, string> | (() => Record<string
   };
 
   beforeAll(async () => {
-    server = await startServer(typeof env === 'function' ? env() : env);
+    server = await start(typeof env === 'function' ? env() : env);
   });
   afterEach(() => open.splice(0).forEach((client) => client.close()));
   afterAll(() => server?.close());

@@ -1,0 +1,21 @@
+// ESLint for the TypeScript sources and tests: the recommended rules of ESLint and typescript-eslint.
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'coverage/', 'node_modules/', 'bench/results/', 'public/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  { files: ['**/*.ts', '*.js'], languageOptions: { globals: globals.node } },
+  // Pages and widgets that run in a browser, next to a socket.io client loaded by the page.
+  { files: ['test/**/*.js', 'public/**/*.js', 'src/**/*.js'], languageOptions: { globals: { ...globals.browser, io: 'readonly' } } },
+  {
+    rules: {
+      // Unused names prefixed with _ are deliberate (destructuring a field away, a placeholder parameter).
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      // Adapter code speaks to untyped library internals; each `any` is local and commented where it matters.
+      '@typescript-eslint/no-explicit-any': 'off',
+    },
+  },
+);
