@@ -7,6 +7,7 @@ import { buildDataSourceOptions } from './database/data-source-options.js';
 import { LobbyModule } from './lobby/lobby.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { SellerModule } from './seller/seller.module.js';
+import { WebModule } from './web/web.module.js';
 
 @Module({})
 export class AppModule {
@@ -21,6 +22,7 @@ export class AppModule {
         LobbyModule,
         SellerModule,
         AdminModule,
+        WebModule,
       ],
     };
   }

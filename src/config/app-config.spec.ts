@@ -22,7 +22,16 @@ describe('loadConfig', () => {
       userDirectoryUrl: null,
       userDirectoryTimeoutMs: 3000,
       logLevel: 'log',
+      demo: true,
     });
+  });
+
+  it('turns the demo on by default only for an SQLite file outside production, and DEMO decides otherwise', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).demo).toBe(false);
+    expect(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).demo).toBe(false);
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/chat' }).demo).toBe(false);
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/chat', DEMO: 'true' }).demo).toBe(true);
+    expect(loadConfig({ DEMO: 'false' }).demo).toBe(false);
   });
 
   it('selects the database by URL scheme', () => {
