@@ -4,6 +4,7 @@ import { AdminModule } from './admin/admin.module.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { buildDataSourceOptions } from './database/data-source-options.js';
+import { DemoModule } from './demo/demo.module.js';
 import { LobbyModule } from './lobby/lobby.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { SellerModule } from './seller/seller.module.js';
@@ -23,6 +24,7 @@ export class AppModule {
         SellerModule,
         AdminModule,
         WebModule,
+        DemoModule,
       ],
     };
   }
