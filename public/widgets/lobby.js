@@ -174,6 +174,12 @@
         state.users = {};
         renderPeople();
         setState('Disconnected: reconnecting…');
+        // socket.io retries by itself unless the server closed the socket (it does so to a client that floods it).
+        if (reason === 'io server disconnect') {
+          setTimeout(function () {
+            if (!destroyed) socket.connect();
+          }, 3000);
+        }
         emit('disconnect', reason);
       });
       socket.on('new_message', function (message) {
