@@ -254,6 +254,7 @@
           markRead(chat);
           renderList();
           renderChat();
+          ui.input.focus();
         });
         item.appendChild(button);
         ui.list.appendChild(item);
@@ -282,7 +283,6 @@
       chat.failed.forEach(function (item) {
         ui.log.appendChild(item);
       });
-      ui.input.focus();
     }
 
     function appendMessage(message) {
@@ -333,7 +333,6 @@
       ui.prompt.hidden = false;
       ui.promptText.textContent = text;
       ui.form.hidden = true;
-      ui.nameInput.focus();
     }
 
     ui.form.addEventListener('submit', function (event) {

@@ -26,7 +26,6 @@ const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
-  '.png': 'image/png',
 };
 
 /** Reads the named files once, at start: a missing one stops the app rather than answering 404 later. */
