@@ -3,7 +3,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AdminModule } from './admin/admin.module.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
+import type { DataSourceOptions } from 'typeorm';
 import { buildDataSourceOptions } from './database/data-source-options.js';
+import { openDatabase } from './database/migrate.js';
 import { DemoModule } from './demo/demo.module.js';
 import { LobbyModule } from './lobby/lobby.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
@@ -18,8 +20,11 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        TypeOrmModule.forRoot(buildDataSourceOptions(config.database, config.runMigrations)),
-        RealtimeModule,
+        TypeOrmModule.forRootAsync({
+          useFactory: () => buildDataSourceOptions(config.database),
+          dataSourceFactory: (options) => openDatabase(options as DataSourceOptions, config.runMigrations),
+        }),
+        RealtimeModule.forRoot(config),
         LobbyModule,
         SellerModule,
         AdminModule,

@@ -19,6 +19,8 @@ describe('loadConfig', () => {
       presenceTtlMs: 30_000,
       connectionQueueMax: 100,
       lateDeliveryWindowMs: 10_000,
+      redisUrl: null,
+      redisKeyPrefix: 'chatgate:',
       userDirectoryUrl: null,
       userDirectoryTimeoutMs: 3000,
       logLevel: 'log',
@@ -32,6 +34,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/chat' }).demo).toBe(false);
     expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/chat', DEMO: 'true' }).demo).toBe(true);
     expect(loadConfig({ DEMO: 'false' }).demo).toBe(false);
+  });
+
+  it('joins instances through Redis on PostgreSQL only', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://:pw@redis:6379/2', DATABASE_URL: 'postgres://u@db/chat' })).toMatchObject({
+      redisUrl: 'redis://:pw@redis:6379/2',
+      redisKeyPrefix: 'chatgate:',
+    });
   });
 
   it('selects the database by URL scheme', () => {
@@ -54,6 +63,11 @@ describe('loadConfig', () => {
     [{ SELLER_WS_PATH: '/socket.io/x' }, 'Invalid configuration: SELLER_WS_PATH must be a URL path such as /seller, outside /socket.io (got "/socket.io/x")'],
     [{ SELLER_WS_PATH: 'seller' }, 'Invalid configuration: SELLER_WS_PATH must be a URL path such as /seller, outside /socket.io (got "seller")'],
     [{ LOG_LEVEL: 'loud' }, 'Invalid configuration: LOG_LEVEL must be one of error, warn, log, debug, verbose (got "loud")'],
+    [{ REDIS_URL: 'http://redis:6379', DATABASE_URL: 'postgres://u@db/chat' }, 'Invalid configuration: REDIS_URL must be a redis:// or rediss:// URL'],
+    [
+      { REDIS_URL: 'redis://redis:6379' },
+      'Invalid configuration: REDIS_URL joins several instances, which needs PostgreSQL: set DATABASE_URL to a postgres:// URL',
+    ],
   ])('rejects %o naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

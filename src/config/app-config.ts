@@ -31,6 +31,10 @@ export class AppConfig {
   readonly connectionQueueMax: number;
   /** How long a connection remembers the message ids of the history it was sent, to drop late duplicates. */
   readonly lateDeliveryWindowMs: number;
+  /** Joins instances: the delivery bus and presence go through this Redis when set (redis:// or rediss://). */
+  readonly redisUrl: string | null;
+  /** Prefix of every Redis key and channel, so several deployments (or test runs) can share one Redis. */
+  readonly redisKeyPrefix: string;
   readonly userDirectoryUrl: string | null;
   readonly userDirectoryTimeoutMs: number;
   readonly logLevel: LogLevel;
@@ -59,7 +63,7 @@ export function loadConfig(env: Env): AppConfig {
   const database = parseDatabaseUrl(optional(env, 'DATABASE_URL') ?? DEFAULT_DATABASE_URL);
   // By default only where a newcomer runs it: an SQLite file outside production. DEMO=true/false decides otherwise.
   const demoByDefault = database.kind === 'sqlite' && database.path !== ':memory:' && optional(env, 'NODE_ENV') !== 'production';
-  return {
+  const config: AppConfig = {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: optional(env, 'HOST') ?? '0.0.0.0',
     database,
@@ -75,11 +79,18 @@ export function loadConfig(env: Env): AppConfig {
     presenceTtlMs: integer(env, 'PRESENCE_TTL_MS', 30_000, 1000, 3_600_000),
     connectionQueueMax: integer(env, 'CONNECTION_QUEUE_MAX', 100, 1, 100_000),
     lateDeliveryWindowMs: integer(env, 'LATE_DELIVERY_WINDOW_MS', 10_000, 0, 600_000),
+    redisUrl: redisUrl(env, 'REDIS_URL'),
+    redisKeyPrefix: optional(env, 'REDIS_KEY_PREFIX') ?? 'chatgate:',
     userDirectoryUrl: url(env, 'USER_DIRECTORY_URL'),
     userDirectoryTimeoutMs: integer(env, 'USER_DIRECTORY_TIMEOUT_MS', 3000, 1, 60_000),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'log'),
     demo: boolean(env, 'DEMO', demoByDefault),
   };
+  if (config.redisUrl && config.database.kind === 'sqlite') {
+    // Several instances share one database; a SQLite file cannot be shared between hosts.
+    throw new ConfigError('REDIS_URL', 'joins several instances, which needs PostgreSQL: set DATABASE_URL to a postgres:// URL');
+  }
+  return config;
 }
 
 export function parseDatabaseUrl(value: string): DatabaseConfig {
@@ -134,6 +145,13 @@ function url(env: Env, name: string): string | null {
     throw new ConfigError(name, `must be an http(s) URL (got "${raw}")`);
   }
   return raw.replace(/\/+$/, '');
+}
+
+function redisUrl(env: Env, name: string): string | null {
+  const raw = optional(env, name);
+  if (raw === null) return null;
+  if (!/^rediss?:\/\/[^\s]+$/.test(raw)) throw new ConfigError(name, 'must be a redis:// or rediss:// URL');
+  return raw;
 }
 
 function wsPath(env: Env, name: string, fallback: string): string {

@@ -19,11 +19,14 @@ const MIGRATIONS = {
   postgres: [PostgresInit],
 };
 
-/** The one place database options are built: used by the app and by `ormconfig.ts` for the TypeORM CLI. */
-export function buildDataSourceOptions(database: DatabaseConfig, runMigrations: boolean): DataSourceOptions {
+/**
+ * The one place database options are built: used by the app and by `ormconfig.ts` for the TypeORM CLI.
+ * Migrations are run by `openDatabase` (migrate.ts) or the CLI, never on initialize.
+ */
+export function buildDataSourceOptions(database: DatabaseConfig): DataSourceOptions {
   const common = {
     entities: ENTITIES,
-    migrationsRun: runMigrations,
+    migrationsRun: false,
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
     // TypeORM's logger prints query parameters (message texts, token hashes): errors are logged by callers.

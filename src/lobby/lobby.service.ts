@@ -40,10 +40,12 @@ export class LobbyService {
     private readonly bus: DeliveryBus,
     private readonly config: AppConfig,
   ) {
-    // A member whose instance vanished leaves as if its last socket had closed.
-    presence.onDeparture(({ place, member, version }) => {
+    // A member whose instance vanished leaves as if its last socket had closed; one put back after a presence
+    // store outage arrives again.
+    presence.onChange(({ kind, place, member, version }) => {
       if (!isLobbyRoom(place)) return;
-      this.bus.publish(LOBBY_CHANNEL, { room: place, event: 'user_left', data: member, presenceVersion: version });
+      const event = kind === 'departed' ? 'user_left' : 'user_joined';
+      this.bus.publish(LOBBY_CHANNEL, { room: place, event, data: member, presenceVersion: version });
     });
   }
 

@@ -35,11 +35,12 @@ export class SellerChatService {
     private readonly presence: PresenceService,
     private readonly bus: DeliveryBus,
   ) {
-    // A user whose instance vanished goes offline as if its last connection had closed.
-    presence.onDeparture(({ place, member }) => {
+    // A user whose instance vanished goes offline as if its last connection had closed; one put back after a
+    // presence store outage comes online again.
+    presence.onChange(({ kind, place, member }) => {
       if (place !== ONLINE_PLACE) return;
-      this.announceStatus(member.id, false).catch((error: unknown) =>
-        this.logger.error(`announcing user ${member.id} offline failed: ${describeFault(error)}`),
+      this.announceStatus(member.id, kind === 'arrived').catch((error: unknown) =>
+        this.logger.error(`announcing user ${member.id} ${kind} failed: ${describeFault(error)}`),
       );
     });
   }
