@@ -16,6 +16,8 @@ WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY docs ./docs
+# The widgets and the demo page are served from the source folder as they are.
+COPY public ./public
 COPY package.json ./
 RUN mkdir /data && chown node:node /data
 USER node

@@ -6,10 +6,12 @@ import { ConfigModule } from './config/config.module.js';
 import type { DataSourceOptions } from 'typeorm';
 import { buildDataSourceOptions } from './database/data-source-options.js';
 import { openDatabase } from './database/migrate.js';
+import { DemoModule } from './demo/demo.module.js';
 import { LobbyModule } from './lobby/lobby.module.js';
 import { OperationsModule } from './operations/operations.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { SellerModule } from './seller/seller.module.js';
+import { WebModule } from './web/web.module.js';
 
 @Module({})
 export class AppModule {
@@ -28,6 +30,8 @@ export class AppModule {
         LobbyModule,
         SellerModule,
         AdminModule,
+        WebModule,
+        DemoModule,
       ],
     };
   }

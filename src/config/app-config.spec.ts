@@ -27,12 +27,21 @@ describe('loadConfig', () => {
       userDirectoryUrl: null,
       userDirectoryTimeoutMs: 3000,
       logLevel: 'log',
+      demo: true,
     });
   });
 
   it('logs JSON by default in production', () => {
     expect(loadConfig({ NODE_ENV: 'production' }).logFormat).toBe('json');
     expect(loadConfig({ NODE_ENV: 'production', LOG_FORMAT: 'text' }).logFormat).toBe('text');
+  });
+
+  it('turns the demo on by default only for an SQLite file outside production, and DEMO decides otherwise', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).demo).toBe(false);
+    expect(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).demo).toBe(false);
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/chat' }).demo).toBe(false);
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/chat', DEMO: 'true' }).demo).toBe(true);
+    expect(loadConfig({ DEMO: 'false' }).demo).toBe(false);
   });
 
   it('joins instances through Redis on PostgreSQL only', () => {

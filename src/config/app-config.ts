@@ -42,6 +42,8 @@ export class AppConfig {
   readonly userDirectoryUrl: string | null;
   readonly userDirectoryTimeoutMs: number;
   readonly logLevel: LogLevel;
+  /** Seed and serve the demo (page at /, demo credentials at /demo/config.json). */
+  readonly demo: boolean;
 }
 
 export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
@@ -62,10 +64,13 @@ export function loadConfig(env: Env): AppConfig {
   if (adminToken !== null && adminToken.length < 16) {
     throw new ConfigError('ADMIN_TOKEN', 'must be at least 16 characters long');
   }
+  const database = parseDatabaseUrl(optional(env, 'DATABASE_URL') ?? DEFAULT_DATABASE_URL);
+  // By default only where a newcomer runs it: an SQLite file outside production. DEMO=true/false decides otherwise.
+  const demoByDefault = database.kind === 'sqlite' && database.path !== ':memory:' && optional(env, 'NODE_ENV') !== 'production';
   const config: AppConfig = {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: optional(env, 'HOST') ?? '0.0.0.0',
-    database: parseDatabaseUrl(optional(env, 'DATABASE_URL') ?? DEFAULT_DATABASE_URL),
+    database,
     runMigrations: boolean(env, 'RUN_MIGRATIONS', true),
     adminToken,
     lobbyHistorySize: integer(env, 'LOBBY_HISTORY_SIZE', 250, 0, 10_000),
@@ -86,6 +91,7 @@ export function loadConfig(env: Env): AppConfig {
     userDirectoryUrl: url(env, 'USER_DIRECTORY_URL'),
     userDirectoryTimeoutMs: integer(env, 'USER_DIRECTORY_TIMEOUT_MS', 3000, 1, 60_000),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'log'),
+    demo: boolean(env, 'DEMO', demoByDefault),
   };
   if (config.redisUrl && config.database.kind === 'sqlite') {
     // Several instances share one database; a SQLite file cannot be shared between hosts.

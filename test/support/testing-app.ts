@@ -22,7 +22,15 @@ export interface TestingAppOptions extends ConfigureOptions {
  */
 export async function startTestingApp(options: TestingAppOptions = {}): Promise<TestServer> {
   const db = options.databaseUrl ? { url: options.databaseUrl, drop: async () => {} } : await freshDatabase();
-  const config = loadConfig({ DATABASE_URL: db.url, ADMIN_TOKEN, LOG_LEVEL: 'error', SHUTDOWN_DRAIN_MS: '0', ...options.env });
+  // The demo seeds a file database by default; tests that want it say DEMO=true.
+  const config = loadConfig({
+    DATABASE_URL: db.url,
+    ADMIN_TOKEN,
+    LOG_LEVEL: 'error',
+    SHUTDOWN_DRAIN_MS: '0',
+    DEMO: 'false',
+    ...options.env,
+  });
   const builder = Test.createTestingModule({ imports: [AppModule.forRoot(config), ...(options.imports ?? [])] });
   const moduleRef = await (options.customize ? options.customize(builder) : builder).compile();
   const app: INestApplication = moduleRef.createNestApplication({ logger: createLogger(config) });
