@@ -11,11 +11,9 @@ describe('three instances on PostgreSQL and Redis', () => {
   let cluster: ClusterProcesses;
   const open: { close(): void }[] = [];
   const lobbyOn = async (i: number, appId: number, hashedToken?: string) => {
-    const client = await LobbyClient.connect(cluster.instances[i].url);
+    const client = await LobbyClient.join(cluster.instances[i].url, appId, hashedToken);
     open.push(client);
-    const [error, data] = await client.auth(hashedToken ? { app_id: appId, hashed_token: hashedToken } : { app_id: appId });
-    expect(error).toBeNull();
-    return Object.assign(client, { data: data as any });
+    return client;
   };
   const sellerOn = async (i: number) => {
     const client = await SellerClient.connect(cluster.instances[i].url);

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type WebSocket from 'ws';
 import { LobbyClient } from './lobby-client.js';
 import { SellerClient } from './seller-client.js';
@@ -36,12 +36,7 @@ export function useTestServer(
     },
     lobbyClient: async (transports?: ('polling' | 'websocket')[]) => track(await LobbyClient.connect(suite.server.url, transports)),
     /** A lobby socket that authenticated successfully; `data` is its auth payload. */
-    joinLobby: async (appId: number, hashedToken?: string) => {
-      const client = await suite.lobbyClient();
-      const [error, data] = await client.auth(hashedToken ? { app_id: appId, hashed_token: hashedToken } : { app_id: appId });
-      expect(error).toBeNull();
-      return Object.assign(client, { data: data as any });
-    },
+    joinLobby: async (appId: number, hashedToken?: string) => track(await LobbyClient.join(suite.server.url, appId, hashedToken)),
     sellerClient: async (path?: string, options?: WebSocket.ClientOptions) =>
       track(await SellerClient.connect(suite.server.url, path, options)),
   };
