@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { type INestApplication, type ValidationError, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -7,6 +8,7 @@ import { RefusalHttpFilter } from './common/refusal-http.filter.js';
 import type { AppConfig, LogLevel } from './config/app-config.js';
 import { ChatgateIoAdapter } from './realtime/chatgate-io-adapter.js';
 import { allOf, type HandshakeCheck } from './realtime/handshake.js';
+import { ConnectionCaps } from './realtime/limits/connection-caps.js';
 import { RawWsAdapter } from './realtime/raw-ws-adapter.js';
 import { TransportRouterAdapter } from './realtime/transport-router.adapter.js';
 
@@ -17,7 +19,10 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
 }
 
 export interface ConfigureOptions {
-  /** Checks every connection attempt runs before it becomes a socket, on every transport (see handshake.ts). */
+  /**
+   * Checks every connection attempt runs before it becomes a socket, on every transport (see handshake.ts),
+   * after the built-in one: the connection caps.
+   */
   handshakeChecks?: HandshakeCheck[];
 }
 
@@ -30,7 +35,8 @@ export interface ConfigureOptions {
 export function configureApp(app: INestApplication, config: AppConfig, options: ConfigureOptions = {}): INestApplication {
   app.useLogger(loggerLevels(config.logLevel));
   app.enableCors({ origin: config.corsOrigins.includes('*') ? true : config.corsOrigins });
-  const admit = allOf(options.handshakeChecks ?? []);
+  limitHttp(app, config);
+  const admit = allOf([app.get(ConnectionCaps).check, ...(options.handshakeChecks ?? [])]);
   // socket.io at /socket.io/ for the lobby, raw WebSocket gateways at their own paths: one server, one port.
   app.useWebSocketAdapter(
     new TransportRouterAdapter(
@@ -43,6 +49,7 @@ export function configureApp(app: INestApplication, config: AppConfig, options: 
             path: config.sellerWsPath,
             maxPayload: config.sellerMaxFrameBytes,
             heartbeatIntervalMs: config.sellerPingIntervalMs,
+            maxBufferedBytes: config.outgoingBufferMaxBytes,
           },
         },
         admit,
@@ -72,6 +79,19 @@ export function configureApp(app: INestApplication, config: AppConfig, options: 
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
   return app;
+}
+
+/**
+ * Slow or idle HTTP clients do not hold connections: headers and whole requests have deadlines (408), idle
+ * keep-alive connections close. Node checks those deadlines every `connectionsCheckingInterval` (30 s by
+ * default, read when the server starts listening), so it is tightened to match them.
+ */
+function limitHttp(app: INestApplication, config: AppConfig): void {
+  const server = app.getHttpServer() as Server;
+  server.headersTimeout = config.httpHeadersTimeoutMs;
+  server.requestTimeout = config.httpRequestTimeoutMs;
+  server.keepAliveTimeout = config.httpKeepAliveTimeoutMs;
+  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.min(1000, config.httpHeadersTimeoutMs);
 }
 
 function brokenRules(error: ValidationError): string[] {

@@ -22,6 +22,23 @@ describe('loadConfig', () => {
       userDirectoryUrl: null,
       userDirectoryTimeoutMs: 3000,
       logLevel: 'log',
+      outgoingBufferMaxBytes: 1_048_576,
+      authDeadlineMs: 10_000,
+      httpHeadersTimeoutMs: 10_000,
+      httpRequestTimeoutMs: 30_000,
+      httpKeepAliveTimeoutMs: 5000,
+      lobbyRateMessages: 5,
+      lobbyRateWindowMs: 5000,
+      sellerRateMessages: 10,
+      sellerRateWindowMs: 5000,
+      sellerMessageMax: 2000,
+      maxSocketsPerUser: 20,
+      maxSocketsPerIp: 200,
+      maxSocketsTotal: 10_000,
+      authFailuresPerIp: 20,
+      authFailureWindowMs: 60_000,
+      nameAuthsPerIp: 30,
+      nameAuthWindowMs: 600_000,
     });
   });
 

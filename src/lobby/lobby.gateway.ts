@@ -3,6 +3,7 @@ import {
   Ack,
   ConnectedSocket,
   MessageBody,
+  type OnGatewayConnection,
   type OnGatewayDisconnect,
   type OnGatewayInit,
   SubscribeMessage,
@@ -15,6 +16,8 @@ import { OverloadedError } from '../common/refusal.js';
 import { SetMap } from '../common/set-map.js';
 import { AppConfig } from '../config/app-config.js';
 import { type Delivery, DeliveryBus, type Subscription } from '../realtime/delivery-bus.js';
+import { AuthThrottle } from '../realtime/limits/auth-throttle.js';
+import { ConnectionCaps } from '../realtime/limits/connection-caps.js';
 import { PushGate, type Sequenced } from '../realtime/push-gate.js';
 import { SerialQueue } from '../realtime/serial-queue.js';
 import { LobbyRefusal } from './lobby-errors.js';
@@ -36,6 +39,10 @@ interface LobbySocketState {
   queue?: SerialQueue;
   /** Present from auth until the socket no longer needs to drop late duplicates of its history. */
   gate?: PushGate<LobbyPush>;
+  /** The user whose connection slot (MAX_SOCKETS_PER_USER) this socket holds until it disconnects. */
+  slotOf?: number;
+  /** Closes the socket if it has not authenticated within AUTH_DEADLINE_MS. */
+  deadline?: NodeJS.Timeout;
 }
 
 /**
@@ -46,7 +53,9 @@ interface LobbySocketState {
  */
 @WebSocketGateway()
 @UseFilters(LobbyExceptionFilter)
-export class LobbyGateway implements OnGatewayInit<Server>, OnGatewayDisconnect<Socket>, OnModuleDestroy, BeforeApplicationShutdown {
+export class LobbyGateway
+  implements OnGatewayInit<Server>, OnGatewayConnection<Socket>, OnGatewayDisconnect<Socket>, OnModuleDestroy, BeforeApplicationShutdown
+{
   private readonly logger = new Logger(LobbyGateway.name);
   private server!: Server;
   private subscription!: Subscription;
@@ -61,6 +70,8 @@ export class LobbyGateway implements OnGatewayInit<Server>, OnGatewayDisconnect<
     private readonly edge: LobbyExceptionFilter,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly throttle: AuthThrottle,
+    private readonly caps: ConnectionCaps,
   ) {}
 
   afterInit(server: Server): void {
@@ -77,6 +88,14 @@ export class LobbyGateway implements OnGatewayInit<Server>, OnGatewayDisconnect<
     await Promise.all([...this.server.of('/').sockets.values()].map((socket) => this.signOut(socket)));
   }
 
+  handleConnection(socket: Socket): void {
+    const state = stateOf(socket);
+    state.deadline = setTimeout(() => {
+      if (!state.session) socket.disconnect(true);
+    }, this.config.authDeadlineMs);
+    state.deadline.unref();
+  }
+
   @SubscribeMessage('auth')
   async onAuth(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown, @Ack() ack?: AckFn): Promise<void> {
     const state = stateOf(socket);
@@ -88,9 +107,17 @@ export class LobbyGateway implements OnGatewayInit<Server>, OnGatewayDisconnect<
     if (typeof appId !== 'number') throw new LobbyRefusal('auth_no_app_id');
     if (!ack) throw new LobbyRefusal('auth_no_callback');
     const tokenHash = normalizeTokenHash(isNonEmptyString(hashedToken) ? hashedToken : legacyTokenHash);
+    const ip = socket.handshake.address;
+    if (tokenHash && (await this.throttle.blocked(ip))) throw new LobbyRefusal('auth_throttled');
 
     const session = await this.lobby.authenticate(appId, tokenHash);
-    if (socket.disconnected) return;
+    // An unknown hash is an anonymous reader, as the protocol says, but counts as a guess against the address.
+    if (tokenHash && !session.member) await this.throttle.failed(ip);
+    if (session.member) {
+      if (!(await this.caps.acquireUser(session.member.id))) throw new LobbyRefusal('too_many_connections');
+      state.slotOf = session.member.id;
+    }
+    if (socket.disconnected) return this.releaseSlot(state);
     await this.enter(socket, session, ack);
   }
 
@@ -116,7 +143,16 @@ export class LobbyGateway implements OnGatewayInit<Server>, OnGatewayDisconnect<
   }
 
   async handleDisconnect(socket: Socket): Promise<void> {
+    const state = stateOf(socket);
+    clearTimeout(state.deadline);
+    this.releaseSlot(state);
     await this.signOut(socket);
+  }
+
+  private releaseSlot(state: LobbySocketState): void {
+    if (state.slotOf === undefined) return;
+    this.caps.releaseUser(state.slotOf);
+    state.slotOf = undefined;
   }
 
   /**

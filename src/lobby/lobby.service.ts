@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app-config.js';
 import { MessagesService, type StoredMessage } from '../messages/messages.service.js';
 import { MutesService } from '../mutes/mutes.service.js';
 import { type Delivery, DeliveryBus } from '../realtime/delivery-bus.js';
+import { RateLimiterFactory, take } from '../realtime/limits/rate-limiter.factory.js';
 import { PresenceService } from '../realtime/presence/presence.service.js';
 import { type LobbyRole, unameKey } from '../users/roles.js';
 import { isCommandText, type LobbyCommand, parseCommand } from './lobby-commands.js';
@@ -31,6 +32,9 @@ const STAFF_ROLES: readonly LobbyRole[] = ['owner', 'admin', 'mod'];
  */
 @Injectable()
 export class LobbyService {
+  /** `new_message`s per user per LOBBY_RATE_WINDOW_MS, whatever the lobby. */
+  private readonly rate: ReturnType<RateLimiterFactory['create']>;
+
   constructor(
     private readonly directory: UserDirectory,
     private readonly chats: ChatsService,
@@ -39,7 +43,9 @@ export class LobbyService {
     private readonly presence: PresenceService,
     private readonly bus: DeliveryBus,
     private readonly config: AppConfig,
+    limiters: RateLimiterFactory,
   ) {
+    this.rate = limiters.create({ keyPrefix: 'lobby-messages', points: config.lobbyRateMessages, durationMs: config.lobbyRateWindowMs });
     // A member whose instance vanished leaves as if its last socket had closed.
     presence.onDeparture(({ place, member, version }) => {
       if (!isLobbyRoom(place)) return;
@@ -91,6 +97,8 @@ export class LobbyService {
   async say(session: LobbySession, text: unknown): Promise<SayOutcome> {
     const { member } = session;
     if (!member) throw new LobbyRefusal('user_required');
+    // Before anything costs a query: a flood is turned away without touching the store or the bus.
+    if (!(await take(this.rate, member.id))) throw new LobbyRefusal('rate_limited');
     const staff = STAFF_ROLES.includes(member.role);
     if (!staff && (await this.mutes.isMuted(session.chatId, member.uname))) throw new LobbyRefusal('muted');
     if (typeof text !== 'string') throw new LobbyRefusal('text_not_string');

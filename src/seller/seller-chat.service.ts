@@ -3,7 +3,9 @@ import { ChatsService } from '../chats/chats.service.js';
 import { describeFault, NotFoundError } from '../common/refusal.js';
 import { MessagesService, type StoredMessage } from '../messages/messages.service.js';
 import { type Delivery, DeliveryBus } from '../realtime/delivery-bus.js';
+import { RateLimiterFactory, take } from '../realtime/limits/rate-limiter.factory.js';
 import { PresenceService } from '../realtime/presence/presence.service.js';
+import { AppConfig } from '../config/app-config.js';
 import { type ChatUser, ChatUsersService } from '../users/chat-users.service.js';
 import {
   type AuthReplyData,
@@ -28,13 +30,19 @@ import {
 @Injectable()
 export class SellerChatService {
   private readonly logger = new Logger('SellerChat');
+  /** `message`s per user per SELLER_RATE_WINDOW_MS. */
+  private readonly rate: ReturnType<RateLimiterFactory['create']>;
+
   constructor(
     private readonly users: ChatUsersService,
     private readonly chats: ChatsService,
     private readonly messages: MessagesService,
     private readonly presence: PresenceService,
     private readonly bus: DeliveryBus,
+    config: AppConfig,
+    limiters: RateLimiterFactory,
   ) {
+    this.rate = limiters.create({ keyPrefix: 'seller-messages', points: config.sellerRateMessages, durationMs: config.sellerRateWindowMs });
     // A user whose instance vanished goes offline as if its last connection had closed.
     presence.onDeparture(({ place, member }) => {
       if (place !== ONLINE_PLACE) return;
@@ -99,6 +107,7 @@ export class SellerChatService {
    * parties' other connections. Resolves once stored, with what the sending connection is acknowledged.
    */
   async send(user: ChatUser, request: SendRequest, connectionId: string): Promise<DeliveredMessage> {
+    if (!(await take(this.rate, user.id))) throw new SellerRefusal('RATE_LIMITED');
     const chat = request.chatId === null ? null : await this.chats.findDirectById(request.chatId);
     if (!chat || (chat.seller.id !== user.id && chat.client.id !== user.id)) throw new SellerRefusal('CHAT_NOT_FOUND');
     const counterpart = counterpartOf(chat, user.id);

@@ -8,15 +8,18 @@ import {
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
+import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { Clock } from '../common/clock.js';
 import { describeFault } from '../common/refusal.js';
 import { SetMap } from '../common/set-map.js';
 import { AppConfig } from '../config/app-config.js';
 import { type Delivery, DeliveryBus, type Subscription } from '../realtime/delivery-bus.js';
+import { AuthThrottle } from '../realtime/limits/auth-throttle.js';
+import { clientIp, ConnectionCaps } from '../realtime/limits/connection-caps.js';
 import type { RawWsGatewayOptions } from '../realtime/raw-ws-adapter.js';
 import { SellerChatService } from './seller-chat.service.js';
-import { SELLER_CHANNEL, SellerRefusal, userOfRoom, userRoom } from './seller-chat.types.js';
+import { SELLER_CHANNEL, type SellerErrorCode, SellerRefusal, type SignIn, type SignInRequest, userOfRoom, userRoom } from './seller-chat.types.js';
 import { type Push, SellerConnection } from './seller-connection.js';
 import { SellerErrorFilter } from './seller-error.filter.js';
 import { parseSellerFrame, parseSend, parseSignIn } from './seller-frames.js';
@@ -41,6 +44,8 @@ export class SellerGateway
     private readonly bus: DeliveryBus,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly throttle: AuthThrottle,
+    private readonly caps: ConnectionCaps,
   ) {}
 
   afterInit(): void {
@@ -56,12 +61,19 @@ export class SellerGateway
     await Promise.all(this.byUser.values().map((connection) => this.forget(connection)));
   }
 
-  handleConnection(socket: WebSocket): void {
-    this.connections.set(socket, new SellerConnection(socket, this.config.connectionQueueMax));
+  handleConnection(socket: WebSocket, request: IncomingMessage): void {
+    const connection = new SellerConnection(socket, this.config.connectionQueueMax, clientIp(request));
+    this.connections.set(socket, connection);
+    // A connection that never signs in is closed (1008) after AUTH_DEADLINE_MS; the original client reconnects.
+    connection.deadline = setTimeout(() => {
+      if (!connection.signIn && isOpen(socket)) socket.close(1008, 'auth deadline passed');
+    }, this.config.authDeadlineMs);
+    connection.deadline.unref();
   }
 
   async handleDisconnect(socket: WebSocket): Promise<void> {
     const connection = this.connections.get(socket);
+    clearTimeout(connection?.deadline);
     if (connection?.signIn) await this.forget(connection);
   }
 
@@ -89,8 +101,9 @@ export class SellerGateway
   private async authenticate(connection: SellerConnection, data: unknown): Promise<void> {
     // A second auth re-binds the connection: it first stops being whoever it was.
     if (connection.signIn) await this.forget(connection);
-    const signIn = await this.chat.signIn(parseSignIn(data));
-    if (!isOpen(connection.socket)) return;
+    const signIn = await this.signInLimited(connection.ip, parseSignIn(data));
+    if (!(await this.caps.acquireUser(signIn.user.id))) throw new SellerRefusal('TOO_MANY_CONNECTIONS');
+    if (!isOpen(connection.socket)) return this.caps.releaseUser(signIn.user.id);
 
     connection.gate.hold();
     connection.signIn = signIn;
@@ -114,10 +127,27 @@ export class SellerGateway
     if (!isOpen(connection.socket) && connection.signIn) await this.forget(connection);
   }
 
+  /**
+   * Signs in within the address's limits: token auths are refused unchecked while it has used up its failures
+   * (and each unknown or foreign token counts), name-auths (each creates a client) are capped per window.
+   */
+  private async signInLimited(ip: string, request: SignInRequest): Promise<SignIn> {
+    if (request.mode === 'client-name' && !(await this.throttle.nameAuth(ip))) throw new SellerRefusal('RATE_LIMITED');
+    const byToken = request.mode === 'seller' || request.mode === 'client-token';
+    if (byToken && (await this.throttle.blocked(ip))) throw new SellerRefusal('RATE_LIMITED');
+    try {
+      return await this.chat.signIn(request);
+    } catch (error) {
+      if (byToken && error instanceof SellerRefusal && GUESSES.has(error.code)) await this.throttle.failed(ip);
+      throw error;
+    }
+  }
+
   private async forget(connection: SellerConnection): Promise<void> {
     const signIn = connection.signIn;
     if (!signIn) return;
     connection.signIn = null;
+    this.caps.releaseUser(signIn.user.id);
     connection.knownChats.clear();
     this.byUser.delete(signIn.user.id, connection);
     this.subscription.unwatch(userRoom(signIn.user.id));
@@ -150,6 +180,9 @@ export class SellerGateway
     return connection;
   }
 }
+
+/** Answers to a token auth that mean the token was a wrong guess. */
+const GUESSES = new Set<SellerErrorCode>(['USER_NOT_FOUND', 'USER_IS_NOT_SELLER']);
 
 function isOpen(socket: WebSocket): boolean {
   return socket.readyState === socket.OPEN;
