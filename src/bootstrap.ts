@@ -3,6 +3,7 @@ import { type INestApplication, type ValidationError, ValidationPipe } from '@ne
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
+import { JsonDepthPipe } from './common/json-depth.js';
 import { InvalidInputError } from './common/refusal.js';
 import { RefusalHttpFilter } from './common/refusal-http.filter.js';
 import type { AppConfig, LogLevel } from './config/app-config.js';
@@ -57,6 +58,7 @@ export function configureApp(app: INestApplication, config: AppConfig, options: 
     ),
   );
   app.useGlobalPipes(
+    new JsonDepthPipe(),
     new ValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { UserDirectory, type DirectoryApp, type DirectoryUser } from '../auth/user-directory.js';
 import { ChatsService } from '../chats/chats.service.js';
 import { InvalidInputError } from '../common/refusal.js';
+import { codePoints, isBlank, isStorableText } from '../common/text.js';
 import { AppConfig } from '../config/app-config.js';
 import { MessagesService, type StoredMessage } from '../messages/messages.service.js';
 import { MutesService } from '../mutes/mutes.service.js';
@@ -103,8 +104,9 @@ export class LobbyService {
     if (!staff && (await this.mutes.isMuted(session.chatId, member.uname))) throw new LobbyRefusal('muted');
     if (typeof text !== 'string') throw new LobbyRefusal('text_not_string');
     const trimmed = text.trim();
-    const length = [...trimmed].length; // code points: an emoji is one character
-    if (length < 1 || length > this.config.lobbyMessageMax) throw new LobbyRefusal('text_length');
+    const length = codePoints(trimmed); // an emoji is one character
+    // Invisible-only text is empty; NUL and lone surrogates cannot be stored alike everywhere: the length error.
+    if (length > this.config.lobbyMessageMax || isBlank(trimmed) || !isStorableText(trimmed)) throw new LobbyRefusal('text_length');
     if (isCommandText(trimmed)) {
       if (!staff) throw new LobbyRefusal('not_authorized');
       return this.runCommand(session, member, parseCommand(trimmed));

@@ -87,7 +87,7 @@ export class SellerGateway
   onMessage(@ConnectedSocket() socket: WebSocket, @MessageBody() data: unknown): Promise<void> {
     const connection = this.connectionOf(socket);
     return connection.queue.run(async () => {
-      const request = parseSend(data);
+      const request = parseSend(data, this.config.sellerMessageMax);
       if (!connection.signIn) throw new SellerRefusal('CHAT_NOT_FOUND');
       const message = await this.chat.send(connection.signIn.user, request, connection.id);
       connection.send({ command: 'message', data: { ...message, clientDate: request.clientDate, my: true } });
