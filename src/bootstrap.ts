@@ -10,6 +10,7 @@ import type { AppConfig, LogLevel } from './config/app-config.js';
 import { ChatgateIoAdapter } from './realtime/chatgate-io-adapter.js';
 import { allOf, type HandshakeCheck } from './realtime/handshake.js';
 import { ConnectionCaps } from './realtime/limits/connection-caps.js';
+import { originAllowed } from './realtime/origin-check.js';
 import { RawWsAdapter } from './realtime/raw-ws-adapter.js';
 import { TransportRouterAdapter } from './realtime/transport-router.adapter.js';
 
@@ -22,7 +23,7 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
 export interface ConfigureOptions {
   /**
    * Checks every connection attempt runs before it becomes a socket, on every transport (see handshake.ts),
-   * after the built-in one: the connection caps.
+   * after the built-in ones: the origin allowlist (CORS_ORIGINS), then the connection caps.
    */
   handshakeChecks?: HandshakeCheck[];
 }
@@ -37,7 +38,7 @@ export function configureApp(app: INestApplication, config: AppConfig, options: 
   app.useLogger(loggerLevels(config.logLevel));
   app.enableCors({ origin: config.corsOrigins.includes('*') ? true : config.corsOrigins });
   limitHttp(app, config);
-  const admit = allOf([app.get(ConnectionCaps).check, ...(options.handshakeChecks ?? [])]);
+  const admit = allOf([originAllowed(config.corsOrigins), app.get(ConnectionCaps).check, ...(options.handshakeChecks ?? [])]);
   // socket.io at /socket.io/ for the lobby, raw WebSocket gateways at their own paths: one server, one port.
   app.useWebSocketAdapter(
     new TransportRouterAdapter(
