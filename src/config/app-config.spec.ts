@@ -32,6 +32,8 @@ describe('loadConfig', () => {
       sellerRateMessages: 10,
       sellerRateWindowMs: 5000,
       sellerMessageMax: 2000,
+      sellerAuthChats: 100,
+      sellerAuthMessagesPerChat: 100,
       maxSocketsPerUser: 20,
       maxSocketsPerIp: 200,
       maxSocketsTotal: 10_000,

@@ -52,6 +52,9 @@ export class AppConfig {
   readonly sellerRateWindowMs: number;
   /** Longest seller-chat message, in Unicode code points; longer ones are answered TEXT_IS_TOO_LONG. */
   readonly sellerMessageMax: number;
+  /** A seller's auth reply holds its newest chats and each chat's newest messages, not whole histories. */
+  readonly sellerAuthChats: number;
+  readonly sellerAuthMessagesPerChat: number;
   /** Open connections (both protocols together): per authenticated user, per client IP, and in total. */
   readonly maxSocketsPerUser: number;
   readonly maxSocketsPerIp: number;
@@ -112,6 +115,8 @@ export function loadConfig(env: Env): AppConfig {
     sellerRateMessages: integer(env, 'SELLER_RATE_MESSAGES', 10, 1, 100_000),
     sellerRateWindowMs: integer(env, 'SELLER_RATE_WINDOW_MS', 5000, 1000, 3_600_000),
     sellerMessageMax: integer(env, 'SELLER_MESSAGE_MAX', 2000, 1, 1_000_000),
+    sellerAuthChats: integer(env, 'SELLER_AUTH_CHATS', 100, 1, 100_000),
+    sellerAuthMessagesPerChat: integer(env, 'SELLER_AUTH_MESSAGES_PER_CHAT', 100, 0, 100_000),
     maxSocketsPerUser: integer(env, 'MAX_SOCKETS_PER_USER', 20, 1, 1_000_000),
     maxSocketsPerIp: integer(env, 'MAX_SOCKETS_PER_IP', 200, 1, 1_000_000),
     maxSocketsTotal: integer(env, 'MAX_SOCKETS_TOTAL', 10_000, 1, 10_000_000),

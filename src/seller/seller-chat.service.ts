@@ -39,7 +39,7 @@ export class SellerChatService {
     private readonly messages: MessagesService,
     private readonly presence: PresenceService,
     private readonly bus: DeliveryBus,
-    config: AppConfig,
+    private readonly config: AppConfig,
     limiters: RateLimiterFactory,
   ) {
     this.rate = limiters.create({ keyPrefix: 'seller-messages', points: config.sellerRateMessages, durationMs: config.sellerRateWindowMs });
@@ -61,7 +61,9 @@ export class SellerChatService {
         const user = request.token ? await this.users.findByToken(request.token) : null;
         if (!user) throw new SellerRefusal('USER_NOT_FOUND');
         if (user.kind !== 'seller' || user.id !== request.sellerId) throw new SellerRefusal('USER_IS_NOT_SELLER');
-        return { user: { ...user, kind: 'seller' }, chats: await this.chats.directChatsOf(user.id), newChat: null, newToken: null };
+        // The newest SELLER_AUTH_CHATS only: the reply must stay small enough for a browser to take quickly.
+        const chats = (await this.chats.directChatsOf(user.id)).slice(-this.config.sellerAuthChats);
+        return { user: { ...user, kind: 'seller' }, chats, newChat: null, newToken: null };
       }
       case 'client-token': {
         const user = await this.users.findByToken(request.token);
@@ -85,9 +87,11 @@ export class SellerChatService {
     const { user, chats, newChat } = signIn;
     // A client created by this sign-in learns its token; everyone else is greeted by name.
     const reply: AuthReplyData = signIn.newToken ? { token: signIn.newToken, chats: {} } : { name: user.name, chats: {} };
-    const histories = await this.messages.allOf(chats.map((chat) => chat.id));
-    for (const chat of chats) {
-      const messages = (histories.get(chat.id) ?? []).map((m) => view(m, user.id));
+    // Each chat's newest SELLER_AUTH_MESSAGES_PER_CHAT, oldest first: a deviation from "the whole history".
+    const limit = this.config.sellerAuthMessagesPerChat;
+    const histories = await Promise.all(chats.map((chat) => this.messages.recent(chat.id, limit)));
+    for (const [i, chat] of chats.entries()) {
+      const messages = histories[i].map((m) => view(m, user.id));
       reply.chats[chat.id] = { chatter: counterpartOf(chat, user.id).name, messages };
     }
     if (newChat) this.push(newChat.seller.id, 'chat', { id: newChat.id, chatter: newChat.client.name });
