@@ -6,6 +6,8 @@ import { type Delivery, DeliveryBus } from '../realtime/delivery-bus.js';
 import { RateLimiterFactory, take } from '../realtime/limits/rate-limiter.factory.js';
 import { PresenceService } from '../realtime/presence/presence.service.js';
 import { AppConfig } from '../config/app-config.js';
+import { Clock } from '../common/clock.js';
+import { RecentSends } from './recent-sends.js';
 import { type ChatUser, ChatUsersService } from '../users/chat-users.service.js';
 import {
   type AuthReplyData,
@@ -32,6 +34,7 @@ export class SellerChatService {
   private readonly logger = new Logger('SellerChat');
   /** `message`s per user per SELLER_RATE_WINDOW_MS. */
   private readonly rate: ReturnType<RateLimiterFactory['create']>;
+  private readonly recentSends = new RecentSends<DeliveredMessage>();
 
   constructor(
     private readonly users: ChatUsersService,
@@ -40,6 +43,7 @@ export class SellerChatService {
     private readonly presence: PresenceService,
     private readonly bus: DeliveryBus,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
     limiters: RateLimiterFactory,
   ) {
     this.rate = limiters.create({ keyPrefix: 'seller-messages', points: config.sellerRateMessages, durationMs: config.sellerRateWindowMs });
@@ -109,14 +113,21 @@ export class SellerChatService {
   /**
    * Stores a message from a party of the chat while the other party is online, and delivers it to both
    * parties' other connections. Resolves once stored, with what the sending connection is acknowledged.
+   * The same text with the same clientDate, resent to the same chat within a minute, resolves with the original.
    */
-  async send(user: ChatUser, request: SendRequest, connectionId: string): Promise<DeliveredMessage> {
+  send(user: ChatUser, request: SendRequest, connectionId: string): Promise<DeliveredMessage> {
+    if (request.chatId === null) return Promise.reject(new SellerRefusal('CHAT_NOT_FOUND'));
+    const key = { chatId: request.chatId, authorId: user.id, clientDate: request.clientDate, text: request.text };
+    return this.recentSends.once(key, this.clock.now(), () => this.store(user, request.chatId as number, request.text, connectionId)).result;
+  }
+
+  private async store(user: ChatUser, chatId: number, text: string, connectionId: string): Promise<DeliveredMessage> {
     if (!(await take(this.rate, user.id))) throw new SellerRefusal('RATE_LIMITED');
-    const chat = request.chatId === null ? null : await this.chats.findDirectById(request.chatId);
+    const chat = await this.chats.findDirectById(chatId);
     if (!chat || (chat.seller.id !== user.id && chat.client.id !== user.id)) throw new SellerRefusal('CHAT_NOT_FOUND');
     const counterpart = counterpartOf(chat, user.id);
     if (!(await this.presence.isPresent(ONLINE_PLACE, counterpart.id))) throw new SellerRefusal('USER_IS_NOT_ONLINE');
-    const stored = await this.messages.append({ chatId: chat.id, authorId: user.id, authorName: user.name, authorRole: null, text: request.text });
+    const stored = await this.messages.append({ chatId: chat.id, authorId: user.id, authorName: user.name, authorRole: null, text });
     const delivered = toDelivered(stored);
     this.push(user.id, 'message', { ...delivered, my: true }, { exceptConnection: connectionId, messageId: stored.id });
     this.push(counterpart.id, 'message', delivered, { messageId: stored.id });
