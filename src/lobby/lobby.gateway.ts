@@ -20,6 +20,7 @@ import { AuthThrottle } from '../realtime/limits/auth-throttle.js';
 import { ConnectionCaps } from '../realtime/limits/connection-caps.js';
 import { PushGate, type Sequenced } from '../realtime/push-gate.js';
 import { SerialQueue } from '../realtime/serial-queue.js';
+import { IDENTITY_CHANNEL, type IdentityChange, identityRoom } from '../users/identity-changes.js';
 import { LobbyRefusal } from './lobby-errors.js';
 import { LobbyExceptionFilter } from './lobby-exception.filter.js';
 import { type AckFn, replyToOutcome, sendReply } from './lobby-replies.js';
@@ -41,6 +42,8 @@ interface LobbySocketState {
   gate?: PushGate<LobbyPush>;
   /** The user whose connection slot (MAX_SOCKETS_PER_USER) this socket holds until it disconnects. */
   slotOf?: number;
+  /** The token hash it authenticated with: revoking that token closes it. */
+  tokenHash?: string | null;
   /** Closes the socket if it has not authenticated within AUTH_DEADLINE_MS. */
   deadline?: NodeJS.Timeout;
 }
@@ -63,6 +66,9 @@ export class LobbyGateway
   private readonly entering = new SetMap<string, Socket>();
   /** Sockets recently sent a history, by lobby room, while they remember its message ids. */
   private readonly fresh = new SetMap<string, Socket>();
+  /** Sockets in a lobby as a user, by user id: what a revoked token or a changed role closes. */
+  private readonly byUser = new SetMap<number, Socket>();
+  private identity!: Subscription;
 
   constructor(
     private readonly lobby: LobbyService,
@@ -77,10 +83,12 @@ export class LobbyGateway
   afterInit(server: Server): void {
     this.server = server;
     this.subscription = this.bus.subscribe(LOBBY_CHANNEL, (delivery) => this.deliver(delivery));
+    this.identity = this.bus.subscribe(IDENTITY_CHANNEL, ({ data }) => this.revoke(data as IdentityChange));
   }
 
   onModuleDestroy(): void {
     this.subscription.close();
+    this.identity.close();
   }
 
   /** Takes every member out of presence while the database and the bus still work; sockets close after this. */
@@ -108,6 +116,7 @@ export class LobbyGateway
     if (!ack) throw new LobbyRefusal('auth_no_callback');
     const tokenHash = normalizeTokenHash(isNonEmptyString(hashedToken) ? hashedToken : legacyTokenHash);
     const ip = socket.handshake.address;
+    state.tokenHash = tokenHash;
     if (tokenHash && (await this.throttle.blocked(ip))) throw new LobbyRefusal('auth_throttled');
 
     const session = await this.lobby.authenticate(appId, tokenHash);
@@ -181,6 +190,10 @@ export class LobbyGateway
     }
     const { welcome, presenceVersion } = entered;
     state.session = session;
+    if (session.member) {
+      this.byUser.add(session.member.id, socket);
+      void this.identity.watch(identityRoom(session.member.id));
+    }
     ack(null, welcome);
     void socket.join(room);
     const now = this.clock.now();
@@ -195,6 +208,10 @@ export class LobbyGateway
     const session = state.session;
     if (!session) return;
     state.session = undefined;
+    if (session.member) {
+      this.byUser.delete(session.member.id, socket);
+      this.identity.unwatch(identityRoom(session.member.id));
+    }
     const room = lobbyRoom(session.chatId);
     this.fresh.delete(room, socket);
     this.subscription.unwatch(room);
@@ -202,6 +219,16 @@ export class LobbyGateway
       await this.lobby.leave(session, socket.id);
     } catch (error) {
       this.edge.answer(socket, undefined, error, 'disconnect');
+    }
+  }
+
+  /**
+   * A revoked token or a changed role: the sockets it concerns are disconnected, on every instance, so nobody
+   * keeps powers they lost. (The protocol cannot change a socket's identity in place.)
+   */
+  private revoke({ userId, tokenHash }: IdentityChange): void {
+    for (const socket of [...this.byUser.of(userId)]) {
+      if (tokenHash === undefined || stateOf(socket).tokenHash === tokenHash) socket.disconnect(true);
     }
   }
 

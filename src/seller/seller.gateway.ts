@@ -18,6 +18,7 @@ import { type Delivery, DeliveryBus, type Subscription } from '../realtime/deliv
 import { AuthThrottle } from '../realtime/limits/auth-throttle.js';
 import { clientIp, ConnectionCaps } from '../realtime/limits/connection-caps.js';
 import type { RawWsGatewayOptions } from '../realtime/raw-ws-adapter.js';
+import { IDENTITY_CHANNEL, type IdentityChange, identityRoom } from '../users/identity-changes.js';
 import { SellerChatService } from './seller-chat.service.js';
 import { SELLER_CHANNEL, type SellerErrorCode, SellerRefusal, type SignIn, type SignInRequest, userOfRoom, userRoom } from './seller-chat.types.js';
 import { type Push, SellerConnection } from './seller-connection.js';
@@ -38,6 +39,7 @@ export class SellerGateway
   private readonly connections = new WeakMap<WebSocket, SellerConnection>();
   private readonly byUser = new SetMap<number, SellerConnection>();
   private subscription!: Subscription;
+  private identity!: Subscription;
 
   constructor(
     private readonly chat: SellerChatService,
@@ -50,10 +52,18 @@ export class SellerGateway
 
   afterInit(): void {
     this.subscription = this.bus.subscribe(SELLER_CHANNEL, (delivery) => this.deliver(delivery));
+    // A rotated seller token: the seller's connections are closed on every instance; its widget reconnects
+    // with the old token and hears USER_NOT_FOUND.
+    this.identity = this.bus.subscribe(IDENTITY_CHANNEL, ({ data }) => {
+      for (const connection of [...this.byUser.of((data as IdentityChange).userId)]) {
+        connection.socket.close(1008, 'credentials changed');
+      }
+    });
   }
 
   onModuleDestroy(): void {
     this.subscription.close();
+    this.identity.close();
   }
 
   /** Takes every connection offline while the database is still open; sockets are closed after this. */
@@ -109,6 +119,7 @@ export class SellerGateway
     connection.signIn = signIn;
     signIn.chats.forEach((chat) => connection.knownChats.add(chat.id));
     this.byUser.add(signIn.user.id, connection);
+    void this.identity.watch(identityRoom(signIn.user.id));
     try {
       await this.subscription.watch(userRoom(signIn.user.id));
       const { reply, sellerStatus } = await this.chat.welcome(signIn, connection.id);
@@ -151,6 +162,7 @@ export class SellerGateway
     connection.knownChats.clear();
     this.byUser.delete(signIn.user.id, connection);
     this.subscription.unwatch(userRoom(signIn.user.id));
+    this.identity.unwatch(identityRoom(signIn.user.id));
     try {
       await this.chat.signOut(signIn.user.id, connection.id);
     } catch (error) {
