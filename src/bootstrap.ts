@@ -16,8 +16,17 @@ import { TransportRouterAdapter } from './realtime/transport-router.adapter.js';
 
 /** Builds the whole app, configured and ready to listen: what main.ts runs. */
 export async function createApp(config: AppConfig): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(config), { logger: loggerLevels(config.logLevel) });
+  const app = await NestFactory.create(AppModule.forRoot(config), appOptions(config));
   return configureApp(app, config);
+}
+
+/**
+ * Options every app is created with (tests' too). On shutdown Nest closes the WebSocket servers first (seller
+ * sockets get 1001, stalled ones are cut a second later), then, with `forceCloseConnections`, destroys every HTTP
+ * connection still open (a slowloris, a stalled poll) instead of waiting for them: SIGTERM exits promptly.
+ */
+export function appOptions(config: AppConfig) {
+  return { logger: loggerLevels(config.logLevel), forceCloseConnections: true };
 }
 
 export interface ConfigureOptions {

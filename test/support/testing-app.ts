@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import { AppModule } from '../../src/app.module.js';
-import { configureApp, type ConfigureOptions, loggerLevels } from '../../src/bootstrap.js';
+import { appOptions, configureApp, type ConfigureOptions } from '../../src/bootstrap.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { freshDatabase } from './database.js';
 import { Api, ADMIN_TOKEN, type TestServer } from './server.js';
@@ -38,7 +38,7 @@ export async function startTestingApp(options: TestingAppOptions = {}): Promise<
   const config = loadConfig({ DATABASE_URL: db.url, ADMIN_TOKEN, LOG_LEVEL: 'error', ...ROOMY_LIMITS, ...options.env });
   const builder = Test.createTestingModule({ imports: [AppModule.forRoot(config), ...(options.imports ?? [])] });
   const moduleRef = await (options.customize ? options.customize(builder) : builder).compile();
-  const app: INestApplication = moduleRef.createNestApplication({ logger: loggerLevels(config.logLevel) });
+  const app: INestApplication = moduleRef.createNestApplication(appOptions(config));
   configureApp(app, config, options);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
