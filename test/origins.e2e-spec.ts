@@ -47,3 +47,35 @@ describe('the site-origin allowlist at every handshake', () => {
     expect(control.data.room.users).toEqual({});
   });
 });
+
+describe("an app's own allowed origins", () => {
+  const suite = useTestServer();
+
+  it('refuses a lobby auth from a page of an origin the app does not list with client_error; admits listed ones', async () => {
+    const created = await suite.api.post('/api/apps', { name: 'Picky', owners: [], origins: ['https://Site.example/'] });
+    expect(created.body).toEqual({ id: expect.any(Number), name: 'Picky', owners: [], mods: [], origins: [SITE] });
+    const appId = created.body.id;
+    const foreign = await LobbyClient.connect(suite.server.url, ['websocket'], { extraHeaders: { origin: EVIL } });
+    try {
+      foreign.emitTrackingAck('auth', { app_id: appId });
+      expect(await foreign.waitFor('client_error')).toEqual(['this app does not allow pages from your origin']);
+    } finally {
+      foreign.close();
+    }
+    const fromSite = await LobbyClient.connect(suite.server.url, ['websocket'], { extraHeaders: { origin: SITE } });
+    try {
+      expect((await fromSite.auth({ app_id: appId }))[0]).toBeNull();
+    } finally {
+      fromSite.close();
+    }
+
+    expect((await suite.api.patch(`/api/apps/${appId}`, { origins: [] })).body.origins).toEqual([]);
+    const anyOrigin = await LobbyClient.connect(suite.server.url, ['websocket'], { extraHeaders: { origin: EVIL } });
+    try {
+      expect((await anyOrigin.auth({ app_id: appId }))[0]).toBeNull();
+    } finally {
+      anyOrigin.close();
+    }
+    expect((await suite.api.patch(`/api/apps/${appId}`, { origins: ['javascript:alert(1)'] })).status).toBe(400);
+  });
+});

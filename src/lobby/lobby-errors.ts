@@ -14,7 +14,8 @@ export type LobbyRefusalCode =
   | 'invalid_mute'
   | 'rate_limited'
   | 'auth_throttled'
-  | 'too_many_connections';
+  | 'too_many_connections'
+  | 'origin_not_allowed';
 
 const HTTP_STATUS: Partial<Record<LobbyRefusalCode, number>> = {
   app_not_found: 404,
@@ -24,6 +25,7 @@ const HTTP_STATUS: Partial<Record<LobbyRefusalCode, number>> = {
   rate_limited: 429,
   auth_throttled: 429,
   too_many_connections: 429,
+  origin_not_allowed: 403,
 };
 
 /** Why the lobby refused something. The lobby gateway words it (`lobby-replies.ts`); REST answers its status. */

@@ -14,6 +14,7 @@ export const LIMIT_MESSAGES = {
   rateLimited: 'You are sending messages too fast',
   authThrottled: 'too many failed `auth` attempts from your address, try again later',
   tooManyConnections: 'too many connections for this user',
+  originNotAllowed: 'this app does not allow pages from your origin',
 } as const;
 
 export type AckFn = (...args: unknown[]) => void;
@@ -54,6 +55,8 @@ export function replyToRefusal(refusal: LobbyRefusal, messageMax: number): Lobby
       return { to: 'client_error', text: LIMIT_MESSAGES.authThrottled };
     case 'too_many_connections':
       return { to: 'client_error', text: LIMIT_MESSAGES.tooManyConnections };
+    case 'origin_not_allowed':
+      return { to: 'client_error', text: LIMIT_MESSAGES.originNotAllowed };
   }
 }
 

@@ -119,7 +119,7 @@ export class LobbyGateway
     state.tokenHash = tokenHash;
     if (tokenHash && (await this.throttle.blocked(ip))) throw new LobbyRefusal('auth_throttled');
 
-    const session = await this.lobby.authenticate(appId, tokenHash);
+    const session = await this.lobby.authenticate(appId, tokenHash, socket.handshake.headers.origin);
     // An unknown hash is an anonymous reader, as the protocol says, but counts as a guess against the address.
     if (tokenHash && !session.member) await this.throttle.failed(ip);
     if (session.member) {

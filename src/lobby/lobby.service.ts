@@ -8,6 +8,7 @@ import { MessagesService, type StoredMessage } from '../messages/messages.servic
 import { MutesService } from '../mutes/mutes.service.js';
 import { type Delivery, DeliveryBus } from '../realtime/delivery-bus.js';
 import { RateLimiterFactory, take } from '../realtime/limits/rate-limiter.factory.js';
+import { normalize as normalizeOrigin } from '../realtime/origin-check.js';
 import { PresenceService } from '../realtime/presence/presence.service.js';
 import { type LobbyRole, unameKey } from '../users/roles.js';
 import { isCommandText, type LobbyCommand, parseCommand } from './lobby-commands.js';
@@ -54,10 +55,16 @@ export class LobbyService {
     });
   }
 
-  /** Who a connection is in an app's lobby. An unknown token hash (or none) means an anonymous reader. */
-  async authenticate(appId: number, tokenHash: string | null): Promise<LobbySession> {
+  /**
+   * Who a connection is in an app's lobby. An unknown token hash (or none) means an anonymous reader. A page
+   * whose origin the app does not list is refused (a connection without an Origin is not a page).
+   */
+  async authenticate(appId: number, tokenHash: string | null, origin?: string): Promise<LobbySession> {
     const app = await this.directory.findApp(appId);
     if (!app) throw new LobbyRefusal('app_not_found');
+    if (origin !== undefined && app.origins?.length && !app.origins.includes(normalizeOrigin(origin))) {
+      throw new LobbyRefusal('origin_not_allowed');
+    }
     const user = tokenHash ? await this.directory.findUserByTokenHash(tokenHash) : null;
     const chatId = await this.chats.lobbyIdFor(appId);
     return { appId, chatId, member: user && { id: user.id, uname: user.uname, role: roleIn(app, user) } };
