@@ -68,6 +68,16 @@ describe('peers that stop reading', () => {
     expect(await control.say('back')).toEqual([]);
   });
 
+  it('closes a lobby session that sends a pong no ping asked for (it would postpone pings for ever)', async () => {
+    const appId = await suite.api.createApp();
+    const liar = await suite.joinLobby(appId);
+    const reason = new Promise((resolve) => liar.socket.once('disconnect', resolve));
+    (liar.socket.io.engine as unknown as { _sendPacket(type: string): void })._sendPacket('pong');
+    expect(await reason).toBe('transport close');
+    const control = await suite.joinLobby(appId);
+    expect(control.data.room.users).toEqual({});
+  });
+
   it('closes sockets that do not authenticate within AUTH_DEADLINE_MS, and keeps the ones that did', async () => {
     const seller = await createSeller(suite.api, 'Deadline');
     const silentTab = await suite.sellerClient();

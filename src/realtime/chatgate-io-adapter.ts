@@ -6,6 +6,7 @@ import type { Server, ServerOptions } from 'socket.io';
 import type { AppConfig } from '../config/app-config.js';
 import { serveEio3PollingAsBinary } from './eio3-binary-polling.js';
 import type { Admit } from './handshake.js';
+import { refuseUnsolicitedPongs } from './engine-heartbeat.js';
 import { boundEngineSocket } from './outgoing-bound.js';
 import { limitPendingSessions } from './pending-session-limit.js';
 
@@ -61,6 +62,7 @@ export class ChatgateIoAdapter extends IoAdapter {
       boundEngineSocket(socket, max, () =>
         this.log.warn(`dropping a lobby connection with over ${max} bytes unsent (it stopped reading)`),
       );
+      refuseUnsolicitedPongs(socket, () => this.log.warn('closing a lobby connection that sent a pong for no ping'));
     });
     return server;
   }
