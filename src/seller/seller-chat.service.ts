@@ -7,7 +7,6 @@ import { RateLimiterFactory, take } from '../realtime/limits/rate-limiter.factor
 import { PresenceService } from '../realtime/presence/presence.service.js';
 import { AppConfig } from '../config/app-config.js';
 import { Clock } from '../common/clock.js';
-import { RecentSends } from './recent-sends.js';
 import { type ChatUser, ChatUsersService } from '../users/chat-users.service.js';
 import {
   type AuthReplyData,
@@ -34,7 +33,6 @@ export class SellerChatService {
   private readonly logger = new Logger('SellerChat');
   /** `message`s per user per SELLER_RATE_WINDOW_MS. */
   private readonly rate: ReturnType<RateLimiterFactory['create']>;
-  private readonly recentSends = new RecentSends<DeliveredMessage>();
 
   constructor(
     private readonly users: ChatUsersService,
@@ -113,21 +111,22 @@ export class SellerChatService {
   /**
    * Stores a message from a party of the chat while the other party is online, and delivers it to both
    * parties' other connections. Resolves once stored, with what the sending connection is acknowledged.
-   * The same text with the same clientDate, resent to the same chat within a minute, resolves with the original.
+   * The same text with the same clientDate, resent by its author to the chat within a minute, resolves with the
+   * original, on any instance.
    */
-  send(user: ChatUser, request: SendRequest, connectionId: string): Promise<DeliveredMessage> {
-    if (request.chatId === null) return Promise.reject(new SellerRefusal('CHAT_NOT_FOUND'));
-    const key = { chatId: request.chatId, authorId: user.id, clientDate: request.clientDate, text: request.text };
-    return this.recentSends.once(key, this.clock.now(), () => this.store(user, request.chatId as number, request.text, connectionId)).result;
-  }
-
-  private async store(user: ChatUser, chatId: number, text: string, connectionId: string): Promise<DeliveredMessage> {
+  async send(user: ChatUser, request: SendRequest, connectionId: string): Promise<DeliveredMessage> {
     if (!(await take(this.rate, user.id))) throw new SellerRefusal('RATE_LIMITED');
-    const chat = await this.chats.findDirectById(chatId);
+    const chat = request.chatId === null ? null : await this.chats.findDirectById(request.chatId);
     if (!chat || (chat.seller.id !== user.id && chat.client.id !== user.id)) throw new SellerRefusal('CHAT_NOT_FOUND');
+    const { text } = request;
+    // The original client's reconnect loop resends a message whose ack it lost: the stored one answers it.
+    const clientDate = clientDateKey(request.clientDate);
+    const since = this.clock.now() - RESEND_WINDOW_MS;
+    const resent = await this.messages.findResent({ chatId: chat.id, authorId: user.id, clientDate, text }, since);
+    if (resent) return toDelivered(resent);
     const counterpart = counterpartOf(chat, user.id);
     if (!(await this.presence.isPresent(ONLINE_PLACE, counterpart.id))) throw new SellerRefusal('USER_IS_NOT_ONLINE');
-    const stored = await this.messages.append({ chatId: chat.id, authorId: user.id, authorName: user.name, authorRole: null, text });
+    const stored = await this.messages.append({ chatId: chat.id, authorId: user.id, authorName: user.name, authorRole: null, text, clientDate });
     const delivered = toDelivered(stored);
     this.push(user.id, 'message', { ...delivered, my: true }, { exceptConnection: connectionId, messageId: stored.id });
     this.push(counterpart.id, 'message', delivered, { messageId: stored.id });
@@ -186,6 +185,15 @@ function view(message: StoredMessage, viewerId: number): ChatMessageView {
 
 function toDelivered(message: StoredMessage): DeliveredMessage {
   return { id: message.id, text: message.text, date: toUnixSeconds(message.createdAt), chatId: message.chatId };
+}
+
+/** How long a resent message (same chat, author, clientDate and text) is answered with the original. */
+const RESEND_WINDOW_MS = 60_000;
+
+/** clientDate as stored: its JSON, or null (never matched) when too long to be a date. */
+function clientDateKey(clientDate: unknown): string | null {
+  const json = JSON.stringify(clientDate);
+  return json !== undefined && json.length <= 32 ? json : null;
 }
 
 function toUnixSeconds(epochMs: number): number {
