@@ -20,34 +20,43 @@ describe('peers that stop reading', () => {
     SELLER_MESSAGE_MAX: '10000',
     AUTH_DEADLINE_MS: '300',
     LOBBY_HISTORY_SIZE: '3',
+    SELLER_AUTH_MESSAGES_PER_CHAT: '1',
   });
 
   it('drops a seller-chat connection that stopped reading, takes it offline, and keeps serving', async () => {
     const seller = await createSeller(suite.api, 'Stalled');
     const tab = await suite.sellerClient();
     await tab.request('auth', { id: seller.id, token: seller.token });
-    const client = await suite.sellerClient();
-    const [auth] = await client.request('auth', { name: 'writer', sellerId: seller.id }, 2);
-    const chatId = Number(Object.keys(auth.data.chats)[0]);
+    // Several writers, so their messages share commits: the stalled tab's queue grows faster.
+    const writers: { client: SellerClient; chatId: number }[] = [];
+    for (let i = 0; i < 5; i++) {
+      const client = await suite.sellerClient();
+      const [auth] = await client.request('auth', { name: `writer ${i}`, sellerId: seller.id }, 2);
+      writers.push({ client, chatId: Number(Object.keys(auth.data.chats)[0]) });
+    }
+    const [first] = writers;
     tcpOf(tab).pause();
 
     // Bounded: well past the kernel's loopback buffers plus the bound, and stops once the seller is gone.
-    for (let batch = 0; batch < 100 && client.of('status').length < 2; batch++) {
-      const acks = client.frames.length;
-      for (let i = 0; i < 20; i++) client.send('message', { text: BIG, clientDate: batch * 100 + i + 1, chatId });
-      await client.waitFor('message', 0).then(() => waitUntil(() => client.frames.length >= acks + 20 || client.of('status').length >= 2));
+    const offline = () => first.client.of('status').length >= 2;
+    for (let batch = 0; batch < 60 && !offline(); batch++) {
+      await Promise.all(
+        writers.map(async ({ client, chatId }) => {
+          const before = client.frames.length;
+          for (let i = 0; i < 10; i++) client.send('message', { text: BIG, clientDate: batch * 100 + i + 1, chatId });
+          await waitUntil(() => client.frames.length >= before + 10 || offline());
+        }),
+      );
     }
-    expect(client.of('status')).toEqual([
-      { command: 'status', data: { chatId, status: true } },
-      { command: 'status', data: { chatId, status: false } },
+    expect(first.client.of('status')).toEqual([
+      { command: 'status', data: { chatId: first.chatId, status: true } },
+      { command: 'status', data: { chatId: first.chatId, status: false } },
     ]);
 
-    // The stalled seller's own history is now larger than the bound (see the bounded auth reply); another's is not.
-    const other = await createSeller(suite.api, 'Control');
     const control = await suite.sellerClient();
-    expect(await control.request('auth', { id: other.id, token: other.token })).toEqual([
-      { command: 'auth', data: { name: 'Control', chats: {} } },
-    ]);
+    const [reply] = await control.request('auth', { id: seller.id, token: seller.token });
+    expect(Object.keys(reply.data.chats).map(Number)).toEqual(writers.map((w) => w.chatId));
+    expect((await first.client.waitFor('status', 3))[2]).toEqual({ command: 'status', data: { chatId: first.chatId, status: true } });
   });
 
   it('drops a lobby socket that stopped reading, announces it gone, and keeps serving', async () => {
@@ -56,10 +65,12 @@ describe('peers that stop reading', () => {
     const poster = await suite.api.createUser(uniqueUname('poster'));
     const stalled = await suite.joinLobby(appId, reader.hashedToken);
     const talker = await suite.joinLobby(appId, poster.hashedToken);
+    // Several senders, so their messages share commits: the stalled socket's queue grows faster.
+    const others = await Promise.all([1, 2, 3, 4].map(() => suite.joinLobby(appId, poster.hashedToken)));
     tcpOf(stalled).pause();
 
-    for (let batch = 0; batch < 100 && talker.events('user_left').length === 0; batch++) {
-      await Promise.all(Array.from({ length: 20 }, () => talker.say(BIG)));
+    for (let batch = 0; batch < 60 && talker.events('user_left').length === 0; batch++) {
+      await Promise.all([talker, ...others].flatMap((sender) => Array.from({ length: 10 }, () => sender.say(BIG))));
     }
     expect(await talker.waitFor('user_left')).toEqual([{ id: reader.id, uname: reader.uname, role: 'member' }]);
 
@@ -99,7 +110,11 @@ describe('peers that stop reading', () => {
 });
 
 describe('slow and idle HTTP clients', () => {
-  const suite = useTestServer({ HTTP_HEADERS_TIMEOUT_MS: '300', HTTP_REQUEST_TIMEOUT_MS: '300', HTTP_KEEP_ALIVE_TIMEOUT_MS: '300' });
+  // The app's own HTTP server, not a cluster's front proxy.
+  const suite = useTestServer(
+    { HTTP_HEADERS_TIMEOUT_MS: '300', HTTP_REQUEST_TIMEOUT_MS: '300', HTTP_KEEP_ALIVE_TIMEOUT_MS: '300' },
+    { singleInstance: true },
+  );
 
   it('answers a request whose headers never finish 408 and closes it', async () => {
     const { port } = new URL(suite.server.url);
