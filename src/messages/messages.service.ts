@@ -1,6 +1,6 @@
 import { type BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { type DataSource, In, type Repository } from 'typeorm';
+import { type DataSource, In, MoreThanOrEqual, type Repository } from 'typeorm';
 import { GroupCommit } from '../database/group-commit.js';
 import { Metrics } from '../operations/metrics.js';
 import { MessageEntity } from './message.entity.js';
@@ -12,9 +12,11 @@ export interface NewMessage {
   authorName: string;
   authorRole: string | null;
   text: string;
+  /** The seller-chat client's clientDate, as JSON (see `findResent`). */
+  clientDate?: string | null;
 }
 
-export type StoredMessage = NewMessage & { id: number; createdAt: number };
+export type StoredMessage = Omit<NewMessage, 'clientDate'> & { id: number; createdAt: number };
 
 /** Most rows one transaction takes; bounds how long a batch holds the write lock. */
 const MAX_BATCH = 500;
@@ -62,6 +64,20 @@ export class MessagesService implements BeforeApplicationShutdown {
     return byChat;
   }
 
+  /** The first message of this author, chat, clientDate and text stored since `since`, or null. */
+  async findResent(
+    message: Required<Pick<NewMessage, 'chatId' | 'authorId' | 'clientDate' | 'text'>>,
+    since: number,
+  ): Promise<StoredMessage | null> {
+    const { chatId, authorId, clientDate, text } = message;
+    if (clientDate === null) return null;
+    const row = await this.messages.findOne({
+      where: { chatId, authorId, clientDate, text, createdAt: MoreThanOrEqual(since) },
+      order: { id: 'ASC' },
+    });
+    return row && toStored(row);
+  }
+
   async remove(chatId: number, messageId: number): Promise<boolean> {
     const result = await this.messages.delete({ chatId, id: messageId });
     return (result.affected ?? 0) > 0;
@@ -88,7 +104,8 @@ export class MessagesService implements BeforeApplicationShutdown {
       // commit, not the insert, is what costs.
       for (const message of batch) {
         const result = await tx.insert(MessageEntity, { ...message, createdAt });
-        stored.push({ ...message, id: Number(result.identifiers[0].id), createdAt });
+        const { clientDate: _, ...fields } = message;
+        stored.push({ ...fields, id: Number(result.identifiers[0].id), createdAt });
       }
       return stored;
     });
