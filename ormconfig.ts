@@ -4,4 +4,4 @@ import { buildDataSourceOptions } from './src/database/data-source-options.js';
 
 /** The DataSource the TypeORM CLI uses (`npm run typeorm -- migration:show`), built like the app's. */
 const config = loadConfig(process.env);
-export default new DataSource(buildDataSourceOptions(config.database, false));
+export default new DataSource(buildDataSourceOptions(config.database, false, config));

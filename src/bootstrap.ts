@@ -1,6 +1,7 @@
 import { type INestApplication, type ValidationError, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
 import { InvalidInputError } from './common/refusal.js';
 import { RefusalHttpFilter } from './common/refusal-http.filter.js';
@@ -10,9 +11,9 @@ import { allOf, type HandshakeCheck } from './realtime/handshake.js';
 import { RawWsAdapter } from './realtime/raw-ws-adapter.js';
 import { TransportRouterAdapter } from './realtime/transport-router.adapter.js';
 
-/** Builds the whole app, configured and ready to listen: what main.ts runs. */
-export async function createApp(config: AppConfig): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(config), { logger: loggerLevels(config.logLevel) });
+/** Builds the whole app on an open database, configured and ready to listen: what main.ts runs. */
+export async function createApp(config: AppConfig, dataSource?: DataSource): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.forRoot(config, dataSource), { logger: loggerLevels(config.logLevel) });
   return configureApp(app, config);
 }
 

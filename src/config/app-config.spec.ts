@@ -22,6 +22,14 @@ describe('loadConfig', () => {
       userDirectoryUrl: null,
       userDirectoryTimeoutMs: 3000,
       logLevel: 'log',
+      databaseStartTimeoutMs: 10_000,
+      databaseStartRetries: 3,
+      databaseWriteTimeoutMs: 5000,
+      sqliteBusyTimeoutMs: 20,
+      postgresConnectTimeoutMs: 5000,
+      postgresStatementTimeoutMs: 5000,
+      postgresQueryTimeoutMs: 7000,
+      storageCheckIntervalMs: 1000,
     });
   });
 

@@ -1,10 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { AppEntity } from '../apps/app.entity.js';
 import { AppStaffEntity } from '../apps/app-staff.entity.js';
 import { ChatEntity } from '../chats/chat.entity.js';
-import type { DatabaseConfig } from '../config/app-config.js';
+import type { AppConfig, DatabaseConfig } from '../config/app-config.js';
 import { MessageEntity } from '../messages/message.entity.js';
 import { MuteEntity } from '../mutes/mute.entity.js';
 import { AccessTokenEntity } from '../users/access-token.entity.js';
@@ -19,8 +17,20 @@ const MIGRATIONS = {
   postgres: [PostgresInit],
 };
 
-/** The one place database options are built: used by the app and by `ormconfig.ts` for the TypeORM CLI. */
-export function buildDataSourceOptions(database: DatabaseConfig, runMigrations: boolean): DataSourceOptions {
+export type DatabaseLimits = Pick<
+  AppConfig,
+  'sqliteBusyTimeoutMs' | 'postgresConnectTimeoutMs' | 'postgresStatementTimeoutMs' | 'postgresQueryTimeoutMs'
+>;
+
+/**
+ * The one place database options are built: used by the app and by `ormconfig.ts` for the TypeORM CLI. The SQLite
+ * file's directory is created by `openDatabase`, which reports a failure as one line.
+ */
+export function buildDataSourceOptions(
+  database: DatabaseConfig,
+  runMigrations: boolean,
+  limits: DatabaseLimits,
+): DataSourceOptions {
   const common = {
     entities: ENTITIES,
     migrationsRun: runMigrations,
@@ -30,9 +40,24 @@ export function buildDataSourceOptions(database: DatabaseConfig, runMigrations: 
     logging: false,
   };
   if (database.kind === 'postgres') {
-    return { ...common, type: 'postgres', url: database.url, migrations: MIGRATIONS.postgres };
+    return {
+      ...common,
+      type: 'postgres',
+      url: database.url,
+      migrations: MIGRATIONS.postgres,
+      connectTimeoutMS: limits.postgresConnectTimeoutMs,
+      // statement_timeout is enforced by the server (the connection stays usable); query_timeout by pg here, for a
+      // server or network that stops answering. Keepalive finds connections a dead peer left half-open.
+      extra: {
+        statement_timeout: limits.postgresStatementTimeoutMs,
+        query_timeout: limits.postgresQueryTimeoutMs,
+        keepAlive: true,
+      },
+      // pg reports connections that die while idle in the pool here (a restart, pg_terminate_backend); the pool
+      // has already dropped them and opens new ones on demand, and TypeORM's default handler would print the error.
+      poolErrorHandler: () => {},
+    };
   }
-  if (database.path !== ':memory:') mkdirSync(dirname(database.path), { recursive: true });
   return {
     ...common,
     type: 'better-sqlite3',
@@ -40,11 +65,13 @@ export function buildDataSourceOptions(database: DatabaseConfig, runMigrations: 
     migrations: MIGRATIONS.sqlite,
     enableWAL: true,
     // NORMAL with WAL loses no committed transaction on a process crash (only on power loss), at a
-    // fraction of FULL's fsync cost; foreign keys are off by default in SQLite.
+    // fraction of FULL's fsync cost; foreign keys are off by default in SQLite. better-sqlite3 is synchronous,
+    // so busy_timeout is how long a lock held by another process freezes the event loop: it is kept short and
+    // writers retry after yielding (sqlite-message-writer.ts).
     prepareDatabase: (db: { pragma(sql: string): unknown }) => {
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
-      db.pragma('busy_timeout = 5000');
+      db.pragma(`busy_timeout = ${limits.sqliteBusyTimeoutMs}`);
     },
   };
 }

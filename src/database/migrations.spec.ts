@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from '../../test/support/database.js';
-import { parseDatabaseUrl } from '../config/app-config.js';
+import { loadConfig, parseDatabaseUrl } from '../config/app-config.js';
 import { buildDataSourceOptions } from './data-source-options.js';
 
 describe('migrations', () => {
@@ -10,7 +10,7 @@ describe('migrations', () => {
 
   beforeAll(async () => {
     db = await freshDatabase();
-    dataSource = await new DataSource(buildDataSourceOptions(parseDatabaseUrl(db.url), true)).initialize();
+    dataSource = await new DataSource(buildDataSourceOptions(parseDatabaseUrl(db.url), true, loadConfig({}))).initialize();
   });
   afterAll(async () => {
     await dataSource?.destroy();

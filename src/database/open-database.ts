@@ -1,0 +1,88 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { describeFault } from '../common/refusal.js';
+import type { AppConfig } from '../config/app-config.js';
+import { isPermanentOpenFault } from './storage-faults.js';
+
+/** Opening the database failed for good; the message is the one line an operator reads (main.ts prints it). */
+export class DatabaseStartError extends Error {
+  override name = 'DatabaseStartError';
+}
+
+const RETRY_DELAY_MS = 1000;
+const TIMED_OUT = Symbol('timed out');
+
+/**
+ * Opens the database (and runs migrations) within DATABASE_START_TIMEOUT_MS: transient failures (refused, reset,
+ * timed out, busy) are retried up to DATABASE_START_RETRIES times, permanent ones (unknown database or role, bad
+ * password, a path that cannot be created) end it at once. Every failure names the setting to look at and the cause.
+ */
+export async function openDatabase(options: DataSourceOptions, config: AppConfig): Promise<DataSource> {
+  const { database } = config;
+  const what = database.kind === 'sqlite' ? `SQLite ${database.path}` : 'PostgreSQL';
+  const permanent = (cause: string) => new DatabaseStartError(`cannot open the database (DATABASE_URL, ${what}): ${cause}`);
+  if (database.kind === 'sqlite' && database.path !== ':memory:') {
+    try {
+      mkdirSync(dirname(database.path), { recursive: true });
+    } catch (error) {
+      throw permanent(faultOf(error));
+    }
+  }
+  const deadline = Date.now() + config.databaseStartTimeoutMs;
+  const timedOut = (attempts: number, cause: string) =>
+    new DatabaseStartError(
+      `cannot open the database (${what}) within DATABASE_START_TIMEOUT_MS=${config.databaseStartTimeoutMs} ` +
+        `(${attempts} attempt${attempts === 1 ? '' : 's'}): ${cause}`,
+    );
+  let lastCause = 'no answer';
+  for (let attempt = 1; ; attempt++) {
+    const dataSource = new DataSource(options);
+    const opening = dataSource.initialize();
+    let outcome: DataSource | typeof TIMED_OUT;
+    try {
+      outcome = await beforeDeadline(opening, deadline);
+    } catch (error) {
+      await close(dataSource);
+      lastCause = faultOf(error);
+      if (isPermanentOpenFault(error)) throw permanent(lastCause);
+      if (attempt > config.databaseStartRetries) {
+        throw new DatabaseStartError(
+          `cannot open the database (${what}) after ${attempt} attempts (DATABASE_START_RETRIES=${config.databaseStartRetries}): ${lastCause}`,
+        );
+      }
+      if (deadline - Date.now() <= RETRY_DELAY_MS) throw timedOut(attempt, lastCause);
+      await sleep(RETRY_DELAY_MS);
+      continue;
+    }
+    if (outcome !== TIMED_OUT) return outcome;
+    // The attempt may still succeed later: its connection is closed then, so nothing is left open.
+    opening.then(() => close(dataSource), () => close(dataSource));
+    throw timedOut(attempt, lastCause === 'no answer' ? 'no answer from the database' : lastCause);
+  }
+}
+
+function beforeDeadline<T>(work: Promise<T>, deadline: number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  const expiry = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), Math.max(0, deadline - Date.now()));
+  });
+  return Promise.race([work, expiry]).finally(() => clearTimeout(timer));
+}
+
+/** A half-open DataSource (migrations failed, say) still holds its connection or pool. */
+async function close(dataSource: DataSource): Promise<void> {
+  try {
+    await (dataSource.isInitialized ? dataSource.destroy() : dataSource.driver.disconnect());
+  } catch {
+    // Nothing was open.
+  }
+}
+
+/** describeFault plus the driver's code (SQLSTATE, SQLITE_*, errno), which names the cause more precisely. */
+function faultOf(error: unknown): string {
+  const inner = (error as { driverError?: unknown } | null)?.driverError ?? error;
+  const code = (inner as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? `${describeFault(inner)} (${code})` : describeFault(inner);
+}
