@@ -1,6 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Injectable, Logger } from '@nestjs/common';
 import type { Socket } from 'socket.io';
-import { describeFault, Refusal } from '../common/refusal.js';
+import { describeFault, Refusal, StorageUnavailableError } from '../common/refusal.js';
 import { AppConfig } from '../config/app-config.js';
 import { LobbyRefusal } from './lobby-errors.js';
 import { type AckFn, INTERNAL_ERROR, type LobbyReply, replyToRefusal, sendReply } from './lobby-replies.js';
@@ -8,7 +8,8 @@ import { type AckFn, INTERNAL_ERROR, type LobbyReply, replyToRefusal, sendReply 
 /**
  * The lobby's edge: whatever a handler (or a pipe before it) throws is answered in the Moneypot protocol's
  * words. A lobby refusal gets its own reply; another refusal (a malformed payload, say) a `client_error` with
- * its message; anything else is a fault, logged by name and message only, and acked `INTERNAL_ERROR`.
+ * its message; a write the storage could not take is acked `INTERNAL_ERROR` (its writer logged it); anything else
+ * is a fault, logged by name and message only, and acked `INTERNAL_ERROR`.
  */
 @Injectable()
 @Catch()
@@ -31,6 +32,7 @@ export class LobbyExceptionFilter implements ExceptionFilter {
 
   private replyTo(exception: unknown, event: string): LobbyReply {
     if (exception instanceof LobbyRefusal) return replyToRefusal(exception, this.config.lobbyMessageMax);
+    if (exception instanceof StorageUnavailableError) return INTERNAL_ERROR;
     if (exception instanceof Refusal) return { to: 'client_error', text: exception.message };
     this.logger.error(`${event} failed: ${describeFault(exception)}`);
     return INTERNAL_ERROR;
