@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, type DataSourceOptions } from 'typeorm';
@@ -25,7 +25,7 @@ export async function openDatabase(options: DataSourceOptions, config: AppConfig
   const permanent = (cause: string) => new DatabaseStartError(`cannot open the database (DATABASE_URL, ${what}): ${cause}`);
   if (database.kind === 'sqlite' && database.path !== ':memory:') {
     try {
-      mkdirSync(dirname(database.path), { recursive: true });
+      makeDirectory(dirname(database.path));
     } catch (error) {
       throw permanent(faultOf(error));
     }
@@ -61,6 +61,17 @@ export async function openDatabase(options: DataSourceOptions, config: AppConfig
     opening.then(() => close(dataSource), () => close(dataSource));
     throw timedOut(attempt, lastCause === 'no answer' ? 'no answer from the database' : lastCause);
   }
+}
+
+/**
+ * `mkdir -p`, one level at a time: Node's recursive mkdirSync spins for ever where a parent exists but refuses
+ * children with ENOENT (under /proc), which froze start-up with nothing printed.
+ */
+function makeDirectory(dir: string): void {
+  if (existsSync(dir)) return;
+  const parent = dirname(dir);
+  if (parent !== dir) makeDirectory(parent);
+  mkdirSync(dir);
 }
 
 function beforeDeadline<T>(work: Promise<T>, deadline: number): Promise<T | typeof TIMED_OUT> {
