@@ -1,5 +1,8 @@
 import pg from 'pg';
+import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StorageUnavailableError } from '../src/common/refusal.js';
+import { MessagesService } from '../src/messages/messages.service.js';
 import { keepChecking } from './support/control.js';
 import { freshDatabase, type TestDatabase, usingPostgres } from './support/database.js';
 import { LobbyClient } from './support/lobby-client.js';
@@ -55,6 +58,23 @@ describe.runIf(usingPostgres())('PostgreSQL faults at runtime', () => {
     }
     await expectRecovered();
     expect((await control.stop()).failures).toEqual([]);
+  });
+
+  it('never commits a write that timed out after reaching the server, even once its connection speaks again', async () => {
+    expect(await member.say('before')).toEqual([]);
+    const [{ chat_id: chatId }] = await server.app.get(DataSource).query('SELECT chat_id FROM messages LIMIT 1');
+    const messages = server.app.get(MessagesService);
+    const message = { chatId, authorId: 1, authorName: 'writer', authorRole: null };
+    // The INSERT reaches the server, inside its transaction; its answer does not come back in time.
+    proxy.stallAfter('INSERT INTO "messages"');
+    try {
+      await expect(messages.append({ ...message, text: 'timed out' })).rejects.toBeInstanceOf(StorageUnavailableError);
+    } finally {
+      proxy.resume();
+    }
+    await expectRecovered();
+    await Promise.all(Array.from({ length: 10 }, (_, i) => messages.append({ ...message, text: `later ${i}` })));
+    expect((await messages.all(chatId)).map((m) => m.text)).not.toContain('timed out');
   });
 
   it('recovers by itself after pg_terminate_backend kills its connections', async () => {

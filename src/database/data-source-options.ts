@@ -7,6 +7,7 @@ import { MessageEntity } from '../messages/message.entity.js';
 import { MuteEntity } from '../mutes/mute.entity.js';
 import { AccessTokenEntity } from '../users/access-token.entity.js';
 import { UserEntity } from '../users/user.entity.js';
+import { ClosingOnTimeoutClient } from './pg-client.js';
 import { Init1763780000000 as PostgresInit } from './migrations/postgres/1763780000000-Init.js';
 import { Init1763780000000 as SqliteInit } from './migrations/sqlite/1763780000000-Init.js';
 
@@ -49,6 +50,7 @@ export function buildDataSourceOptions(
       // statement_timeout is enforced by the server (the connection stays usable); query_timeout by pg here, for a
       // server or network that stops answering. Keepalive finds connections a dead peer left half-open.
       extra: {
+        Client: ClosingOnTimeoutClient,
         statement_timeout: limits.postgresStatementTimeoutMs,
         query_timeout: limits.postgresQueryTimeoutMs,
         keepAlive: true,

@@ -2,11 +2,13 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 
 /**
  * A TCP proxy between the app and a real server that a test can make misbehave: `stall()` holds every byte (both
- * ways, new connections too) until `resume()`, `cut()` destroys every connection it carries.
+ * ways, new connections too) until `resume()`, `stallAfter(marker)` does so once a client has sent bytes holding
+ * `marker` (those still reach the server), `cut()` destroys every connection it carries.
  */
 export class TcpProxy {
   private readonly links = new Set<{ sockets: Socket[]; held: Array<() => void> }>();
   private stalled = false;
+  private marker: string | null = null;
 
   private constructor(
     private readonly server: Server,
@@ -23,6 +25,10 @@ export class TcpProxy {
 
   stall(): void {
     this.stalled = true;
+  }
+
+  stallAfter(marker: string): void {
+    this.marker = marker;
   }
 
   resume(): void {
@@ -44,10 +50,14 @@ export class TcpProxy {
     const link = { sockets: [client, upstream], held: [] as Array<() => void> };
     this.links.add(link);
     const forward = (from: Socket, to: Socket) =>
-      from.on('data', (chunk) => {
+      from.on('data', (chunk: Buffer) => {
         const send = () => to.write(chunk);
-        if (this.stalled) link.held.push(send);
-        else send();
+        if (this.stalled) return link.held.push(send);
+        send();
+        if (from === client && this.marker !== null && chunk.includes(this.marker)) {
+          this.marker = null;
+          this.stalled = true;
+        }
       });
     forward(client, upstream);
     forward(upstream, client);
