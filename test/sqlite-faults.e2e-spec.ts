@@ -86,6 +86,21 @@ describe.skipIf(usingPostgres())('SQLite faults under a running server', () => {
     expect(server.output().match(/storage not ready: the database file was deleted/g)).toHaveLength(1);
   });
 
+  it('refuses writes once only the write-ahead log is deleted', async () => {
+    const app = await startTestingApp({ databaseUrl: `sqlite:${file}` });
+    const { members } = await lobbyWithMembers(app.url, 1);
+    const [member] = members;
+    try {
+      expect(await member.say('logged')).toEqual([]);
+      for (const suffix of ['-wal', '-shm']) rmSync(file + suffix);
+      expect(await member.say('into a deleted log')).toEqual(['INTERNAL_ERROR']);
+      expect(app.app.get(StorageHealth).ready).toBe(false);
+    } finally {
+      member.close();
+      await app.close();
+    }
+  });
+
   it('turns not-ready while the file is read-only, and ready again once it is writable', async () => {
     const app = await startTestingApp({ env: { STORAGE_CHECK_INTERVAL_MS: '100' }, databaseUrl: `sqlite:${file}` });
     const health = app.app.get(StorageHealth);

@@ -4,9 +4,10 @@ import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
 
 /**
- * Whether the storage can take writes. For a SQLite file: the file the server opened is still the one at its path
- * (not deleted, not replaced) and still writable. A deleted file stays open in this process, so SQLite would go on
- * committing into an inode nobody will ever open again; a read-only one would fail every write. Checked every
+ * Whether the storage can take writes. For a SQLite file: the file the server opened, and its write-ahead log, are
+ * still the ones at their paths (not deleted, not replaced), and the file is still writable. A deleted file stays
+ * open in this process, so SQLite would go on committing into an inode nobody will ever open again (into a deleted
+ * log, commits a restart would not see); a read-only one would fail every write. Checked every
  * STORAGE_CHECK_INTERVAL_MS (for readiness) and before every message batch (so nothing is acked into a lost file).
  * PostgreSQL and in-memory SQLite have no file to watch: always ready here.
  */
@@ -14,7 +15,7 @@ import { AppConfig } from '../config/app-config.js';
 export class StorageHealth implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('StorageHealth');
   private readonly path: string | null;
-  private identity: { dev: number; ino: number } | null = null;
+  private identities: { path: string; what: string; dev: number; ino: number }[] = [];
   private problem: string | null = null;
   private readonly interval: number;
   private stop = () => {};
@@ -30,8 +31,11 @@ export class StorageHealth implements OnApplicationBootstrap, OnApplicationShutd
 
   onApplicationBootstrap(): void {
     if (this.path === null) return;
-    const { dev, ino } = statSync(this.path);
-    this.identity = { dev, ino };
+    // The log exists from the first write in WAL mode (migrations included) until the last connection closes.
+    for (const [path, what] of [[this.path, 'the database file'], [`${this.path}-wal`, "the database's write-ahead log"]]) {
+      const stat = statSync(path, { throwIfNoEntry: false });
+      if (stat) this.identities.push({ path, what, dev: stat.dev, ino: stat.ino });
+    }
     this.stop = this.clock.every(this.interval, () => this.check());
   }
 
@@ -56,14 +60,14 @@ export class StorageHealth implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private inspect(): string | null {
-    if (this.path === null || this.identity === null) return null;
-    let stat;
-    try {
-      stat = statSync(this.path);
-    } catch {
-      return 'the database file was deleted';
+    if (this.path === null || this.identities.length === 0) return null;
+    for (const { path, what, dev, ino } of this.identities) {
+      const now = statSync(path, { throwIfNoEntry: false });
+      if (!now) return `${what} was deleted`;
+      if (now.dev !== dev || now.ino !== ino) return `${what} was replaced`;
     }
-    if (stat.dev !== this.identity.dev || stat.ino !== this.identity.ino) return 'the database file was replaced';
+    const stat = statSync(this.path, { throwIfNoEntry: false });
+    if (!stat) return 'the database file was deleted';
     // access() alone says yes to root whatever the mode, so the write bits are checked as well.
     if ((stat.mode & 0o222) === 0) return 'the database file is read-only';
     try {
