@@ -1,15 +1,18 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, DataSourceOptions } from 'typeorm';
 import { AdminModule } from './admin/admin.module.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { buildDataSourceOptions } from './database/data-source-options.js';
 import { DatabaseModule } from './database/database.module.js';
-import { openDatabase } from './database/open-database.js';
+import { startDatabase } from './database/start-database.js';
+import { DemoModule } from './demo/demo.module.js';
 import { LobbyModule } from './lobby/lobby.module.js';
+import { OperationsModule } from './operations/operations.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { SellerModule } from './seller/seller.module.js';
+import { WebModule } from './web/web.module.js';
 
 @Module({})
 export class AppModule {
@@ -24,18 +27,18 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         TypeOrmModule.forRootAsync({
-          // openDatabase bounds and retries the opening itself; Nest's own retries (ten, 3 s apart) are off.
-          useFactory: () => ({
-            ...buildDataSourceOptions(config.database, config.runMigrations, config),
-            toRetry: () => false,
-          }),
-          dataSourceFactory: async (options) => dataSource ?? openDatabase(options!, config),
+          // startDatabase bounds and retries the opening itself; Nest's own retries (ten, 3 s apart) are off.
+          useFactory: () => ({ ...buildDataSourceOptions(config.database, config), toRetry: () => false }),
+          dataSourceFactory: async (options) => dataSource ?? startDatabase(options as DataSourceOptions, config),
         }),
         DatabaseModule,
-        RealtimeModule,
+        RealtimeModule.forRoot(config),
+        OperationsModule,
         LobbyModule,
         SellerModule,
         AdminModule,
+        WebModule,
+        DemoModule,
       ],
     };
   }

@@ -4,7 +4,7 @@ import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { createApp } from './bootstrap.js';
 import { buildDataSourceOptions } from './database/data-source-options.js';
-import { DatabaseStartError, openDatabase } from './database/open-database.js';
+import { DatabaseStartError, startDatabase } from './database/start-database.js';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 
@@ -19,7 +19,7 @@ try {
 
 let dataSource;
 try {
-  dataSource = await openDatabase(buildDataSourceOptions(config.database, config.runMigrations, config), config);
+  dataSource = await startDatabase(buildDataSourceOptions(config.database, config), config);
 } catch (error) {
   if (!(error instanceof DatabaseStartError)) throw error;
   console.error(error.message);

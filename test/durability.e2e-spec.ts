@@ -54,4 +54,10 @@ describe('durability: an acknowledged message survives SIGKILL', () => {
       'Invalid configuration: LOBBY_HISTORY_SIZE must be a whole number from 0 to 10000 (got "lots")',
     );
   });
+
+  it('refuses to join instances through Redis on SQLite', async () => {
+    await expect(spawnServer({ DATABASE_URL: 'sqlite::memory:', REDIS_URL: 'redis://127.0.0.1:6379' })).rejects.toThrow(
+      'Invalid configuration: REDIS_URL joins several instances, which needs PostgreSQL: set DATABASE_URL to a postgres:// URL',
+    );
+  });
 });

@@ -70,6 +70,9 @@ describe('seller chat auth (protocols.md §2.2)', () => {
     const firstChat = Number(Object.keys(firstAuth.data.chats)[0]);
     const secondChat = Number(Object.keys(secondAuth.data.chats)[0]);
     const [fromClient] = await first.request('message', { id: 0, text: 'hi', date: 0, clientDate: 1, chatId: String(firstChat), my: false });
+    // The seller has heard of both chats, both clients and the message before it answers (on a cluster these
+    // pushes may still be on their way), so its next frame is its own ack.
+    await Promise.all([sellerTab.waitFor('chat', 2), sellerTab.waitFor('status', 2), sellerTab.waitFor('message')]);
     const [fromSeller] = await sellerTab.request('message', { text: 'hello', clientDate: 2, chatId: firstChat });
 
     const laterTab = await connect();

@@ -5,10 +5,12 @@ import { LobbyService } from '../lobby/lobby.service.js';
 import type { LobbyMessage } from '../lobby/lobby.types.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { AppResponse, CreateAppDto, LobbyMessageResponse, UpdateAppDto } from './dto/apps.dto.js';
-import { PaginationQuery } from './dto/pagination.dto.js';
+import { LimitQuery, PaginationQuery } from './dto/pagination.dto.js';
+import { ApiErrorResponses } from './api-error-responses.js';
 
 @ApiTags('apps')
 @ApiBearerAuth()
+@ApiErrorResponses()
 @UseGuards(AdminTokenGuard)
 @Controller('api/apps')
 export class AppsController {
@@ -43,7 +45,7 @@ export class AppsController {
 
   @Get(':id/messages')
   @ApiOkResponse({ type: [LobbyMessageResponse], description: "The lobby's last messages, oldest first" })
-  async history(@Param('id', ParseIntPipe) id: number, @Query() page: PaginationQuery): Promise<LobbyMessage[]> {
+  async history(@Param('id', ParseIntPipe) id: number, @Query() page: LimitQuery): Promise<LobbyMessage[]> {
     await this.apps.get(id);
     return this.lobby.history(id, page.limit);
   }

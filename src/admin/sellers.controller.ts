@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nest
 import { SellerChatService } from '../seller/seller-chat.service.js';
 import { ChatUsersService } from '../users/chat-users.service.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
+import { ApiErrorResponses } from './api-error-responses.js';
 import {
   CreatedSellerResponse,
   CreateSellerDto,
@@ -14,6 +15,7 @@ import {
 
 @ApiTags('sellers')
 @ApiBearerAuth()
+@ApiErrorResponses()
 @UseGuards(AdminTokenGuard)
 @Controller('api/sellers')
 export class SellersController {

@@ -4,9 +4,11 @@ import { type IssuedToken, type UserView, UsersService } from '../users/users.se
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { PaginationQuery } from './dto/pagination.dto.js';
 import { CreateUserDto, RevokedResponse, TokenResponse, UpdateUserDto, UserResponse } from './dto/users.dto.js';
+import { ApiErrorResponses } from './api-error-responses.js';
 
 @ApiTags('users')
 @ApiBearerAuth()
+@ApiErrorResponses()
 @UseGuards(AdminTokenGuard)
 @Controller('api/users')
 export class UsersController {

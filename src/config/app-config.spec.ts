@@ -19,9 +19,15 @@ describe('loadConfig', () => {
       presenceTtlMs: 30_000,
       connectionQueueMax: 100,
       lateDeliveryWindowMs: 10_000,
+      redisUrl: null,
+      redisKeyPrefix: 'chatgate:',
+      logFormat: 'text',
+      metricsToken: null,
+      shutdownDrainMs: 1000,
       userDirectoryUrl: null,
       userDirectoryTimeoutMs: 3000,
       logLevel: 'log',
+      demo: true,
       databaseStartTimeoutMs: 10_000,
       databaseStartRetries: 3,
       databaseWriteTimeoutMs: 5000,
@@ -30,6 +36,26 @@ describe('loadConfig', () => {
       postgresStatementTimeoutMs: 5000,
       postgresQueryTimeoutMs: 7000,
       storageCheckIntervalMs: 1000,
+    });
+  });
+
+  it('logs JSON by default in production', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).logFormat).toBe('json');
+    expect(loadConfig({ NODE_ENV: 'production', LOG_FORMAT: 'text' }).logFormat).toBe('text');
+  });
+
+  it('turns the demo on by default only for an SQLite file outside production, and DEMO decides otherwise', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).demo).toBe(false);
+    expect(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).demo).toBe(false);
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/chat' }).demo).toBe(false);
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/chat', DEMO: 'true' }).demo).toBe(true);
+    expect(loadConfig({ DEMO: 'false' }).demo).toBe(false);
+  });
+
+  it('joins instances through Redis on PostgreSQL only', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://:pw@redis:6379/2', DATABASE_URL: 'postgres://u@db/chat' })).toMatchObject({
+      redisUrl: 'redis://:pw@redis:6379/2',
+      redisKeyPrefix: 'chatgate:',
     });
   });
 
@@ -53,6 +79,11 @@ describe('loadConfig', () => {
     [{ SELLER_WS_PATH: '/socket.io/x' }, 'Invalid configuration: SELLER_WS_PATH must be a URL path such as /seller, outside /socket.io (got "/socket.io/x")'],
     [{ SELLER_WS_PATH: 'seller' }, 'Invalid configuration: SELLER_WS_PATH must be a URL path such as /seller, outside /socket.io (got "seller")'],
     [{ LOG_LEVEL: 'loud' }, 'Invalid configuration: LOG_LEVEL must be one of error, warn, log, debug, verbose (got "loud")'],
+    [{ REDIS_URL: 'http://redis:6379', DATABASE_URL: 'postgres://u@db/chat' }, 'Invalid configuration: REDIS_URL must be a redis:// or rediss:// URL'],
+    [
+      { REDIS_URL: 'redis://redis:6379' },
+      'Invalid configuration: REDIS_URL joins several instances, which needs PostgreSQL: set DATABASE_URL to a postgres:// URL',
+    ],
   ])('rejects %o naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

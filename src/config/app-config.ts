@@ -31,9 +31,19 @@ export class AppConfig {
   readonly connectionQueueMax: number;
   /** How long a connection remembers the message ids of the history it was sent, to drop late duplicates. */
   readonly lateDeliveryWindowMs: number;
+  /** Joins instances: the delivery bus and presence go through this Redis when set (redis:// or rediss://). */
+  readonly redisUrl: string | null;
+  /** Prefix of every Redis key and channel, so several deployments (or test runs) can share one Redis. */
+  readonly redisKeyPrefix: string;
+  /** Operations: log format, the bearer token of /metrics (null: open), how long readiness is false before closing. */
+  readonly logFormat: 'json' | 'text';
+  readonly metricsToken: string | null;
+  readonly shutdownDrainMs: number;
   readonly userDirectoryUrl: string | null;
   readonly userDirectoryTimeoutMs: number;
   readonly logLevel: LogLevel;
+  /** Seed and serve the demo (page at /, demo credentials at /demo/config.json). */
+  readonly demo: boolean;
 
   // Storage faults (README "Storage faults"): every wait on the database is bounded.
   /** How long opening the database (all attempts, migrations included) may take before the process exits. */
@@ -70,10 +80,13 @@ export function loadConfig(env: Env): AppConfig {
   if (adminToken !== null && adminToken.length < 16) {
     throw new ConfigError('ADMIN_TOKEN', 'must be at least 16 characters long');
   }
-  return {
+  const database = parseDatabaseUrl(optional(env, 'DATABASE_URL') ?? DEFAULT_DATABASE_URL);
+  // By default only where a newcomer runs it: an SQLite file outside production. DEMO=true/false decides otherwise.
+  const demoByDefault = database.kind === 'sqlite' && database.path !== ':memory:' && optional(env, 'NODE_ENV') !== 'production';
+  const config: AppConfig = {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: optional(env, 'HOST') ?? '0.0.0.0',
-    database: parseDatabaseUrl(optional(env, 'DATABASE_URL') ?? DEFAULT_DATABASE_URL),
+    database,
     runMigrations: boolean(env, 'RUN_MIGRATIONS', true),
     adminToken,
     lobbyHistorySize: integer(env, 'LOBBY_HISTORY_SIZE', 250, 0, 10_000),
@@ -86,9 +99,15 @@ export function loadConfig(env: Env): AppConfig {
     presenceTtlMs: integer(env, 'PRESENCE_TTL_MS', 30_000, 1000, 3_600_000),
     connectionQueueMax: integer(env, 'CONNECTION_QUEUE_MAX', 100, 1, 100_000),
     lateDeliveryWindowMs: integer(env, 'LATE_DELIVERY_WINDOW_MS', 10_000, 0, 600_000),
+    redisUrl: redisUrl(env, 'REDIS_URL'),
+    redisKeyPrefix: optional(env, 'REDIS_KEY_PREFIX') ?? 'chatgate:',
+    logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'text'] as const, env.NODE_ENV === 'production' ? 'json' : 'text'),
+    metricsToken: optional(env, 'METRICS_TOKEN'),
+    shutdownDrainMs: integer(env, 'SHUTDOWN_DRAIN_MS', 1000, 0, 60_000),
     userDirectoryUrl: url(env, 'USER_DIRECTORY_URL'),
     userDirectoryTimeoutMs: integer(env, 'USER_DIRECTORY_TIMEOUT_MS', 3000, 1, 60_000),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'log'),
+    demo: boolean(env, 'DEMO', demoByDefault),
 
     databaseStartTimeoutMs: integer(env, 'DATABASE_START_TIMEOUT_MS', 10_000, 100, 600_000),
     databaseStartRetries: integer(env, 'DATABASE_START_RETRIES', 3, 0, 100),
@@ -99,6 +118,11 @@ export function loadConfig(env: Env): AppConfig {
     postgresQueryTimeoutMs: integer(env, 'POSTGRES_QUERY_TIMEOUT_MS', 7000, 10, 600_000),
     storageCheckIntervalMs: integer(env, 'STORAGE_CHECK_INTERVAL_MS', 1000, 50, 600_000),
   };
+  if (config.redisUrl && config.database.kind === 'sqlite') {
+    // Several instances share one database; a SQLite file cannot be shared between hosts.
+    throw new ConfigError('REDIS_URL', 'joins several instances, which needs PostgreSQL: set DATABASE_URL to a postgres:// URL');
+  }
+  return config;
 }
 
 export function parseDatabaseUrl(value: string): DatabaseConfig {
@@ -153,6 +177,13 @@ function url(env: Env, name: string): string | null {
     throw new ConfigError(name, `must be an http(s) URL (got "${raw}")`);
   }
   return raw.replace(/\/+$/, '');
+}
+
+function redisUrl(env: Env, name: string): string | null {
+  const raw = optional(env, name);
+  if (raw === null) return null;
+  if (!/^rediss?:\/\/[^\s]+$/.test(raw)) throw new ConfigError(name, 'must be a redis:// or rediss:// URL');
+  return raw;
 }
 
 function wsPath(env: Env, name: string, fallback: string): string {

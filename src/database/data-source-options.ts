@@ -24,17 +24,14 @@ export type DatabaseLimits = Pick<
 >;
 
 /**
- * The one place database options are built: used by the app and by `ormconfig.ts` for the TypeORM CLI. The SQLite
- * file's directory is created by `openDatabase`, which reports a failure as one line.
+ * The one place database options are built: used by the app and by `ormconfig.ts` for the TypeORM CLI.
+ * Migrations are run by `openDatabase` (migrate.ts) or the CLI, never on initialize. The SQLite file's directory is
+ * created by `startDatabase`, which reports a failure as one line.
  */
-export function buildDataSourceOptions(
-  database: DatabaseConfig,
-  runMigrations: boolean,
-  limits: DatabaseLimits,
-): DataSourceOptions {
+export function buildDataSourceOptions(database: DatabaseConfig, limits: DatabaseLimits): DataSourceOptions {
   const common = {
     entities: ENTITIES,
-    migrationsRun: runMigrations,
+    migrationsRun: false,
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
     // TypeORM's logger prints query parameters (message texts, token hashes): errors are logged by callers.

@@ -1,8 +1,9 @@
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from '../../test/support/database.js';
 import { loadConfig, parseDatabaseUrl } from '../config/app-config.js';
 import { buildDataSourceOptions } from './data-source-options.js';
+import { openDatabase } from './migrate.js';
 
 describe('migrations', () => {
   let db: TestDatabase;
@@ -10,7 +11,7 @@ describe('migrations', () => {
 
   beforeAll(async () => {
     db = await freshDatabase();
-    dataSource = await new DataSource(buildDataSourceOptions(parseDatabaseUrl(db.url), true, loadConfig({}))).initialize();
+    dataSource = await openDatabase(buildDataSourceOptions(parseDatabaseUrl(db.url), loadConfig({})), true);
   });
   afterAll(async () => {
     await dataSource?.destroy();
@@ -20,6 +21,17 @@ describe('migrations', () => {
   it('build exactly the schema the entities describe', async () => {
     const pending = await dataSource.driver.createSchemaBuilder().log();
     expect(pending.upQueries.map((q) => q.query)).toEqual([]);
+  });
+
+  it('are applied once when several instances open the database together', async () => {
+    const opened = await Promise.all([1, 2, 3].map(() => openDatabase(buildDataSourceOptions(parseDatabaseUrl(db.url), loadConfig({})), true)));
+    try {
+      for (const other of opened) expect(await other.showMigrations()).toBe(false);
+      const applied = await dataSource.query('SELECT COUNT(*) AS n FROM migrations');
+      expect(Number(applied[0].n)).toBe(1);
+    } finally {
+      await Promise.all(opened.map((other) => other.destroy()));
+    }
   });
 
   it('can be reverted and applied again', async () => {

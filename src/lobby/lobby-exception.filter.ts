@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, Injectable, Logger } f
 import type { Socket } from 'socket.io';
 import { describeFault, Refusal, StorageUnavailableError } from '../common/refusal.js';
 import { AppConfig } from '../config/app-config.js';
+import { Metrics } from '../operations/metrics.js';
 import { LobbyRefusal } from './lobby-errors.js';
 import { type AckFn, INTERNAL_ERROR, type LobbyReply, replyToRefusal, sendReply } from './lobby-replies.js';
 
@@ -16,7 +17,10 @@ import { type AckFn, INTERNAL_ERROR, type LobbyReply, replyToRefusal, sendReply 
 export class LobbyExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('LobbyGateway');
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly metrics: Metrics,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ws = host.switchToWs();
@@ -27,7 +31,14 @@ export class LobbyExceptionFilter implements ExceptionFilter {
 
   /** Answers `exception`, thrown while handling `event`, to the socket that sent it. */
   answer(socket: Socket, ack: AckFn | undefined, exception: unknown, event: string): void {
+    if (event === 'auth') this.authFailed(socket, exception);
     sendReply(socket, ack, this.replyTo(exception, event));
+  }
+
+  private authFailed(socket: Socket, exception: unknown): void {
+    const reason = exception instanceof Refusal ? exception.code : 'internal_error';
+    this.metrics.authFailures.inc({ protocol: 'lobby', reason });
+    this.logger.log({ event: 'auth_failed', protocol: 'lobby', reason, connection: socket.id });
   }
 
   private replyTo(exception: unknown, event: string): LobbyReply {

@@ -3,6 +3,7 @@ import {
   Ack,
   ConnectedSocket,
   MessageBody,
+  type OnGatewayConnection,
   type OnGatewayDisconnect,
   type OnGatewayInit,
   SubscribeMessage,
@@ -14,6 +15,7 @@ import { Clock } from '../common/clock.js';
 import { OverloadedError } from '../common/refusal.js';
 import { SetMap } from '../common/set-map.js';
 import { AppConfig } from '../config/app-config.js';
+import { Metrics } from '../operations/metrics.js';
 import { type Delivery, DeliveryBus, type Subscription } from '../realtime/delivery-bus.js';
 import { PushGate, type Sequenced } from '../realtime/push-gate.js';
 import { SerialQueue } from '../realtime/serial-queue.js';
@@ -46,7 +48,9 @@ interface LobbySocketState {
  */
 @WebSocketGateway()
 @UseFilters(LobbyExceptionFilter)
-export class LobbyGateway implements OnGatewayInit<Server>, OnGatewayDisconnect<Socket>, OnModuleDestroy, BeforeApplicationShutdown {
+export class LobbyGateway
+  implements OnGatewayInit<Server>, OnGatewayConnection<Socket>, OnGatewayDisconnect<Socket>, OnModuleDestroy, BeforeApplicationShutdown
+{
   private readonly logger = new Logger(LobbyGateway.name);
   private server!: Server;
   private subscription!: Subscription;
@@ -61,11 +65,21 @@ export class LobbyGateway implements OnGatewayInit<Server>, OnGatewayDisconnect<
     private readonly edge: LobbyExceptionFilter,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {}
 
   afterInit(server: Server): void {
     this.server = server;
     this.subscription = this.bus.subscribe(LOBBY_CHANNEL, (delivery) => this.deliver(delivery));
+    this.metrics.countConnections('lobby', () => server.engine.clientsCount);
+    this.metrics.countLobbyMembers(() => {
+      const byApp = new Map<number, number>();
+      for (const socket of server.of('/').sockets.values()) {
+        const session = stateOf(socket).session;
+        if (session?.member) byApp.set(session.appId, (byApp.get(session.appId) ?? 0) + 1);
+      }
+      return byApp;
+    });
   }
 
   onModuleDestroy(): void {
@@ -110,12 +124,18 @@ export class LobbyGateway implements OnGatewayInit<Server>, OnGatewayDisconnect<
       );
     } catch (error) {
       if (!(error instanceof OverloadedError)) throw error;
-      this.logger.warn(`lobby ${session.appId}: disconnecting a socket with too many messages in flight`);
+      this.metrics.refusals.inc({ protocol: 'lobby', limit: 'connection_queue' });
+      this.logger.warn({ event: 'queue_overflow', protocol: 'lobby', connection: socket.id, app: session.appId });
       socket.disconnect(true);
     }
   }
 
+  handleConnection(socket: Socket): void {
+    this.logger.debug({ event: 'connection_open', protocol: 'lobby', connection: socket.id });
+  }
+
   async handleDisconnect(socket: Socket): Promise<void> {
+    this.logger.debug({ event: 'connection_close', protocol: 'lobby', connection: socket.id, app: stateOf(socket).session?.appId });
     await this.signOut(socket);
   }
 
@@ -177,6 +197,10 @@ export class LobbyGateway implements OnGatewayInit<Server>, OnGatewayDisconnect<
     const except = this.alreadySent(delivery);
     if (exceptConnection) except.push(exceptConnection);
     (except.length ? this.server.to(room).except(except) : this.server.to(room)).emit(event, data);
+    if (event === 'new_message') {
+      const receivers = (this.server.of('/').adapter.rooms.get(room)?.size ?? 0) - except.length;
+      this.metrics.messagesDelivered.inc({ protocol: 'lobby' }, Math.max(0, receivers));
+    }
   }
 
   /** Sockets of the room whose just-sent auth reply already reflects this delivery. */

@@ -5,6 +5,7 @@ import { InvalidInputError } from '../common/refusal.js';
 import { AppConfig } from '../config/app-config.js';
 import { MessagesService, type StoredMessage } from '../messages/messages.service.js';
 import { MutesService } from '../mutes/mutes.service.js';
+import { Metrics } from '../operations/metrics.js';
 import { type Delivery, DeliveryBus } from '../realtime/delivery-bus.js';
 import { PresenceService } from '../realtime/presence/presence.service.js';
 import { type LobbyRole, unameKey } from '../users/roles.js';
@@ -39,11 +40,14 @@ export class LobbyService {
     private readonly presence: PresenceService,
     private readonly bus: DeliveryBus,
     private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {
-    // A member whose instance vanished leaves as if its last socket had closed.
-    presence.onDeparture(({ place, member, version }) => {
+    // A member whose instance vanished leaves as if its last socket had closed; one put back after a presence
+    // store outage arrives again.
+    presence.onChange(({ kind, place, member, version }) => {
       if (!isLobbyRoom(place)) return;
-      this.bus.publish(LOBBY_CHANNEL, { room: place, event: 'user_left', data: member, presenceVersion: version });
+      const event = kind === 'departed' ? 'user_left' : 'user_joined';
+      this.bus.publish(LOBBY_CHANNEL, { room: place, event, data: member, presenceVersion: version });
     });
   }
 
@@ -108,6 +112,7 @@ export class LobbyService {
       authorRole: member.role,
       text: trimmed,
     });
+    this.metrics.messagesStored.inc({ protocol: 'lobby' });
     this.publish(session, 'new_message', toLobbyMessage(stored), { messageId: stored.id });
     return { kind: 'posted' };
   }

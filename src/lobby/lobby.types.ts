@@ -42,7 +42,8 @@ export type SayOutcome =
 
 /** Events every socket of a lobby receives. */
 export const LOBBY_CHANNEL = 'lobby';
-export type LobbyBroadcast = 'user_joined' | 'user_left' | 'new_message' | 'user_muted' | 'user_unmuted';
+export const LOBBY_BROADCASTS = ['user_joined', 'user_left', 'new_message', 'user_muted', 'user_unmuted'] as const;
+export type LobbyBroadcast = (typeof LOBBY_BROADCASTS)[number];
 
 const LOBBY_ROOM_PREFIX = 'lobby:';
 

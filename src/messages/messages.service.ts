@@ -8,6 +8,7 @@ import { AppConfig } from '../config/app-config.js';
 import { GroupCommit } from '../database/group-commit.js';
 import { isRowFault } from '../database/storage-faults.js';
 import { StorageHealth } from '../database/storage-health.js';
+import { Metrics } from '../operations/metrics.js';
 import { MessageEntity } from './message.entity.js';
 import { type CommitRows, messageCommitter, type MessageRow } from './message-writer.js';
 
@@ -34,11 +35,12 @@ export class MessagesService implements BeforeApplicationShutdown {
     @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
     @InjectDataSource() dataSource: DataSource,
     private readonly clock: Clock,
+    private readonly metrics: Metrics,
     private readonly storage: StorageHealth,
     config: AppConfig,
   ) {
     this.commitRows = messageCommitter(dataSource, config.databaseWriteTimeoutMs);
-    this.writer = new GroupCommit((batch) => this.insertBatch(batch), MAX_BATCH);
+    this.writer = new GroupCommit((batch) => this.commitBatch(batch), MAX_BATCH);
   }
 
   /** Resolves once the message is committed: callers may acknowledge it then. */
@@ -79,6 +81,14 @@ export class MessagesService implements BeforeApplicationShutdown {
   /** Writes still queued are committed before the database closes (on SIGTERM, say). */
   async beforeApplicationShutdown(): Promise<void> {
     await this.writer.flush();
+  }
+
+  private async commitBatch(batch: NewMessage[]): Promise<PromiseSettledResult<StoredMessage>[]> {
+    const started = performance.now();
+    const outcomes = await this.insertBatch(batch);
+    this.metrics.commitBatchSize.observe(batch.length);
+    this.metrics.commitSeconds.observe((performance.now() - started) / 1000);
+    return outcomes;
   }
 
   /**

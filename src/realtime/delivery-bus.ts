@@ -87,28 +87,39 @@ export class RoomWatches {
   }
 }
 
-/** Handlers of one channel, by the rooms they watch. */
+/**
+ * Handlers of one channel, by the rooms they watch. `onFirstWatch` runs when a room gains its first handler
+ * (a remote bus subscribes then) and every later watch of that room waits for it too; `onLastUnwatch` runs when
+ * the room loses its last handler.
+ */
 export class LocalHandlers {
   private readonly byRoom = new Map<string, Set<DeliveryHandler>>();
+  private readonly ready = new Map<string, Promise<void>>();
 
-  subscribe(handler: DeliveryHandler, onFirstWatch: (room: string) => Promise<void> = async () => {}, onLastUnwatch: (room: string) => void = () => {}): Subscription {
+  subscribe(
+    handler: DeliveryHandler,
+    onFirstWatch: (room: string) => Promise<void> = async () => {},
+    onLastUnwatch: (room: string) => void = () => {},
+  ): Subscription {
     const watches = new RoomWatches();
     const detach = (room: string) => {
       const handlers = this.byRoom.get(room);
       handlers?.delete(handler);
       if (handlers?.size === 0) {
         this.byRoom.delete(room);
+        this.ready.delete(room);
         onLastUnwatch(room);
       }
     };
     return {
       watch: async (room) => {
-        if (!watches.add(room)) return;
-        const handlers = this.byRoom.get(room) ?? new Set<DeliveryHandler>();
-        const first = handlers.size === 0;
-        handlers.add(handler);
-        this.byRoom.set(room, handlers);
-        if (first) await onFirstWatch(room);
+        if (watches.add(room)) {
+          const handlers = this.byRoom.get(room) ?? new Set<DeliveryHandler>();
+          if (handlers.size === 0) this.ready.set(room, onFirstWatch(room));
+          handlers.add(handler);
+          this.byRoom.set(room, handlers);
+        }
+        await this.ready.get(room);
       },
       unwatch: (room) => {
         if (watches.remove(room)) detach(room);

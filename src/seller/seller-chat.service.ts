@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ChatsService } from '../chats/chats.service.js';
 import { describeFault, NotFoundError } from '../common/refusal.js';
 import { MessagesService, type StoredMessage } from '../messages/messages.service.js';
+import { Metrics } from '../operations/metrics.js';
 import { type Delivery, DeliveryBus } from '../realtime/delivery-bus.js';
 import { PresenceService } from '../realtime/presence/presence.service.js';
 import { type ChatUser, ChatUsersService } from '../users/chat-users.service.js';
@@ -12,6 +13,7 @@ import {
   type DeliveredMessage,
   ONLINE_PLACE,
   SELLER_CHANNEL,
+  type SellerPush,
   type SendRequest,
   type SignIn,
   type SignInRequest,
@@ -34,12 +36,14 @@ export class SellerChatService {
     private readonly messages: MessagesService,
     private readonly presence: PresenceService,
     private readonly bus: DeliveryBus,
+    private readonly metrics: Metrics,
   ) {
-    // A user whose instance vanished goes offline as if its last connection had closed.
-    presence.onDeparture(({ place, member }) => {
+    // A user whose instance vanished goes offline as if its last connection had closed; one put back after a
+    // presence store outage comes online again.
+    presence.onChange(({ kind, place, member }) => {
       if (place !== ONLINE_PLACE) return;
-      this.announceStatus(member.id, false).catch((error: unknown) =>
-        this.logger.error(`announcing user ${member.id} offline failed: ${describeFault(error)}`),
+      this.announceStatus(member.id, kind === 'arrived').catch((error: unknown) =>
+        this.logger.error(`announcing user ${member.id} ${kind} failed: ${describeFault(error)}`),
       );
     });
   }
@@ -104,6 +108,7 @@ export class SellerChatService {
     const counterpart = counterpartOf(chat, user.id);
     if (!(await this.presence.isPresent(ONLINE_PLACE, counterpart.id))) throw new SellerRefusal('USER_IS_NOT_ONLINE');
     const stored = await this.messages.append({ chatId: chat.id, authorId: user.id, authorName: user.name, authorRole: null, text: request.text });
+    this.metrics.messagesStored.inc({ protocol: 'seller' });
     const delivered = toDelivered(stored);
     this.push(user.id, 'message', { ...delivered, my: true }, { exceptConnection: connectionId, messageId: stored.id });
     this.push(counterpart.id, 'message', delivered, { messageId: stored.id });
@@ -147,7 +152,7 @@ export class SellerChatService {
 
   private push(
     userId: number,
-    command: 'chat' | 'status' | 'message',
+    command: SellerPush,
     data: object,
     extra: Pick<Delivery, 'exceptConnection' | 'messageId'> = {},
   ): void {

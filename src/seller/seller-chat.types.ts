@@ -76,6 +76,10 @@ export interface DeliveredMessage {
 }
 
 export const SELLER_CHANNEL = 'seller';
+
+/** What the seller chat pushes to connections besides replies: the protocol's §2.4. */
+export const SELLER_PUSHES = ['chat', 'status', 'message'] as const;
+export type SellerPush = (typeof SELLER_PUSHES)[number];
 export const ONLINE_PLACE = 'seller-chat';
 
 const USER_ROOM_PREFIX = 'user:';

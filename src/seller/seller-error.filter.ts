@@ -1,6 +1,7 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, Injectable, Logger } from '@nestjs/common';
 import type { WebSocket } from 'ws';
 import { describeFault, OverloadedError, Refusal } from '../common/refusal.js';
+import { Metrics } from '../operations/metrics.js';
 
 /**
  * The seller chat's edge: errors as the AH Chat protocol words them, `{command, data, error}` echoing the
@@ -8,21 +9,36 @@ import { describeFault, OverloadedError, Refusal } from '../common/refusal.js';
  * validation pipe); a connection with too many requests in flight is closed (1008) rather than answered; any
  * other failure is logged by name and message and answered INTERNAL_ERROR, so the client is not left waiting.
  */
+@Injectable()
 @Catch()
 export class SellerErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('SellerGateway');
+
+  constructor(private readonly metrics: Metrics) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ws = host.switchToWs();
     const socket = ws.getClient<WebSocket>();
     const command = ws.getPattern();
     if (exception instanceof OverloadedError) {
-      this.logger.warn('closing a seller-chat connection with too many requests in flight');
+      this.metrics.refusals.inc({ protocol: 'seller', limit: 'connection_queue' });
+      this.logger.warn({ event: 'queue_overflow', protocol: 'seller' });
       return socket.close(1008, 'too many requests in flight');
     }
     let error = 'INTERNAL_ERROR';
     if (exception instanceof Refusal) error = exception.code.toUpperCase();
     else this.logger.error(`${command} failed: ${describeFault(exception)}`);
+    if (command === 'auth') {
+      this.metrics.authFailures.inc({ protocol: 'seller', reason: error });
+      this.logger.log({ event: 'auth_failed', protocol: 'seller', reason: error, seller: sellerOf(ws.getData()) });
+    }
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ command, data: ws.getData() ?? {}, error }));
   }
+}
+
+/** The seller an auth was for (its `id` or `sellerId`), for the log: never the token or the name. */
+function sellerOf(data: unknown): number | undefined {
+  const fields = (typeof data === 'object' && data !== null ? data : {}) as { id?: unknown; sellerId?: unknown };
+  const id = Number(fields.id ?? fields.sellerId);
+  return Number.isSafeInteger(id) && id > 0 ? id : undefined;
 }

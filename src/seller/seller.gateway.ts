@@ -8,11 +8,12 @@ import {
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
-import type { WebSocket } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
 import { Clock } from '../common/clock.js';
 import { describeFault } from '../common/refusal.js';
 import { SetMap } from '../common/set-map.js';
 import { AppConfig } from '../config/app-config.js';
+import { Metrics } from '../operations/metrics.js';
 import { type Delivery, DeliveryBus, type Subscription } from '../realtime/delivery-bus.js';
 import type { RawWsGatewayOptions } from '../realtime/raw-ws-adapter.js';
 import { SellerChatService } from './seller-chat.service.js';
@@ -29,7 +30,7 @@ import { parseSellerFrame, parseSend, parseSignIn } from './seller-frames.js';
 @WebSocketGateway<RawWsGatewayOptions>({ transport: 'ws', name: 'seller', path: '/seller', parser: parseSellerFrame })
 @UseFilters(SellerErrorFilter)
 export class SellerGateway
-  implements OnGatewayInit, OnGatewayConnection<WebSocket>, OnGatewayDisconnect<WebSocket>, OnModuleDestroy, BeforeApplicationShutdown
+  implements OnGatewayInit<WebSocketServer>, OnGatewayConnection<WebSocket>, OnGatewayDisconnect<WebSocket>, OnModuleDestroy, BeforeApplicationShutdown
 {
   private readonly logger = new Logger(SellerGateway.name);
   private readonly connections = new WeakMap<WebSocket, SellerConnection>();
@@ -41,10 +42,15 @@ export class SellerGateway
     private readonly bus: DeliveryBus,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {}
 
-  afterInit(): void {
+  afterInit(server: WebSocketServer): void {
     this.subscription = this.bus.subscribe(SELLER_CHANNEL, (delivery) => this.deliver(delivery));
+    this.metrics.countConnections('seller', () => server.clients.size);
+    this.metrics.countOnlineSellers(
+      () => new Set(this.byUser.values().flatMap(({ signIn }) => (signIn?.user.kind === 'seller' ? [signIn.user.id] : []))).size,
+    );
   }
 
   onModuleDestroy(): void {
@@ -57,11 +63,15 @@ export class SellerGateway
   }
 
   handleConnection(socket: WebSocket): void {
-    this.connections.set(socket, new SellerConnection(socket, this.config.connectionQueueMax));
+    const connection = new SellerConnection(socket, this.config.connectionQueueMax);
+    this.connections.set(socket, connection);
+    this.logger.debug({ event: 'connection_open', protocol: 'seller', connection: connection.id });
   }
 
   async handleDisconnect(socket: WebSocket): Promise<void> {
     const connection = this.connections.get(socket);
+    const user = connection?.signIn?.user.id;
+    this.logger.debug({ event: 'connection_close', protocol: 'seller', connection: connection?.id, user, chats: [...(connection?.knownChats ?? [])] });
     if (connection?.signIn) await this.forget(connection);
   }
 
@@ -141,6 +151,7 @@ export class SellerGateway
         continue;
       }
       connection.push({ frame: { command: event, data }, messageId });
+      if (event === 'message') this.metrics.messagesDelivered.inc({ protocol: 'seller' });
     }
   }
 

@@ -26,6 +26,17 @@ export class LobbyClient {
     return new LobbyClient(socket);
   }
 
+  /** Connects and authenticates (anonymously without a hash); fails unless the auth succeeded. `data` is its payload. */
+  static async join(url: string, appId: number, hashedToken?: string): Promise<LobbyClient & { data: any }> {
+    const client = await LobbyClient.connect(url);
+    const [error, data] = await client.auth(hashedToken ? { app_id: appId, hashed_token: hashedToken } : { app_id: appId });
+    if (error !== null) {
+      client.close();
+      throw new Error(`auth failed: ${JSON.stringify(error)}`);
+    }
+    return Object.assign(client, { data });
+  }
+
   /** Emits `auth` and resolves with every argument the ack was called with. */
   auth(payload: unknown): Promise<unknown[]> {
     return this.emitWithAck('auth', payload);

@@ -45,9 +45,9 @@ export class SellerClient {
   }
 
   /** Waits until `count` frames with this command have arrived in total; returns them. */
-  async waitFor(command: string, count = 1): Promise<Frame[]> {
+  async waitFor(command: string, count = 1, timeoutMs = 3000): Promise<Frame[]> {
     const matching = () => this.frames.filter((f) => f.command === command);
-    await this.until(() => matching().length >= count, `${count}× ${command}`);
+    await this.until(() => matching().length >= count, `${count}× ${command}`, timeoutMs);
     return matching();
   }
 

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type WebSocket from 'ws';
 import { LobbyClient } from './lobby-client.js';
 import { SellerClient } from './seller-client.js';
@@ -8,7 +8,11 @@ import { startServer, type TestServer } from './server.js';
  * One server for a describe block, started before its tests and closed after them, and the sockets its tests
  * open, closed after each test. `env` may be a function when it depends on something started earlier.
  */
-export function useTestServer(env: Record<string, string> | (() => Record<string, string>) = {}) {
+export function useTestServer(
+  env: Record<string, string> | (() => Record<string, string>) = {},
+  /** How the server starts: one app, or (TEST_CLUSTER=1) a simulated cluster. A bound kept per instance wants one. */
+  start: (env: Record<string, string>) => Promise<TestServer> = startServer,
+) {
   let server: TestServer | undefined;
   const open: { close(): void }[] = [];
   const track = <T extends { close(): void }>(client: T): T => {
@@ -17,7 +21,7 @@ export function useTestServer(env: Record<string, string> | (() => Record<string
   };
 
   beforeAll(async () => {
-    server = await startServer(typeof env === 'function' ? env() : env);
+    server = await start(typeof env === 'function' ? env() : env);
   });
   afterEach(() => open.splice(0).forEach((client) => client.close()));
   afterAll(() => server?.close());
@@ -32,12 +36,7 @@ export function useTestServer(env: Record<string, string> | (() => Record<string
     },
     lobbyClient: async (transports?: ('polling' | 'websocket')[]) => track(await LobbyClient.connect(suite.server.url, transports)),
     /** A lobby socket that authenticated successfully; `data` is its auth payload. */
-    joinLobby: async (appId: number, hashedToken?: string) => {
-      const client = await suite.lobbyClient();
-      const [error, data] = await client.auth(hashedToken ? { app_id: appId, hashed_token: hashedToken } : { app_id: appId });
-      expect(error).toBeNull();
-      return Object.assign(client, { data: data as any });
-    },
+    joinLobby: async (appId: number, hashedToken?: string) => track(await LobbyClient.join(suite.server.url, appId, hashedToken)),
     sellerClient: async (path?: string, options?: WebSocket.ClientOptions) =>
       track(await SellerClient.connect(suite.server.url, path, options)),
   };

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import { AppModule } from '../../src/app.module.js';
-import { configureApp, type ConfigureOptions, loggerLevels } from '../../src/bootstrap.js';
+import { configureApp, type ConfigureOptions, createLogger } from '../../src/bootstrap.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { freshDatabase } from './database.js';
 import { Api, ADMIN_TOKEN, type TestServer } from './server.js';
@@ -22,10 +22,18 @@ export interface TestingAppOptions extends ConfigureOptions {
  */
 export async function startTestingApp(options: TestingAppOptions = {}): Promise<TestServer> {
   const db = options.databaseUrl ? { url: options.databaseUrl, drop: async () => {} } : await freshDatabase();
-  const config = loadConfig({ DATABASE_URL: db.url, ADMIN_TOKEN, LOG_LEVEL: 'error', ...options.env });
+  // The demo seeds a file database by default; tests that want it say DEMO=true.
+  const config = loadConfig({
+    DATABASE_URL: db.url,
+    ADMIN_TOKEN,
+    LOG_LEVEL: 'error',
+    SHUTDOWN_DRAIN_MS: '0',
+    DEMO: 'false',
+    ...options.env,
+  });
   const builder = Test.createTestingModule({ imports: [AppModule.forRoot(config), ...(options.imports ?? [])] });
   const moduleRef = await (options.customize ? options.customize(builder) : builder).compile();
-  const app: INestApplication = moduleRef.createNestApplication({ logger: loggerLevels(config.logLevel) });
+  const app: INestApplication = moduleRef.createNestApplication({ logger: createLogger(config) });
   configureApp(app, config, options);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };

@@ -47,14 +47,14 @@ export class UpdateAppDto {
 }
 
 export class AppResponse {
-  @ApiProperty() id: number;
+  @ApiProperty({ type: 'integer' }) id: number;
   @ApiProperty() name: string;
   @ApiProperty({ type: [String] }) owners: string[];
   @ApiProperty({ type: [String] }) mods: string[];
 }
 
 export class LobbyMessageResponse {
-  @ApiProperty() id: number;
+  @ApiProperty({ type: 'integer' }) id: number;
   @ApiProperty({ example: { uname: 'alice', role: 'member' } }) user: { uname: string; role: string };
   @ApiProperty() text: string;
 }

@@ -9,7 +9,7 @@ export class CreateSellerDto {
 }
 
 export class SellerResponse {
-  @ApiProperty() id: number;
+  @ApiProperty({ type: 'integer' }) id: number;
   @ApiProperty() name: string;
 }
 
@@ -22,14 +22,15 @@ export class SellerTokenResponse {
 }
 
 export class SellerChatResponse {
-  @ApiProperty() id: number;
-  @ApiProperty({ example: { id: 12, name: 'shoom' } }) client: { id: number; name: string };
+  @ApiProperty({ type: 'integer' }) id: number;
+  @ApiProperty({ type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' } }, example: { id: 12, name: 'shoom' } })
+  client: { id: number; name: string };
 }
 
 export class SellerMessageResponse {
-  @ApiProperty() id: number;
+  @ApiProperty({ type: 'integer' }) id: number;
   @ApiProperty() text: string;
-  @ApiProperty({ description: 'Unix seconds' }) date: number;
-  @ApiProperty() chatId: number;
+  @ApiProperty({ type: 'integer', description: 'Unix seconds' }) date: number;
+  @ApiProperty({ type: 'integer' }) chatId: number;
   @ApiProperty({ enum: ['seller', 'client'] }) from: 'seller' | 'client';
 }

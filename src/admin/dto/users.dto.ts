@@ -20,7 +20,7 @@ export class UpdateUserDto {
 }
 
 export class UserResponse {
-  @ApiProperty() id: number;
+  @ApiProperty({ type: 'integer' }) id: number;
   @ApiProperty() uname: string;
   @ApiProperty({ enum: USER_ROLES }) role: UserRole;
 }
@@ -32,5 +32,5 @@ export class TokenResponse {
 }
 
 export class RevokedResponse {
-  @ApiProperty({ description: 'How many tokens were revoked' }) revoked: number;
+  @ApiProperty({ type: 'integer', description: 'How many tokens were revoked' }) revoked: number;
 }

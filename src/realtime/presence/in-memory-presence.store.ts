@@ -43,8 +43,10 @@ export class InMemoryPresenceStore extends PresenceStore {
     return { members, version: this.versions.get(place) ?? 0 };
   }
 
-  async renew(instanceId: string, expiresAt: number): Promise<void> {
+  async renew(instanceId: string, expiresAt: number): Promise<boolean> {
+    const known = this.leases.has(instanceId);
     this.leases.set(instanceId, expiresAt);
+    return known;
   }
 
   async expire(now: number): Promise<Departure[]> {

@@ -47,8 +47,12 @@ export abstract class PresenceStore {
   ): Promise<Leave<M> | null>;
   abstract has(place: string, memberId: number): Promise<boolean>;
   abstract snapshot<M extends PresenceMember>(place: string): Promise<PresenceSnapshot<M>>;
-  /** Keeps the instance's entries alive until `expiresAt` (epoch ms). */
-  abstract renew(instanceId: string, expiresAt: number): Promise<void>;
+  /**
+   * Keeps the instance's entries alive until `expiresAt` (epoch ms). Resolves false when the store did not know
+   * the instance's lease: the store lost its data (Redis restarted) or expired this instance while it could
+   * not renew, and the instance must record its connections again.
+   */
+  abstract renew(instanceId: string, expiresAt: number): Promise<boolean>;
   /** Removes the entries of every instance whose lease ended before `now`. */
   abstract expire(now: number): Promise<Departure[]>;
   /** Removes every entry of one instance at once (it is shutting down), and its lease. */

@@ -3,23 +3,39 @@ import { Clock } from '../../common/clock.js';
 import { describeFault } from '../../common/refusal.js';
 import { AppConfig } from '../../config/app-config.js';
 import { InstanceIdentity } from '../instance-identity.js';
+import { HeldConnections } from './held-connections.js';
 import { type Departure, type Leave, type PresenceMember, type PresenceSnapshot, PresenceStore } from './presence-store.js';
 
-export type DepartureListener = (departure: Departure) => void;
+/** A presence change found by the service rather than caused by a connection: expiry, or a rebuild. */
+export interface PresenceEvent {
+  kind: 'departed' | 'arrived';
+  place: string;
+  member: PresenceMember;
+  version: number;
+}
+
+export type PresenceListener = (event: PresenceEvent) => void;
 
 /**
  * This instance's view of presence. Every connection it records belongs to this instance, which renews its
- * lease every third of `presenceTtlMs`; entries of an instance that stops renewing (it crashed, or lost its
- * store) expire after at most `presenceTtlMs` plus one sweep, and the members they leave without a connection
- * are handed to the departure listeners, which announce them as if those connections had closed.
- * On shutdown the instance takes its entries out at once (the gateways have normally left by then).
+ * lease every third of `presenceTtlMs`; entries of an instance that stops renewing (it crashed, or lost the
+ * store) expire after at most `presenceTtlMs` plus one sweep, and the members this leaves with no connection are
+ * handed to the listeners as `departed`, to be announced as if those connections had closed.
+ *
+ * The store may fail (Redis down). Meanwhile joins and leaves are kept locally and announced nowhere, and reads
+ * answer from what this instance holds. When the store answers again without knowing this instance (it
+ * restarted empty, or expired us), the instance records everything it holds again; members the store did not
+ * have are handed to the listeners as `arrived`. After such a rebuild it waits one lease before expiring
+ * others, so the instances that are rebuilding too are not taken for dead.
  */
 @Injectable()
 export class PresenceService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Presence');
-  private readonly listeners = new Set<DepartureListener>();
+  private readonly listeners = new Set<PresenceListener>();
+  private readonly held = new HeldConnections();
   private stopTimer?: () => void;
-  private failing = false;
+  private storeFailing = false;
+  private sweepAfter = 0;
 
   constructor(
     private readonly store: PresenceStore,
@@ -28,68 +44,99 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
     private readonly config: AppConfig,
   ) {}
 
-  get instanceId(): string {
-    return this.instance.id;
-  }
-
   /** Records a connection; resolves to the place's new version when it is the member's first one there, else null. */
-  join<M extends PresenceMember>(place: string, member: M, connectionId: string): Promise<number | null> {
-    return this.store.add(place, member, this.instance.id, connectionId);
+  async join<M extends PresenceMember>(place: string, member: M, connectionId: string): Promise<number | null> {
+    this.held.add(place, member, connectionId);
+    return this.attempt(() => this.store.add(place, member, this.instance.id, connectionId), () => null);
   }
 
   /** Forgets a connection; resolves to the member and the new version when it was its last one there, else null. */
-  leave<M extends PresenceMember>(place: string, memberId: number, connectionId: string): Promise<Leave<M> | null> {
-    return this.store.remove<M>(place, memberId, this.instance.id, connectionId);
+  async leave<M extends PresenceMember>(place: string, memberId: number, connectionId: string): Promise<Leave<M> | null> {
+    this.held.remove(place, connectionId);
+    return this.attempt(() => this.store.remove<M>(place, memberId, this.instance.id, connectionId), () => null);
   }
 
   isPresent(place: string, memberId: number): Promise<boolean> {
-    return this.store.has(place, memberId);
+    return this.attempt(
+      () => this.store.has(place, memberId),
+      () => this.held.has(place, memberId),
+    );
   }
 
   /** Present members, in the order they arrived, and the version they are as of. */
   snapshot<M extends PresenceMember>(place: string): Promise<PresenceSnapshot<M>> {
-    return this.store.snapshot<M>(place);
+    return this.attempt(
+      () => this.store.snapshot<M>(place),
+      () => ({ members: this.held.members(place) as M[], version: 0 }),
+    );
   }
 
-  /** Called for every member that expiry (not a close) took out of a place. Returns the unsubscribe. */
-  onDeparture(listener: DepartureListener): () => void {
+  /** Called for every member that expiry took out of a place or a rebuild put back. Returns the unsubscribe. */
+  onChange(listener: PresenceListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
   async onModuleInit(): Promise<void> {
-    await this.renew();
+    await this.tick();
     this.stopTimer = this.clock.every(Math.max(1, Math.floor(this.config.presenceTtlMs / 3)), () => void this.tick());
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopTimer?.();
     try {
-      this.announce(await this.store.removeInstance(this.instance.id));
+      this.announce('departed', await this.store.removeInstance(this.instance.id));
     } catch (error) {
       this.logger.warn(`could not take this instance's presence out: ${describeFault(error)}`);
     }
   }
 
-  /** Renews this instance's lease and expires the entries of instances that stopped renewing theirs. */
+  /** Renews this instance's lease, rebuilds what the store lost, and expires instances that stopped renewing. */
   async tick(): Promise<void> {
     try {
-      await this.renew();
-      this.announce(await this.store.expire(this.clock.now()));
-      if (this.failing) this.logger.log('presence store reachable again');
-      this.failing = false;
+      const now = this.clock.now();
+      if (!(await this.store.renew(this.instance.id, now + this.config.presenceTtlMs)) && this.held.size > 0) {
+        await this.rebuild();
+        this.sweepAfter = now + this.config.presenceTtlMs;
+      }
+      if (now >= this.sweepAfter) this.announce('departed', await this.store.expire(now));
+      this.recovered();
     } catch (error) {
-      // Logged once per outage, not once per tick.
-      if (!this.failing) this.logger.error(`presence lease renewal failed: ${describeFault(error)}`);
-      this.failing = true;
+      this.failed(error);
     }
   }
 
-  private renew(): Promise<void> {
-    return this.store.renew(this.instance.id, this.clock.now() + this.config.presenceTtlMs);
+  private async rebuild(): Promise<void> {
+    this.logger.log(`recording this instance's ${this.held.size} connection(s) in the presence store again`);
+    for (const { place, member, connectionId } of this.held.entries()) {
+      const version = await this.store.add(place, member, this.instance.id, connectionId);
+      if (version !== null) this.announce('arrived', [{ place, member, version }]);
+    }
   }
 
-  private announce(departures: Departure[]): void {
-    for (const departure of departures) for (const listener of this.listeners) listener(departure);
+  private async attempt<T>(operation: () => Promise<T>, fallback: () => T): Promise<T> {
+    try {
+      const result = await operation();
+      this.recovered();
+      return result;
+    } catch (error) {
+      this.failed(error);
+      return fallback();
+    }
+  }
+
+  /** Logged once per outage, not once per operation. */
+  private failed(error: unknown): void {
+    if (!this.storeFailing) this.logger.error(`presence store unreachable, answering from this instance: ${describeFault(error)}`);
+    this.storeFailing = true;
+  }
+
+  private recovered(): void {
+    if (this.storeFailing) this.logger.log('presence store reachable again');
+    this.storeFailing = false;
+  }
+
+  private announce(kind: PresenceEvent['kind'], changes: Departure[]): void {
+    for (const change of changes) for (const listener of this.listeners) listener({ kind, ...change });
   }
 }

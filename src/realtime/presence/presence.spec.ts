@@ -20,7 +20,7 @@ describe('PresenceService leases', () => {
     // The silent instance renews on a clock nobody advances: it started, then stopped renewing.
     const silent = new PresenceService(store, new InstanceIdentity(), new FakeClock(clock.now()), config);
     const departures: Departure[] = [];
-    live.onDeparture((departure) => departures.push(departure));
+    live.onChange(({ kind, ...departure }) => kind === 'departed' && departures.push(departure));
     await live.onModuleInit();
     await silent.onModuleInit();
     await live.join('p', { id: 2 }, 'c2');
@@ -46,7 +46,7 @@ describe('PresenceService leases', () => {
     const clock = new FakeClock();
     const presence = new PresenceService(store, new InstanceIdentity(), clock, config);
     const departures: Departure[] = [];
-    presence.onDeparture((departure) => departures.push(departure));
+    presence.onChange(({ kind, ...departure }) => kind === 'departed' && departures.push(departure));
     await presence.onModuleInit();
     await presence.join('p', member, 'c1');
     await presence.onApplicationShutdown();

@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { DataSource, DataSourceOptions } from 'typeorm';
 import { describeFault } from '../common/refusal.js';
 import type { AppConfig } from '../config/app-config.js';
+import { openDatabase } from './migrate.js';
 import { isPermanentOpenFault } from './storage-faults.js';
 
 /** Opening the database failed for good; the message is the one line an operator reads (main.ts prints it). */
@@ -15,11 +16,12 @@ const RETRY_DELAY_MS = 1000;
 const TIMED_OUT = Symbol('timed out');
 
 /**
- * Opens the database (and runs migrations) within DATABASE_START_TIMEOUT_MS: transient failures (refused, reset,
- * timed out, busy) are retried up to DATABASE_START_RETRIES times, permanent ones (unknown database or role, bad
- * password, a path that cannot be created) end it at once. Every failure names the setting to look at and the cause.
+ * Opens the database (and runs migrations, see migrate.ts) within DATABASE_START_TIMEOUT_MS: transient failures
+ * (refused, reset, timed out, busy) are retried up to DATABASE_START_RETRIES times, permanent ones (unknown database
+ * or role, bad password, a path that cannot be created) end it at once. Every failure names the setting to look at
+ * and the cause.
  */
-export async function openDatabase(options: DataSourceOptions, config: AppConfig): Promise<DataSource> {
+export async function startDatabase(options: DataSourceOptions, config: AppConfig): Promise<DataSource> {
   const { database } = config;
   const what = database.kind === 'sqlite' ? `SQLite ${database.path}` : 'PostgreSQL';
   const permanent = (cause: string) => new DatabaseStartError(`cannot open the database (DATABASE_URL, ${what}): ${cause}`);
@@ -38,13 +40,12 @@ export async function openDatabase(options: DataSourceOptions, config: AppConfig
     );
   let lastCause = 'no answer';
   for (let attempt = 1; ; attempt++) {
-    const dataSource = new DataSource(options);
-    const opening = dataSource.initialize();
+    // A failed attempt has closed what it opened (migrate.ts).
+    const opening = openDatabase(options, config.runMigrations);
     let outcome: DataSource | typeof TIMED_OUT;
     try {
       outcome = await beforeDeadline(opening, deadline);
     } catch (error) {
-      await close(dataSource);
       lastCause = faultOf(error);
       if (isPermanentOpenFault(error)) throw permanent(lastCause);
       if (attempt > config.databaseStartRetries) {
@@ -58,7 +59,7 @@ export async function openDatabase(options: DataSourceOptions, config: AppConfig
     }
     if (outcome !== TIMED_OUT) return outcome;
     // The attempt may still succeed later: its connection is closed then, so nothing is left open.
-    opening.then(() => close(dataSource), () => close(dataSource));
+    opening.then((late) => late.destroy(), () => {});
     throw timedOut(attempt, lastCause === 'no answer' ? 'no answer from the database' : lastCause);
   }
 }
@@ -80,15 +81,6 @@ function beforeDeadline<T>(work: Promise<T>, deadline: number): Promise<T | type
     timer = setTimeout(() => resolve(TIMED_OUT), Math.max(0, deadline - Date.now()));
   });
   return Promise.race([work, expiry]).finally(() => clearTimeout(timer));
-}
-
-/** A half-open DataSource (migrations failed, say) still holds its connection or pool. */
-async function close(dataSource: DataSource): Promise<void> {
-  try {
-    await (dataSource.isInitialized ? dataSource.destroy() : dataSource.driver.disconnect());
-  } catch {
-    // Nothing was open.
-  }
 }
 
 /** describeFault plus the driver's code (SQLSTATE, SQLITE_*, errno), which names the cause more precisely. */

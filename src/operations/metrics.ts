@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export type Protocol = 'lobby' | 'seller';
+
+/**
+ * What Chatgate counts, in Prometheus terms, on a registry of its own (so several apps in one process, as in the
+ * tests, do not share counters). Services and gateways record into it; `/metrics` serves it. Gauges that describe
+ * current state (connections, members) are read when scraped, from the sources gateways register.
+ */
+@Injectable()
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly messagesStored = new Counter({
+    name: 'chatgate_messages_stored_total',
+    help: 'Messages committed to the database',
+    labelNames: ['protocol'] as const,
+    registers: [this.registry],
+  });
+
+  readonly messagesDelivered = new Counter({
+    name: 'chatgate_messages_delivered_total',
+    help: 'Message frames handed to this instance’s connections (one per receiving connection)',
+    labelNames: ['protocol'] as const,
+    registers: [this.registry],
+  });
+
+  readonly authFailures = new Counter({
+    name: 'chatgate_auth_failures_total',
+    help: 'Failed auth requests, by the protocol’s reason',
+    labelNames: ['protocol', 'reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly refusals = new Counter({
+    name: 'chatgate_refusals_total',
+    help: 'Connections or requests refused by a limit',
+    labelNames: ['protocol', 'limit'] as const,
+    registers: [this.registry],
+  });
+
+  readonly commitBatchSize = new Histogram({
+    name: 'chatgate_group_commit_batch_size',
+    help: 'Messages per group-commit transaction',
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
+    registers: [this.registry],
+  });
+
+  readonly commitSeconds = new Histogram({
+    name: 'chatgate_group_commit_seconds',
+    help: 'Time from a batch’s first write to its commit',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
+  private readonly connectionSources = new Map<Protocol, () => number>();
+  private lobbyMemberSource: () => Map<number, number> = () => new Map();
+  private sellerSource: () => number = () => 0;
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'chatgate_' });
+    const sources = this.connectionSources;
+    new Gauge({
+      name: 'chatgate_connections',
+      help: 'Open connections on this instance',
+      labelNames: ['protocol'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [protocol, count] of sources) this.set({ protocol }, count());
+      },
+    });
+    const lobbyMembers = () => this.lobbyMemberSource();
+    new Gauge({
+      name: 'chatgate_lobby_members',
+      help: 'Authenticated (non-anonymous) lobby sockets on this instance, by app',
+      labelNames: ['app'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [app, count] of lobbyMembers()) this.set({ app: String(app) }, count);
+      },
+    });
+    const sellers = () => this.sellerSource();
+    new Gauge({
+      name: 'chatgate_sellers_online',
+      help: 'Sellers with at least one authenticated connection on this instance',
+      registers: [this.registry],
+      collect() {
+        this.set(sellers());
+      },
+    });
+  }
+
+  /** A gateway says how to count its open connections. */
+  countConnections(protocol: Protocol, count: () => number): void {
+    this.connectionSources.set(protocol, count);
+  }
+
+  countLobbyMembers(count: () => Map<number, number>): void {
+    this.lobbyMemberSource = count;
+  }
+
+  countOnlineSellers(count: () => number): void {
+    this.sellerSource = count;
+  }
+}

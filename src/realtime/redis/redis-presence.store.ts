@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { type Departure, type Leave, type PresenceMember, type PresenceSnapshot, PresenceStore } from '../presence/presence-store.js';
+import * as scripts from './presence-scripts.js';
+import { RedisConnections } from './redis-connections.js';
+
+/** Presence shared by every instance through Redis; each operation is one Lua script (presence-scripts.ts). */
+@Injectable()
+export class RedisPresenceStore extends PresenceStore {
+  private readonly redis: Redis;
+
+  constructor(private readonly connections: RedisConnections) {
+    super();
+    this.redis = connections.get('commands');
+    // EVALSHA, falling back to EVAL once per script: the script text is not sent with every call.
+    for (const [name, lua] of Object.entries(scripts)) this.redis.defineCommand(`presence${name}`, { numberOfKeys: 0, lua });
+  }
+
+  async add(place: string, member: PresenceMember, instanceId: string, connectionId: string): Promise<number | null> {
+    const version = await this.run('ADD', place, String(member.id), JSON.stringify(member), instanceId, connectionId);
+    return version === null ? null : Number(version);
+  }
+
+  async remove<M extends PresenceMember>(place: string, memberId: number, instanceId: string, connectionId: string): Promise<Leave<M> | null> {
+    const left = (await this.run('REMOVE', place, String(memberId), instanceId, connectionId)) as [string, number] | null;
+    return left && { member: JSON.parse(left[0]) as M, version: Number(left[1]) };
+  }
+
+  async has(place: string, memberId: number): Promise<boolean> {
+    await this.connections.started;
+    return (await this.redis.hexists(`${this.prefix}p:${place}:members`, String(memberId))) === 1;
+  }
+
+  async snapshot<M extends PresenceMember>(place: string): Promise<PresenceSnapshot<M>> {
+    const [version, ...members] = (await this.run('SNAPSHOT', place)) as [number, ...string[]];
+    return { version: Number(version), members: members.map((json) => JSON.parse(json) as M) };
+  }
+
+  async renew(instanceId: string, expiresAt: number): Promise<boolean> {
+    await this.connections.started;
+    // ZADD answers how many members it added: 0 means the lease was there.
+    return (await this.redis.zadd(`${this.prefix}leases`, expiresAt, instanceId)) === 0;
+  }
+
+  async expire(now: number): Promise<Departure[]> {
+    return departures(await this.run('EXPIRE', String(now)));
+  }
+
+  async removeInstance(instanceId: string): Promise<Departure[]> {
+    return departures(await this.run('REMOVE_INSTANCE', instanceId));
+  }
+
+  private get prefix(): string {
+    return this.connections.prefix;
+  }
+
+  private async run(script: keyof typeof scripts, ...args: string[]): Promise<unknown> {
+    await this.connections.started;
+    const command = (this.redis as unknown as Record<string, (...args: string[]) => Promise<unknown>>)[`presence${script}`];
+    return command.call(this.redis, this.prefix, ...args);
+  }
+}
+
+function departures(flat: unknown): Departure[] {
+  const values = flat as string[];
+  const out: Departure[] = [];
+  for (let i = 0; i < values.length; i += 3) {
+    out.push({ place: values[i], member: JSON.parse(values[i + 1]) as PresenceMember, version: Number(values[i + 2]) });
+  }
+  return out;
+}

@@ -1,0 +1,221 @@
+import { mkdirSync } from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { DemoCredentials } from '../../src/demo/demo.service.js';
+import { LobbyGateway } from '../../src/lobby/lobby.gateway.js';
+import { launchChromium } from '../support/browser.js';
+import { type EmbeddingSite, startEmbeddingSite } from '../support/embedding-site.js';
+import type { TestServer } from '../support/server.js';
+import { startTestingApp } from '../support/testing-app.js';
+
+const SCREENSHOT = new URL('../../docs/demo.png', import.meta.url);
+const until = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 5000 });
+
+/** The lobby widget's log as a person reads it: `author [badge]: text` for messages, `(kind) text` for the rest. */
+function lobbyLog(page: Page, root = '#lobby'): Promise<string[]> {
+  return page.locator(`${root} .cg-log li`).evaluateAll((items) =>
+    items.map((li) => {
+      if (!li.classList.contains('cg-msg')) return `(${li.className.replace('cg-line cg-', '')}) ${li.textContent}`;
+      const badge = li.querySelector('.cg-badge');
+      return `${li.querySelector('.cg-author')!.textContent}${badge ? ` [${badge.textContent}]` : ''}: ${li.querySelector('.cg-text')!.textContent}`;
+    }),
+  );
+}
+
+function lobbyUsers(page: Page): Promise<string[]> {
+  return page.locator('#lobby .cg-users li').evaluateAll((items) =>
+    items.map((li) => [...li.children].map((part) => (part.classList.contains('cg-name') ? part.textContent : `[${part.textContent}]`)).join(' ')),
+  );
+}
+
+/** The lobby gateway's socket.io server (private to it): a test reaches in to drop connections. */
+interface EngineHolder {
+  server: { engine: { clients: Record<string, { request: { headers: Record<string, string> }; close(): void }> } };
+}
+
+/** The embedded widget and what the test counts of its events, in the page. */
+declare const window: { chat: { on(event: string, handler: () => void): void }; counted: Record<string, number> };
+
+const text = (page: Page, selector: string) => page.locator(selector).textContent();
+const tail = async (page: Page, n: number) => (await lobbyLog(page)).slice(-n);
+
+describe('the demo page at / and the lobby widget, in Chromium', () => {
+  let server: TestServer;
+  let site: EmbeddingSite;
+  let browser: Browser;
+  let demo: DemoCredentials;
+  const contexts: BrowserContext[] = [];
+  const dialogs: string[] = [];
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestingApp({ env: { DEMO: 'true' } }), launchChromium()]);
+    site = await startEmbeddingSite(server.url);
+    demo = (await server.api.get('/demo/config.json')).body;
+  });
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((context) => context.close()));
+    expect(dialogs).toEqual([]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+    await server?.close();
+  });
+
+  /** A fresh browser profile on `url`, its dialogs recorded (none may ever open). */
+  async function open(url: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 820 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(5000);
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.goto(url);
+    return page;
+  }
+
+  async function demoPage(as?: string): Promise<Page> {
+    const page = await open(`${server.url}/${as ? `?as=${as}` : ''}`);
+    await until(() => text(page, '#lobby .cg-state')).toBe(as ? `Signed in as ${as}` : 'Reading anonymously');
+    return page;
+  }
+
+  async function say(page: Page, message: string): Promise<void> {
+    await page.fill('#lobby .cg-input', message);
+    await page.press('#lobby .cg-input', 'Enter');
+  }
+
+  // First, while the lobby holds only what a newcomer would see.
+  it('saves a screenshot of the demo page with both chats in use (docs/demo.png)', async () => {
+    const bob = await demoPage('bob');
+    await say(bob, 'Anyone tried the new table?');
+    const page = await demoPage('alice');
+    await say(page, 'Yes, it is fun!');
+    await until(() => tail(page, 1)).toEqual(['alice: Yes, it is fun!']);
+
+    await page.fill('#client .cg-name-input', 'shoom');
+    await page.press('#client .cg-name-input', 'Enter');
+    await until(() => text(page, '#client .cg-state')).toBe('Chatting as shoom');
+    await page.fill('#client .cg-input', 'Is the blue one in stock?');
+    await page.press('#client .cg-input', 'Enter');
+    await until(() => text(page, '#seller .cg-unread')).toBe('1');
+    await page.click('#seller .cg-chat-button');
+    await page.fill('#seller .cg-input', 'Yes, two left.');
+    await page.press('#seller .cg-input', 'Enter');
+    await until(() => page.locator('#client .cg-theirs .cg-text').allTextContents()).toEqual(['Yes, two left.']);
+
+    await page.setViewportSize({ width: 1400, height: 500 });
+    mkdirSync(new URL('.', SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT.pathname });
+  });
+
+  it('serves the page under a Content-Security-Policy without inline script; readers see the lobby anonymously', async () => {
+    const response = await fetch(`${server.url}/`);
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'self';");
+    expect(await response.text()).not.toMatch(/<script>|<script(?![^>]*\bsrc=)[^>]*>| on[a-z]+=/);
+
+    const reader = await demoPage();
+    expect(await reader.locator('#lobby .cg-input').isDisabled()).toBe(true);
+    expect(await reader.locator('#lobby .cg-input').getAttribute('placeholder')).toBe('Reading anonymously: no user to write as');
+    expect(await text(reader, '#lobby .cg-users-title')).toBe('Here now (0)');
+  });
+
+  it('lets two pages chat in one lobby, and the send box stays usable after each send', async () => {
+    const [alice, bob] = [await demoPage('alice'), await demoPage('bob')];
+    await until(() => lobbyUsers(alice)).toEqual(['alice', 'bob']);
+    expect(await text(alice, '#lobby .cg-users-title')).toBe('Here now (2)');
+
+    await say(alice, '  hello bob  ');
+    await until(() => tail(bob, 1)).toEqual(['alice: hello bob']);
+    await until(() => alice.inputValue('#lobby .cg-input')).toBe('');
+    await say(bob, 'hi alice');
+    await say(bob, 'how are you?');
+    await until(() => tail(alice, 3)).toEqual(['alice: hello bob', 'bob: hi alice', 'bob: how are you?']);
+    expect(await tail(bob, 3)).toEqual(['alice: hello bob', 'bob: hi alice', 'bob: how are you?']);
+    expect(await text(bob, '#lobby .cg-count')).toBe('0/140');
+
+    await bob.close();
+    await until(() => lobbyUsers(alice)).toEqual(['alice']);
+  });
+
+  it('shows a muted user why they cannot post, and keeps what they typed', async () => {
+    const [mia, bob] = [await demoPage('mia'), await demoPage('bob')];
+    await until(() => lobbyUsers(bob)).toEqual(['bob', 'mia [mod]']);
+
+    await say(mia, '/mute bob 10');
+    // The broadcast and the reply to the sender may arrive in either order.
+    await until(async () => (await tail(mia, 2)).sort()).toEqual(['(event) bob was muted for 10 minutes', '(system) User "bob" muted for 10 minutes']);
+    expect(await mia.inputValue('#lobby .cg-input')).toBe('');
+    await until(() => tail(bob, 1)).toEqual(['(event) bob was muted for 10 minutes']);
+    expect(await lobbyUsers(bob)).toEqual(['bob [muted]', 'mia [mod]']);
+    expect(await text(bob, '#lobby .cg-mutes-title')).toBe('Muted (1)');
+    expect(await text(bob, '#lobby .cg-notice')).toMatch(/^You are muted until \d\d:\d\d( [AP]M)?: messages you send are refused\.$/);
+
+    await say(bob, 'am I muted?');
+    await until(() => tail(bob, 1)).toEqual(['(system) You are muted']);
+    expect(await bob.inputValue('#lobby .cg-input')).toBe('am I muted?');
+
+    await say(mia, '/unmute bob');
+    await until(() => tail(bob, 1)).toEqual(['(event) bob was unmuted']);
+    expect(await text(bob, '#lobby .cg-notice')).toBe('');
+    expect(await lobbyUsers(bob)).toEqual(['bob', 'mia [mod]']);
+  });
+
+  it('counts code points and refuses a 141-code-point message visibly, without sending it', async () => {
+    const [alice, bob] = [await demoPage('alice'), await demoPage('bob')];
+    await alice.fill('#lobby .cg-input', '🙂'.repeat(141));
+    expect(await text(alice, '#lobby .cg-count')).toBe('141/140');
+    expect(await alice.locator('#lobby .cg-count.cg-over').count()).toBe(1);
+    await alice.press('#lobby .cg-input', 'Enter');
+    expect(await text(alice, '#lobby .cg-error')).toBe('Not sent: 141 characters, at most 140 allowed.');
+    expect(await alice.inputValue('#lobby .cg-input')).toBe('🙂'.repeat(141));
+
+    // Messages of one socket arrive in order: had the long one gone out, bob would see it before this one.
+    await say(alice, '🙂'.repeat(140));
+    await until(() => tail(bob, 1)).toEqual([`alice: ${'🙂'.repeat(140)}`]);
+    expect((await lobbyLog(bob)).filter((line) => line.includes('🙂'.repeat(141)))).toEqual([]);
+    expect(await text(alice, '#lobby .cg-error')).toBe('');
+  });
+
+  it('shows <img src=x onerror=alert(1)> as literal text, in the demo page and in a widget embedded on another origin', async () => {
+    const bob = demo.lobby.users.find((user) => user.uname === 'bob')!;
+    const embedded = await open(site.pageUrl('lobby', { appId: demo.lobby.appId, hashedToken: bob.hashedToken }));
+    await until(() => text(embedded, '#chat .cg-state')).toBe('Signed in as bob');
+    const alice = await demoPage('alice');
+
+    await say(alice, '<img src=x onerror=alert(1)>');
+    await until(async () => (await lobbyLog(embedded, '#chat')).slice(-1)).toEqual(['alice: <img src=x onerror=alert(1)>']);
+    await until(() => tail(alice, 1)).toEqual(['alice: <img src=x onerror=alert(1)>']);
+    expect(await embedded.locator('img').count()).toBe(0);
+    expect(await alice.locator('img').count()).toBe(0);
+  });
+
+  it('reconnects after its connection drops, without showing the history twice or handling an event twice', async () => {
+    const bob = demo.lobby.users.find((user) => user.uname === 'bob')!;
+    const url = site.pageUrl('lobby', { appId: demo.lobby.appId, hashedToken: bob.hashedToken });
+    const embedded = await open(url);
+    await until(() => text(embedded, '#chat .cg-state')).toBe('Signed in as bob');
+    await embedded.evaluate(() => {
+      window.counted = { ready: 0, message: 0 };
+      for (const event of ['ready', 'message']) window.chat.on(event, () => window.counted[event]++);
+    });
+    const alice = await demoPage('alice');
+    await say(alice, 'before the drop');
+    await until(() => lobbyLog(embedded, '#chat')).toContain('alice: before the drop');
+    const before = await lobbyLog(embedded, '#chat');
+
+    // Only the embedded widget's connection (its Origin is the site's) goes, as when a network drops.
+    const { engine } = (server.app.get(LobbyGateway) as unknown as EngineHolder).server;
+    const siteOrigin = new URL(url).origin;
+    Object.values(engine.clients).filter((client) => client.request.headers.origin === siteOrigin).forEach((client) => client.close());
+    await until(() => embedded.evaluate(() => window.counted.ready)).toBe(1);
+    expect(await text(embedded, '#chat .cg-state')).toBe('Signed in as bob');
+    expect(await lobbyLog(embedded, '#chat')).toEqual(before);
+
+    await say(alice, 'after the drop');
+    await until(() => lobbyLog(embedded, '#chat')).toEqual([...before, 'alice: after the drop']);
+    expect(await embedded.evaluate(() => window.counted)).toEqual({ ready: 1, message: 2 });
+  });
+});

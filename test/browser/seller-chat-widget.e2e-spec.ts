@@ -1,0 +1,226 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser.js';
+import { type EmbeddingSite, startEmbeddingSite } from '../support/embedding-site.js';
+import { startServer, type TestServer } from '../support/server.js';
+
+const until = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 5000 });
+const text = (page: Page, selector: string) => page.locator(selector).textContent();
+/** The open chat as a person reads it: `> text` for one's own messages, `< text` for the other side's. */
+const log = (page: Page) =>
+  page.locator('#chat .cg-log li').evaluateAll((items) =>
+    items.map((li) => {
+      const reason = li.querySelector('.cg-reason');
+      return `${li.classList.contains('cg-mine') ? '>' : '<'} ${li.querySelector('.cg-text')!.textContent}${reason ? ` (${reason.textContent})` : ''}`;
+    }),
+  );
+/** What the pages' own scripts see (test/ is typed without the DOM library). */
+declare const localStorage: { getItem(key: string): string | null; setItem(key: string, value: string): void };
+declare const location: { protocol: string };
+declare const window: { sockets: { close(): void }[]; WebSocket: new (url: string, protocols?: string[]) => object };
+
+const presence = (page: Page) => text(page, '#chat .cg-chat-head');
+
+describe('the seller chat widget in Chromium, embedded on another origin', () => {
+  let server: TestServer;
+  let site: EmbeddingSite;
+  let browser: Browser;
+  let seller: { id: number; name: string; token: string };
+  const contexts: BrowserContext[] = [];
+  const dialogs: string[] = [];
+
+  beforeAll(async () => {
+    // The smallest frame limit, so a long message is one a person can type.
+    [server, browser] = await Promise.all([startServer({ SELLER_MAX_FRAME_BYTES: '256' }), launchChromium()]);
+    site = await startEmbeddingSite(server.url);
+  });
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((context) => context.close()));
+    expect(dialogs).toEqual([]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+    await server?.close();
+  });
+
+  async function newSeller(name: string) {
+    const created = await server.api.post('/api/sellers', { name });
+    expect(created.status).toBe(201);
+    seller = created.body;
+    return seller;
+  }
+
+  /** A browser profile (its own localStorage); pages opened in it record any dialog, and none may open. */
+  async function profile(): Promise<BrowserContext> {
+    const context = await browser.newContext();
+    contexts.push(context);
+    context.on('page', (page) => {
+      page.setDefaultTimeout(5000);
+      page.on('dialog', (dialog) => {
+        dialogs.push(dialog.message());
+        void dialog.dismiss();
+      });
+    });
+    return context;
+  }
+
+  async function open(context: BrowserContext, options: Record<string, unknown>): Promise<Page> {
+    const page = await context.newPage();
+    await page.goto(site.pageUrl('seller-chat', options));
+    return page;
+  }
+
+  async function startClient(context: BrowserContext, name: string): Promise<Page> {
+    const page = await open(context, { sellerId: seller.id });
+    expect(await page.locator('#chat .cg-prompt-text').textContent()).toBe('Enter your name to chat with the seller.');
+    await page.fill('#chat .cg-name-input', name);
+    await page.press('#chat .cg-name-input', 'Enter');
+    await until(() => text(page, '#chat .cg-state')).toBe(`Chatting as ${name}`);
+    return page;
+  }
+
+  async function write(page: Page, message: string): Promise<void> {
+    await page.fill('#chat .cg-input', message);
+    await page.press('#chat .cg-input', 'Enter');
+  }
+
+  it('lets a client and the seller talk both ways; the seller sees new chats, unread counts and the client go offline and back; a reload restores the chat', async () => {
+    await newSeller('Trainer shop');
+    const sellerPage = await open(await profile(), { id: seller.id, token: seller.token });
+    await until(() => text(sellerPage, '#chat .cg-state')).toBe('Signed in as Trainer shop');
+    expect(await text(sellerPage, '#chat .cg-list-title')).toBe('Chats (0)');
+
+    const clientProfile = await profile();
+    const client = await startClient(clientProfile, 'shoom');
+    await until(() => presence(client)).toBe('Trainer shoponline');
+    // The new chat appears live, its client online.
+    await until(() => text(sellerPage, '#chat .cg-list-title')).toBe('Chats (1)');
+    await until(() => sellerPage.locator('#chat .cg-chat .cg-dot').getAttribute('title')).toBe('online');
+
+    await write(client, 'Hi! Is the blue one in stock?');
+    await until(() => log(client)).toEqual(['> Hi! Is the blue one in stock?']);
+    await until(() => text(sellerPage, '#chat .cg-chat')).toBe('shoom1');
+    await sellerPage.click('#chat .cg-chat-button');
+    expect(await log(sellerPage)).toEqual(['< Hi! Is the blue one in stock?']);
+    expect(await text(sellerPage, '#chat .cg-chat')).toBe('shoom');
+    expect(await presence(sellerPage)).toBe('shoomonline');
+
+    await write(sellerPage, 'Yes, two left.');
+    await until(() => log(client)).toEqual(['> Hi! Is the blue one in stock?', '< Yes, two left.']);
+    expect(await log(sellerPage)).toEqual(['< Hi! Is the blue one in stock?', '> Yes, two left.']);
+
+    await client.close();
+    await until(() => presence(sellerPage)).toBe('shoomoffline');
+    await write(sellerPage, 'Still there?');
+    await until(() => log(sellerPage)).toEqual([
+      '< Hi! Is the blue one in stock?',
+      '> Yes, two left.',
+      '> Still there? (Not delivered: shoom is offline.)',
+    ]);
+
+    // Back with the token the first visit stored: no name asked, the whole chat restored.
+    const back = await open(clientProfile, { sellerId: seller.id });
+    await until(() => text(back, '#chat .cg-state')).toBe('Chatting as shoom');
+    await until(() => presence(sellerPage)).toBe('shoomonline');
+    expect(await log(back)).toEqual(['> Hi! Is the blue one in stock?', '< Yes, two left.']);
+    expect(await back.locator('#chat .cg-prompt').isHidden()).toBe(true);
+
+    await write(back, '<img src=x onerror=alert(1)>');
+    await until(() => log(sellerPage)).toEqual([
+      '< Hi! Is the blue one in stock?',
+      '> Yes, two left.',
+      '> Still there? (Not delivered: shoom is offline.)',
+      '< <img src=x onerror=alert(1)>',
+    ]);
+    expect(await sellerPage.locator('img').count()).toBe(0);
+
+    await back.reload();
+    await until(() => text(back, '#chat .cg-state')).toBe('Chatting as shoom');
+    expect(await log(back)).toEqual(['> Hi! Is the blue one in stock?', '< Yes, two left.', '> <img src=x onerror=alert(1)>']);
+    expect(await back.locator('img').count()).toBe(0);
+    expect(await text(sellerPage, '#chat .cg-list-title')).toBe('Chats (1)');
+  });
+
+  it('shows a client why a message was not delivered: the seller is offline, or the message is too long', async () => {
+    await newSeller('Closed shop');
+    const client = await startClient(await profile(), 'early bird');
+    await until(() => presence(client)).toBe('Closed shopoffline');
+
+    await write(client, 'Anyone there?');
+    await until(() => log(client)).toEqual(['> Anyone there? (Not delivered: Closed shop is offline.)']);
+    expect(await client.inputValue('#chat .cg-input')).toBe('');
+
+    // The frame the widget would send: its size is what the server's limit applies to.
+    const [{ id: chatId }] = (await server.api.get(`/api/sellers/${seller.id}/chats`)).body;
+    const text = 'x'.repeat(200);
+    const frame = { command: 'message', data: { id: 0, text, date: 0, clientDate: 1_800_000_000, chatId: String(chatId), my: false } };
+    await write(client, text);
+    await until(() => log(client)).toEqual([
+      '> Anyone there? (Not delivered: Closed shop is offline.)',
+      `> ${text} (Not delivered: the message is too long (${JSON.stringify(frame).length} bytes with its envelope, at most 256).)`,
+    ]);
+  });
+
+  it("shows the seller that its own token was refused, and does not reconnect", async () => {
+    await newSeller('Locked shop');
+    const context = await profile();
+    const page = await context.newPage();
+    const sockets: string[] = [];
+    page.on('websocket', (socket) => sockets.push(socket.url()));
+    await page.goto(site.pageUrl('seller-chat', { id: seller.id, token: 'not-the-token' }));
+    await until(() => text(page, '#chat .cg-error')).toBe('The seller sign-in was refused (USER_NOT_FOUND): check the seller id and token.');
+    expect(await text(page, '#chat .cg-state')).toBe('Not signed in');
+    expect(sockets).toEqual([`${server.url.replace('http', 'ws')}/seller`]);
+  });
+
+  it('forgets a stored token the server does not know (USER_NOT_FOUND) and asks for a name again', async () => {
+    await newSeller('Forgetful shop');
+    const key = `chatgate-seller-chat:${server.url}:${seller.id}`;
+    const context = await profile();
+    // As if an earlier visit had stored a token this server never issued (before the site page's own scripts run).
+    await context.addInitScript((name) => {
+      if (location.protocol === 'http:' && !localStorage.getItem(name)) localStorage.setItem(name, 'a-token-from-an-old-database');
+    }, key);
+    const page = await open(context, { sellerId: seller.id });
+    await until(() => text(page, '#chat .cg-prompt-text')).toBe('Your earlier chat is gone: enter your name to start a new one.');
+    expect(await page.evaluate((name) => localStorage.getItem(name), key)).toBeNull();
+
+    await page.fill('#chat .cg-name-input', 'newcomer');
+    await page.press('#chat .cg-name-input', 'Enter');
+    await until(() => text(page, '#chat .cg-state')).toBe('Chatting as newcomer');
+    expect(await page.evaluate((name) => localStorage.getItem(name), key)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('reconnects a client with backoff after its connection drops, and rebuilds the chat without duplicates', async () => {
+    await newSeller('Steady shop');
+    const sellerPage = await open(await profile(), { id: seller.id, token: seller.token });
+    await until(() => text(sellerPage, '#chat .cg-state')).toBe('Signed in as Steady shop');
+    const context = await profile();
+    // Keeps each WebSocket the page opens, so the test can drop one as a network would.
+    await context.addInitScript(() => {
+      const Native = window.WebSocket;
+      window.sockets = [];
+      window.WebSocket = class extends Native {
+        constructor(url: string, protocols?: string[]) {
+          super(url, protocols);
+          window.sockets.push(this as unknown as { close(): void });
+        }
+      };
+    });
+    const client = await startClient(context, 'steady');
+    await write(client, 'first');
+    await until(() => log(client)).toEqual(['> first']);
+
+    await client.evaluate(() => window.sockets[0].close());
+    await until(() => client.evaluate(() => window.sockets.length)).toBe(2);
+    await until(() => text(client, '#chat .cg-state')).toBe('Chatting as steady');
+    expect(await log(client)).toEqual(['> first']);
+    await until(() => presence(client)).toBe('Steady shoponline');
+
+    await write(client, 'second');
+    await until(() => log(client)).toEqual(['> first', '> second']);
+    await sellerPage.click('#chat .cg-chat-button');
+    await until(() => log(sellerPage)).toEqual(['< first', '< second']);
+  });
+});

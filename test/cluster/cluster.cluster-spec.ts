@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ClusterProcesses, startClusterProcesses } from '../support/cluster-processes.js';
+import { LobbyClient, settle } from '../support/lobby-client.js';
+import { createSeller, SellerClient } from '../support/seller-client.js';
+import { killed } from '../support/server-process.js';
+import { uniqueUname } from '../support/server.js';
+
+const PRESENCE_TTL_MS = 2000;
+
+describe('three instances on PostgreSQL and Redis', () => {
+  let cluster: ClusterProcesses;
+  const open: { close(): void }[] = [];
+  const lobbyOn = async (i: number, appId: number, hashedToken?: string) => {
+    const client = await LobbyClient.join(cluster.instances[i].url, appId, hashedToken);
+    open.push(client);
+    return client;
+  };
+  const sellerOn = async (i: number) => {
+    const client = await SellerClient.connect(cluster.instances[i].url);
+    open.push(client);
+    return client;
+  };
+
+  beforeAll(async () => {
+    cluster = await startClusterProcesses(3, { PRESENCE_TTL_MS: String(PRESENCE_TTL_MS) });
+  });
+  afterAll(async () => {
+    open.forEach((client) => client.close());
+    await cluster?.close();
+  });
+
+  it('delivers a lobby message to readers on every instance exactly once, the sender’s broadcast before its ack', async () => {
+    const appId = await cluster.api.createApp();
+    const user = await cluster.api.createUser(uniqueUname('speaker'));
+    const readers = [await lobbyOn(0, appId), await lobbyOn(1, appId), await lobbyOn(2, appId)];
+    const speaker = await lobbyOn(1, appId, user.hashedToken);
+    for (const reader of readers) await reader.waitFor('user_joined');
+
+    const ack = await speaker.say('across the cluster');
+    expect(ack).toEqual([]);
+    const message = { id: expect.any(Number), user: { uname: user.uname, role: 'member' }, text: 'across the cluster' };
+    expect(speaker.events('new_message')).toEqual([['new_message', message]]);
+    for (const reader of readers) expect(await reader.waitFor('new_message')).toEqual([message]);
+    const late = await lobbyOn(2, appId);
+    expect(late.data.room.history).toEqual([message]);
+    await settle(300);
+    for (const reader of readers) expect(reader.events('new_message')).toHaveLength(1);
+    expect(late.events('new_message')).toEqual([]);
+  });
+
+  it('announces presence exactly once across instances: first socket anywhere, last socket anywhere', async () => {
+    const appId = await cluster.api.createApp();
+    const user = await cluster.api.createUser(uniqueUname('roamer'));
+    const watcher = await lobbyOn(0, appId);
+    const first = await lobbyOn(1, appId, user.hashedToken);
+    const second = await lobbyOn(2, appId, user.hashedToken);
+    const member = { id: user.id, uname: user.uname, role: 'member' };
+    expect(second.data.room.users).toEqual({ [user.uname]: member });
+    expect(await watcher.waitFor('user_joined')).toEqual([member]);
+    first.close();
+    await settle(300);
+    expect(watcher.events('user_left')).toEqual([]);
+    second.close();
+    expect(await watcher.waitFor('user_left')).toEqual([member]);
+    await settle(300);
+    expect(watcher.events().map(([event]) => event)).toEqual(['user_joined', 'user_left']);
+  });
+
+  it('lets a client on one instance and its seller on another chat both ways', async () => {
+    const seller = await createSeller(cluster.api, 'Across');
+    const tab = await sellerOn(0);
+    await tab.request('auth', { id: seller.id, token: seller.token });
+    const client = await sellerOn(2);
+    const [auth, status] = await client.request('auth', { name: 'Remote', sellerId: seller.id }, 2);
+    const chatId = Number(Object.keys(auth.data.chats)[0]);
+    expect(status).toEqual({ command: 'status', data: { chatId, status: true } });
+    expect(await tab.waitFor('chat')).toEqual([{ command: 'chat', data: { id: chatId, chatter: 'Remote' } }]);
+    expect(await tab.waitFor('status')).toEqual([{ command: 'status', data: { chatId, status: true } }]);
+
+    const [ack] = await client.request('message', { text: 'hello seller', clientDate: 11, chatId });
+    expect(ack.data).toEqual({ id: ack.data.id, text: 'hello seller', date: ack.data.date, chatId, clientDate: 11, my: true });
+    expect(await tab.waitFor('message')).toEqual([{ command: 'message', data: { id: ack.data.id, text: 'hello seller', date: ack.data.date, chatId } }]);
+    const [reply] = await tab.request('message', { text: 'hello client', clientDate: 12, chatId });
+    expect(reply.data.id).toBeGreaterThan(ack.data.id);
+    expect(await client.waitFor('message', 2)).toEqual([
+      ack,
+      { command: 'message', data: { id: reply.data.id, text: 'hello client', date: reply.data.date, chatId } },
+    ]);
+  });
+
+  it('takes the users of a SIGKILLed instance out on the others within the presence bound', async () => {
+    const victim = await cluster.add();
+    const appId = await cluster.api.createApp();
+    const user = await cluster.api.createUser(uniqueUname('doomed'));
+    const seller = await createSeller(cluster.api, 'Doomed');
+    const watcher = await lobbyOn(0, appId);
+    const doomed = await LobbyClient.connect(victim.url);
+    open.push(doomed);
+    await doomed.auth({ app_id: appId, hashed_token: user.hashedToken });
+    const client = await sellerOn(1);
+    const [auth] = await client.request('auth', { name: 'Survivor', sellerId: seller.id }, 2);
+    const chatId = Number(Object.keys(auth.data.chats)[0]);
+    const tab = await SellerClient.connect(victim.url);
+    open.push(tab);
+    await tab.request('auth', { id: seller.id, token: seller.token });
+    await watcher.waitFor('user_joined');
+    await client.waitFor('status', 2);
+
+    await killed(victim.child, 'SIGKILL');
+    const member = { id: user.id, uname: user.uname, role: 'member' };
+    // Within the bound: the lease (2 s) plus one sweep; waitFor's own deadline bounds it.
+    expect(await watcher.waitFor('user_left', 1, PRESENCE_TTL_MS * 2 + 1000)).toEqual([member]);
+    expect(await client.waitFor('status', 3)).toEqual([
+      { command: 'status', data: { chatId, status: false } },
+      { command: 'status', data: { chatId, status: true } },
+      { command: 'status', data: { chatId, status: false } },
+    ]);
+    await settle(PRESENCE_TTL_MS);
+    expect(watcher.events('user_left')).toHaveLength(1);
+  });
+});

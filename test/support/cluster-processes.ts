@@ -1,0 +1,95 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { freshDatabase, type TestDatabase } from './database.js';
+import { freshRedisPrefix, TEST_REDIS_URL } from './redis.js';
+import { killed, type ServerProcess, spawnServer } from './server-process.js';
+import { ADMIN_TOKEN, Api } from './server.js';
+
+export interface ClusterProcesses {
+  instances: ServerProcess[];
+  api: Api;
+  /** Starts one more instance on the same database and Redis prefix. */
+  add(): Promise<ServerProcess>;
+  close(): Promise<void>;
+}
+
+/**
+ * Chatgate instances as separate processes (dist/src/main.js), as a site runs them behind a load balancer:
+ * one fresh PostgreSQL database (TEST_POSTGRES_URL, or the machine's) and one fresh Redis key prefix per run.
+ */
+export async function startClusterProcesses(count: number, env: Record<string, string> = {}): Promise<ClusterProcesses> {
+  process.env.TEST_POSTGRES_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
+  const db: TestDatabase = await freshDatabase();
+  const shared = {
+    DATABASE_URL: db.url,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_KEY_PREFIX: freshRedisPrefix(),
+    ADMIN_TOKEN,
+    LOG_LEVEL: 'log',
+    ...env,
+  };
+  const instances = await Promise.all(Array.from({ length: count }, () => spawnServer(shared)));
+  return {
+    instances,
+    api: new Api(instances[0].url),
+    add: async () => {
+      const instance = await spawnServer(shared);
+      instances.push(instance);
+      return instance;
+    },
+    close: async () => {
+      await Promise.all(instances.filter((i) => i.child.exitCode === null && i.child.signalCode === null).map((i) => killed(i.child, 'SIGTERM')));
+      await db.drop();
+    },
+  };
+}
+
+/** A Redis server of the test's own on a free port, so the test can stop and restart it without touching anyone else's. */
+export class OwnRedis {
+  private child: ChildProcess | null = null;
+
+  private constructor(readonly port: number) {}
+
+  static async start(): Promise<OwnRedis> {
+    const redis = new OwnRedis(await freePort());
+    await redis.restart();
+    return redis;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  /** (Re)starts it, empty: it keeps nothing on disk, as the machine's Redis does not. */
+  async restart(): Promise<void> {
+    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    this.child = child;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('redis-server did not start')), 10_000);
+      child.stdout?.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('Ready to accept connections')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.child && this.child.exitCode === null) await killed(this.child, 'SIGKILL');
+    this.child = null;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
