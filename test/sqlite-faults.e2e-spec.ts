@@ -111,6 +111,9 @@ describe.skipIf(usingPostgres())('SQLite faults under a running server', () => {
       chmodSync(file, 0o444);
       expect(await member.say('read-only')).toEqual(['INTERNAL_ERROR']);
       expect(health.ready).toBe(false);
+      const ready = await app.api.as(null).get('/health/ready');
+      expect(ready.status).toBe(503);
+      expect(ready.body.error).toEqual({ storage: { status: 'down', message: 'the database file is read-only' } });
       chmodSync(file, 0o644);
       await expect.poll(() => health.ready, { timeout: 2000 }).toBe(true);
       expect(await member.say('writable again')).toEqual([]);

@@ -16,7 +16,7 @@ export class StorageHealth implements OnApplicationBootstrap, OnApplicationShutd
   private readonly logger = new Logger('StorageHealth');
   private readonly path: string | null;
   private identities: { path: string; what: string; dev: number; ino: number }[] = [];
-  private problem: string | null = null;
+  private current: string | null = null;
   private readonly interval: number;
   private stop = () => {};
 
@@ -46,17 +46,22 @@ export class StorageHealth implements OnApplicationBootstrap, OnApplicationShutd
   /** Null when writes may go ahead; otherwise why not (no paths or identities: safe for clients and logs). */
   check(): string | null {
     const problem = this.inspect();
-    if (problem !== this.problem) {
+    if (problem !== this.current) {
       if (problem) this.logger.error(`storage not ready: ${problem}; message writes are refused until it is fixed`);
       else this.logger.log('storage ready again');
-      this.problem = problem;
+      this.current = problem;
     }
     return problem;
   }
 
   /** For a readiness check: the state at the last check, without touching the file system. */
   get ready(): boolean {
-    return this.problem === null;
+    return this.current === null;
+  }
+
+  /** Why the storage was not ready at the last check (null when it was). */
+  get problem(): string | null {
+    return this.current;
   }
 
   private inspect(): string | null {
