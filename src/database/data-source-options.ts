@@ -66,7 +66,7 @@ export function buildDataSourceOptions(database: DatabaseConfig, limits: Databas
     // NORMAL with WAL loses no committed transaction on a process crash (only on power loss), at a
     // fraction of FULL's fsync cost; foreign keys are off by default in SQLite. better-sqlite3 is synchronous,
     // so busy_timeout is how long a lock held by another process freezes the event loop: it is kept short and
-    // writers retry after yielding (sqlite-message-writer.ts).
+    // writers retry after yielding (messages/message-writer.ts).
     prepareDatabase: (db: { pragma(sql: string): unknown }) => {
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
