@@ -1,24 +1,41 @@
+import type { Server } from 'node:http';
 import { ConsoleLogger, type INestApplication, type LoggerService, type ValidationError, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
+import { JsonDepthPipe } from './common/json-depth.js';
 import { InvalidInputError } from './common/refusal.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
 import type { AppConfig } from './config/app-config.js';
 import { ChatgateIoAdapter } from './realtime/chatgate-io-adapter.js';
 import { allOf, type HandshakeCheck } from './realtime/handshake.js';
+import { ConnectionCaps } from './realtime/limits/connection-caps.js';
+import { originAllowed } from './realtime/origin-check.js';
+import { Metrics } from './operations/metrics.js';
 import { RawWsAdapter } from './realtime/raw-ws-adapter.js';
 import { TransportRouterAdapter } from './realtime/transport-router.adapter.js';
 
 /** Builds the whole app on an open database, configured and ready to listen: what main.ts runs. */
 export async function createApp(config: AppConfig, dataSource?: DataSource): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(config, dataSource), { logger: createLogger(config) });
+  const app = await NestFactory.create(AppModule.forRoot(config, dataSource), appOptions(config));
   return configureApp(app, config);
 }
 
+/**
+ * Options every app is created with (tests' too). On shutdown Nest closes the WebSocket servers first (seller
+ * sockets get 1001, stalled ones are cut a second later), then, with `forceCloseConnections`, destroys every HTTP
+ * connection still open (a slowloris, a stalled poll) instead of waiting for them: SIGTERM exits promptly.
+ */
+export function appOptions(config: AppConfig) {
+  return { logger: createLogger(config), forceCloseConnections: true };
+}
+
 export interface ConfigureOptions {
-  /** Checks every connection attempt runs before it becomes a socket, on every transport (see handshake.ts). */
+  /**
+   * Checks every connection attempt runs before it becomes a socket, on every transport (see handshake.ts),
+   * after the built-in ones: the origin allowlist (CORS_ORIGINS), then the connection caps.
+   */
   handshakeChecks?: HandshakeCheck[];
 }
 
@@ -31,7 +48,11 @@ export interface ConfigureOptions {
 export function configureApp(app: INestApplication, config: AppConfig, options: ConfigureOptions = {}): INestApplication {
   app.useLogger(createLogger(config));
   app.enableCors({ origin: config.corsOrigins.includes('*') ? true : config.corsOrigins });
-  const admit = allOf(options.handshakeChecks ?? []);
+  limitHttp(app, config);
+  const admit = countingRefusals(
+    allOf([originAllowed(config.corsOrigins), app.get(ConnectionCaps).check, ...(options.handshakeChecks ?? [])]),
+    app.get(Metrics),
+  );
   // socket.io at /socket.io/ for the lobby, raw WebSocket gateways at their own paths: one server, one port.
   app.useWebSocketAdapter(
     new TransportRouterAdapter(
@@ -44,6 +65,7 @@ export function configureApp(app: INestApplication, config: AppConfig, options: 
             path: config.sellerWsPath,
             maxPayload: config.sellerMaxFrameBytes,
             heartbeatIntervalMs: config.sellerPingIntervalMs,
+            maxBufferedBytes: config.outgoingBufferMaxBytes,
           },
         },
         admit,
@@ -51,6 +73,7 @@ export function configureApp(app: INestApplication, config: AppConfig, options: 
     ),
   );
   app.useGlobalPipes(
+    new JsonDepthPipe(),
     new ValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,
@@ -89,6 +112,29 @@ function integerPathIds(document: OpenAPIObject): OpenAPIObject {
     }
   }
   return document;
+}
+
+/**
+ * Slow or idle HTTP clients do not hold connections: headers and whole requests have deadlines (408), idle
+ * keep-alive connections close. Node checks those deadlines every `connectionsCheckingInterval` (30 s by
+ * default, read when the server starts listening), so it is tightened to match them.
+ */
+function limitHttp(app: INestApplication, config: AppConfig): void {
+  const server = app.getHttpServer() as Server;
+  server.headersTimeout = config.httpHeadersTimeoutMs;
+  server.requestTimeout = config.httpRequestTimeoutMs;
+  server.keepAliveTimeout = config.httpKeepAliveTimeoutMs;
+  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.min(1000, config.httpHeadersTimeoutMs);
+}
+
+/** Counts every handshake refusal in chatgate_refusals_total, by its reason. */
+function countingRefusals(judge: ReturnType<typeof allOf>, metrics: Metrics): ReturnType<typeof allOf> {
+  return async (request, transport) => {
+    const admission = await judge(request, transport);
+    const protocol = transport.kind === 'ws' ? transport.gateway : 'lobby';
+    if (admission.refusal) metrics.refusals.inc({ protocol, limit: admission.refusal.reason });
+    return admission;
+  };
 }
 
 function brokenRules(error: ValidationError): string[] {

@@ -24,7 +24,7 @@ describe('provisioning API', () => {
 
   it('creates apps as the contract says', async () => {
     const res = await suite.api.post('/api/apps', { name: 'Dice', owners: ['olga'] });
-    expect(res).toEqual({ status: 201, body: { id: expect.any(Number), name: 'Dice', owners: ['olga'], mods: [] } });
+    expect(res).toEqual({ status: 201, body: { id: expect.any(Number), name: 'Dice', owners: ['olga'], mods: [], origins: [] } });
     const got = await suite.api.get(`/api/apps/${res.body.id}`);
     expect(got).toEqual({ status: 200, body: res.body });
   });
@@ -105,18 +105,19 @@ describe('provisioning API', () => {
     const appId = await suite.api.createApp(['olga'], ['max']);
     expect(await suite.api.patch(`/api/apps/${appId}`, { mods: ['Zed', 'amy', 'AMY'] })).toEqual({
       status: 200,
-      body: { id: appId, name: 'Test app', owners: ['olga'], mods: ['amy', 'Zed'] },
+      body: { id: appId, name: 'Test app', owners: ['olga'], mods: ['amy', 'Zed'], origins: [] },
     });
     expect((await suite.api.patch(`/api/apps/${appId}`, { name: 'Renamed', owners: [] })).body).toEqual({
       id: appId,
       name: 'Renamed',
       owners: [],
       mods: ['amy', 'Zed'],
+      origins: [],
     });
     expect((await suite.api.patch('/api/apps/999999', { name: 'x' })).status).toBe(404);
     expect((await suite.api.get('/api/apps/abc')).status).toBe(400);
     const listed = await suite.api.get(`/api/apps?after=${appId - 1}&limit=1`);
-    expect(listed.body).toEqual([{ id: appId, name: 'Renamed', owners: [], mods: ['amy', 'Zed'] }]);
+    expect(listed.body).toEqual([{ id: appId, name: 'Renamed', owners: [], mods: ['amy', 'Zed'], origins: [] }]);
   });
 
   it('revokes one token or all of them; a revoked token authenticates nobody', async () => {

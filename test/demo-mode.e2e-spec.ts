@@ -55,7 +55,7 @@ describe('demo mode: `npm start` on an empty SQLite file sets up the demo by its
     const page = await fetch(`${first.url}/`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    expect((await new Api(first.url).get('/api/apps/1')).body).toEqual({ id: 1, name: 'Chatgate demo', owners: [], mods: ['mia'] });
+    expect((await new Api(first.url).get('/api/apps/1')).body).toEqual({ id: 1, name: 'Chatgate demo', owners: [], mods: ['mia'], origins: [] });
     await stop(first);
 
     const second = await start(env);

@@ -6,6 +6,7 @@ import { freshDatabase, type TestDatabase, usingPostgres } from './support/datab
 import { LobbyClient } from './support/lobby-client.js';
 import { Api, ADMIN_TOKEN } from './support/server.js';
 import { killed, spawnServer } from './support/server-process.js';
+import { ROOMY_LIMITS } from './support/testing-app.js';
 
 describe('durability: an acknowledged message survives SIGKILL', () => {
   let dir: string;
@@ -15,7 +16,7 @@ describe('durability: an acknowledged message survives SIGKILL', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'chatgate-'));
     db = usingPostgres() ? await freshDatabase() : { url: `sqlite:${join(dir, 'nested', 'chat.sqlite')}`, drop: async () => {} };
-    env = { DATABASE_URL: db.url, ADMIN_TOKEN };
+    env = { DATABASE_URL: db.url, ADMIN_TOKEN, ...ROOMY_LIMITS };
   });
   afterAll(async () => {
     await db.drop();

@@ -8,6 +8,7 @@ import { usingPostgres } from './support/database.js';
 import { LobbyClient } from './support/lobby-client.js';
 import { Api, ADMIN_TOKEN } from './support/server.js';
 import { killed, spawnServer } from './support/server-process.js';
+import { ROOMY_LIMITS } from './support/testing-app.js';
 
 /** A small tmpfs of the test's own (needs root, as in CI's container); elsewhere the test is skipped. */
 function mountSmallDisk(dir: string): boolean {
@@ -47,7 +48,7 @@ describe.skipIf(usingPostgres())('a full disk under SQLite', () => {
 
   it('acks only what is committed, during the fault and after space is freed, as a restart shows', async (context) => {
     if (!mounted) context.skip('mount is not permitted here');
-    const env = { DATABASE_URL: `sqlite:${join(dir, 'chat.sqlite')}`, ADMIN_TOKEN, LOBBY_HISTORY_SIZE: '10000' };
+    const env = { ...ROOMY_LIMITS, DATABASE_URL: `sqlite:${join(dir, 'chat.sqlite')}`, ADMIN_TOKEN, LOBBY_HISTORY_SIZE: '10000' };
     const server = await spawnServer(env);
     const acked: string[] = [];
     let refused = 0;

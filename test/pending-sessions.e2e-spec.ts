@@ -1,7 +1,6 @@
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { useTestServer } from './support/suite.js';
-import { startTestingApp } from './support/testing-app.js';
 
 interface Reply {
   status: number;
@@ -10,7 +9,7 @@ interface Reply {
 
 describe('Engine.IO sessions per client address that have not said anything yet (LOBBY_PENDING_SESSIONS_PER_IP)', () => {
   // The bound is kept by each instance, so this runs against one even when the suite runs on a simulated cluster.
-  const suite = useTestServer({ LOBBY_PENDING_SESSIONS_PER_IP: '3' }, (env) => startTestingApp({ env }));
+  const suite = useTestServer({ LOBBY_PENDING_SESSIONS_PER_IP: '3' }, { singleInstance: true });
 
   /** One EIO4 polling request, optionally from another loopback address (the server listens on 127.0.0.1). */
   const send = (query: string, { body, from }: { body?: string; from?: string } = {}) =>

@@ -10,7 +10,7 @@ import { usingPostgres } from './support/database.js';
 import { LobbyClient } from './support/lobby-client.js';
 import { Api, ADMIN_TOKEN } from './support/server.js';
 import { killed, type ServerProcess, spawnServer } from './support/server-process.js';
-import { startTestingApp } from './support/testing-app.js';
+import { ROOMY_LIMITS, startTestingApp } from './support/testing-app.js';
 
 /** Faults of the SQLite file under a running server: held locks, deletion, a read-only file. */
 describe.skipIf(usingPostgres())('SQLite faults under a running server', () => {
@@ -42,7 +42,7 @@ describe.skipIf(usingPostgres())('SQLite faults under a running server', () => {
   }
 
   it('keeps serving while another process holds the write lock; writers past DATABASE_WRITE_TIMEOUT_MS get INTERNAL_ERROR', async () => {
-    server = await spawnServer({ DATABASE_URL: `sqlite:${file}`, ADMIN_TOKEN, DATABASE_WRITE_TIMEOUT_MS: '1500' });
+    server = await spawnServer({ ...ROOMY_LIMITS, DATABASE_URL: `sqlite:${file}`, ADMIN_TOKEN, DATABASE_WRITE_TIMEOUT_MS: '1500' });
     const { appId, members } = await lobbyWithMembers(server.url, 5);
     const holder = new Database(file);
     const control = keepChecking(server.url, `/api/apps/${appId}/messages`);
@@ -69,7 +69,7 @@ describe.skipIf(usingPostgres())('SQLite faults under a running server', () => {
   });
 
   it('refuses writes once the database file is deleted, logging it once', async () => {
-    server = await spawnServer({ DATABASE_URL: `sqlite:${file}`, ADMIN_TOKEN, STORAGE_CHECK_INTERVAL_MS: '100' });
+    server = await spawnServer({ ...ROOMY_LIMITS, DATABASE_URL: `sqlite:${file}`, ADMIN_TOKEN, STORAGE_CHECK_INTERVAL_MS: '100' });
     const { appId, members } = await lobbyWithMembers(server.url, 1);
     const [member] = members;
     const control = keepChecking(server.url, `/api/apps/${appId}`);

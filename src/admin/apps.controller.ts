@@ -22,7 +22,7 @@ export class AppsController {
   @Post()
   @ApiCreatedResponse({ type: AppResponse })
   create(@Body() body: CreateAppDto): Promise<AppView> {
-    return this.apps.create(body.name, body.owners, body.mods);
+    return this.apps.create(body.name, body.owners, body.mods, body.origins);
   }
 
   @Get()

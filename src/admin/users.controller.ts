@@ -33,7 +33,7 @@ export class UsersController {
   }
 
   @Patch(':uname')
-  @ApiOkResponse({ type: UserResponse, description: 'Takes effect on the next lobby auth' })
+  @ApiOkResponse({ type: UserResponse, description: "Disconnects the user's live lobby sockets; their next auth has the new role" })
   update(@Param('uname') uname: string, @Body() body: UpdateUserDto): Promise<UserView> {
     return this.users.setRole(uname, body.role);
   }

@@ -14,6 +14,10 @@ export class AppEntity {
   @OneToMany(() => AppStaffEntity, (staff) => staff.app, { cascade: true })
   staff?: Relation<AppStaffEntity[]>;
 
+  /** The site origins whose pages may join this lobby, as a JSON array; null allows any (CORS_ORIGINS still applies). */
+  @Column({ name: 'allowed_origins', type: 'text', nullable: true })
+  allowedOrigins: string | null;
+
   @Column({ name: 'created_at', type: 'bigint', transformer: bigintNumber })
   createdAt: number;
 }

@@ -8,18 +8,22 @@ import { unameKey } from '../users/roles.js';
 import { AppStaffEntity, type AppStaffRole } from './app-staff.entity.js';
 import { AppEntity } from './app.entity.js';
 import { Clock } from '../common/clock.js';
+import { normalize as normalizeOrigin } from '../realtime/origin-check.js';
 
 export interface AppView {
   id: number;
   name: string;
   owners: string[];
   mods: string[];
+  /** Origins whose pages may join the lobby; empty allows any. */
+  origins: string[];
 }
 
 export interface AppChanges {
   name?: string;
   owners?: string[];
   mods?: string[];
+  origins?: string[];
 }
 
 @Injectable()
@@ -30,11 +34,11 @@ export class AppsService {
     private readonly clock: Clock,
   ) {}
 
-  async create(name: string, owners: string[], mods: string[] = []): Promise<AppView> {
+  async create(name: string, owners: string[], mods: string[] = [], origins: string[] = []): Promise<AppView> {
     assertName(name);
     const staff = staffRows(owners, 'owner').concat(staffRows(mods, 'mod'));
     const app = await this.dataSource.transaction(async (tx) => {
-      const created = tx.create(AppEntity, { name, createdAt: this.clock.now() });
+      const created = tx.create(AppEntity, { name, allowedOrigins: storedOrigins(origins), createdAt: this.clock.now() });
       await tx.insert(AppEntity, created);
       if (staff.length) await tx.insert(AppStaffEntity, staff.map((row) => ({ ...row, appId: created.id })));
       return created;
@@ -76,6 +80,7 @@ export class AppsService {
     ];
     await this.dataSource.transaction(async (tx) => {
       if (changes.name !== undefined) await tx.update(AppEntity, { id }, { name: changes.name });
+      if (changes.origins !== undefined) await tx.update(AppEntity, { id }, { allowedOrigins: storedOrigins(changes.origins) });
       for (const [role, unames] of lists) {
         if (unames === undefined) continue;
         const rows = staffRows(unames, role);
@@ -112,5 +117,11 @@ function toView(app: AppEntity): AppView {
     name: app.name,
     owners: staff.filter((s) => s.role === 'owner').map((s) => s.uname),
     mods: staff.filter((s) => s.role === 'mod').map((s) => s.uname),
+    origins: app.allowedOrigins ? (JSON.parse(app.allowedOrigins) as string[]) : [],
   };
+}
+
+/** Origins are kept normalized (lowercase, no trailing slash), so they compare as the handshake's Origin does. */
+function storedOrigins(origins: string[]): string | null {
+  return origins.length ? JSON.stringify([...new Set(origins.map(normalizeOrigin))]) : null;
 }

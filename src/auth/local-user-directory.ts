@@ -14,7 +14,7 @@ export class LocalUserDirectory extends UserDirectory {
 
   async findApp(appId: number): Promise<DirectoryApp | null> {
     const app = await this.apps.find(appId);
-    return app && { id: app.id, owners: app.owners, mods: app.mods };
+    return app && { id: app.id, owners: app.owners, mods: app.mods, origins: app.origins };
   }
 
   findUserByTokenHash(tokenHash: string): Promise<DirectoryUser | null> {

@@ -4,6 +4,8 @@ export interface DirectoryApp {
   id: number;
   owners: string[];
   mods: string[];
+  /** Site origins whose pages may join this app's lobby; absent or empty allows any. */
+  origins?: string[];
 }
 
 export interface DirectoryUser {

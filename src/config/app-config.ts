@@ -45,6 +45,37 @@ export class AppConfig {
   /** Seed and serve the demo (page at /, demo credentials at /demo/config.json). */
   readonly demo: boolean;
 
+  // Security and limits (README "Security and limits"): what a hostile or broken client may cost the server.
+  /** Bytes one connection may have queued for sending; past it the connection is dropped (a reader that stopped). */
+  readonly outgoingBufferMaxBytes: number;
+  /** How long a connection may stay without a successful auth before it is closed. */
+  readonly authDeadlineMs: number;
+  /** HTTP: time to receive a request's headers, the whole request, and how long an idle keep-alive connection lives. */
+  readonly httpHeadersTimeoutMs: number;
+  readonly httpRequestTimeoutMs: number;
+  readonly httpKeepAliveTimeoutMs: number;
+  /** Lobby messages (and commands) one user may send per window; more get a system_message and are dropped. */
+  readonly lobbyRateMessages: number;
+  readonly lobbyRateWindowMs: number;
+  /** Seller-chat messages one user may send per window; more are answered RATE_LIMITED and not stored. */
+  readonly sellerRateMessages: number;
+  readonly sellerRateWindowMs: number;
+  /** Longest seller-chat message, in Unicode code points; longer ones are answered TEXT_IS_TOO_LONG. */
+  readonly sellerMessageMax: number;
+  /** A seller's auth reply holds its newest chats and each chat's newest messages, not whole histories. */
+  readonly sellerAuthChats: number;
+  readonly sellerAuthMessagesPerChat: number;
+  /** Open connections (both protocols together): per authenticated user, per client IP, and in total. */
+  readonly maxSocketsPerUser: number;
+  readonly maxSocketsPerIp: number;
+  readonly maxSocketsTotal: number;
+  /** Failed auths (unknown tokens) one IP may make per window; after that its auths are refused until it ends. */
+  readonly authFailuresPerIp: number;
+  readonly authFailureWindowMs: number;
+  /** Seller-chat name-auths (each creates a client) one IP may make per window. */
+  readonly nameAuthsPerIp: number;
+  readonly nameAuthWindowMs: number;
+
   // Storage faults (README "Storage faults"): every wait on the database is bounded.
   /** How long opening the database (all attempts, migrations included) may take before the process exits. */
   readonly databaseStartTimeoutMs: number;
@@ -108,6 +139,26 @@ export function loadConfig(env: Env): AppConfig {
     userDirectoryTimeoutMs: integer(env, 'USER_DIRECTORY_TIMEOUT_MS', 3000, 1, 60_000),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'log'),
     demo: boolean(env, 'DEMO', demoByDefault),
+
+    outgoingBufferMaxBytes: integer(env, 'OUTGOING_BUFFER_MAX_BYTES', 1024 * 1024, 16 * 1024, 1024 * 1024 * 1024),
+    authDeadlineMs: integer(env, 'AUTH_DEADLINE_MS', 10_000, 100, 3_600_000),
+    httpHeadersTimeoutMs: integer(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
+    httpRequestTimeoutMs: integer(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000),
+    httpKeepAliveTimeoutMs: integer(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 5000, 100, 600_000),
+    lobbyRateMessages: integer(env, 'LOBBY_RATE_MESSAGES', 5, 1, 100_000),
+    lobbyRateWindowMs: integer(env, 'LOBBY_RATE_WINDOW_MS', 5000, 1000, 3_600_000),
+    sellerRateMessages: integer(env, 'SELLER_RATE_MESSAGES', 10, 1, 100_000),
+    sellerRateWindowMs: integer(env, 'SELLER_RATE_WINDOW_MS', 5000, 1000, 3_600_000),
+    sellerMessageMax: integer(env, 'SELLER_MESSAGE_MAX', 2000, 1, 1_000_000),
+    sellerAuthChats: integer(env, 'SELLER_AUTH_CHATS', 100, 1, 100_000),
+    sellerAuthMessagesPerChat: integer(env, 'SELLER_AUTH_MESSAGES_PER_CHAT', 100, 0, 100_000),
+    maxSocketsPerUser: integer(env, 'MAX_SOCKETS_PER_USER', 20, 1, 1_000_000),
+    maxSocketsPerIp: integer(env, 'MAX_SOCKETS_PER_IP', 200, 1, 1_000_000),
+    maxSocketsTotal: integer(env, 'MAX_SOCKETS_TOTAL', 10_000, 1, 10_000_000),
+    authFailuresPerIp: integer(env, 'AUTH_FAILURES_PER_IP', 20, 1, 1_000_000),
+    authFailureWindowMs: integer(env, 'AUTH_FAILURE_WINDOW_MS', 60_000, 1000, 86_400_000),
+    nameAuthsPerIp: integer(env, 'NAME_AUTHS_PER_IP', 30, 1, 1_000_000),
+    nameAuthWindowMs: integer(env, 'NAME_AUTH_WINDOW_MS', 600_000, 1000, 86_400_000),
 
     databaseStartTimeoutMs: integer(env, 'DATABASE_START_TIMEOUT_MS', 10_000, 100, 600_000),
     databaseStartRetries: integer(env, 'DATABASE_START_RETRIES', 3, 0, 100),

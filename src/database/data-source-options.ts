@@ -10,12 +10,16 @@ import { UserEntity } from '../users/user.entity.js';
 import { ClosingOnTimeoutClient } from './pg-client.js';
 import { Init1763780000000 as PostgresInit } from './migrations/postgres/1763780000000-Init.js';
 import { Init1763780000000 as SqliteInit } from './migrations/sqlite/1763780000000-Init.js';
+import { AppAllowedOrigins1763790000000 as PostgresAppOrigins } from './migrations/postgres/1763790000000-AppAllowedOrigins.js';
+import { AppAllowedOrigins1763790000000 as SqliteAppOrigins } from './migrations/sqlite/1763790000000-AppAllowedOrigins.js';
+import { MessageClientDate1763790000001 as PostgresClientDate } from './migrations/postgres/1763790000001-MessageClientDate.js';
+import { MessageClientDate1763790000001 as SqliteClientDate } from './migrations/sqlite/1763790000001-MessageClientDate.js';
 
 export const ENTITIES = [UserEntity, AccessTokenEntity, AppEntity, AppStaffEntity, ChatEntity, MessageEntity, MuteEntity];
 
 const MIGRATIONS = {
-  sqlite: [SqliteInit],
-  postgres: [PostgresInit],
+  sqlite: [SqliteInit, SqliteAppOrigins, SqliteClientDate],
+  postgres: [PostgresInit, PostgresAppOrigins, PostgresClientDate],
 };
 
 export type DatabaseLimits = Pick<

@@ -11,9 +11,22 @@ export type LobbyRefusalCode =
   | 'text_length'
   | 'not_authorized'
   | 'invalid_unmute'
-  | 'invalid_mute';
+  | 'invalid_mute'
+  | 'rate_limited'
+  | 'auth_throttled'
+  | 'too_many_connections'
+  | 'origin_not_allowed';
 
-const HTTP_STATUS: Partial<Record<LobbyRefusalCode, number>> = { app_not_found: 404, user_required: 401, muted: 403, not_authorized: 403 };
+const HTTP_STATUS: Partial<Record<LobbyRefusalCode, number>> = {
+  app_not_found: 404,
+  user_required: 401,
+  muted: 403,
+  not_authorized: 403,
+  rate_limited: 429,
+  auth_throttled: 429,
+  too_many_connections: 429,
+  origin_not_allowed: 403,
+};
 
 /** Why the lobby refused something. The lobby gateway words it (`lobby-replies.ts`); REST answers its status. */
 export class LobbyRefusal extends Refusal<LobbyRefusalCode> {

@@ -3,8 +3,11 @@ import type { Socket } from 'socket.io';
 import { describeFault, Refusal, StorageUnavailableError } from '../common/refusal.js';
 import { AppConfig } from '../config/app-config.js';
 import { Metrics } from '../operations/metrics.js';
-import { LobbyRefusal } from './lobby-errors.js';
+import { LobbyRefusal, type LobbyRefusalCode } from './lobby-errors.js';
 import { type AckFn, INTERNAL_ERROR, type LobbyReply, replyToRefusal, sendReply } from './lobby-replies.js';
+
+/** Refusals that a limit made (counted in chatgate_refusals_total). */
+const LIMITS = new Set<LobbyRefusalCode>(['rate_limited', 'auth_throttled', 'too_many_connections', 'origin_not_allowed']);
 
 /**
  * The lobby's edge: whatever a handler (or a pipe before it) throws is answered in the Moneypot protocol's
@@ -31,6 +34,9 @@ export class LobbyExceptionFilter implements ExceptionFilter {
 
   /** Answers `exception`, thrown while handling `event`, to the socket that sent it. */
   answer(socket: Socket, ack: AckFn | undefined, exception: unknown, event: string): void {
+    if (exception instanceof LobbyRefusal && LIMITS.has(exception.code)) {
+      this.metrics.refusals.inc({ protocol: 'lobby', limit: exception.code });
+    }
     if (event === 'auth') this.authFailed(socket, exception);
     sendReply(socket, ack, this.replyTo(exception, event));
   }

@@ -10,6 +10,13 @@ export const AUTH_ERRORS = {
   noApp: 'no app found with the app_id you sent to `auth` event',
 } as const;
 
+export const LIMIT_MESSAGES = {
+  rateLimited: 'You are sending messages too fast',
+  authThrottled: 'too many failed `auth` attempts from your address, try again later',
+  tooManyConnections: 'too many connections for this user',
+  originNotAllowed: 'this app does not allow pages from your origin',
+} as const;
+
 export type AckFn = (...args: unknown[]) => void;
 
 export type LobbyReply =
@@ -41,6 +48,15 @@ export function replyToRefusal(refusal: LobbyRefusal, messageMax: number): Lobby
       return { to: 'system_message', text: 'Invalid unmute command' };
     case 'invalid_mute':
       return { to: 'system_message', text: 'Invalid mute command' };
+    // Not in the original protocol; worded the way its own refusals are (README "Security and limits").
+    case 'rate_limited':
+      return { to: 'system_message', text: LIMIT_MESSAGES.rateLimited };
+    case 'auth_throttled':
+      return { to: 'client_error', text: LIMIT_MESSAGES.authThrottled };
+    case 'too_many_connections':
+      return { to: 'client_error', text: LIMIT_MESSAGES.tooManyConnections };
+    case 'origin_not_allowed':
+      return { to: 'client_error', text: LIMIT_MESSAGES.originNotAllowed };
   }
 }
 

@@ -17,8 +17,11 @@ import { SetMap } from '../common/set-map.js';
 import { AppConfig } from '../config/app-config.js';
 import { Metrics } from '../operations/metrics.js';
 import { type Delivery, DeliveryBus, type Subscription } from '../realtime/delivery-bus.js';
+import { AuthThrottle } from '../realtime/limits/auth-throttle.js';
+import { ConnectionCaps } from '../realtime/limits/connection-caps.js';
 import { PushGate, type Sequenced } from '../realtime/push-gate.js';
 import { SerialQueue } from '../realtime/serial-queue.js';
+import { IDENTITY_CHANNEL, type IdentityChange, identityRoom } from '../users/identity-changes.js';
 import { LobbyRefusal } from './lobby-errors.js';
 import { LobbyExceptionFilter } from './lobby-exception.filter.js';
 import { type AckFn, replyToOutcome, sendReply } from './lobby-replies.js';
@@ -38,6 +41,12 @@ interface LobbySocketState {
   queue?: SerialQueue;
   /** Present from auth until the socket no longer needs to drop late duplicates of its history. */
   gate?: PushGate<LobbyPush>;
+  /** The user whose connection slot (MAX_SOCKETS_PER_USER) this socket holds until it disconnects. */
+  slotOf?: number;
+  /** The token hash it authenticated with: revoking that token closes it. */
+  tokenHash?: string | null;
+  /** Closes the socket if it has not authenticated within AUTH_DEADLINE_MS. */
+  deadline?: NodeJS.Timeout;
 }
 
 /**
@@ -58,6 +67,9 @@ export class LobbyGateway
   private readonly entering = new SetMap<string, Socket>();
   /** Sockets recently sent a history, by lobby room, while they remember its message ids. */
   private readonly fresh = new SetMap<string, Socket>();
+  /** Sockets in a lobby as a user, by user id: what a revoked token or a changed role closes. */
+  private readonly byUser = new SetMap<number, Socket>();
+  private identity!: Subscription;
 
   constructor(
     private readonly lobby: LobbyService,
@@ -66,11 +78,14 @@ export class LobbyGateway
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly metrics: Metrics,
+    private readonly throttle: AuthThrottle,
+    private readonly caps: ConnectionCaps,
   ) {}
 
   afterInit(server: Server): void {
     this.server = server;
     this.subscription = this.bus.subscribe(LOBBY_CHANNEL, (delivery) => this.deliver(delivery));
+    this.identity = this.bus.subscribe(IDENTITY_CHANNEL, ({ data }) => this.revoke(data as IdentityChange));
     this.metrics.countConnections('lobby', () => server.engine.clientsCount);
     this.metrics.countLobbyMembers(() => {
       const byApp = new Map<number, number>();
@@ -84,11 +99,21 @@ export class LobbyGateway
 
   onModuleDestroy(): void {
     this.subscription.close();
+    this.identity.close();
   }
 
   /** Takes every member out of presence while the database and the bus still work; sockets close after this. */
   async beforeApplicationShutdown(): Promise<void> {
     await Promise.all([...this.server.of('/').sockets.values()].map((socket) => this.signOut(socket)));
+  }
+
+  handleConnection(socket: Socket): void {
+    this.logger.debug({ event: 'connection_open', protocol: 'lobby', connection: socket.id });
+    const state = stateOf(socket);
+    state.deadline = setTimeout(() => {
+      if (!state.session) socket.disconnect(true);
+    }, this.config.authDeadlineMs);
+    state.deadline.unref();
   }
 
   @SubscribeMessage('auth')
@@ -102,9 +127,18 @@ export class LobbyGateway
     if (typeof appId !== 'number') throw new LobbyRefusal('auth_no_app_id');
     if (!ack) throw new LobbyRefusal('auth_no_callback');
     const tokenHash = normalizeTokenHash(isNonEmptyString(hashedToken) ? hashedToken : legacyTokenHash);
+    const ip = socket.handshake.address;
+    state.tokenHash = tokenHash;
+    if (tokenHash && (await this.throttle.blocked(ip))) throw new LobbyRefusal('auth_throttled');
 
-    const session = await this.lobby.authenticate(appId, tokenHash);
-    if (socket.disconnected) return;
+    const session = await this.lobby.authenticate(appId, tokenHash, socket.handshake.headers.origin);
+    // An unknown hash is an anonymous reader, as the protocol says, but counts as a guess against the address.
+    if (tokenHash && !session.member) await this.throttle.failed(ip);
+    if (session.member) {
+      if (!(await this.caps.acquireUser(session.member.id))) throw new LobbyRefusal('too_many_connections');
+      state.slotOf = session.member.id;
+    }
+    if (socket.disconnected) return this.releaseSlot(state);
     await this.enter(socket, session, ack);
   }
 
@@ -130,13 +164,18 @@ export class LobbyGateway
     }
   }
 
-  handleConnection(socket: Socket): void {
-    this.logger.debug({ event: 'connection_open', protocol: 'lobby', connection: socket.id });
+  async handleDisconnect(socket: Socket): Promise<void> {
+    const state = stateOf(socket);
+    this.logger.debug({ event: 'connection_close', protocol: 'lobby', connection: socket.id, app: state.session?.appId });
+    clearTimeout(state.deadline);
+    this.releaseSlot(state);
+    await this.signOut(socket);
   }
 
-  async handleDisconnect(socket: Socket): Promise<void> {
-    this.logger.debug({ event: 'connection_close', protocol: 'lobby', connection: socket.id, app: stateOf(socket).session?.appId });
-    await this.signOut(socket);
+  private releaseSlot(state: LobbySocketState): void {
+    if (state.slotOf === undefined) return;
+    this.caps.releaseUser(state.slotOf);
+    state.slotOf = undefined;
   }
 
   /**
@@ -165,6 +204,10 @@ export class LobbyGateway
     }
     const { welcome, presenceVersion } = entered;
     state.session = session;
+    if (session.member) {
+      this.byUser.add(session.member.id, socket);
+      void this.identity.watch(identityRoom(session.member.id));
+    }
     ack(null, welcome);
     void socket.join(room);
     const now = this.clock.now();
@@ -179,6 +222,10 @@ export class LobbyGateway
     const session = state.session;
     if (!session) return;
     state.session = undefined;
+    if (session.member) {
+      this.byUser.delete(session.member.id, socket);
+      this.identity.unwatch(identityRoom(session.member.id));
+    }
     const room = lobbyRoom(session.chatId);
     this.fresh.delete(room, socket);
     this.subscription.unwatch(room);
@@ -186,6 +233,16 @@ export class LobbyGateway
       await this.lobby.leave(session, socket.id);
     } catch (error) {
       this.edge.answer(socket, undefined, error, 'disconnect');
+    }
+  }
+
+  /**
+   * A revoked token or a changed role: the sockets it concerns are disconnected, on every instance, so nobody
+   * keeps powers they lost. (The protocol cannot change a socket's identity in place.)
+   */
+  private revoke({ userId, tokenHash }: IdentityChange): void {
+    for (const socket of [...this.byUser.of(userId)]) {
+      if (tokenHash === undefined || stateOf(socket).tokenHash === tokenHash) socket.disconnect(true);
     }
   }
 

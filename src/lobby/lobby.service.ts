@@ -2,11 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { UserDirectory, type DirectoryApp, type DirectoryUser } from '../auth/user-directory.js';
 import { ChatsService } from '../chats/chats.service.js';
 import { InvalidInputError } from '../common/refusal.js';
+import { codePoints, isBlank, isStorableText } from '../common/text.js';
 import { AppConfig } from '../config/app-config.js';
 import { MessagesService, type StoredMessage } from '../messages/messages.service.js';
 import { MutesService } from '../mutes/mutes.service.js';
 import { Metrics } from '../operations/metrics.js';
 import { type Delivery, DeliveryBus } from '../realtime/delivery-bus.js';
+import { RateLimiterFactory, take } from '../realtime/limits/rate-limiter.factory.js';
+import { normalize as normalizeOrigin } from '../realtime/origin-check.js';
 import { PresenceService } from '../realtime/presence/presence.service.js';
 import { type LobbyRole, unameKey } from '../users/roles.js';
 import { isCommandText, type LobbyCommand, parseCommand } from './lobby-commands.js';
@@ -32,6 +35,9 @@ const STAFF_ROLES: readonly LobbyRole[] = ['owner', 'admin', 'mod'];
  */
 @Injectable()
 export class LobbyService {
+  /** `new_message`s per user per LOBBY_RATE_WINDOW_MS, whatever the lobby. */
+  private readonly rate: ReturnType<RateLimiterFactory['create']>;
+
   constructor(
     private readonly directory: UserDirectory,
     private readonly chats: ChatsService,
@@ -41,7 +47,9 @@ export class LobbyService {
     private readonly bus: DeliveryBus,
     private readonly config: AppConfig,
     private readonly metrics: Metrics,
+    limiters: RateLimiterFactory,
   ) {
+    this.rate = limiters.create({ keyPrefix: 'lobby-messages', points: config.lobbyRateMessages, durationMs: config.lobbyRateWindowMs });
     // A member whose instance vanished leaves as if its last socket had closed; one put back after a presence
     // store outage arrives again.
     presence.onChange(({ kind, place, member, version }) => {
@@ -51,10 +59,16 @@ export class LobbyService {
     });
   }
 
-  /** Who a connection is in an app's lobby. An unknown token hash (or none) means an anonymous reader. */
-  async authenticate(appId: number, tokenHash: string | null): Promise<LobbySession> {
+  /**
+   * Who a connection is in an app's lobby. An unknown token hash (or none) means an anonymous reader. A page
+   * whose origin the app does not list is refused (a connection without an Origin is not a page).
+   */
+  async authenticate(appId: number, tokenHash: string | null, origin?: string): Promise<LobbySession> {
     const app = await this.directory.findApp(appId);
     if (!app) throw new LobbyRefusal('app_not_found');
+    if (origin !== undefined && app.origins?.length && !app.origins.includes(normalizeOrigin(origin))) {
+      throw new LobbyRefusal('origin_not_allowed');
+    }
     const user = tokenHash ? await this.directory.findUserByTokenHash(tokenHash) : null;
     const chatId = await this.chats.lobbyIdFor(appId);
     return { appId, chatId, member: user && { id: user.id, uname: user.uname, role: roleIn(app, user) } };
@@ -95,12 +109,15 @@ export class LobbyService {
   async say(session: LobbySession, text: unknown): Promise<SayOutcome> {
     const { member } = session;
     if (!member) throw new LobbyRefusal('user_required');
+    // Before anything costs a query: a flood is turned away without touching the store or the bus.
+    if (!(await take(this.rate, member.id))) throw new LobbyRefusal('rate_limited');
     const staff = STAFF_ROLES.includes(member.role);
     if (!staff && (await this.mutes.isMuted(session.chatId, member.uname))) throw new LobbyRefusal('muted');
     if (typeof text !== 'string') throw new LobbyRefusal('text_not_string');
     const trimmed = text.trim();
-    const length = [...trimmed].length; // code points: an emoji is one character
-    if (length < 1 || length > this.config.lobbyMessageMax) throw new LobbyRefusal('text_length');
+    const length = codePoints(trimmed); // an emoji is one character
+    // Invisible-only text is empty; NUL and lone surrogates cannot be stored alike everywhere: the length error.
+    if (length > this.config.lobbyMessageMax || isBlank(trimmed) || !isStorableText(trimmed)) throw new LobbyRefusal('text_length');
     if (isCommandText(trimmed)) {
       if (!staff) throw new LobbyRefusal('not_authorized');
       return this.runCommand(session, member, parseCommand(trimmed));

@@ -11,6 +11,8 @@ export interface MessageRow {
   authorName: string;
   authorRole: string | null;
   text: string;
+  /** A seller-chat message's clientDate (JSON), to recognise a resend; null in lobbies. */
+  clientDate: string | null;
   createdAt: number;
 }
 
@@ -39,10 +41,12 @@ export function messageCommitter(dataSource: DataSource, writeTimeoutMs: number)
  */
 function sqliteCommitter(db: BetterSqlite3.Database, writeTimeoutMs: number): CommitRows {
   const insert = db.prepare(
-    'INSERT INTO "messages" ("chat_id", "author_id", "author_name", "author_role", "text", "created_at") VALUES (?, ?, ?, ?, ?, ?)',
+    'INSERT INTO "messages" ("chat_id", "author_id", "author_name", "author_role", "text", "client_date", "created_at") VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   const commit = db.transaction((rows: MessageRow[]) =>
-    rows.map((row) => Number(insert.run(row.chatId, row.authorId, row.authorName, row.authorRole, row.text, row.createdAt).lastInsertRowid)),
+    rows.map((row) =>
+      Number(insert.run(row.chatId, row.authorId, row.authorName, row.authorRole, row.text, row.clientDate, row.createdAt).lastInsertRowid),
+    ),
   );
   return async (rows) => {
     const deadline = Date.now() + writeTimeoutMs;

@@ -31,6 +31,10 @@ export class MessageEntity {
   @Column({ type: 'text' })
   text: string;
 
+  /** A seller-chat message's clientDate (JSON), so a resend of it is recognised; null in lobbies. */
+  @Column({ name: 'client_date', type: 'varchar', length: 32, nullable: true })
+  clientDate: string | null;
+
   @Column({ name: 'created_at', type: 'bigint', transformer: bigintNumber })
   createdAt: number;
 }

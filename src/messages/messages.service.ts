@@ -1,6 +1,6 @@
 import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { type DataSource, In, type Repository } from 'typeorm';
+import { type DataSource, In, MoreThanOrEqual, type Repository } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { RateLimitedLog } from '../common/rate-limited-log.js';
 import { describeFault, StorageUnavailableError } from '../common/refusal.js';
@@ -18,9 +18,11 @@ export interface NewMessage {
   authorName: string;
   authorRole: string | null;
   text: string;
+  /** The seller-chat client's clientDate, as JSON (see `findResent`). */
+  clientDate?: string | null;
 }
 
-export type StoredMessage = NewMessage & { id: number; createdAt: number };
+export type StoredMessage = Omit<NewMessage, 'clientDate'> & { id: number; createdAt: number };
 
 /** Most rows one transaction takes; bounds how long a batch holds the write lock. */
 const MAX_BATCH = 500;
@@ -73,6 +75,20 @@ export class MessagesService implements BeforeApplicationShutdown {
     return byChat;
   }
 
+  /** The first message of this author, chat, clientDate and text stored since `since`, or null. */
+  async findResent(
+    message: Required<Pick<NewMessage, 'chatId' | 'authorId' | 'clientDate' | 'text'>>,
+    since: number,
+  ): Promise<StoredMessage | null> {
+    const { chatId, authorId, clientDate, text } = message;
+    if (clientDate === null) return null;
+    const row = await this.messages.findOne({
+      where: { chatId, authorId, clientDate, text, createdAt: MoreThanOrEqual(since) },
+      order: { id: 'ASC' },
+    });
+    return row && toStored(row);
+  }
+
   async remove(chatId: number, messageId: number): Promise<boolean> {
     const result = await this.messages.delete({ chatId, id: messageId });
     return (result.affected ?? 0) > 0;
@@ -100,10 +116,10 @@ export class MessagesService implements BeforeApplicationShutdown {
     const notReady = this.storage.check();
     if (notReady) return batch.map(() => refused(new StorageUnavailableError(notReady)));
     const createdAt = this.clock.now();
-    const rows: MessageRow[] = batch.map((message) => ({ ...message, createdAt }));
+    const rows: MessageRow[] = batch.map((message) => ({ ...message, clientDate: message.clientDate ?? null, createdAt }));
     try {
       const ids = await this.commitRows(rows);
-      return rows.map((row, i) => ({ status: 'fulfilled', value: { ...row, id: ids[i] } }));
+      return rows.map((row, i) => ({ status: 'fulfilled', value: stored(row, ids[i]) }));
     } catch (error) {
       if (rows.length === 1 || !isRowFault(error)) {
         this.faults.error(`writing ${rows.length} message(s) failed: ${describeFault(error)}`);
@@ -113,7 +129,7 @@ export class MessagesService implements BeforeApplicationShutdown {
       for (const row of rows) {
         try {
           const [id] = await this.commitRows([row]);
-          outcomes.push({ status: 'fulfilled', value: { ...row, id } });
+          outcomes.push({ status: 'fulfilled', value: stored(row, id) });
         } catch (rowError) {
           outcomes.push(refused(asRefusal(rowError)));
         }
@@ -128,6 +144,11 @@ export class MessagesService implements BeforeApplicationShutdown {
 /** Logged here already: the transports answer their internal error without logging each writer again. */
 function asRefusal(error: unknown): StorageUnavailableError {
   return error instanceof StorageUnavailableError ? error : new StorageUnavailableError('the message could not be stored');
+}
+
+function stored(row: MessageRow, id: number): StoredMessage {
+  const { clientDate: _, ...fields } = row;
+  return { ...fields, id };
 }
 
 function refused(reason: unknown): PromiseRejectedResult {

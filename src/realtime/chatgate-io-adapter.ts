@@ -1,21 +1,30 @@
-import type { INestApplicationContext } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+import { type INestApplicationContext, Logger } from '@nestjs/common';
+import type { Socket as EngineSocket } from 'engine.io';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { Server, ServerOptions } from 'socket.io';
 import type { AppConfig } from '../config/app-config.js';
 import { serveEio3PollingAsBinary } from './eio3-binary-polling.js';
-import type { HandshakeCheck } from './handshake.js';
+import type { Admit } from './handshake.js';
+import { refuseUnsolicitedPongs } from './engine-heartbeat.js';
+import { boundEngineSocket } from './outgoing-bound.js';
 import { limitPendingSessions } from './pending-session-limit.js';
 
 /**
  * socket.io with the settings real lobby widgets need: legacy socket.io-client 1.x/2.x (EIO3), both
  * transports, and cross-origin polling from the sites that embed them. Every new Engine.IO session passes the
- * handshake check first (engine.io's `allowRequest`, which runs for handshakes only, on either transport).
+ * handshake check first (engine.io's `allowRequest`, which runs for handshakes only, on either transport), and
+ * every session is dropped once it has more unsent than OUTGOING_BUFFER_MAX_BYTES (outgoing-bound.ts).
  */
 export class ChatgateIoAdapter extends IoAdapter {
+  private readonly log = new Logger('Lobby');
+  /** What admitted handshakes must give back when their session ends, until engine.io turns them into sessions. */
+  private readonly releases = new WeakMap<IncomingMessage, () => void>();
+
   constructor(
     app: INestApplicationContext,
     private readonly config: AppConfig,
-    private readonly admit: HandshakeCheck,
+    private readonly admit: Admit,
   ) {
     super(app);
   }
@@ -31,12 +40,43 @@ export class ChatgateIoAdapter extends IoAdapter {
       // A lobby frame is at most a short text; larger ones are hostile.
       maxHttpBufferSize: 64 * 1024,
       allowRequest: (request, callback) => {
-        const refusal = this.admit(request, { kind: 'socket.io' });
-        callback(refusal?.reason ?? null, refusal === null);
+        this.admit(request, { kind: 'socket.io' }).then(
+          ({ refusal, release }) => {
+            if (!refusal) this.holdRelease(request, release);
+            callback(refusal?.reason ?? null, refusal === null);
+          },
+          (error: unknown) => {
+            this.log.error(`handshake check failed: ${error instanceof Error ? error.message : String(error)}`);
+            callback('unavailable', false);
+          },
+        );
       },
     });
     serveEio3PollingAsBinary(server.engine);
     limitPendingSessions(server.engine, this.config.lobbyPendingSessionsPerIp);
+    const max = this.config.outgoingBufferMaxBytes;
+    server.engine.on('connection', (socket: EngineSocket) => {
+      const release = this.releases.get(socket.request);
+      this.releases.delete(socket.request);
+      if (release) socket.once('close', release);
+      boundEngineSocket(socket, max, () =>
+        this.log.warn(`dropping a lobby connection with over ${max} bytes unsent (it stopped reading)`),
+      );
+      refuseUnsolicitedPongs(socket, () => this.log.warn('closing a lobby connection that sent a pong for no ping'));
+    });
     return server;
+  }
+
+  /**
+   * Keeps an admitted handshake's release until its session opens (then it runs when the session closes). A later
+   * check can still refuse the handshake (the pending-session bound): its HTTP connection closing gives it back.
+   */
+  private holdRelease(request: IncomingMessage, release: () => void): void {
+    this.releases.set(request, release);
+    request.socket.once('close', () => {
+      if (this.releases.get(request) !== release) return;
+      this.releases.delete(request);
+      release();
+    });
   }
 }

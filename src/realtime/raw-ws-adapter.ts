@@ -4,7 +4,8 @@ import { type INestApplicationContext, Logger, type WebSocketAdapter } from '@ne
 import { AbstractWsAdapter } from '@nestjs/websockets';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
-import type { HandshakeCheck } from './handshake.js';
+import type { Admit } from './handshake.js';
+import { boundedWebSocketClass } from './outgoing-bound.js';
 import { RawWsHeartbeat } from './raw-ws-heartbeat.js';
 
 /** Turns a received frame into Nest's `{event, data}`; undefined drops the frame (the connection stays open). */
@@ -25,9 +26,11 @@ export interface RawWsGatewayOptions {
   maxPayload?: number;
   /** Ping interval; a connection that missed the previous ping is terminated. 0 turns it off. Default 30 s. */
   heartbeatIntervalMs?: number;
+  /** Bytes a connection may have queued for sending; past it the connection is terminated. Default 1 MiB. */
+  maxBufferedBytes?: number;
 }
 
-export type RawWsSettings = Partial<Pick<RawWsGatewayOptions, 'path' | 'maxPayload' | 'heartbeatIntervalMs'>>;
+export type RawWsSettings = Partial<Pick<RawWsGatewayOptions, 'path' | 'maxPayload' | 'heartbeatIntervalMs' | 'maxBufferedBytes'>>;
 
 interface Endpoint {
   name: string;
@@ -39,7 +42,7 @@ interface Endpoint {
 
 type MessageHandlers = Parameters<WebSocketAdapter['bindMessageHandlers']>[1];
 
-const DEFAULTS = { maxPayload: 64 * 1024, heartbeatIntervalMs: 30_000 };
+const DEFAULTS = { maxPayload: 64 * 1024, heartbeatIntervalMs: 30_000, maxBufferedBytes: 1024 * 1024 };
 
 /**
  * Raw WebSocket gateways on the app's own HTTP server, each at its own path with its own parser, frame limit and
@@ -55,7 +58,7 @@ export class RawWsAdapter extends AbstractWsAdapter {
   constructor(
     app: INestApplicationContext,
     private readonly settings: Record<string, RawWsSettings>,
-    private readonly admit: HandshakeCheck,
+    private readonly admit: Admit,
   ) {
     super(app);
   }
@@ -64,11 +67,12 @@ export class RawWsAdapter extends AbstractWsAdapter {
     if (!options?.name || !options.path) throw new Error('a raw-ws gateway declares a name and a path');
     if (port !== 0) throw new Error(`raw-ws gateway "${options.name}" declares a port: raw-ws gateways share the app's port`);
     const { name, parser = parseJsonEvent, ...declared } = options;
-    const { path, maxPayload, heartbeatIntervalMs } = { ...DEFAULTS, ...declared, ...this.settings[name] };
+    const { path, maxPayload, heartbeatIntervalMs, maxBufferedBytes } = { ...DEFAULTS, ...declared, ...this.settings[name] };
     if (this.endpoints.has(path) || path.startsWith('/socket.io')) {
       throw new Error(`raw-ws gateway "${name}": path ${path} is taken`);
     }
-    const server = new WebSocketServer({ noServer: true, maxPayload });
+    const dropped = () => this.logger.warn(`${name}: dropping a connection with over ${maxBufferedBytes} bytes unsent (it stopped reading)`);
+    const server = new WebSocketServer({ noServer: true, maxPayload, WebSocket: boundedWebSocketClass(maxBufferedBytes, dropped) });
     const heartbeat = heartbeatIntervalMs > 0 ? new RawWsHeartbeat(server, heartbeatIntervalMs) : null;
     this.endpoints.set(path, { name, path, parser, server, heartbeat });
     this.listenForUpgrades();
@@ -115,20 +119,34 @@ export class RawWsAdapter extends AbstractWsAdapter {
     const listener = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       const endpoint = this.endpoints.get(pathOf(request.url) ?? '');
       if (!endpoint) return; // someone else's upgrade (socket.io's, say)
-      const refusal = this.admit(request, { kind: 'ws', gateway: endpoint.name });
-      if (refusal) return refuseUpgrade(socket, refusal.status, refusal.reason);
-      endpoint.server.handleUpgrade(request, socket, head, (client) => {
-        this.endpointOfClient.set(client, endpoint);
-        endpoint.heartbeat?.track(client);
-        // A client's protocol violation (an oversized frame, say) is its problem: one line, no stack.
-        client.on('error', (error: Error & { code?: string }) =>
-          this.logger.warn(`${endpoint.name} connection closed on a protocol error: ${error.code ?? error.message}`),
-        );
-        endpoint.server.emit('connection', client, request);
-      });
+      this.admit(request, { kind: 'ws', gateway: endpoint.name }).then(
+        ({ refusal, release }) => {
+          if (refusal) return refuseUpgrade(socket, refusal.status, refusal.reason);
+          // The TCP socket closes however the attempt ends: upgraded and later closed, or failed on the way.
+          if (socket.destroyed) return release();
+          socket.once('close', release);
+          this.accept(endpoint, request, socket, head);
+        },
+        (error: unknown) => {
+          this.logger.error(`${endpoint.name}: handshake check failed: ${error instanceof Error ? error.message : String(error)}`);
+          refuseUpgrade(socket, 503, 'unavailable');
+        },
+      );
     };
     server.on('upgrade', listener);
     this.upgradeListener = { server, listener };
+  }
+
+  private accept(endpoint: Endpoint, request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    endpoint.server.handleUpgrade(request, socket, head, (client) => {
+      this.endpointOfClient.set(client, endpoint);
+      endpoint.heartbeat?.track(client);
+      // A client's protocol violation (an oversized frame, say) is its problem: one line, no stack.
+      client.on('error', (error: Error & { code?: string }) =>
+        this.logger.warn(`${endpoint.name} connection closed on a protocol error: ${error.code ?? error.message}`),
+      );
+      endpoint.server.emit('connection', client, request);
+    });
   }
 
   private async reply(client: WebSocket, run: () => unknown): Promise<void> {

@@ -2,32 +2,43 @@ import { type DynamicModule, Global, Module, type Provider } from '@nestjs/commo
 import type { AppConfig } from '../config/app-config.js';
 import { DeliveryBus, LocalDeliveryBus } from './delivery-bus.js';
 import { InstanceIdentity } from './instance-identity.js';
+import { LimitsModule } from './limits/limits.module.js';
+import { MemoryRateLimiterFactory, RateLimiterFactory } from './limits/rate-limiter.factory.js';
 import { InMemoryPresenceStore } from './presence/in-memory-presence.store.js';
 import { PresenceStore } from './presence/presence-store.js';
 import { PresenceService } from './presence/presence.service.js';
 import { RedisConnections } from './redis/redis-connections.js';
 import { RedisDeliveryBus } from './redis/redis-delivery-bus.js';
 import { RedisPresenceStore } from './redis/redis-presence.store.js';
+import { RedisRateLimiterFactory } from './redis/redis-rate-limiter.factory.js';
 
 /**
- * The realtime core every gateway leans on: the delivery bus, presence, and this instance's identity. In this
- * process alone, or, with REDIS_URL, shared with every instance through Redis. Tests replace `DeliveryBus` and
- * `PresenceStore` with overrideProvider.
+ * The realtime core every gateway leans on: the delivery bus, presence, this instance's identity, and the
+ * counters of every limit (LimitsModule; each limiter comes from the RateLimiterFactory). In this process alone,
+ * or, with REDIS_URL, shared with every instance through Redis. Tests replace `DeliveryBus`, `PresenceStore` and
+ * `RateLimiterFactory` with overrideProvider.
  */
 @Global()
 @Module({})
 export class RealtimeModule {
   static forRoot(config: AppConfig): DynamicModule {
     const shared: Provider[] = config.redisUrl
-      ? [RedisConnections, { provide: DeliveryBus, useClass: RedisDeliveryBus }, { provide: PresenceStore, useClass: RedisPresenceStore }]
+      ? [
+          RedisConnections,
+          { provide: DeliveryBus, useClass: RedisDeliveryBus },
+          { provide: PresenceStore, useClass: RedisPresenceStore },
+          { provide: RateLimiterFactory, useClass: RedisRateLimiterFactory },
+        ]
       : [
           { provide: DeliveryBus, useClass: LocalDeliveryBus },
           { provide: PresenceStore, useClass: InMemoryPresenceStore },
+          { provide: RateLimiterFactory, useClass: MemoryRateLimiterFactory },
         ];
     return {
       module: RealtimeModule,
+      imports: [LimitsModule],
       providers: [InstanceIdentity, ...shared, PresenceService],
-      exports: [InstanceIdentity, DeliveryBus, PresenceService],
+      exports: [InstanceIdentity, DeliveryBus, PresenceService, RateLimiterFactory, LimitsModule],
     };
   }
 }

@@ -4,7 +4,10 @@ import { describeFault, NotFoundError } from '../common/refusal.js';
 import { MessagesService, type StoredMessage } from '../messages/messages.service.js';
 import { Metrics } from '../operations/metrics.js';
 import { type Delivery, DeliveryBus } from '../realtime/delivery-bus.js';
+import { RateLimiterFactory, take } from '../realtime/limits/rate-limiter.factory.js';
 import { PresenceService } from '../realtime/presence/presence.service.js';
+import { AppConfig } from '../config/app-config.js';
+import { Clock } from '../common/clock.js';
 import { type ChatUser, ChatUsersService } from '../users/chat-users.service.js';
 import {
   type AuthReplyData,
@@ -30,6 +33,9 @@ import {
 @Injectable()
 export class SellerChatService {
   private readonly logger = new Logger('SellerChat');
+  /** `message`s per user per SELLER_RATE_WINDOW_MS. */
+  private readonly rate: ReturnType<RateLimiterFactory['create']>;
+
   constructor(
     private readonly users: ChatUsersService,
     private readonly chats: ChatsService,
@@ -37,7 +43,11 @@ export class SellerChatService {
     private readonly presence: PresenceService,
     private readonly bus: DeliveryBus,
     private readonly metrics: Metrics,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+    limiters: RateLimiterFactory,
   ) {
+    this.rate = limiters.create({ keyPrefix: 'seller-messages', points: config.sellerRateMessages, durationMs: config.sellerRateWindowMs });
     // A user whose instance vanished goes offline as if its last connection had closed; one put back after a
     // presence store outage comes online again.
     presence.onChange(({ kind, place, member }) => {
@@ -57,7 +67,9 @@ export class SellerChatService {
         const user = request.token ? await this.users.findByToken(request.token) : null;
         if (!user) throw new SellerRefusal('USER_NOT_FOUND');
         if (user.kind !== 'seller' || user.id !== request.sellerId) throw new SellerRefusal('USER_IS_NOT_SELLER');
-        return { user: { ...user, kind: 'seller' }, chats: await this.chats.directChatsOf(user.id), newChat: null, newToken: null };
+        // The newest SELLER_AUTH_CHATS only: the reply must stay small enough for a browser to take quickly.
+        const chats = (await this.chats.directChatsOf(user.id)).slice(-this.config.sellerAuthChats);
+        return { user: { ...user, kind: 'seller' }, chats, newChat: null, newToken: null };
       }
       case 'client-token': {
         const user = await this.users.findByToken(request.token);
@@ -81,9 +93,11 @@ export class SellerChatService {
     const { user, chats, newChat } = signIn;
     // A client created by this sign-in learns its token; everyone else is greeted by name.
     const reply: AuthReplyData = signIn.newToken ? { token: signIn.newToken, chats: {} } : { name: user.name, chats: {} };
-    const histories = await this.messages.allOf(chats.map((chat) => chat.id));
-    for (const chat of chats) {
-      const messages = (histories.get(chat.id) ?? []).map((m) => view(m, user.id));
+    // Each chat's newest SELLER_AUTH_MESSAGES_PER_CHAT, oldest first: a deviation from "the whole history".
+    const limit = this.config.sellerAuthMessagesPerChat;
+    const histories = await Promise.all(chats.map((chat) => this.messages.recent(chat.id, limit)));
+    for (const [i, chat] of chats.entries()) {
+      const messages = histories[i].map((m) => view(m, user.id));
       reply.chats[chat.id] = { chatter: counterpartOf(chat, user.id).name, messages };
     }
     if (newChat) this.push(newChat.seller.id, 'chat', { id: newChat.id, chatter: newChat.client.name });
@@ -101,13 +115,22 @@ export class SellerChatService {
   /**
    * Stores a message from a party of the chat while the other party is online, and delivers it to both
    * parties' other connections. Resolves once stored, with what the sending connection is acknowledged.
+   * The same text with the same clientDate, resent by its author to the chat within a minute, resolves with the
+   * original, on any instance.
    */
   async send(user: ChatUser, request: SendRequest, connectionId: string): Promise<DeliveredMessage> {
+    if (!(await take(this.rate, user.id))) throw new SellerRefusal('RATE_LIMITED');
     const chat = request.chatId === null ? null : await this.chats.findDirectById(request.chatId);
     if (!chat || (chat.seller.id !== user.id && chat.client.id !== user.id)) throw new SellerRefusal('CHAT_NOT_FOUND');
+    const { text } = request;
+    // The original client's reconnect loop resends a message whose ack it lost: the stored one answers it.
+    const clientDate = clientDateKey(request.clientDate);
+    const since = this.clock.now() - RESEND_WINDOW_MS;
+    const resent = await this.messages.findResent({ chatId: chat.id, authorId: user.id, clientDate, text }, since);
+    if (resent) return toDelivered(resent);
     const counterpart = counterpartOf(chat, user.id);
     if (!(await this.presence.isPresent(ONLINE_PLACE, counterpart.id))) throw new SellerRefusal('USER_IS_NOT_ONLINE');
-    const stored = await this.messages.append({ chatId: chat.id, authorId: user.id, authorName: user.name, authorRole: null, text: request.text });
+    const stored = await this.messages.append({ chatId: chat.id, authorId: user.id, authorName: user.name, authorRole: null, text, clientDate });
     this.metrics.messagesStored.inc({ protocol: 'seller' });
     const delivered = toDelivered(stored);
     this.push(user.id, 'message', { ...delivered, my: true }, { exceptConnection: connectionId, messageId: stored.id });
@@ -167,6 +190,15 @@ function view(message: StoredMessage, viewerId: number): ChatMessageView {
 
 function toDelivered(message: StoredMessage): DeliveredMessage {
   return { id: message.id, text: message.text, date: toUnixSeconds(message.createdAt), chatId: message.chatId };
+}
+
+/** How long a resent message (same chat, author, clientDate and text) is answered with the original. */
+const RESEND_WINDOW_MS = 60_000;
+
+/** clientDate as stored: its JSON, or null (never matched) when too long to be a date. */
+function clientDateKey(clientDate: unknown): string | null {
+  const json = JSON.stringify(clientDate);
+  return json !== undefined && json.length <= 32 ? json : null;
 }
 
 function toUnixSeconds(epochMs: number): number {

@@ -2,7 +2,11 @@ import type { DirectChat } from '../chats/chats.service.js';
 import { Refusal } from '../common/refusal.js';
 import type { ChatUser } from '../users/chat-users.service.js';
 
-/** The error codes of the AH Chat protocol. */
+/**
+ * The error codes of the AH Chat protocol, and three of Chatgate's limits (README "Security and limits"):
+ * RATE_LIMITED, TOO_MANY_CONNECTIONS, TEXT_IS_TOO_LONG. The original client shows nothing for those and keeps its
+ * token (it forgets it only on USER_NOT_FOUND).
+ */
 export type SellerErrorCode =
   | 'CHAT_NOT_FOUND'
   | 'USER_IS_NOT_ONLINE'
@@ -10,13 +14,18 @@ export type SellerErrorCode =
   | 'USER_NOT_FOUND'
   | 'CHAT_ID_IS_REQUIRED'
   | 'TEXT_IS_REQUIRED'
-  | 'DATE_IS_REQUIRED';
+  | 'DATE_IS_REQUIRED'
+  | 'RATE_LIMITED'
+  | 'TOO_MANY_CONNECTIONS'
+  | 'TEXT_IS_TOO_LONG';
 
 const HTTP_STATUS: Partial<Record<SellerErrorCode, number>> = {
   CHAT_NOT_FOUND: 404,
   USER_NOT_FOUND: 404,
   USER_IS_NOT_SELLER: 403,
   USER_IS_NOT_ONLINE: 409,
+  RATE_LIMITED: 429,
+  TOO_MANY_CONNECTIONS: 429,
 };
 
 /** Why the seller chat refused a request; the gateway sends its code as the frame's `error`. */

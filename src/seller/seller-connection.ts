@@ -26,10 +26,14 @@ export class SellerConnection {
   readonly knownChats = new Set<number>();
   readonly gate = new PushGate<Push>();
   readonly queue: SerialQueue;
+  /** Closes the connection if it has not signed in within AUTH_DEADLINE_MS. */
+  deadline?: NodeJS.Timeout;
 
   constructor(
     readonly socket: WebSocket,
     queueMax: number,
+    /** The client's address, for the per-address auth limits. */
+    readonly ip: string,
   ) {
     this.queue = new SerialQueue(queueMax);
   }

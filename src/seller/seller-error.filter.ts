@@ -9,6 +9,9 @@ import { Metrics } from '../operations/metrics.js';
  * validation pipe); a connection with too many requests in flight is closed (1008) rather than answered; any
  * other failure is logged by name and message and answered INTERNAL_ERROR, so the client is not left waiting.
  */
+/** Refusals that a limit made (counted in chatgate_refusals_total). */
+const LIMITS = new Set(['RATE_LIMITED', 'TOO_MANY_CONNECTIONS', 'TEXT_IS_TOO_LONG']);
+
 @Injectable()
 @Catch()
 export class SellerErrorFilter implements ExceptionFilter {
@@ -28,6 +31,7 @@ export class SellerErrorFilter implements ExceptionFilter {
     let error = 'INTERNAL_ERROR';
     if (exception instanceof Refusal) error = exception.code.toUpperCase();
     else this.logger.error(`${command} failed: ${describeFault(exception)}`);
+    if (LIMITS.has(error)) this.metrics.refusals.inc({ protocol: 'seller', limit: error });
     if (command === 'auth') {
       this.metrics.authFailures.inc({ protocol: 'seller', reason: error });
       this.logger.log({ event: 'auth_failed', protocol: 'seller', reason: error, seller: sellerOf(ws.getData()) });

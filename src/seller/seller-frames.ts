@@ -1,11 +1,14 @@
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../common/json-depth.js';
+import { codePoints, isBlank, isStorableText } from '../common/text.js';
 import type { SendRequest, SignInRequest } from './seller-chat.types.js';
 import { SellerRefusal } from './seller-chat.types.js';
 
 type Fields = Record<string, unknown>;
 
 /**
- * `{command, data}` text frames as Nest's `{event, data}`. Binary frames, non-JSON, non-objects and frames
- * without a string command are dropped: the protocol ignores them and the connection stays open.
+ * `{command, data}` text frames as Nest's `{event, data}`. Binary frames, non-JSON, non-objects, frames
+ * without a string command and absurdly nested ones (which would overflow the stack when echoed in an error)
+ * are dropped: the protocol ignores them and the connection stays open.
  */
 export function parseSellerFrame(raw: unknown): { event: string; data: unknown } | undefined {
   if (typeof raw !== 'string') return undefined;
@@ -15,7 +18,7 @@ export function parseSellerFrame(raw: unknown): { event: string; data: unknown }
   } catch {
     return undefined;
   }
-  if (!isFields(frame) || typeof frame.command !== 'string') return undefined;
+  if (!isFields(frame) || typeof frame.command !== 'string' || nestsDeeperThan(frame, MAX_JSON_DEPTH)) return undefined;
   return { event: frame.command, data: frame.data ?? {} };
 }
 
@@ -37,11 +40,17 @@ export function parseSignIn(data: unknown): SignInRequest {
   return { mode: 'anonymous' };
 }
 
-/** The `message` checks that need no state, in the protocol's order. */
-export function parseSend(data: unknown): SendRequest {
+/**
+ * The `message` checks that need no state, in the protocol's order. A text of invisible characters only is empty,
+ * and one that cannot be stored alike on every database (NUL, lone surrogates) is no text either.
+ */
+export function parseSend(data: unknown, maxLength: number): SendRequest {
   const fields = isFields(data) ? data : {};
   if (!fields.chatId) throw new SellerRefusal('CHAT_ID_IS_REQUIRED');
-  if (typeof fields.text !== 'string' || fields.text.trim() === '') throw new SellerRefusal('TEXT_IS_REQUIRED');
+  if (typeof fields.text !== 'string' || isBlank(fields.text) || !isStorableText(fields.text)) {
+    throw new SellerRefusal('TEXT_IS_REQUIRED');
+  }
+  if (codePoints(fields.text) > maxLength) throw new SellerRefusal('TEXT_IS_TOO_LONG');
   if (!fields.clientDate) throw new SellerRefusal('DATE_IS_REQUIRED');
   return { chatId: parseId(fields.chatId), text: fields.text, clientDate: fields.clientDate };
 }

@@ -8,6 +8,7 @@ import {
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
+import type { IncomingMessage } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { Clock } from '../common/clock.js';
 import { describeFault } from '../common/refusal.js';
@@ -15,9 +16,12 @@ import { SetMap } from '../common/set-map.js';
 import { AppConfig } from '../config/app-config.js';
 import { Metrics } from '../operations/metrics.js';
 import { type Delivery, DeliveryBus, type Subscription } from '../realtime/delivery-bus.js';
+import { AuthThrottle } from '../realtime/limits/auth-throttle.js';
+import { clientIp, ConnectionCaps } from '../realtime/limits/connection-caps.js';
 import type { RawWsGatewayOptions } from '../realtime/raw-ws-adapter.js';
+import { IDENTITY_CHANNEL, type IdentityChange, identityRoom } from '../users/identity-changes.js';
 import { SellerChatService } from './seller-chat.service.js';
-import { SELLER_CHANNEL, SellerRefusal, userOfRoom, userRoom } from './seller-chat.types.js';
+import { SELLER_CHANNEL, type SellerErrorCode, SellerRefusal, type SignIn, type SignInRequest, userOfRoom, userRoom } from './seller-chat.types.js';
 import { type Push, SellerConnection } from './seller-connection.js';
 import { SellerErrorFilter } from './seller-error.filter.js';
 import { parseSellerFrame, parseSend, parseSignIn } from './seller-frames.js';
@@ -36,6 +40,7 @@ export class SellerGateway
   private readonly connections = new WeakMap<WebSocket, SellerConnection>();
   private readonly byUser = new SetMap<number, SellerConnection>();
   private subscription!: Subscription;
+  private identity!: Subscription;
 
   constructor(
     private readonly chat: SellerChatService,
@@ -43,6 +48,8 @@ export class SellerGateway
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly metrics: Metrics,
+    private readonly throttle: AuthThrottle,
+    private readonly caps: ConnectionCaps,
   ) {}
 
   afterInit(server: WebSocketServer): void {
@@ -51,10 +58,18 @@ export class SellerGateway
     this.metrics.countOnlineSellers(
       () => new Set(this.byUser.values().flatMap(({ signIn }) => (signIn?.user.kind === 'seller' ? [signIn.user.id] : []))).size,
     );
+    // A rotated seller token: the seller's connections are closed on every instance; its widget reconnects
+    // with the old token and hears USER_NOT_FOUND.
+    this.identity = this.bus.subscribe(IDENTITY_CHANNEL, ({ data }) => {
+      for (const connection of [...this.byUser.of((data as IdentityChange).userId)]) {
+        connection.socket.close(1008, 'credentials changed');
+      }
+    });
   }
 
   onModuleDestroy(): void {
     this.subscription.close();
+    this.identity.close();
   }
 
   /** Takes every connection offline while the database is still open; sockets are closed after this. */
@@ -62,9 +77,14 @@ export class SellerGateway
     await Promise.all(this.byUser.values().map((connection) => this.forget(connection)));
   }
 
-  handleConnection(socket: WebSocket): void {
-    const connection = new SellerConnection(socket, this.config.connectionQueueMax);
+  handleConnection(socket: WebSocket, request: IncomingMessage): void {
+    const connection = new SellerConnection(socket, this.config.connectionQueueMax, clientIp(request));
     this.connections.set(socket, connection);
+    // A connection that never signs in is closed (1008) after AUTH_DEADLINE_MS; the original client reconnects.
+    connection.deadline = setTimeout(() => {
+      if (!connection.signIn && isOpen(socket)) socket.close(1008, 'auth deadline passed');
+    }, this.config.authDeadlineMs);
+    connection.deadline.unref();
     this.logger.debug({ event: 'connection_open', protocol: 'seller', connection: connection.id });
   }
 
@@ -72,6 +92,7 @@ export class SellerGateway
     const connection = this.connections.get(socket);
     const user = connection?.signIn?.user.id;
     this.logger.debug({ event: 'connection_close', protocol: 'seller', connection: connection?.id, user, chats: [...(connection?.knownChats ?? [])] });
+    clearTimeout(connection?.deadline);
     if (connection?.signIn) await this.forget(connection);
   }
 
@@ -85,7 +106,7 @@ export class SellerGateway
   onMessage(@ConnectedSocket() socket: WebSocket, @MessageBody() data: unknown): Promise<void> {
     const connection = this.connectionOf(socket);
     return connection.queue.run(async () => {
-      const request = parseSend(data);
+      const request = parseSend(data, this.config.sellerMessageMax);
       if (!connection.signIn) throw new SellerRefusal('CHAT_NOT_FOUND');
       const message = await this.chat.send(connection.signIn.user, request, connection.id);
       connection.send({ command: 'message', data: { ...message, clientDate: request.clientDate, my: true } });
@@ -99,13 +120,15 @@ export class SellerGateway
   private async authenticate(connection: SellerConnection, data: unknown): Promise<void> {
     // A second auth re-binds the connection: it first stops being whoever it was.
     if (connection.signIn) await this.forget(connection);
-    const signIn = await this.chat.signIn(parseSignIn(data));
-    if (!isOpen(connection.socket)) return;
+    const signIn = await this.signInLimited(connection.ip, parseSignIn(data));
+    if (!(await this.caps.acquireUser(signIn.user.id))) throw new SellerRefusal('TOO_MANY_CONNECTIONS');
+    if (!isOpen(connection.socket)) return this.caps.releaseUser(signIn.user.id);
 
     connection.gate.hold();
     connection.signIn = signIn;
     signIn.chats.forEach((chat) => connection.knownChats.add(chat.id));
     this.byUser.add(signIn.user.id, connection);
+    void this.identity.watch(identityRoom(signIn.user.id));
     try {
       await this.subscription.watch(userRoom(signIn.user.id));
       const { reply, sellerStatus } = await this.chat.welcome(signIn, connection.id);
@@ -124,13 +147,31 @@ export class SellerGateway
     if (!isOpen(connection.socket) && connection.signIn) await this.forget(connection);
   }
 
+  /**
+   * Signs in within the address's limits: token auths are refused unchecked while it has used up its failures
+   * (and each unknown or foreign token counts), name-auths (each creates a client) are capped per window.
+   */
+  private async signInLimited(ip: string, request: SignInRequest): Promise<SignIn> {
+    if (request.mode === 'client-name' && !(await this.throttle.nameAuth(ip))) throw new SellerRefusal('RATE_LIMITED');
+    const byToken = request.mode === 'seller' || request.mode === 'client-token';
+    if (byToken && (await this.throttle.blocked(ip))) throw new SellerRefusal('RATE_LIMITED');
+    try {
+      return await this.chat.signIn(request);
+    } catch (error) {
+      if (byToken && error instanceof SellerRefusal && GUESSES.has(error.code)) await this.throttle.failed(ip);
+      throw error;
+    }
+  }
+
   private async forget(connection: SellerConnection): Promise<void> {
     const signIn = connection.signIn;
     if (!signIn) return;
     connection.signIn = null;
+    this.caps.releaseUser(signIn.user.id);
     connection.knownChats.clear();
     this.byUser.delete(signIn.user.id, connection);
     this.subscription.unwatch(userRoom(signIn.user.id));
+    this.identity.unwatch(identityRoom(signIn.user.id));
     try {
       await this.chat.signOut(signIn.user.id, connection.id);
     } catch (error) {
@@ -161,6 +202,9 @@ export class SellerGateway
     return connection;
   }
 }
+
+/** Answers to a token auth that mean the token was a wrong guess. */
+const GUESSES = new Set<SellerErrorCode>(['USER_NOT_FOUND', 'USER_IS_NOT_SELLER']);
 
 function isOpen(socket: WebSocket): boolean {
   return socket.readyState === socket.OPEN;

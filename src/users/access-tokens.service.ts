@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { generateToken, hashToken } from '../auth/tokens.js';
 import { AccessTokenEntity } from './access-token.entity.js';
+import { IdentityChanges } from './identity-changes.js';
 import type { UserEntity } from './user.entity.js';
 import { Clock } from '../common/clock.js';
 
@@ -12,6 +13,7 @@ export class AccessTokensService {
   constructor(
     @InjectRepository(AccessTokenEntity) private readonly tokens: Repository<AccessTokenEntity>,
     private readonly clock: Clock,
+    private readonly identity: IdentityChanges,
   ) {}
 
   async issue(userId: number): Promise<{ token: string; tokenHash: string }> {
@@ -21,12 +23,16 @@ export class AccessTokensService {
     return { token, tokenHash };
   }
 
-  /** Revokes one token (by hash) or, without a hash, all of the user's tokens; returns how many went. */
+  /**
+   * Revokes one token (by hash) or, without a hash, all of the user's tokens; returns how many went.
+   * Live connections that authenticated with them are told (IdentityChanges).
+   */
   async revoke(userId: number, tokenHash?: string): Promise<number> {
-    const result = await this.tokens.delete(
-      tokenHash === undefined ? { userId } : { userId, tokenHash: tokenHash.toLowerCase() },
-    );
-    return result.affected ?? 0;
+    const hash = tokenHash?.toLowerCase();
+    const result = await this.tokens.delete(hash === undefined ? { userId } : { userId, tokenHash: hash });
+    const revoked = result.affected ?? 0;
+    if (revoked > 0) this.identity.announce(hash === undefined ? { userId } : { userId, tokenHash: hash });
+    return revoked;
   }
 
   /** The user a token hash belongs to, or null. */

@@ -4,6 +4,7 @@ import type { Repository } from 'typeorm';
 import { ConflictError, InvalidInputError, NotFoundError } from '../common/refusal.js';
 import { isUniqueViolation } from '../common/unique-violation.js';
 import { AccessTokensService } from './access-tokens.service.js';
+import { IdentityChanges } from './identity-changes.js';
 import { isUserRole, UNAME_PATTERN, unameKey, type UserRole } from './roles.js';
 import { UserEntity } from './user.entity.js';
 import { Clock } from '../common/clock.js';
@@ -26,6 +27,7 @@ export class UsersService {
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     private readonly tokens: AccessTokensService,
     private readonly clock: Clock,
+    private readonly identity: IdentityChanges,
   ) {}
 
   async create(uname: string, role: UserRole = 'member'): Promise<UserView> {
@@ -61,6 +63,7 @@ export class UsersService {
     const user = await this.require(uname);
     user.role = role;
     await this.users.update({ id: user.id }, { role });
+    this.identity.announce({ userId: user.id });
     return toView(user);
   }
 

@@ -88,6 +88,23 @@ describe('three instances on PostgreSQL and Redis', () => {
     ]);
   });
 
+  it('holds a user’s lobby rate limit across instances (counted in Redis)', async () => {
+    const appId = await cluster.api.createApp();
+    const user = await cluster.api.createUser(uniqueUname('hasty'));
+    const onA = await lobbyOn(0, appId, user.hashedToken);
+    const onB = await lobbyOn(1, appId, user.hashedToken);
+    // The default: 5 messages per 5 s per user, wherever they are sent from.
+    const acks = [];
+    for (let i = 0; i < 2; i++) acks.push(await onA.say(`a${i}`), await onB.say(`b${i}`));
+    acks.push(await onA.say('a2'));
+    expect(acks).toEqual([[], [], [], [], []]);
+    const sixth = onB.emitTrackingAck('new_message', 'b2');
+    expect(await onB.waitFor('system_message')).toEqual(['You are sending messages too fast']);
+    expect(sixth.acked).toEqual([]);
+    const stored = (await cluster.api.get(`/api/apps/${appId}/messages`)).body as { text: string }[];
+    expect(stored.map((m) => m.text)).toEqual(['a0', 'b0', 'a1', 'b1', 'a2']);
+  });
+
   it('takes the users of a SIGKILLed instance out on the others within the presence bound', async () => {
     const victim = await cluster.add();
     const appId = await cluster.api.createApp();

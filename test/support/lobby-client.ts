@@ -1,4 +1,4 @@
-import { io, type Socket } from 'socket.io-client';
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 
 export type Received = [event: string, ...args: unknown[]];
 
@@ -17,8 +17,13 @@ export class LobbyClient {
     });
   }
 
-  static async connect(url: string, transports: ('polling' | 'websocket')[] = ['websocket']): Promise<LobbyClient> {
-    const socket = io(url, { transports, reconnection: false, forceNew: true });
+  /** `options` reach socket.io-client as given (an Origin header, a local address to connect from, …). */
+  static async connect(
+    url: string,
+    transports: ('polling' | 'websocket')[] = ['websocket'],
+    options: Partial<ManagerOptions & SocketOptions> = {},
+  ): Promise<LobbyClient> {
+    const socket = io(url, { transports, reconnection: false, forceNew: true, ...options });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);
       socket.once('connect_error', reject);

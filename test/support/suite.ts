@@ -3,16 +3,15 @@ import type WebSocket from 'ws';
 import { LobbyClient } from './lobby-client.js';
 import { SellerClient } from './seller-client.js';
 import { startServer, type TestServer } from './server.js';
+import { startTestingApp } from './testing-app.js';
 
 /**
  * One server for a describe block, started before its tests and closed after them, and the sockets its tests
  * open, closed after each test. `env` may be a function when it depends on something started earlier.
+ * `singleInstance` keeps it one instance under TEST_CLUSTER too, for tests of per-instance state (the in-memory
+ * limiters).
  */
-export function useTestServer(
-  env: Record<string, string> | (() => Record<string, string>) = {},
-  /** How the server starts: one app, or (TEST_CLUSTER=1) a simulated cluster. A bound kept per instance wants one. */
-  start: (env: Record<string, string>) => Promise<TestServer> = startServer,
-) {
+export function useTestServer(env: Record<string, string> | (() => Record<string, string>) = {}, { singleInstance = false } = {}) {
   let server: TestServer | undefined;
   const open: { close(): void }[] = [];
   const track = <T extends { close(): void }>(client: T): T => {
@@ -21,7 +20,8 @@ export function useTestServer(
   };
 
   beforeAll(async () => {
-    server = await start(typeof env === 'function' ? env() : env);
+    const values = typeof env === 'function' ? env() : env;
+    server = singleInstance ? await startTestingApp({ env: values }) : await startServer(values);
   });
   afterEach(() => open.splice(0).forEach((client) => client.close()));
   afterAll(() => server?.close());

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import { AppModule } from '../../src/app.module.js';
-import { configureApp, type ConfigureOptions, createLogger } from '../../src/bootstrap.js';
+import { appOptions, configureApp, type ConfigureOptions } from '../../src/bootstrap.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { freshDatabase } from './database.js';
 import { Api, ADMIN_TOKEN, type TestServer } from './server.js';
@@ -17,6 +17,19 @@ export interface TestingAppOptions extends ConfigureOptions {
 }
 
 /**
+ * Tests drive many users from one address and post faster than people do: limits they do not test are set out
+ * of their way (the tests of the limits set them low). The defaults hold everywhere else.
+ */
+export const ROOMY_LIMITS: Record<string, string> = {
+  LOBBY_RATE_MESSAGES: '100000',
+  SELLER_RATE_MESSAGES: '100000',
+  MAX_SOCKETS_PER_IP: '100000',
+  MAX_SOCKETS_PER_USER: '100000',
+  AUTH_FAILURES_PER_IP: '100000',
+  NAME_AUTHS_PER_IP: '100000',
+};
+
+/**
  * The whole app as a project's users test theirs: `Test.createTestingModule` over `AppModule.forRoot(config)`,
  * with provider overrides, then `configureApp` and a listen on a free loopback port.
  */
@@ -29,11 +42,12 @@ export async function startTestingApp(options: TestingAppOptions = {}): Promise<
     LOG_LEVEL: 'error',
     SHUTDOWN_DRAIN_MS: '0',
     DEMO: 'false',
+    ...ROOMY_LIMITS,
     ...options.env,
   });
   const builder = Test.createTestingModule({ imports: [AppModule.forRoot(config), ...(options.imports ?? [])] });
   const moduleRef = await (options.customize ? options.customize(builder) : builder).compile();
-  const app: INestApplication = moduleRef.createNestApplication({ logger: createLogger(config) });
+  const app: INestApplication = moduleRef.createNestApplication(appOptions(config));
   configureApp(app, config, options);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };

@@ -1,5 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, Length, Matches } from 'class-validator';
+
+const ORIGIN_PATTERN = /^https?:\/\/[^\s/?#]+\/?$/i;
+const ORIGIN_MESSAGE = 'each origin must be scheme://host[:port], such as https://site.example';
 import { UNAME_PATTERN } from '../../users/roles.js';
 
 const UNAME_MESSAGE = 'each uname must be 1-32 characters of A-Z, a-z, 0-9 and _';
@@ -22,6 +25,13 @@ export class CreateAppDto {
   @ArrayMaxSize(100)
   @Matches(UNAME_PATTERN, { each: true, message: UNAME_MESSAGE })
   mods?: string[];
+
+  @ApiPropertyOptional({ example: ['https://site.example'], description: 'Site origins whose pages may join the lobby; empty or absent allows any' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @Matches(ORIGIN_PATTERN, { each: true, message: ORIGIN_MESSAGE })
+  origins?: string[];
 }
 
 export class UpdateAppDto {
@@ -44,6 +54,13 @@ export class UpdateAppDto {
   @ArrayMaxSize(100)
   @Matches(UNAME_PATTERN, { each: true, message: UNAME_MESSAGE })
   mods?: string[];
+
+  @ApiPropertyOptional({ description: 'Replaces the allowed origins; [] allows any' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @Matches(ORIGIN_PATTERN, { each: true, message: ORIGIN_MESSAGE })
+  origins?: string[];
 }
 
 export class AppResponse {
@@ -51,6 +68,7 @@ export class AppResponse {
   @ApiProperty() name: string;
   @ApiProperty({ type: [String] }) owners: string[];
   @ApiProperty({ type: [String] }) mods: string[];
+  @ApiProperty({ type: [String], description: 'Allowed site origins of the lobby; empty allows any' }) origins: string[];
 }
 
 export class LobbyMessageResponse {

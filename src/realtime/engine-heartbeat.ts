@@ -1,0 +1,16 @@
+import type { Socket as EngineSocket } from 'engine.io';
+
+/**
+ * Engine.IO 4 counts any `pong` as the answer to its ping, and a pong that answers nothing still postpones the
+ * next ping: a peer sending pongs on its own never has to read a ping, so a dead or stalled reader looks alive
+ * for ever. Clients answer pings and do nothing else, so a pong while no ping is outstanding closes the session.
+ * (Engine.IO 3 clients send the pings themselves; nothing to check there.)
+ */
+export function refuseUnsolicitedPongs(socket: EngineSocket, onRefuse: () => void): void {
+  socket.on('packet', (packet: { type: string }) => {
+    const outstanding = (socket as unknown as { pingTimeoutTimer: unknown }).pingTimeoutTimer;
+    if (packet.type !== 'pong' || socket.protocol === 3 || outstanding !== null) return;
+    onRefuse();
+    socket.close(true);
+  });
+}

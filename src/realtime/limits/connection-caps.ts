@@ -1,0 +1,55 @@
+import type { IncomingMessage } from 'node:http';
+import { Injectable, Logger } from '@nestjs/common';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { AppConfig } from '../../config/app-config.js';
+import type { HandshakeCheck } from '../handshake.js';
+import { acquire, RateLimiterFactory } from './rate-limiter.factory.js';
+
+const TOTAL = 'all';
+
+/**
+ * Caps on open connections, both protocols together: per client IP and in total at the handshake (so one
+ * address cannot take every file descriptor), and per user once a connection has authenticated.
+ */
+@Injectable()
+export class ConnectionCaps {
+  private readonly logger = new Logger('ConnectionCaps');
+  private readonly perIp: RateLimiterAbstract;
+  private readonly total: RateLimiterAbstract;
+  private readonly perUser: RateLimiterAbstract;
+
+  constructor(factory: RateLimiterFactory, config: AppConfig) {
+    this.perIp = factory.create({ keyPrefix: 'sockets-ip', points: config.maxSocketsPerIp, durationMs: 0 });
+    this.total = factory.create({ keyPrefix: 'sockets-total', points: config.maxSocketsTotal, durationMs: 0 });
+    this.perUser = factory.create({ keyPrefix: 'sockets-user', points: config.maxSocketsPerUser, durationMs: 0 });
+  }
+
+  /** The handshake check: 503 when the server holds its total, 429 when this address holds its share. */
+  readonly check: HandshakeCheck = async (request, _transport, lifecycle) => {
+    const ip = clientIp(request);
+    if (!(await acquire(this.total, TOTAL))) {
+      this.logger.warn('refusing a connection: MAX_SOCKETS_TOTAL reached');
+      return { status: 503, reason: 'server full' };
+    }
+    if (!(await acquire(this.perIp, ip))) {
+      await this.total.reward(TOTAL);
+      return { status: 429, reason: 'too many connections from this address' };
+    }
+    lifecycle.onClose(() => void Promise.all([this.total.reward(TOTAL), this.perIp.reward(ip)]).catch(() => {}));
+    return null;
+  };
+
+  /** Takes one of the user's connection slots; false when the user already holds MAX_SOCKETS_PER_USER. */
+  acquireUser(userId: number): Promise<boolean> {
+    return acquire(this.perUser, userId);
+  }
+
+  releaseUser(userId: number): void {
+    this.perUser.reward(userId).catch((error: unknown) => this.logger.error(`releasing a user slot failed: ${String(error)}`));
+  }
+}
+
+/** The TCP peer: behind a reverse proxy that is the proxy (raise MAX_SOCKETS_PER_IP there). */
+export function clientIp(request: IncomingMessage): string {
+  return request.socket.remoteAddress ?? '';
+}

@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+
+export interface LimiterOptions {
+  /** Names the limit; keeps its keys apart from other limits' in a shared store. */
+  keyPrefix: string;
+  points: number;
+  /** The window in milliseconds; 0 never expires (a count of things held, given back with `reward`). */
+  durationMs: number;
+}
+
+/**
+ * Where every limit's counters live: in memory (one instance), or in Redis with REDIS_URL
+ * (RedisRateLimiterFactory), chosen in RealtimeModule.
+ */
+export abstract class RateLimiterFactory {
+  abstract create(options: LimiterOptions): RateLimiterAbstract;
+}
+
+@Injectable()
+export class MemoryRateLimiterFactory extends RateLimiterFactory {
+  create({ keyPrefix, points, durationMs }: LimiterOptions): RateLimiterAbstract {
+    return new RateLimiterMemory({ keyPrefix, points, duration: durationMs / 1000 });
+  }
+}
+
+/** Takes a point; false when the limit is reached. A store failure rejects (callers answer it as a fault). */
+export async function take(limiter: RateLimiterAbstract, key: string | number): Promise<boolean> {
+  try {
+    await limiter.consume(key);
+    return true;
+  } catch (error) {
+    if (error instanceof RateLimiterRes) return false;
+    throw error;
+  }
+}
+
+/**
+ * Takes a slot of a count of things held (connections): false, and nothing taken, when all are held.
+ * A refused `consume` still counts, so it is given back at once.
+ */
+export async function acquire(limiter: RateLimiterAbstract, key: string | number): Promise<boolean> {
+  if (await take(limiter, key)) return true;
+  await limiter.reward(key);
+  return false;
+}

@@ -1,0 +1,57 @@
+import type { Socket as EngineSocket } from 'engine.io';
+import { WebSocket } from 'ws';
+
+/**
+ * Bounds on what a connection may have queued for sending. A peer that stops reading (a paused tab, a stalled
+ * network, an attacker) otherwise makes the server buffer every broadcast for it until memory runs out. Past the
+ * bound the connection is cut at the TCP level: a close frame could not reach a peer that does not read, and
+ * destroying the socket drops its queue in one go instead of failing each queued frame on its own.
+ */
+
+/** A `ws` WebSocket class (for WebSocketServer's `WebSocket` option) that terminates itself past `maxBytes`. */
+export function boundedWebSocketClass(maxBytes: number, onDrop: (socket: WebSocket) => void): typeof WebSocket {
+  return class BoundedWebSocket extends WebSocket {
+    override send(data: SendData, optionsOrCallback?: SendOptions | SendCallback, callback?: SendCallback): void {
+      (super.send as (...args: unknown[]) => void)(data, optionsOrCallback, callback);
+      if (this.bufferedAmount > maxBytes && this.readyState === WebSocket.OPEN) {
+        onDrop(this);
+        this.terminate();
+      }
+    }
+  };
+}
+
+type SendData = Parameters<WebSocket['send']>[0];
+type SendOptions = Parameters<WebSocket['send']>[1];
+type SendCallback = (error?: Error) => void;
+
+interface EngineTransport {
+  name: string;
+  /** The websocket transport's `ws` socket. */
+  socket?: WebSocket;
+}
+
+/**
+ * The same bound for an Engine.IO session: its own write buffer (packets waiting for a poll, or for the websocket
+ * transport's previous write to complete) plus what the websocket transport's `ws` socket holds. Counted as
+ * packets are created and reset when the buffer is flushed, so checking costs nothing per queued packet.
+ */
+export function boundEngineSocket(socket: EngineSocket, maxBytes: number, onDrop: () => void): void {
+  let queued = 0;
+  socket.on('flush', () => void (queued = 0));
+  socket.on('packetCreate', (packet: { data?: unknown }) => {
+    queued += sizeOf(packet.data);
+    const transport = socket.transport as unknown as EngineTransport;
+    const wire = transport.name === 'websocket' ? (transport.socket?.bufferedAmount ?? 0) : 0;
+    if (queued + wire <= maxBytes || socket.readyState === 'closed') return;
+    onDrop();
+    if (transport.name === 'websocket' && transport.socket) transport.socket.terminate();
+    else socket.close(true);
+  });
+}
+
+function sizeOf(data: unknown): number {
+  if (typeof data === 'string') return data.length;
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return data.byteLength;
+  return 0;
+}

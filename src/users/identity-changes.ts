@@ -1,0 +1,29 @@
+import { Injectable } from '@nestjs/common';
+import { DeliveryBus } from '../realtime/delivery-bus.js';
+
+export const IDENTITY_CHANNEL = 'identity';
+
+/** A user's credentials or role changed: `tokenHash` names the one token revoked, otherwise everything changed. */
+export interface IdentityChange {
+  userId: number;
+  tokenHash?: string;
+}
+
+/** Gateways watch this room for each user they hold a connection of. */
+export function identityRoom(userId: number): string {
+  return `identity:${userId}`;
+}
+
+/**
+ * Announces revoked tokens and changed roles to every instance (through the DeliveryBus, like every other
+ * fan-out), so connections authenticated before the change do not keep powers they no longer have: each
+ * gateway closes the connections the change concerns, and their clients authenticate again.
+ */
+@Injectable()
+export class IdentityChanges {
+  constructor(private readonly bus: DeliveryBus) {}
+
+  announce(change: IdentityChange): void {
+    this.bus.publish(IDENTITY_CHANNEL, { room: identityRoom(change.userId), event: 'identity_changed', data: change });
+  }
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { settle } from './support/lobby-client.js';
+import { createSeller } from './support/seller-client.js';
+import { useTestServer } from './support/suite.js';
+
+describe('a resent seller-chat message', () => {
+  const suite = useTestServer();
+
+  it('gets the original back (same id) when the same clientDate and text come again for the chat, on any connection', async () => {
+    const seller = await createSeller(suite.api, 'Once');
+    const tab = await suite.sellerClient();
+    await tab.request('auth', { id: seller.id, token: seller.token });
+    const first = await suite.sellerClient();
+    const [auth] = await first.request('auth', { name: 'resender', sellerId: seller.id }, 2);
+    const chatId = Number(Object.keys(auth.data.chats)[0]);
+    const [original] = await first.request('message', { id: 0, text: 'hello', date: 0, clientDate: 1763780000, chatId: String(chatId), my: false });
+    first.close();
+
+    // The reconnect loop: a new connection, the same token, the same pending message.
+    const second = await suite.sellerClient();
+    await second.request('auth', { token: auth.data.token, name: 'resender', sellerId: seller.id }, 2);
+    const [again] = await second.request('message', { id: 0, text: 'hello', date: 0, clientDate: 1763780000, chatId: String(chatId), my: false });
+    expect(again).toEqual(original);
+    expect(again.data).toEqual({ id: original.data.id, text: 'hello', date: expect.any(Number), chatId, clientDate: 1763780000, my: true });
+
+    const [other] = await second.request('message', { text: 'hello', clientDate: 1763780001, chatId });
+    expect(other.data.id).toBeGreaterThan(original.data.id);
+    await settle();
+    expect(tab.of('message').map((frame) => frame.data.id)).toEqual([original.data.id, other.data.id]);
+    const stored = (await suite.api.get(`/api/sellers/${seller.id}/chats/${chatId}/messages`)).body;
+    expect(stored.map((m: { id: number }) => m.id)).toEqual([original.data.id, other.data.id]);
+  });
+});
