@@ -7,7 +7,7 @@ import { keepChecking } from './support/control.js';
 import { usingPostgres } from './support/database.js';
 import { LobbyClient } from './support/lobby-client.js';
 import { Api, ADMIN_TOKEN } from './support/server.js';
-import { killed, spawnServer } from './support/server-process.js';
+import { killed, type ServerProcess, spawnServer } from './support/server-process.js';
 import { ROOMY_LIMITS } from './support/testing-app.js';
 
 /** A small tmpfs of the test's own (needs root, as in CI's container); elsewhere the test is skipped. */
@@ -36,12 +36,15 @@ function fillDisk(path: string): void {
 describe.skipIf(usingPostgres())('a full disk under SQLite', () => {
   let dir: string;
   let mounted = false;
+  // Killed here too: a test that times out never reaches its own finally, and a live server keeps the mount busy.
+  const servers: ServerProcess[] = [];
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'chatgate-disk-'));
     mounted = mountSmallDisk(dir);
   });
-  afterAll(() => {
+  afterAll(async () => {
+    await Promise.all(servers.filter((s) => s.child.exitCode === null && s.child.signalCode === null).map((s) => killed(s.child, 'SIGKILL')));
     if (mounted) execFileSync('umount', [dir]);
     rmSync(dir, { recursive: true, force: true });
   });
@@ -50,6 +53,7 @@ describe.skipIf(usingPostgres())('a full disk under SQLite', () => {
     if (!mounted) context.skip('mount is not permitted here');
     const env = { ...ROOMY_LIMITS, DATABASE_URL: `sqlite:${join(dir, 'chat.sqlite')}`, ADMIN_TOKEN, LOBBY_HISTORY_SIZE: '10000' };
     const server = await spawnServer(env);
+    servers.push(server);
     const acked: string[] = [];
     let refused = 0;
     let appId: number;
@@ -90,6 +94,7 @@ describe.skipIf(usingPostgres())('a full disk under SQLite', () => {
     }
 
     const restarted = await spawnServer(env);
+    servers.push(restarted);
     try {
       const reader = await LobbyClient.connect(restarted.url);
       const [error, data] = (await reader.auth({ app_id: appId! })) as [null, { room: { history: { text: string }[] } }];
@@ -101,5 +106,5 @@ describe.skipIf(usingPostgres())('a full disk under SQLite', () => {
     } finally {
       await killed(restarted.child, 'SIGTERM');
     }
-  });
+  }, 60_000);
 });
