@@ -2,7 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, openSync, closeSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/app-config.js';
+import { buildDataSourceOptions } from '../src/database/data-source-options.js';
+import { startDatabase } from '../src/database/start-database.js';
 import { keepChecking } from './support/control.js';
 import { usingPostgres } from './support/database.js';
 import { LobbyClient } from './support/lobby-client.js';
@@ -107,4 +112,41 @@ describe.skipIf(usingPostgres())('a full disk under SQLite', () => {
       await killed(restarted.child, 'SIGTERM');
     }
   }, 60_000);
+
+  it("leaves TypeORM's own transactions known-good after a COMMIT the full disk refused", async (context) => {
+    if (!mounted) context.skip('mount is not permitted here');
+    const file = join(dir, 'typeorm.sqlite');
+    const config = loadConfig({ DATABASE_URL: `sqlite:${file}` });
+    const dataSource: DataSource = await startDatabase(buildDataSourceOptions(config.database, config), config);
+    const reader = new Database(file, { readonly: true });
+    try {
+      await dataSource.query('CREATE TABLE probe (v TEXT)');
+      fillDisk(join(dir, 'filler'));
+      await expect(
+        (async () => {
+          for (let i = 0; i < 200; i++) {
+            await dataSource.transaction(async (tx) => {
+              for (let j = 0; j < 50; j++) await tx.query('INSERT INTO probe (v) VALUES (?)', ['x'.repeat(1000)]);
+            });
+          }
+        })(),
+      ).rejects.toThrow('database or disk is full');
+      rmSync(join(dir, 'filler'));
+      // A transaction that fails on its own account, then plain writes: each must be committed, not left inside
+      // a transaction nobody will end.
+      await expect(
+        dataSource.transaction(async (tx) => {
+          await tx.query("INSERT INTO probe (v) VALUES ('rolled back')");
+          throw new Error('changed my mind');
+        }),
+      ).rejects.toThrow('changed my mind');
+      await dataSource.query("INSERT INTO probe (v) VALUES ('committed')");
+      await dataSource.transaction((tx) => tx.query("INSERT INTO probe (v) VALUES ('committed too')"));
+      const seen = reader.prepare("SELECT v FROM probe WHERE v NOT LIKE 'x%' ORDER BY rowid").pluck().all();
+      expect(seen).toEqual(['committed', 'committed too']);
+    } finally {
+      reader.close();
+      await dataSource.destroy();
+    }
+  });
 });

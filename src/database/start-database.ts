@@ -5,6 +5,7 @@ import type { DataSource, DataSourceOptions } from 'typeorm';
 import { describeFault } from '../common/refusal.js';
 import type { AppConfig } from '../config/app-config.js';
 import { openDatabase } from './migrate.js';
+import { resyncTransactionStateOnFailure } from './sqlite-transaction-state.js';
 import { isPermanentOpenFault } from './storage-faults.js';
 
 /** Opening the database failed for good; the message is the one line an operator reads (main.ts prints it). */
@@ -57,7 +58,10 @@ export async function startDatabase(options: DataSourceOptions, config: AppConfi
       await sleep(RETRY_DELAY_MS);
       continue;
     }
-    if (outcome !== TIMED_OUT) return outcome;
+    if (outcome !== TIMED_OUT) {
+      resyncTransactionStateOnFailure(outcome);
+      return outcome;
+    }
     // The attempt may still succeed later: its connection is closed then, so nothing is left open.
     opening.then((late) => late.destroy(), () => {});
     throw timedOut(attempt, lastCause === 'no answer' ? 'no answer from the database' : lastCause);
