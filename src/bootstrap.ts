@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { ConsoleLogger, type INestApplication, type LoggerService, type ValidationError, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
 import { JsonDepthPipe } from './common/json-depth.js';
 import { InvalidInputError } from './common/refusal.js';
@@ -15,9 +16,9 @@ import { Metrics } from './operations/metrics.js';
 import { RawWsAdapter } from './realtime/raw-ws-adapter.js';
 import { TransportRouterAdapter } from './realtime/transport-router.adapter.js';
 
-/** Builds the whole app, configured and ready to listen: what main.ts runs. */
-export async function createApp(config: AppConfig): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(config), appOptions(config));
+/** Builds the whole app on an open database, configured and ready to listen: what main.ts runs. */
+export async function createApp(config: AppConfig, dataSource?: DataSource): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.forRoot(config, dataSource), appOptions(config));
   return configureApp(app, config);
 }
 

@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { createApp } from './bootstrap.js';
+import { buildDataSourceOptions } from './database/data-source-options.js';
+import { DatabaseStartError, startDatabase } from './database/start-database.js';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 
@@ -15,7 +17,16 @@ try {
   process.exit(1);
 }
 
-const app = await createApp(config);
+let dataSource;
+try {
+  dataSource = await startDatabase(buildDataSourceOptions(config.database, config), config);
+} catch (error) {
+  if (!(error instanceof DatabaseStartError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
+
+const app = await createApp(config, dataSource);
 await app.listen(config.port, config.host);
 const logger = new Logger('Chatgate');
 const address = app.getHttpServer().address();

@@ -15,7 +15,7 @@ describe('health and metrics over HTTP', () => {
     expect(ready.status).toBe(200);
     expect(ready.body).toMatchObject({
       status: 'ok',
-      info: { lifecycle: { status: 'up' }, database: { status: 'up' } },
+      info: { lifecycle: { status: 'up' }, database: { status: 'up' }, storage: { status: 'up' } },
       error: {},
     });
   });

@@ -50,3 +50,14 @@ export class OverloadedError extends Refusal<'overloaded'> {
 export function describeFault(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
+
+/**
+ * The database could not take a write: the row was refused, the write lock was not granted in time, or the storage
+ * is not ready. The writer logs it (rate-limited, never per row), so transports answer their internal error without
+ * logging again; REST answers 503.
+ */
+export class StorageUnavailableError extends Refusal<'internal_error'> {
+  constructor(message: string) {
+    super('internal_error', message, 503);
+  }
+}

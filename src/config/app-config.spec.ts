@@ -47,6 +47,14 @@ describe('loadConfig', () => {
       nameAuthsPerIp: 30,
       nameAuthWindowMs: 600_000,
       demo: true,
+      databaseStartTimeoutMs: 10_000,
+      databaseStartRetries: 3,
+      databaseWriteTimeoutMs: 5000,
+      sqliteBusyTimeoutMs: 20,
+      postgresConnectTimeoutMs: 5000,
+      postgresStatementTimeoutMs: 5000,
+      postgresQueryTimeoutMs: 7000,
+      storageCheckIntervalMs: 1000,
     });
   });
 

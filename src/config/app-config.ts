@@ -75,6 +75,22 @@ export class AppConfig {
   /** Seller-chat name-auths (each creates a client) one IP may make per window. */
   readonly nameAuthsPerIp: number;
   readonly nameAuthWindowMs: number;
+
+  // Storage faults (README "Storage faults"): every wait on the database is bounded.
+  /** How long opening the database (all attempts, migrations included) may take before the process exits. */
+  readonly databaseStartTimeoutMs: number;
+  /** Further attempts to open the database after a transient failure (refused, timed out); permanent ones get none. */
+  readonly databaseStartRetries: number;
+  /** How long a message write may wait for the SQLite write lock before its writers get the protocol's error. */
+  readonly databaseWriteTimeoutMs: number;
+  /** How long one SQLite statement may block the event loop waiting for a lock before it yields and retries. */
+  readonly sqliteBusyTimeoutMs: number;
+  /** PostgreSQL: connecting, one statement on the server, and one query's round trip from here. */
+  readonly postgresConnectTimeoutMs: number;
+  readonly postgresStatementTimeoutMs: number;
+  readonly postgresQueryTimeoutMs: number;
+  /** How often the SQLite file's identity and writability are checked (see StorageHealth). */
+  readonly storageCheckIntervalMs: number;
 }
 
 export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
@@ -143,6 +159,15 @@ export function loadConfig(env: Env): AppConfig {
     authFailureWindowMs: integer(env, 'AUTH_FAILURE_WINDOW_MS', 60_000, 1000, 86_400_000),
     nameAuthsPerIp: integer(env, 'NAME_AUTHS_PER_IP', 30, 1, 1_000_000),
     nameAuthWindowMs: integer(env, 'NAME_AUTH_WINDOW_MS', 600_000, 1000, 86_400_000),
+
+    databaseStartTimeoutMs: integer(env, 'DATABASE_START_TIMEOUT_MS', 10_000, 100, 600_000),
+    databaseStartRetries: integer(env, 'DATABASE_START_RETRIES', 3, 0, 100),
+    databaseWriteTimeoutMs: integer(env, 'DATABASE_WRITE_TIMEOUT_MS', 5000, 10, 600_000),
+    sqliteBusyTimeoutMs: integer(env, 'SQLITE_BUSY_TIMEOUT_MS', 20, 0, 1000),
+    postgresConnectTimeoutMs: integer(env, 'POSTGRES_CONNECT_TIMEOUT_MS', 5000, 100, 600_000),
+    postgresStatementTimeoutMs: integer(env, 'POSTGRES_STATEMENT_TIMEOUT_MS', 5000, 10, 600_000),
+    postgresQueryTimeoutMs: integer(env, 'POSTGRES_QUERY_TIMEOUT_MS', 7000, 10, 600_000),
+    storageCheckIntervalMs: integer(env, 'STORAGE_CHECK_INTERVAL_MS', 1000, 50, 600_000),
   };
   if (config.redisUrl && config.database.kind === 'sqlite') {
     // Several instances share one database; a SQLite file cannot be shared between hosts.

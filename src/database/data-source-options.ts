@@ -1,14 +1,13 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { AppEntity } from '../apps/app.entity.js';
 import { AppStaffEntity } from '../apps/app-staff.entity.js';
 import { ChatEntity } from '../chats/chat.entity.js';
-import type { DatabaseConfig } from '../config/app-config.js';
+import type { AppConfig, DatabaseConfig } from '../config/app-config.js';
 import { MessageEntity } from '../messages/message.entity.js';
 import { MuteEntity } from '../mutes/mute.entity.js';
 import { AccessTokenEntity } from '../users/access-token.entity.js';
 import { UserEntity } from '../users/user.entity.js';
+import { ClosingOnTimeoutClient } from './pg-client.js';
 import { Init1763780000000 as PostgresInit } from './migrations/postgres/1763780000000-Init.js';
 import { Init1763780000000 as SqliteInit } from './migrations/sqlite/1763780000000-Init.js';
 import { AppAllowedOrigins1763790000000 as PostgresAppOrigins } from './migrations/postgres/1763790000000-AppAllowedOrigins.js';
@@ -23,11 +22,17 @@ const MIGRATIONS = {
   postgres: [PostgresInit, PostgresAppOrigins, PostgresClientDate],
 };
 
+export type DatabaseLimits = Pick<
+  AppConfig,
+  'sqliteBusyTimeoutMs' | 'postgresConnectTimeoutMs' | 'postgresStatementTimeoutMs' | 'postgresQueryTimeoutMs'
+>;
+
 /**
  * The one place database options are built: used by the app and by `ormconfig.ts` for the TypeORM CLI.
- * Migrations are run by `openDatabase` (migrate.ts) or the CLI, never on initialize.
+ * Migrations are run by `openDatabase` (migrate.ts) or the CLI, never on initialize. The SQLite file's directory is
+ * created by `startDatabase`, which reports a failure as one line.
  */
-export function buildDataSourceOptions(database: DatabaseConfig): DataSourceOptions {
+export function buildDataSourceOptions(database: DatabaseConfig, limits: DatabaseLimits): DataSourceOptions {
   const common = {
     entities: ENTITIES,
     migrationsRun: false,
@@ -37,9 +42,25 @@ export function buildDataSourceOptions(database: DatabaseConfig): DataSourceOpti
     logging: false,
   };
   if (database.kind === 'postgres') {
-    return { ...common, type: 'postgres', url: database.url, migrations: MIGRATIONS.postgres };
+    return {
+      ...common,
+      type: 'postgres',
+      url: database.url,
+      migrations: MIGRATIONS.postgres,
+      connectTimeoutMS: limits.postgresConnectTimeoutMs,
+      // statement_timeout is enforced by the server (the connection stays usable); query_timeout by pg here, for a
+      // server or network that stops answering. Keepalive finds connections a dead peer left half-open.
+      extra: {
+        Client: ClosingOnTimeoutClient,
+        statement_timeout: limits.postgresStatementTimeoutMs,
+        query_timeout: limits.postgresQueryTimeoutMs,
+        keepAlive: true,
+      },
+      // pg reports connections that die while idle in the pool here (a restart, pg_terminate_backend); the pool
+      // has already dropped them and opens new ones on demand, and TypeORM's default handler would print the error.
+      poolErrorHandler: () => {},
+    };
   }
-  if (database.path !== ':memory:') mkdirSync(dirname(database.path), { recursive: true });
   return {
     ...common,
     type: 'better-sqlite3',
@@ -47,11 +68,13 @@ export function buildDataSourceOptions(database: DatabaseConfig): DataSourceOpti
     migrations: MIGRATIONS.sqlite,
     enableWAL: true,
     // NORMAL with WAL loses no committed transaction on a process crash (only on power loss), at a
-    // fraction of FULL's fsync cost; foreign keys are off by default in SQLite.
+    // fraction of FULL's fsync cost; foreign keys are off by default in SQLite. better-sqlite3 is synchronous,
+    // so busy_timeout is how long a lock held by another process freezes the event loop: it is kept short and
+    // writers retry after yielding (messages/message-writer.ts).
     prepareDatabase: (db: { pragma(sql: string): unknown }) => {
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
-      db.pragma('busy_timeout = 5000');
+      db.pragma(`busy_timeout = ${limits.sqliteBusyTimeoutMs}`);
     },
   };
 }

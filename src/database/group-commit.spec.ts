@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { GroupCommit } from './group-commit.js';
 
+const fulfilled = <R>(value: R): PromiseSettledResult<R> => ({ status: 'fulfilled', value });
+
 describe('GroupCommit', () => {
   it('commits writes submitted in the same tick as one batch, in order', async () => {
     const batches: number[][] = [];
     const writer = new GroupCommit<number, string>(async (items) => {
       batches.push(items);
-      return items.map((n) => `#${n}`);
+      return items.map((n) => fulfilled(`#${n}`));
     }, 100);
     const results = await Promise.all([1, 2, 3].map((n) => writer.submit(n)));
     expect(results).toEqual(['#1', '#2', '#3']);
@@ -20,7 +22,7 @@ describe('GroupCommit', () => {
     const writer = new GroupCommit<number, number>(async (items) => {
       batches.push(items);
       if (batches.length === 1) await firstCommitHeld;
-      return items;
+      return items.map(fulfilled);
     }, 2);
     const first = writer.submit(1);
     await new Promise((resolve) => setImmediate(resolve));
@@ -34,7 +36,7 @@ describe('GroupCommit', () => {
     let fail = true;
     const writer = new GroupCommit<number, number>(async (items) => {
       if (fail) throw new Error('disk full');
-      return items;
+      return items.map(fulfilled);
     }, 10);
     const failed = [writer.submit(1), writer.submit(2)];
     await expect(Promise.all(failed)).rejects.toThrow('disk full');
@@ -43,12 +45,21 @@ describe('GroupCommit', () => {
     expect(await writer.submit(3)).toBe(3);
   });
 
+  it('rejects only the items the commit reports failed', async () => {
+    const writer = new GroupCommit<number, number>(
+      async (items) => items.map((n): PromiseSettledResult<number> => (n === 2 ? { status: 'rejected', reason: new Error('bad row') } : fulfilled(n))),
+      10,
+    );
+    const outcomes = await Promise.allSettled([1, 2, 3].map((n) => writer.submit(n)));
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+  });
+
   it('flush waits for writes in flight', async () => {
     const committed: number[] = [];
     const writer = new GroupCommit<number, number>(async (items) => {
       await new Promise((resolve) => setTimeout(resolve, 5));
       committed.push(...items);
-      return items;
+      return items.map(fulfilled);
     }, 10);
     void writer.submit(7);
     await writer.flush();

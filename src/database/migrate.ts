@@ -11,9 +11,20 @@ const MIGRATION_LOCK = 0x63686174; // "chat"
 export async function openDatabase(options: DataSourceOptions, runMigrations: boolean): Promise<DataSource> {
   const dataSource = await new DataSource(options).initialize();
   if (!runMigrations) return dataSource;
+  try {
+    await migrate(dataSource);
+  } catch (error) {
+    // Closed, so that a caller retrying the opening (start-database) leaves no connection behind.
+    await dataSource.destroy().catch(() => undefined);
+    throw error;
+  }
+  return dataSource;
+}
+
+async function migrate(dataSource: DataSource): Promise<void> {
   if (dataSource.options.type !== 'postgres') {
     await dataSource.runMigrations();
-    return dataSource;
+    return;
   }
   const lock = dataSource.createQueryRunner();
   try {
@@ -23,5 +34,4 @@ export async function openDatabase(options: DataSourceOptions, runMigrations: bo
     await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
     await lock.release();
   }
-  return dataSource;
 }

@@ -1,6 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Injectable, Logger } from '@nestjs/common';
 import type { Socket } from 'socket.io';
-import { describeFault, Refusal } from '../common/refusal.js';
+import { describeFault, Refusal, StorageUnavailableError } from '../common/refusal.js';
 import { AppConfig } from '../config/app-config.js';
 import { Metrics } from '../operations/metrics.js';
 import { LobbyRefusal, type LobbyRefusalCode } from './lobby-errors.js';
@@ -12,7 +12,8 @@ const LIMITS = new Set<LobbyRefusalCode>(['rate_limited', 'auth_throttled', 'too
 /**
  * The lobby's edge: whatever a handler (or a pipe before it) throws is answered in the Moneypot protocol's
  * words. A lobby refusal gets its own reply; another refusal (a malformed payload, say) a `client_error` with
- * its message; anything else is a fault, logged by name and message only, and acked `INTERNAL_ERROR`.
+ * its message; a write the storage could not take is acked `INTERNAL_ERROR` (its writer logged it); anything else
+ * is a fault, logged by name and message only, and acked `INTERNAL_ERROR`.
  */
 @Injectable()
 @Catch()
@@ -48,6 +49,7 @@ export class LobbyExceptionFilter implements ExceptionFilter {
 
   private replyTo(exception: unknown, event: string): LobbyReply {
     if (exception instanceof LobbyRefusal) return replyToRefusal(exception, this.config.lobbyMessageMax);
+    if (exception instanceof StorageUnavailableError) return INTERNAL_ERROR;
     if (exception instanceof Refusal) return { to: 'client_error', text: exception.message };
     this.logger.error(`${event} failed: ${describeFault(exception)}`);
     return INTERNAL_ERROR;

@@ -1,10 +1,16 @@
-import { type BeforeApplicationShutdown, Injectable } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { type DataSource, In, MoreThanOrEqual, type Repository } from 'typeorm';
+import { Clock } from '../common/clock.js';
+import { RateLimitedLog } from '../common/rate-limited-log.js';
+import { describeFault, StorageUnavailableError } from '../common/refusal.js';
+import { AppConfig } from '../config/app-config.js';
 import { GroupCommit } from '../database/group-commit.js';
+import { isRowFault } from '../database/storage-faults.js';
+import { StorageHealth } from '../database/storage-health.js';
 import { Metrics } from '../operations/metrics.js';
 import { MessageEntity } from './message.entity.js';
-import { Clock } from '../common/clock.js';
+import { type CommitRows, messageCommitter, type MessageRow } from './message-writer.js';
 
 export interface NewMessage {
   chatId: number;
@@ -24,14 +30,19 @@ const MAX_BATCH = 500;
 @Injectable()
 export class MessagesService implements BeforeApplicationShutdown {
   private readonly writer: GroupCommit<NewMessage, StoredMessage>;
+  private readonly commitRows: CommitRows;
+  private readonly faults = new RateLimitedLog(new Logger('MessagesService'));
 
   constructor(
     @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
     @InjectDataSource() dataSource: DataSource,
     private readonly clock: Clock,
     private readonly metrics: Metrics,
+    private readonly storage: StorageHealth,
+    config: AppConfig,
   ) {
-    this.writer = new GroupCommit((batch) => this.commitBatch(dataSource, batch), MAX_BATCH);
+    this.commitRows = messageCommitter(dataSource, config.databaseWriteTimeoutMs);
+    this.writer = new GroupCommit((batch) => this.commitBatch(batch), MAX_BATCH);
   }
 
   /** Resolves once the message is committed: callers may acknowledge it then. */
@@ -88,28 +99,60 @@ export class MessagesService implements BeforeApplicationShutdown {
     await this.writer.flush();
   }
 
-  private async commitBatch(dataSource: DataSource, batch: NewMessage[]): Promise<StoredMessage[]> {
+  private async commitBatch(batch: NewMessage[]): Promise<PromiseSettledResult<StoredMessage>[]> {
     const started = performance.now();
-    const stored = await this.insertBatch(dataSource, batch);
+    const outcomes = await this.insertBatch(batch);
     this.metrics.commitBatchSize.observe(batch.length);
     this.metrics.commitSeconds.observe((performance.now() - started) / 1000);
-    return stored;
+    return outcomes;
   }
 
-  private insertBatch(dataSource: DataSource, batch: NewMessage[]): Promise<StoredMessage[]> {
+  /**
+   * One transaction for the batch. If the database refuses a row on its own merits, the batch is written again row
+   * by row, so only that row fails; a failure of the storage itself (locked, full, gone) fails the batch, as each
+   * row alone would fail the same way. Either way one line is logged (rate-limited), never one per row.
+   */
+  private async insertBatch(batch: NewMessage[]): Promise<PromiseSettledResult<StoredMessage>[]> {
+    const notReady = this.storage.check();
+    if (notReady) return batch.map(() => refused(new StorageUnavailableError(notReady)));
     const createdAt = this.clock.now();
-    return dataSource.transaction(async (tx) => {
-      const stored: StoredMessage[] = [];
-      // Row by row inside one transaction: SQLite reports only the last id of a multi-row insert, and the
-      // commit, not the insert, is what costs.
-      for (const message of batch) {
-        const result = await tx.insert(MessageEntity, { ...message, createdAt });
-        const { clientDate: _, ...fields } = message;
-        stored.push({ ...fields, id: Number(result.identifiers[0].id), createdAt });
+    const rows: MessageRow[] = batch.map((message) => ({ ...message, clientDate: message.clientDate ?? null, createdAt }));
+    try {
+      const ids = await this.commitRows(rows);
+      return rows.map((row, i) => ({ status: 'fulfilled', value: stored(row, ids[i]) }));
+    } catch (error) {
+      if (rows.length === 1 || !isRowFault(error)) {
+        this.faults.error(`writing ${rows.length} message(s) failed: ${describeFault(error)}`);
+        return rows.map(() => refused(asRefusal(error)));
       }
-      return stored;
-    });
+      const outcomes: PromiseSettledResult<StoredMessage>[] = [];
+      for (const row of rows) {
+        try {
+          const [id] = await this.commitRows([row]);
+          outcomes.push({ status: 'fulfilled', value: stored(row, id) });
+        } catch (rowError) {
+          outcomes.push(refused(asRefusal(rowError)));
+        }
+      }
+      const failed = outcomes.filter((outcome) => outcome.status === 'rejected').length;
+      this.faults.error(`a batch of ${rows.length} messages failed (${describeFault(error)}); written row by row, ${failed} refused`);
+      return outcomes;
+    }
   }
+}
+
+/** Logged here already: the transports answer their internal error without logging each writer again. */
+function asRefusal(error: unknown): StorageUnavailableError {
+  return error instanceof StorageUnavailableError ? error : new StorageUnavailableError('the message could not be stored');
+}
+
+function stored(row: MessageRow, id: number): StoredMessage {
+  const { clientDate: _, ...fields } = row;
+  return { ...fields, id };
+}
+
+function refused(reason: unknown): PromiseRejectedResult {
+  return { status: 'rejected', reason };
 }
 
 function toStored(row: MessageEntity): StoredMessage {

@@ -1,6 +1,7 @@
 import { Controller, Get, Optional } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { StorageHealth } from '../database/storage-health.js';
 import { RedisConnections } from '../realtime/redis/redis-connections.js';
 import { ShutdownState } from './shutdown-state.js';
 
@@ -15,6 +16,7 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly shutdown: ShutdownState,
+    private readonly storage: StorageHealth,
     @Optional() private readonly redis?: RedisConnections,
   ) {}
 
@@ -26,7 +28,10 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** Send it traffic: the database (and Redis, when configured) answer, and it is not shutting down. */
+  /**
+   * Send it traffic: the database (and Redis, when configured) answer, the SQLite file is the one opened and writable,
+   * and it is not shutting down.
+   */
   @Get('ready')
   @HealthCheck()
   @ApiOkResponse({ description: 'Every check is up' })
@@ -38,6 +43,11 @@ export class HealthController {
         return this.shutdown.isDraining ? session.down('shutting down') : session.up();
       },
       () => this.database.pingCheck('database').withTimeout(CHECK_TIMEOUT_MS),
+      () => {
+        // The SQLite file deleted, replaced or read-only: pings still answer (the file is open), writes must not.
+        const storage = this.indicators.check('storage');
+        return this.storage.ready ? storage.up() : storage.down(this.storage.problem ?? 'not ready');
+      },
       ...(this.redis ? [() => this.indicators.check('redis').attempt(async () => void (await this.redis?.get('commands').ping())).withTimeout(CHECK_TIMEOUT_MS)] : []),
     ]);
   }
