@@ -8,6 +8,7 @@ export function isStorableText(text: string): boolean {
 }
 
 // NUL, or a high surrogate not followed by a low one, or a low surrogate not preceded by a high one.
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
@@ -18,6 +19,7 @@ export function isBlank(text: string): boolean {
   return INVISIBLE_ONLY.test(text);
 }
 
+// eslint-disable-next-line no-misleading-character-class -- each listed mark counts alone, as an invisible character
 const INVISIBLE_ONLY = /^[\p{White_Space}\p{Cf}\u034F\u115F\u1160\u17B4\u17B5\u180B-\u180F\u2800\u3164\uFE00-\uFE0F\uFFA0]*$/u;
 
 /** Length in Unicode code points, so an emoji counts as one. */
