@@ -12,7 +12,10 @@ export default tseslint.config(
     languageOptions: { globals: globals.node },
     rules: {
       // Unused names prefixed with _ are deliberate (destructuring a field away, a placeholder parameter).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
       // Adapter code speaks to untyped library internals; each `any` is local and commented where it matters.
       '@typescript-eslint/no-explicit-any': 'off',
     },
@@ -21,7 +24,9 @@ export default tseslint.config(
   // are ES5 for old browsers, so a catch clause must name its error even when it does not use it.
   {
     files: ['test/**/*.js', 'public/**/*.js'],
-    languageOptions: { globals: { ...globals.browser, io: 'readonly', ChatgateLobby: 'readonly', ChatgateSellerChat: 'readonly' } },
+    languageOptions: {
+      globals: { ...globals.browser, io: 'readonly', ChatgateLobby: 'readonly', ChatgateSellerChat: 'readonly' },
+    },
     rules: { '@typescript-eslint/no-unused-vars': ['error', { caughtErrors: 'none' }] },
   },
 );

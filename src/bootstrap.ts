@@ -1,5 +1,11 @@
 import type { Server } from 'node:http';
-import { ConsoleLogger, type INestApplication, type LoggerService, type ValidationError, ValidationPipe } from '@nestjs/common';
+import {
+  ConsoleLogger,
+  type INestApplication,
+  type LoggerService,
+  type ValidationError,
+  ValidationPipe,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { DataSource } from 'typeorm';
@@ -45,7 +51,11 @@ export interface ConfigureOptions {
  * compiled by `Test.createTestingModule({ imports: [AppModule.forRoot(config)] })` with overridden providers
  * serves exactly what production serves.
  */
-export function configureApp(app: INestApplication, config: AppConfig, options: ConfigureOptions = {}): INestApplication {
+export function configureApp(
+  app: INestApplication,
+  config: AppConfig,
+  options: ConfigureOptions = {},
+): INestApplication {
   app.useLogger(createLogger(config));
   app.enableCors({ origin: config.corsOrigins.includes('*') ? true : config.corsOrigins });
   limitHttp(app, config);
@@ -124,7 +134,10 @@ function limitHttp(app: INestApplication, config: AppConfig): void {
   server.headersTimeout = config.httpHeadersTimeoutMs;
   server.requestTimeout = config.httpRequestTimeoutMs;
   server.keepAliveTimeout = config.httpKeepAliveTimeoutMs;
-  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.min(1000, config.httpHeadersTimeoutMs);
+  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.min(
+    1000,
+    config.httpHeadersTimeoutMs,
+  );
 }
 
 /** Counts every handshake refusal in chatgate_refusals_total, by its reason. */

@@ -17,14 +17,22 @@ describe('provisioning API', () => {
         ['DELETE', '/api/apps/1/messages/1'],
       ]) {
         const res = await api.request(method, path, method === 'POST' ? {} : undefined);
-        expect([method, path, res.status, res.body.message]).toEqual([method, path, 401, 'Missing or wrong bearer token']);
+        expect([method, path, res.status, res.body.message]).toEqual([
+          method,
+          path,
+          401,
+          'Missing or wrong bearer token',
+        ]);
       }
     }
   });
 
   it('creates apps as the contract says', async () => {
     const res = await suite.api.post('/api/apps', { name: 'Dice', owners: ['olga'] });
-    expect(res).toEqual({ status: 201, body: { id: expect.any(Number), name: 'Dice', owners: ['olga'], mods: [], origins: [] } });
+    expect(res).toEqual({
+      status: 201,
+      body: { id: expect.any(Number), name: 'Dice', owners: ['olga'], mods: [], origins: [] },
+    });
     const got = await suite.api.get(`/api/apps/${res.body.id}`);
     expect(got).toEqual({ status: 200, body: res.body });
   });
@@ -47,7 +55,10 @@ describe('provisioning API', () => {
       body: { id: expect.any(Number), uname, role: 'member' },
     });
     const taken = await suite.api.post('/api/users', { uname: uname.toLowerCase(), role: 'admin' });
-    expect(taken).toEqual({ status: 409, body: { statusCode: 409, error: 'Conflict', message: `uname "${uname.toLowerCase()}" is taken` } });
+    expect(taken).toEqual({
+      status: 409,
+      body: { statusCode: 409, error: 'Conflict', message: `uname "${uname.toLowerCase()}" is taken` },
+    });
     const mod = await suite.api.post('/api/users', { uname: uniqueUname('m'), role: 'mod' });
     expect(mod.body.role).toBe('mod');
   });

@@ -27,7 +27,14 @@ describe('the AsyncAPI document', () => {
     expect(document.version()).toBe('3.0.0');
 
     const namesIn = (channel: string) =>
-      new Set(document.channels().get(channel)?.messages().all().map((message) => message.name()?.replace(' (ack)', '')));
+      new Set(
+        document
+          .channels()
+          .get(channel)
+          ?.messages()
+          .all()
+          .map((message) => message.name()?.replace(' (ack)', '')),
+      );
     const lobby = namesIn('lobby');
     for (const event of [...handledEvents(LobbyGateway), ...LOBBY_BROADCASTS, 'system_message', 'client_error']) {
       expect(lobby.has(event), `lobby event ${event}`).toBe(true);

@@ -16,7 +16,8 @@ describe('auth replies stay bounded', () => {
       const [auth] = await client.request('auth', { name, sellerId: seller.id }, 2);
       const chatId = Number(Object.keys(auth.data.chats)[0]);
       const ids: number[] = [];
-      for (let i = 1; i <= 5; i++) ids.push((await client.request('message', { text: `${name} ${i}`, clientDate: i, chatId }))[0].data.id);
+      for (let i = 1; i <= 5; i++)
+        ids.push((await client.request('message', { text: `${name} ${i}`, clientDate: i, chatId }))[0].data.id);
       chats.push({ chatId, token: auth.data.token, ids });
       client.close();
     }
@@ -24,15 +25,25 @@ describe('auth replies stay bounded', () => {
     const [reply] = await (await suite.sellerClient()).request('auth', { id: seller.id, token: seller.token });
     const newest = (name: string, chat: (typeof chats)[number], my?: true) => ({
       chatter: name,
-      messages: [3, 4, 5].map((i) => ({ id: chat.ids[i - 1], text: `${name} ${i}`, date: expect.any(Number), ...(my ? { my } : {}) })),
+      messages: [3, 4, 5].map((i) => ({
+        id: chat.ids[i - 1],
+        text: `${name} ${i}`,
+        date: expect.any(Number),
+        ...(my ? { my } : {}),
+      })),
     });
     expect(reply.data).toEqual({
       name: 'Busy',
       chats: { [chats[1].chatId]: newest('middle', chats[1]), [chats[2].chatId]: newest('new', chats[2]) },
     });
 
-    const [again] = await (await suite.sellerClient()).request('auth', { token: chats[0].token, name: 'old', sellerId: seller.id }, 2);
-    expect(again.data.chats[chats[0].chatId]).toEqual({ chatter: 'Busy', messages: newest('old', chats[0], true).messages });
+    const [again] = await (
+      await suite.sellerClient()
+    ).request('auth', { token: chats[0].token, name: 'old', sellerId: seller.id }, 2);
+    expect(again.data.chats[chats[0].chatId]).toEqual({
+      chatter: 'Busy',
+      messages: newest('old', chats[0], true).messages,
+    });
   });
 
   it('gives a lobby reader the newest LOBBY_HISTORY_SIZE messages', async () => {

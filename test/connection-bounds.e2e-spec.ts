@@ -14,7 +14,9 @@ describe('per-connection bounds of the realtime core', () => {
     const tab = await suite.sellerClient();
     // Three frames in one TCP write arrive together, so the third finds two waiting.
     const frame = JSON.stringify({ command: 'auth', data: { id: seller.id, token: seller.token } });
-    (tab.socket as unknown as { _socket: Socket })._socket.write(Buffer.concat([1, 2, 3].map(() => maskedTextFrame(frame))));
+    (tab.socket as unknown as { _socket: Socket })._socket.write(
+      Buffer.concat([1, 2, 3].map(() => maskedTextFrame(frame))),
+    );
     expect(await tab.waitForClose()).toBe(1008);
     const control = await suite.sellerClient();
     const [auth] = await control.request('auth', { id: seller.id, token: seller.token });
@@ -99,5 +101,9 @@ function maskedTextFrame(text: string): Buffer {
   const payload = Buffer.from(text);
   if (payload.length > 125) throw new Error('maskedTextFrame: payload too long for a 7-bit length');
   const mask = Buffer.from([1, 2, 3, 4]);
-  return Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, payload.map((byte, i) => byte ^ mask[i % 4])]);
+  return Buffer.concat([
+    Buffer.from([0x81, 0x80 | payload.length]),
+    mask,
+    payload.map((byte, i) => byte ^ mask[i % 4]),
+  ]);
 }

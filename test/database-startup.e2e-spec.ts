@@ -31,7 +31,9 @@ describe('start-up against a database that cannot be opened', () => {
     );
     expect(code).toBe(1);
     expect(lines(output)).toEqual([
-      expect.stringMatching(/^cannot open the database \(PostgreSQL\) within DATABASE_START_TIMEOUT_MS=3000 \(\d attempts\): .*timeout/),
+      expect.stringMatching(
+        /^cannot open the database \(PostgreSQL\) within DATABASE_START_TIMEOUT_MS=3000 \(\d attempts\): .*timeout/,
+      ),
     ]);
   });
 
@@ -40,10 +42,15 @@ describe('start-up against a database that cannot be opened', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as { port: number }).port;
     await new Promise((resolve) => closed.close(resolve));
-    const { code, output } = await startFailure({ DATABASE_URL: `postgres://chatgate@127.0.0.1:${port}/chat`, DATABASE_START_RETRIES: '1' }, 15_000);
+    const { code, output } = await startFailure(
+      { DATABASE_URL: `postgres://chatgate@127.0.0.1:${port}/chat`, DATABASE_START_RETRIES: '1' },
+      15_000,
+    );
     expect(code).toBe(1);
     expect(lines(output)).toEqual([
-      expect.stringMatching(/^cannot open the database \(PostgreSQL\) after 2 attempts \(DATABASE_START_RETRIES=1\): .*ECONNREFUSED/),
+      expect.stringMatching(
+        /^cannot open the database \(PostgreSQL\) after 2 attempts \(DATABASE_START_RETRIES=1\): .*ECONNREFUSED/,
+      ),
     ]);
   });
 
@@ -67,7 +74,9 @@ describe('start-up against a database that cannot be opened', () => {
     const unknownRole = await startFailure({ DATABASE_URL: url.toString(), DATABASE_START_RETRIES: '5' }, 15_000);
     expect(unknownRole.code).toBe(1);
     expect(lines(unknownRole.output)).toEqual([
-      expect.stringMatching(/^cannot open the database \(DATABASE_URL, PostgreSQL\): .*"chatgate_no_such_role".* \((28000|28P01)\)$/),
+      expect.stringMatching(
+        /^cannot open the database \(DATABASE_URL, PostgreSQL\): .*"chatgate_no_such_role".* \((28000|28P01)\)$/,
+      ),
     ]);
   });
 });

@@ -55,15 +55,27 @@ describe('demo mode: `npm start` on an empty SQLite file sets up the demo by its
     const page = await fetch(`${first.url}/`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    expect((await new Api(first.url).get('/api/apps/1')).body).toEqual({ id: 1, name: 'Chatgate demo', owners: [], mods: ['mia'], origins: [] });
+    expect((await new Api(first.url).get('/api/apps/1')).body).toEqual({
+      id: 1,
+      name: 'Chatgate demo',
+      owners: [],
+      mods: ['mia'],
+      origins: [],
+    });
     await stop(first);
 
     const second = await start(env);
-    expect(second.output()).toContain('demo: found app 1 "Chatgate demo" and seller 4; issued fresh demo tokens; demo page at /');
+    expect(second.output()).toContain(
+      'demo: found app 1 "Chatgate demo" and seller 4; issued fresh demo tokens; demo page at /',
+    );
     const again = (await (await fetch(`${second.url}/demo/config.json`)).json()) as DemoCredentials;
     expect(again.lobby.users.map((user) => user.uname)).toEqual(['alice', 'bob', 'mia']);
     expect(again.seller.token).not.toBe(demo.seller.token);
-    expect((await new Api(second.url).get('/api/users')).body.map((user: { uname: string }) => user.uname)).toEqual(['alice', 'bob', 'mia']);
+    expect((await new Api(second.url).get('/api/users')).body.map((user: { uname: string }) => user.uname)).toEqual([
+      'alice',
+      'bob',
+      'mia',
+    ]);
     for (const secret of [...secrets(demo), ...secrets(again)]) {
       expect(first.output() + second.output()).not.toContain(secret);
     }

@@ -29,10 +29,23 @@ describe('Dockerfile', () => {
     const sources = instructions
       .filter((line) => line.startsWith('COPY ') && !line.includes('--from='))
       .flatMap((line) => line.split(/\s+/).slice(1, -1));
-    expect(sources).toEqual(['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'ormconfig.ts', 'src', 'docs', 'public', 'package.json']);
+    expect(sources).toEqual([
+      'package.json',
+      'package-lock.json',
+      'tsconfig.json',
+      'tsconfig.build.json',
+      'ormconfig.ts',
+      'src',
+      'docs',
+      'public',
+      'package.json',
+    ]);
     for (const source of sources) {
       expect(existsSync(source), source).toBe(true);
-      expect(ignored.some((pattern) => source === pattern || source.startsWith(`${pattern}/`)), source).toBe(false);
+      expect(
+        ignored.some((pattern) => source === pattern || source.startsWith(`${pattern}/`)),
+        source,
+      ).toBe(false);
     }
   });
 });

@@ -13,15 +13,36 @@ describe('a resent seller-chat message', () => {
     const first = await suite.sellerClient();
     const [auth] = await first.request('auth', { name: 'resender', sellerId: seller.id }, 2);
     const chatId = Number(Object.keys(auth.data.chats)[0]);
-    const [original] = await first.request('message', { id: 0, text: 'hello', date: 0, clientDate: 1763780000, chatId: String(chatId), my: false });
+    const [original] = await first.request('message', {
+      id: 0,
+      text: 'hello',
+      date: 0,
+      clientDate: 1763780000,
+      chatId: String(chatId),
+      my: false,
+    });
     first.close();
 
     // The reconnect loop: a new connection, the same token, the same pending message.
     const second = await suite.sellerClient();
     await second.request('auth', { token: auth.data.token, name: 'resender', sellerId: seller.id }, 2);
-    const [again] = await second.request('message', { id: 0, text: 'hello', date: 0, clientDate: 1763780000, chatId: String(chatId), my: false });
+    const [again] = await second.request('message', {
+      id: 0,
+      text: 'hello',
+      date: 0,
+      clientDate: 1763780000,
+      chatId: String(chatId),
+      my: false,
+    });
     expect(again).toEqual(original);
-    expect(again.data).toEqual({ id: original.data.id, text: 'hello', date: expect.any(Number), chatId, clientDate: 1763780000, my: true });
+    expect(again.data).toEqual({
+      id: original.data.id,
+      text: 'hello',
+      date: expect.any(Number),
+      chatId,
+      clientDate: 1763780000,
+      my: true,
+    });
 
     const [other] = await second.request('message', { text: 'hello', clientDate: 1763780001, chatId });
     expect(other.data.id).toBeGreaterThan(original.data.id);

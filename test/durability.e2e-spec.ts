@@ -15,7 +15,9 @@ describe('durability: an acknowledged message survives SIGKILL', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'chatgate-'));
-    db = usingPostgres() ? await freshDatabase() : { url: `sqlite:${join(dir, 'nested', 'chat.sqlite')}`, drop: async () => {} };
+    db = usingPostgres()
+      ? await freshDatabase()
+      : { url: `sqlite:${join(dir, 'nested', 'chat.sqlite')}`, drop: async () => {} };
     env = { DATABASE_URL: db.url, ADMIN_TOKEN, ...ROOMY_LIMITS };
   });
   afterAll(async () => {

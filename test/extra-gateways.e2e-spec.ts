@@ -85,13 +85,18 @@ describe('gateways added beside the two protocols, on the one port', () => {
     try {
       const events: unknown[] = [];
       socket.onAny((event, payload) => events.push([event, payload]));
-      await new Promise<void>((resolve, reject) => socket.once('connect', () => resolve()).once('connect_error', reject));
+      await new Promise<void>((resolve, reject) =>
+        socket.once('connect', () => resolve()).once('connect_error', reject),
+      );
       socket.emit('shout', { text: 'far too long' });
       await until(() => events.length >= 1);
       socket.emit('shout', { text: 'hey' });
       await until(() => events.length >= 2);
       expect(events).toEqual([
-        ['exception', { status: 'error', code: 'invalid_input', message: 'text must be shorter than or equal to 5 characters' }],
+        [
+          'exception',
+          { status: 'error', code: 'invalid_input', message: 'text must be shorter than or equal to 5 characters' },
+        ],
         ['shouted', 'HEY'],
       ]);
     } finally {

@@ -49,14 +49,23 @@ describe.skipIf(usingPostgres())('a full disk under SQLite', () => {
     mounted = mountSmallDisk(dir);
   });
   afterAll(async () => {
-    await Promise.all(servers.filter((s) => s.child.exitCode === null && s.child.signalCode === null).map((s) => killed(s.child, 'SIGKILL')));
+    await Promise.all(
+      servers
+        .filter((s) => s.child.exitCode === null && s.child.signalCode === null)
+        .map((s) => killed(s.child, 'SIGKILL')),
+    );
     if (mounted) execFileSync('umount', [dir]);
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('acks only what is committed, during the fault and after space is freed, as a restart shows', async (context) => {
     if (!mounted) context.skip('mount is not permitted here');
-    const env = { ...ROOMY_LIMITS, DATABASE_URL: `sqlite:${join(dir, 'chat.sqlite')}`, ADMIN_TOKEN, LOBBY_HISTORY_SIZE: '10000' };
+    const env = {
+      ...ROOMY_LIMITS,
+      DATABASE_URL: `sqlite:${join(dir, 'chat.sqlite')}`,
+      ADMIN_TOKEN,
+      LOBBY_HISTORY_SIZE: '10000',
+    };
     const server = await spawnServer(env);
     servers.push(server);
     const acked: string[] = [];
@@ -102,7 +111,10 @@ describe.skipIf(usingPostgres())('a full disk under SQLite', () => {
     servers.push(restarted);
     try {
       const reader = await LobbyClient.connect(restarted.url);
-      const [error, data] = (await reader.auth({ app_id: appId! })) as [null, { room: { history: { text: string }[] } }];
+      const [error, data] = (await reader.auth({ app_id: appId! })) as [
+        null,
+        { room: { history: { text: string }[] } },
+      ];
       reader.close();
       expect(error).toBeNull();
       const stored = new Set(data.room.history.map((m) => m.text));

@@ -48,7 +48,10 @@ describe('late remote deliveries after an auth reply', () => {
     expect(newTab.frames).toEqual([newAuth]);
 
     const [second] = await client.request('message', { text: 'second', clientDate: 2, chatId });
-    const secondPush = { command: 'message', data: { id: second.data.id, text: 'second', date: second.data.date, chatId } };
+    const secondPush = {
+      command: 'message',
+      data: { id: second.data.id, text: 'second', date: second.data.date, chatId },
+    };
     expect(await newTab.waitFor('message')).toEqual([secondPush]);
     expect(await oldTab.waitFor('message', 2)).toEqual([{ command: 'message', data: first }, secondPush]);
     await settle();

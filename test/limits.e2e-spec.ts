@@ -55,7 +55,12 @@ function refusedUpgrade(url: string, localAddress: string): Promise<number> {
 }
 
 describe('message rate limits', () => {
-  const suite = useTestServer({ LOBBY_RATE_MESSAGES: '3', LOBBY_RATE_WINDOW_MS: '60000', SELLER_RATE_MESSAGES: '2', SELLER_RATE_WINDOW_MS: '60000' });
+  const suite = useTestServer({
+    LOBBY_RATE_MESSAGES: '3',
+    LOBBY_RATE_WINDOW_MS: '60000',
+    SELLER_RATE_MESSAGES: '2',
+    SELLER_RATE_WINDOW_MS: '60000',
+  });
 
   it('answers a lobby member past LOBBY_RATE_MESSAGES with a system_message, storing and broadcasting nothing', async () => {
     const appId = await suite.api.createApp();
@@ -70,7 +75,11 @@ describe('message rate limits', () => {
     await settle();
     expect(late.acked).toEqual([]);
     expect(watcher.events('new_message').map(([, m]) => (m as { text: string }).text)).toEqual(['1', '2', '3']);
-    expect((await suite.api.get(`/api/apps/${appId}/messages`)).body.map((m: { text: string }) => m.text)).toEqual(['1', '2', '3']);
+    expect((await suite.api.get(`/api/apps/${appId}/messages`)).body.map((m: { text: string }) => m.text)).toEqual([
+      '1',
+      '2',
+      '3',
+    ]);
 
     const control = await suite.joinLobby(appId, other.hashedToken);
     expect(await control.say('fine')).toEqual([]);
@@ -88,7 +97,9 @@ describe('message rate limits', () => {
       expect(ack.error).toBeUndefined();
     }
     const third = { text: 'm3', clientDate: 3, chatId };
-    expect(await client.request('message', third)).toEqual([{ command: 'message', data: third, error: 'RATE_LIMITED' }]);
+    expect(await client.request('message', third)).toEqual([
+      { command: 'message', data: third, error: 'RATE_LIMITED' },
+    ]);
     expect((await suite.api.get(`/api/sellers/${seller.id}/chats/${chatId}/messages`)).body).toHaveLength(2);
     const [reply] = await tab.request('message', { text: 'seller still writes', clientDate: 9, chatId });
     expect(reply.data.text).toBe('seller still writes');
@@ -112,7 +123,6 @@ describe('the per-address connection cap', () => {
     await settle();
     await hostileSeller(suite.server.url);
   });
-
 });
 
 describe('the per-user connection cap', () => {
@@ -121,10 +131,13 @@ describe('the per-user connection cap', () => {
   it('refuses a user a third authenticated connection, in either protocol', async () => {
     const seller = await createSeller(suite.api, 'Popular');
     const tabs = [await suite.sellerClient(), await suite.sellerClient()];
-    for (const tab of tabs) expect((await tab.request('auth', { id: seller.id, token: seller.token }))[0].command).toBe('auth');
+    for (const tab of tabs)
+      expect((await tab.request('auth', { id: seller.id, token: seller.token }))[0].command).toBe('auth');
     const extra = await suite.sellerClient();
     const signIn = { id: seller.id, token: seller.token };
-    expect(await extra.request('auth', signIn)).toEqual([{ command: 'auth', data: signIn, error: 'TOO_MANY_CONNECTIONS' }]);
+    expect(await extra.request('auth', signIn)).toEqual([
+      { command: 'auth', data: signIn, error: 'TOO_MANY_CONNECTIONS' },
+    ]);
     tabs.forEach((tab) => tab.close());
     await Promise.all(tabs.map((tab) => tab.waitForClose()));
     await settle();
@@ -173,7 +186,9 @@ describe('auth limits per address', () => {
     const lobbyGuesser = await hostileLobby(suite.server.url);
     const appId = await suite.api.createApp();
     lobbyGuesser.emitTrackingAck('auth', { app_id: appId, hashed_token: 'f'.repeat(64) });
-    expect(await lobbyGuesser.waitFor('client_error')).toEqual(['too many failed `auth` attempts from your address, try again later']);
+    expect(await lobbyGuesser.waitFor('client_error')).toEqual([
+      'too many failed `auth` attempts from your address, try again later',
+    ]);
 
     const control = await suite.sellerClient();
     expect(await control.request('auth', right)).toEqual([{ command: 'auth', data: { name: 'Guarded', chats: {} } }]);
@@ -183,13 +198,17 @@ describe('auth limits per address', () => {
     const seller = await createSeller(suite.api, 'Welcoming');
     const creator = await hostileSeller(suite.server.url);
     for (const name of ['one', 'two']) {
-      expect((await creator.request('auth', { name, sellerId: seller.id }, 2))[0].data.token).toEqual(expect.any(String));
+      expect((await creator.request('auth', { name, sellerId: seller.id }, 2))[0].data.token).toEqual(
+        expect.any(String),
+      );
     }
     const third = { name: 'three', sellerId: seller.id };
     expect(await creator.request('auth', third)).toEqual([{ command: 'auth', data: third, error: 'RATE_LIMITED' }]);
     expect((await suite.api.get(`/api/sellers/${seller.id}/chats`)).body).toHaveLength(2);
 
     const control = await suite.sellerClient();
-    expect((await control.request('auth', { name: 'control', sellerId: seller.id }, 2))[0].data.token).toEqual(expect.any(String));
+    expect((await control.request('auth', { name: 'control', sellerId: seller.id }, 2))[0].data.token).toEqual(
+      expect.any(String),
+    );
   });
 });

@@ -44,13 +44,16 @@ describe('lobby auth (protocols.md §1.1)', () => {
     expect(await client.waitFor('client_error')).toEqual([ERR_CALLBACK]);
   });
 
-  it.each([999_999, 0, -1, 1.5, 2 ** 53, 1e300])('answers the unknown app %s with client_error and no ack', async (appId) => {
-    const client = await connect();
-    const tracked = client.emitTrackingAck('auth', { app_id: appId });
-    expect(await client.waitFor('client_error')).toEqual([ERR_NO_APP]);
-    await settle();
-    expect(tracked.acked).toEqual([]);
-  });
+  it.each([999_999, 0, -1, 1.5, 2 ** 53, 1e300])(
+    'answers the unknown app %s with client_error and no ack',
+    async (appId) => {
+      const client = await connect();
+      const tracked = client.emitTrackingAck('auth', { app_id: appId });
+      expect(await client.waitFor('client_error')).toEqual([ERR_NO_APP]);
+      await settle();
+      expect(tracked.acked).toEqual([]);
+    },
+  );
 
   it('lets an anonymous reader in without a user key', async () => {
     const appId = await suite.api.createApp();

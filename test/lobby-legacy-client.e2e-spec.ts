@@ -27,14 +27,21 @@ describe('lobby with socket.io-client 2.x (EIO3), as older widgets embed it', ()
       const authReply = await new Promise<unknown[]>((resolve) =>
         socket.emit('auth', { app_id: appId, hashed_token: user.hashedToken }, (...args: unknown[]) => resolve(args)),
       );
-      expect(authReply).toEqual([null, { user: member, room: { users: { [user.uname]: member }, history: [], muteList: {} } }]);
+      expect(authReply).toEqual([
+        null,
+        { user: member, room: { users: { [user.uname]: member }, history: [], muteList: {} } },
+      ]);
 
       const echoed = new Promise((resolve) => socket.once('new_message', resolve));
       const ack = await new Promise<unknown[]>((resolve) =>
         socket.emit('new_message', 'from an old widget', (...args: unknown[]) => resolve(args)),
       );
       expect(ack).toEqual([]);
-      const message = { id: expect.any(Number), user: { uname: user.uname, role: 'member' }, text: 'from an old widget' };
+      const message = {
+        id: expect.any(Number),
+        user: { uname: user.uname, role: 'member' },
+        text: 'from an old widget',
+      };
       expect(await echoed).toEqual(message);
       expect(await modern.waitFor('new_message')).toEqual([message]);
       expect(socket.io.engine.transport.name).toBe(transport);

@@ -28,7 +28,11 @@ describe('lobby new_message (protocols.md §1.3)', () => {
     const ackArgs = await sender.say('  <b>Hello</b>, world!  ');
     expect(ackArgs).toEqual([]);
     const [message] = sender.events('new_message').map(([, m]) => m) as any[];
-    expect(message).toEqual({ id: expect.any(Number), user: { uname: alice.uname, role: 'member' }, text: '<b>Hello</b>, world!' });
+    expect(message).toEqual({
+      id: expect.any(Number),
+      user: { uname: alice.uname, role: 'member' },
+      text: '<b>Hello</b>, world!',
+    });
     expect(await reader.waitFor('new_message')).toEqual([message]);
     await settle();
     expect(elsewhere.received).toEqual([]);
@@ -54,7 +58,10 @@ describe('lobby new_message (protocols.md §1.3)', () => {
     for (const text of ['one', 'two', 'three', 'four']) expect(await sender.say(text)).toEqual([]);
     const late = await join(appId);
     expect(late.data.room.history).toEqual(
-      sender.events('new_message').slice(1).map(([, m]) => m),
+      sender
+        .events('new_message')
+        .slice(1)
+        .map(([, m]) => m),
     );
     expect(late.data.room.history.map((m: any) => m.text)).toEqual(['two', 'three', 'four']);
     expect(late.data.room.history[0].user).toEqual({ uname: carol.uname, role: 'admin' });

@@ -13,7 +13,13 @@ describe('lobby /mute and /unmute (protocols.md §1.4)', () => {
     const mod = await suite.api.createUser(uniqueUname('mod'), 'mod');
     const target = await suite.api.createUser(uniqueUname('target'));
     const appId = await suite.api.createApp();
-    return { appId, target, mod: await join(appId, mod.hashedToken), member: await join(appId, target.hashedToken), reader: await join(appId) };
+    return {
+      appId,
+      target,
+      mod: await join(appId, mod.hashedToken),
+      member: await join(appId, target.hashedToken),
+      reader: await join(appId),
+    };
   };
 
   it('mutes a user: stores it, broadcasts user_muted, confirms to the sender, and never acks', async () => {
@@ -63,7 +69,9 @@ describe('lobby /mute and /unmute (protocols.md §1.4)', () => {
     expect(await adminClient.say('still here')).toEqual([]);
     // No hierarchy between staff: the admin may mute the owner too.
     adminClient.socket.emit('new_message', `/mute ${owner.uname.toLowerCase()} 5`);
-    expect(await adminClient.waitFor('system_message')).toEqual([`User "${owner.uname.toLowerCase()}" muted for 5 minutes`]);
+    expect(await adminClient.waitFor('system_message')).toEqual([
+      `User "${owner.uname.toLowerCase()}" muted for 5 minutes`,
+    ]);
   });
 
   it('mutes any uname, present or not, and a new mute replaces the old one', async () => {
@@ -124,7 +132,9 @@ describe('lobby /mute and /unmute (protocols.md §1.4)', () => {
   it('lets a mute expire: a 0-minute mute blocks nothing, is not listed and cannot be unmuted', async () => {
     const { appId, target, mod, member, reader } = await lobby();
     mod.socket.emit('new_message', `/mute ${target.uname} 0`);
-    expect(await reader.waitFor('user_muted')).toEqual([{ uname: target.uname, mins: 0, expires_at: expect.any(String) }]);
+    expect(await reader.waitFor('user_muted')).toEqual([
+      { uname: target.uname, mins: 0, expires_at: expect.any(String) },
+    ]);
     await settle(20);
     expect(await member.say('not muted')).toEqual([]);
     expect((await join(appId)).data.room.muteList).toEqual({});

@@ -18,7 +18,13 @@ describe('logs of a full scenario (LOG_FORMAT=json, LOG_LEVEL=debug)', () => {
   it('has one JSON object per line, connection and auth-failure events with ids, and no secret or message text', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'chatgate-logs-'));
     const file = join(dir, 'logs.sqlite');
-    const server = await spawnServer({ DATABASE_URL: `sqlite:${file}`, ADMIN_TOKEN, LOG_FORMAT: 'json', LOG_LEVEL: 'debug', SHUTDOWN_DRAIN_MS: '0' });
+    const server = await spawnServer({
+      DATABASE_URL: `sqlite:${file}`,
+      ADMIN_TOKEN,
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: 'debug',
+      SHUTDOWN_DRAIN_MS: '0',
+    });
     const secrets: string[] = [ADMIN_TOKEN];
     let appId: number | undefined;
     try {
@@ -58,14 +64,30 @@ describe('logs of a full scenario (LOG_FORMAT=json, LOG_LEVEL=debug)', () => {
     }
 
     const output = server.output();
-    const lines = output.trim().split('\n').map((line) => JSON.parse(line) as LogLine);
-    const events = lines.map((line) => line.message).filter((m): m is Record<string, unknown> => typeof m === 'object' && m !== null);
+    const lines = output
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as LogLine);
+    const events = lines
+      .map((line) => line.message)
+      .filter((m): m is Record<string, unknown> => typeof m === 'object' && m !== null);
     const opens = events.filter((m) => m.event === 'connection_open');
     expect(opens.map((m) => m.protocol).sort()).toEqual(['lobby', 'lobby', 'seller', 'seller', 'seller']);
     expect(opens.every((m) => typeof m.connection === 'string')).toBe(true);
     const closes = events.filter((m) => m.event === 'connection_close');
-    expect(closes).toContainEqual({ event: 'connection_close', protocol: 'lobby', connection: expect.any(String), app: appId });
-    expect(closes).toContainEqual({ event: 'connection_close', protocol: 'seller', connection: expect.any(String), user: expect.any(Number), chats: [expect.any(Number)] });
+    expect(closes).toContainEqual({
+      event: 'connection_close',
+      protocol: 'lobby',
+      connection: expect.any(String),
+      app: appId,
+    });
+    expect(closes).toContainEqual({
+      event: 'connection_close',
+      protocol: 'seller',
+      connection: expect.any(String),
+      user: expect.any(Number),
+      chats: [expect.any(Number)],
+    });
     expect(events.filter((m) => m.event === 'auth_failed')).toEqual([
       { event: 'auth_failed', protocol: 'lobby', reason: 'app_not_found', connection: expect.any(String) },
       { event: 'auth_failed', protocol: 'seller', reason: 'USER_NOT_FOUND', seller: expect.any(Number) },
@@ -78,4 +100,3 @@ describe('logs of a full scenario (LOG_FORMAT=json, LOG_LEVEL=debug)', () => {
     }
   });
 });
-

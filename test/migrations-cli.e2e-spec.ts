@@ -9,7 +9,10 @@ describe('ormconfig.ts for the TypeORM CLI', () => {
     const dir = mkdtempSync(join(tmpdir(), 'chatgate-cli-'));
     const env = { PATH: process.env.PATH ?? '', DATABASE_URL: `sqlite:${join(dir, 'cli.sqlite')}` };
     const typeorm = (command: string) =>
-      execFileSync(process.execPath, ['node_modules/typeorm/cli.js', '-d', 'dist/ormconfig.js', command], { env, encoding: 'utf8' });
+      execFileSync(process.execPath, ['node_modules/typeorm/cli.js', '-d', 'dist/ormconfig.js', command], {
+        env,
+        encoding: 'utf8',
+      });
     try {
       expect(typeorm('migration:show')).toContain('[ ] Init1763780000000');
       expect(typeorm('migration:run')).toContain('Migration Init1763780000000 has been executed successfully.');
@@ -23,11 +26,15 @@ describe('ormconfig.ts for the TypeORM CLI', () => {
     const dir = mkdtempSync(join(tmpdir(), 'chatgate-cli-env-'));
     writeFileSync(join(dir, '.env'), `DATABASE_URL=sqlite:${join(dir, 'from-dotenv.sqlite')}\n`);
     try {
-      const output = execFileSync(process.execPath, [resolve('node_modules/typeorm/cli.js'), '-d', resolve('dist/ormconfig.js'), 'migration:run'], {
-        cwd: dir,
-        env: { PATH: process.env.PATH ?? '' },
-        encoding: 'utf8',
-      });
+      const output = execFileSync(
+        process.execPath,
+        [resolve('node_modules/typeorm/cli.js'), '-d', resolve('dist/ormconfig.js'), 'migration:run'],
+        {
+          cwd: dir,
+          env: { PATH: process.env.PATH ?? '' },
+          encoding: 'utf8',
+        },
+      );
       expect(output).toContain('Migration Init1763780000000 has been executed successfully.');
       expect(existsSync(join(dir, 'from-dotenv.sqlite'))).toBe(true);
     } finally {

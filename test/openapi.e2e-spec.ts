@@ -17,12 +17,17 @@ describe('the OpenAPI document of the provisioning API', () => {
     };
     expect(document.info.description).toContain('sellers');
     const api = Object.entries(document.paths).filter(([path]) => path.startsWith('/api/'));
-    expect(api.map(([path]) => path)).toEqual(expect.arrayContaining(['/api/sellers', '/api/sellers/{id}/chats/{chatId}/messages']));
+    expect(api.map(([path]) => path)).toEqual(
+      expect.arrayContaining(['/api/sellers', '/api/sellers/{id}/chats/{chatId}/messages']),
+    );
     for (const [path, operations] of api) {
       for (const [method, operation] of Object.entries(operations)) {
-        expect(Object.keys(operation.responses), `${method} ${path}`).toEqual(expect.arrayContaining(['400', '401', '404', '500']));
+        expect(Object.keys(operation.responses), `${method} ${path}`).toEqual(
+          expect.arrayContaining(['400', '401', '404', '500']),
+        );
         for (const parameter of operation.parameters ?? []) {
-          if (parameter.in === 'path' && /id$/i.test(parameter.name)) expect(parameter.schema.type, `${path} ${parameter.name}`).toBe('integer');
+          if (parameter.in === 'path' && /id$/i.test(parameter.name))
+            expect(parameter.schema.type, `${path} ${parameter.name}`).toBe('integer');
         }
       }
     }
@@ -32,7 +37,13 @@ describe('the OpenAPI document of the provisioning API', () => {
       ['limit', 'integer'],
       ['after', 'integer'],
     ]);
-    for (const schema of ['AppResponse', 'UserResponse', 'SellerResponse', 'SellerMessageResponse', 'LobbyMessageResponse']) {
+    for (const schema of [
+      'AppResponse',
+      'UserResponse',
+      'SellerResponse',
+      'SellerMessageResponse',
+      'LobbyMessageResponse',
+    ]) {
       expect(document.components.schemas[schema].properties.id.type, schema).toBe('integer');
     }
     expect(document.components.schemas.ErrorResponse.properties.statusCode.type).toBe('integer');

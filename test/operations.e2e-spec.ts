@@ -10,7 +10,10 @@ describe('health and metrics over HTTP', () => {
   const suite = useTestServer({}, { singleInstance: true });
 
   it('answers liveness and readiness with the database checked', async () => {
-    expect(await suite.api.as(null).get('/health/live')).toEqual({ status: 200, body: { status: 'ok', info: {}, error: {}, details: {} } });
+    expect(await suite.api.as(null).get('/health/live')).toEqual({
+      status: 200,
+      body: { status: 'ok', info: {}, error: {}, details: {} },
+    });
     const ready = await suite.api.as(null).get('/health/ready');
     expect(ready.status).toBe(200);
     expect(ready.body).toMatchObject({

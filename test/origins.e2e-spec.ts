@@ -31,13 +31,19 @@ describe('the site-origin allowlist at every handshake', () => {
   });
 
   it('refuses a foreign Origin on socket.io polling and websocket handshakes', async () => {
-    const polling = await fetch(`${suite.server.url}/socket.io/?EIO=4&transport=polling`, { headers: { origin: EVIL } });
+    const polling = await fetch(`${suite.server.url}/socket.io/?EIO=4&transport=polling`, {
+      headers: { origin: EVIL },
+    });
     expect(polling.status).toBe(403);
     await polling.text();
     for (const transports of [['websocket'], ['polling']] as const) {
-      await expect(LobbyClient.connect(suite.server.url, [...transports], { extraHeaders: { origin: EVIL } })).rejects.toThrow();
+      await expect(
+        LobbyClient.connect(suite.server.url, [...transports], { extraHeaders: { origin: EVIL } }),
+      ).rejects.toThrow();
     }
-    const fromSite = await fetch(`${suite.server.url}/socket.io/?EIO=4&transport=polling`, { headers: { origin: SITE } });
+    const fromSite = await fetch(`${suite.server.url}/socket.io/?EIO=4&transport=polling`, {
+      headers: { origin: SITE },
+    });
     expect(fromSite.status).toBe(200);
     expect(fromSite.headers.get('access-control-allow-origin')).toBe(SITE);
     await fromSite.text();
@@ -52,7 +58,11 @@ describe("an app's own allowed origins", () => {
   const suite = useTestServer();
 
   it('refuses a lobby auth from a page of an origin the app does not list with client_error; admits listed ones', async () => {
-    const created = await suite.api.post('/api/apps', { name: 'Picky', owners: [], origins: ['https://Site.example/'] });
+    const created = await suite.api.post('/api/apps', {
+      name: 'Picky',
+      owners: [],
+      origins: ['https://Site.example/'],
+    });
     expect(created.body).toEqual({ id: expect.any(Number), name: 'Picky', owners: [], mods: [], origins: [SITE] });
     const appId = created.body.id;
     const foreign = await LobbyClient.connect(suite.server.url, ['websocket'], { extraHeaders: { origin: EVIL } });

@@ -47,7 +47,8 @@ describe('Engine.IO sessions per client address that have not said anything yet 
     expect(await send('t=h')).toEqual(refused);
 
     // Closed sessions free their places.
-    for (const sid of [...sids, elsewhere]) expect(await send(`sid=${sid}`, { body: '1' })).toEqual({ status: 200, body: 'ok' });
+    for (const sid of [...sids, elsewhere])
+      expect(await send(`sid=${sid}`, { body: '1' })).toEqual({ status: 200, body: 'ok' });
     const client = await suite.lobbyClient(['polling']);
     const appId = await suite.api.createApp();
     expect(await client.auth({ app_id: appId })).toEqual([null, { room: { users: {}, history: [], muteList: {} } }]);

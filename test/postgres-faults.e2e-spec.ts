@@ -25,7 +25,11 @@ describe.runIf(usingPostgres())('PostgreSQL faults at runtime', () => {
     viaProxy.host = `127.0.0.1:${proxy.port}`;
     server = await startTestingApp({
       databaseUrl: viaProxy.toString(),
-      env: { POSTGRES_CONNECT_TIMEOUT_MS: '1000', POSTGRES_STATEMENT_TIMEOUT_MS: '800', POSTGRES_QUERY_TIMEOUT_MS: '1000' },
+      env: {
+        POSTGRES_CONNECT_TIMEOUT_MS: '1000',
+        POSTGRES_STATEMENT_TIMEOUT_MS: '800',
+        POSTGRES_QUERY_TIMEOUT_MS: '1000',
+      },
     });
     const appId = await server.api.createApp();
     const user = await server.api.createUser('writer');

@@ -48,7 +48,11 @@ describe('revoking credentials reaches live connections on every instance', () =
     const gone = disconnected(socket);
     expect((await apiOf(0).patch(`/api/users/${admin.uname}`, { role: 'member' })).status).toBe(200);
     expect(await gone).toBe('io server disconnect');
-    expect((await lobby(0, appId, admin.hashedToken)).data.user).toEqual({ id: admin.id, uname: admin.uname, role: 'member' });
+    expect((await lobby(0, appId, admin.hashedToken)).data.user).toEqual({
+      id: admin.id,
+      uname: admin.uname,
+      role: 'member',
+    });
   });
 
   it("closes a seller's connections when its token is rotated; the old token no longer signs in", async () => {

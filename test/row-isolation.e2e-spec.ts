@@ -28,7 +28,9 @@ async function refusePoison(url: string): Promise<void> {
       IF NEW.text LIKE '%poison%' THEN RAISE EXCEPTION 'poisoned row' USING ERRCODE = 'check_violation'; END IF;
       RETURN NEW;
     END $$`);
-  await client.query('CREATE TRIGGER refuse_poison BEFORE INSERT ON messages FOR EACH ROW EXECUTE FUNCTION refuse_poison()');
+  await client.query(
+    'CREATE TRIGGER refuse_poison BEFORE INSERT ON messages FOR EACH ROW EXECUTE FUNCTION refuse_poison()',
+  );
   await client.end();
 }
 

@@ -14,7 +14,10 @@ describe('seller chat auth (protocols.md §2.2)', () => {
     const chatId = Number(Object.keys(auth.data.chats)[0]);
     expect(auth).toEqual({
       command: 'auth',
-      data: { token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), chats: { [chatId]: { chatter: 'Trainer', messages: [] } } },
+      data: {
+        token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+        chats: { [chatId]: { chatter: 'Trainer', messages: [] } },
+      },
     });
     expect(chatId).toBeGreaterThanOrEqual(1);
     expect(status).toEqual({ command: 'status', data: { chatId, status: false } });
@@ -45,8 +48,15 @@ describe('seller chat auth (protocols.md §2.2)', () => {
     client.close();
     await sellerTab.waitFor('status', 2);
     const again = await connect();
-    const [reauth, restatus] = await again.request('auth', { token: auth.data.token, name: 'Ann', sellerId: seller.id }, 2);
-    expect(reauth).toEqual({ command: 'auth', data: { name: 'Ann', chats: { [chatId]: { chatter: 'Seller One', messages: [] } } } });
+    const [reauth, restatus] = await again.request(
+      'auth',
+      { token: auth.data.token, name: 'Ann', sellerId: seller.id },
+      2,
+    );
+    expect(reauth).toEqual({
+      command: 'auth',
+      data: { name: 'Ann', chats: { [chatId]: { chatter: 'Seller One', messages: [] } } },
+    });
     expect(restatus).toEqual({ command: 'status', data: { chatId, status: true } });
     await sellerTab.waitFor('status', 3);
     await settle();
@@ -69,7 +79,14 @@ describe('seller chat auth (protocols.md §2.2)', () => {
     const [secondAuth] = await second.request('auth', { name: 'second', sellerId: seller.id }, 2);
     const firstChat = Number(Object.keys(firstAuth.data.chats)[0]);
     const secondChat = Number(Object.keys(secondAuth.data.chats)[0]);
-    const [fromClient] = await first.request('message', { id: 0, text: 'hi', date: 0, clientDate: 1, chatId: String(firstChat), my: false });
+    const [fromClient] = await first.request('message', {
+      id: 0,
+      text: 'hi',
+      date: 0,
+      clientDate: 1,
+      chatId: String(firstChat),
+      my: false,
+    });
     // The seller has heard of both chats, both clients and the message before it answers (on a cluster these
     // pushes may still be on their way), so its next frame is its own ack.
     await Promise.all([sellerTab.waitFor('chat', 2), sellerTab.waitFor('status', 2), sellerTab.waitFor('message')]);
@@ -129,7 +146,8 @@ describe('seller chat auth (protocols.md §2.2)', () => {
       [{ id: seller.id, token: auth.data.token }, 'USER_IS_NOT_SELLER'],
       [{ id: seller.id, token: other.token }, 'USER_IS_NOT_SELLER'],
     ];
-    for (const [data, error] of cases) expect(await probe.request('auth', data)).toEqual([{ command: 'auth', data, error }]);
+    for (const [data, error] of cases)
+      expect(await probe.request('auth', data)).toEqual([{ command: 'auth', data, error }]);
     expect((await suite.api.get(`/api/sellers/${seller.id}/chats`)).body).toHaveLength(1);
   });
 
@@ -143,7 +161,10 @@ describe('seller chat auth (protocols.md §2.2)', () => {
     const atB = await connect();
     const [authB, statusB] = await atB.request('auth', { token: authA.data.token, sellerId: b.id }, 2);
     const chatB = Number(Object.keys(authB.data.chats)[0]);
-    expect(authB).toEqual({ command: 'auth', data: { name: 'roamer', chats: { [chatB]: { chatter: 'B', messages: [] } } } });
+    expect(authB).toEqual({
+      command: 'auth',
+      data: { name: 'roamer', chats: { [chatB]: { chatter: 'B', messages: [] } } },
+    });
     expect(statusB).toEqual({ command: 'status', data: { chatId: chatB, status: true } });
     expect(await sellerB.waitFor('chat')).toEqual([{ command: 'chat', data: { id: chatB, chatter: 'roamer' } }]);
 

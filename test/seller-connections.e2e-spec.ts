@@ -68,10 +68,24 @@ describe('seller chat connections: status, dead peers, limits, garbage', () => {
     const count = async () => (await suite.server.app.get(DataSource).query('SELECT COUNT(*) AS n FROM messages'))[0].n;
     const messagesBefore = Number(await count());
 
-    for (const garbage of ['not json', '[1,2]', 'null', '42', '"auth"', '{"command":5}', '{"data":{}}', '{"command":"explode"}', '{"command":"__proto__"}', '{"command":"toString"}']) {
+    for (const garbage of [
+      'not json',
+      '[1,2]',
+      'null',
+      '42',
+      '"auth"',
+      '{"command":5}',
+      '{"data":{}}',
+      '{"command":"explode"}',
+      '{"command":"__proto__"}',
+      '{"command":"toString"}',
+    ]) {
       client.socket.send(garbage);
     }
-    client.socket.send(Buffer.from(JSON.stringify({ command: 'message', data: { text: 'bin', clientDate: 1, chatId } })), { binary: true });
+    client.socket.send(
+      Buffer.from(JSON.stringify({ command: 'message', data: { text: 'bin', clientDate: 1, chatId } })),
+      { binary: true },
+    );
     client.send('message', { text: ['not', 'a', 'string'], clientDate: 1, chatId });
     client.send('message', { text: 'x', clientDate: { nested: true }, chatId: { id: chatId } });
     client.send('auth', [1, 2]);
@@ -79,7 +93,11 @@ describe('seller chat connections: status, dead peers, limits, garbage', () => {
     await settle();
     expect(client.frames.slice(2)).toEqual([
       { command: 'message', data: { text: ['not', 'a', 'string'], clientDate: 1, chatId }, error: 'TEXT_IS_REQUIRED' },
-      { command: 'message', data: { text: 'x', clientDate: { nested: true }, chatId: { id: chatId } }, error: 'CHAT_NOT_FOUND' },
+      {
+        command: 'message',
+        data: { text: 'x', clientDate: { nested: true }, chatId: { id: chatId } },
+        error: 'CHAT_NOT_FOUND',
+      },
       { command: 'auth', data: [1, 2], error: 'USER_NOT_FOUND' },
     ]);
     expect(Number(await count())).toBe(messagesBefore);
@@ -95,7 +113,8 @@ describe('both protocols on one port', () => {
       const appId = await server.api.createApp();
       const lobby = await LobbyClient.connect(server.url, ['polling', 'websocket']);
       const engine = lobby.socket.io.engine;
-      if (engine.transport.name !== 'websocket') await new Promise<void>((resolve) => engine.once('upgrade', () => resolve()));
+      if (engine.transport.name !== 'websocket')
+        await new Promise<void>((resolve) => engine.once('upgrade', () => resolve()));
       expect(lobby.socket.io.engine.transport.name).toBe('websocket');
       const wsOnly = await LobbyClient.connect(server.url, ['websocket']);
       expect(await wsOnly.auth({ app_id: appId })).toEqual([null, { room: { users: {}, history: [], muteList: {} } }]);

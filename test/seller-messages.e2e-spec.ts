@@ -37,7 +37,14 @@ describe('seller chat messages (protocols.md §2.3)', () => {
     const after = Math.floor(Date.now() / 1000);
     expect(ack).toEqual({
       command: 'message',
-      data: { id: expect.any(Number), text: '  Is it in stock?  ', date: expect.any(Number), chatId, clientDate: 1_700_000_000, my: true },
+      data: {
+        id: expect.any(Number),
+        text: '  Is it in stock?  ',
+        date: expect.any(Number),
+        chatId,
+        clientDate: 1_700_000_000,
+        my: true,
+      },
     });
     expect(Number.isInteger(ack.data.date) && ack.data.date >= before && ack.data.date <= after).toBe(true);
     const { id, date } = ack.data;
@@ -56,9 +63,18 @@ describe('seller chat messages (protocols.md §2.3)', () => {
   it('lets the seller answer, with a numeric chatId, and the client see it', async () => {
     const { chatId, sellerTab1, sellerTab2, clientTab1, clientTab2 } = await chatWithTwoTabsEach();
     const [ack] = await sellerTab2.request('message', { text: 'Yes', clientDate: '1700000001', chatId });
-    expect(ack.data).toEqual({ id: expect.any(Number), text: 'Yes', date: expect.any(Number), chatId, clientDate: '1700000001', my: true });
+    expect(ack.data).toEqual({
+      id: expect.any(Number),
+      text: 'Yes',
+      date: expect.any(Number),
+      chatId,
+      clientDate: '1700000001',
+      my: true,
+    });
     const { id, date } = ack.data;
-    expect(await sellerTab1.waitFor('message')).toEqual([{ command: 'message', data: { id, text: 'Yes', date, chatId, my: true } }]);
+    expect(await sellerTab1.waitFor('message')).toEqual([
+      { command: 'message', data: { id, text: 'Yes', date, chatId, my: true } },
+    ]);
     for (const tab of [clientTab1, clientTab2]) {
       expect(await tab.waitFor('message')).toEqual([{ command: 'message', data: { id, text: 'Yes', date, chatId } }]);
     }

@@ -27,7 +27,8 @@ describe('the seller chat under Nest’s testing harness: a fake clock and anoth
   beforeAll(async () => {
     server = await startTestingApp({
       env: { PRESENCE_TTL_MS: String(PRESENCE_TTL_MS) },
-      customize: (builder) => builder.overrideProvider(Clock).useValue(clock).overrideProvider(PresenceStore).useValue(presenceStore),
+      customize: (builder) =>
+        builder.overrideProvider(Clock).useValue(clock).overrideProvider(PresenceStore).useValue(presenceStore),
     });
   });
   afterAll(async () => {
@@ -43,7 +44,14 @@ describe('the seller chat under Nest’s testing harness: a fake clock and anoth
     const [auth] = await client.request('auth', { name: 'Ada', sellerId: seller.id }, 2);
     const chatId = Number(Object.keys(auth.data.chats)[0]);
     const [ack] = await client.request('message', { text: 'when?', clientDate: 5, chatId });
-    expect(ack.data).toEqual({ id: ack.data.id, text: 'when?', date: Date.UTC(2030, 5, 1, 12, 0, 0) / 1000, chatId, clientDate: 5, my: true });
+    expect(ack.data).toEqual({
+      id: ack.data.id,
+      text: 'when?',
+      date: Date.UTC(2030, 5, 1, 12, 0, 0) / 1000,
+      chatId,
+      clientDate: 5,
+      my: true,
+    });
   });
 
   it('takes a seller offline when the instance holding its connection stops renewing, with status false', async () => {
@@ -65,6 +73,10 @@ describe('the seller chat under Nest’s testing harness: a fake clock and anoth
     clock.advance(PRESENCE_TTL_MS / 3 + 1);
     expect(await client.waitFor('status', 2)).toEqual([status, { command: 'status', data: { chatId, status: false } }]);
     const [refused] = await client.request('message', { text: 'anyone?', clientDate: 6, chatId });
-    expect(refused).toEqual({ command: 'message', data: { text: 'anyone?', clientDate: 6, chatId }, error: 'USER_IS_NOT_ONLINE' });
+    expect(refused).toEqual({
+      command: 'message',
+      data: { text: 'anyone?', clientDate: 6, chatId },
+      error: 'USER_IS_NOT_ONLINE',
+    });
   });
 });

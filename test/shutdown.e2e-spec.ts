@@ -18,7 +18,9 @@ describe('SIGTERM', () => {
     const server = await spawnServer({ DATABASE_URL: db.url, ADMIN_TOKEN });
     const clients: { close(): void }[] = [];
     let exited = false;
-    const exit = new Promise<object>((resolve) => server.child.once('exit', (code, signal) => resolve({ code, signal })));
+    const exit = new Promise<object>((resolve) =>
+      server.child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
     try {
       const api = new Api(server.url);
       const appId = await api.createApp();
@@ -48,7 +50,10 @@ describe('SIGTERM', () => {
       expect(await tab.waitForClose()).toBe(1001);
       expect(await lobbyGone).toBe('transport close');
       // Bounded by the 10 s the issue allows, not asserted as a speed.
-      const code = await Promise.race([exit, new Promise((resolve) => setTimeout(() => resolve('still running'), 10_000))]);
+      const code = await Promise.race([
+        exit,
+        new Promise((resolve) => setTimeout(() => resolve('still running'), 10_000)),
+      ]);
       exited = code !== 'still running';
       // Nest, done shutting down, re-raises the signal it handled.
       expect(code).toEqual({ code: null, signal: 'SIGTERM' });

@@ -56,7 +56,10 @@ describe('peers that stop reading', () => {
     const control = await suite.sellerClient();
     const [reply] = await control.request('auth', { id: seller.id, token: seller.token });
     expect(Object.keys(reply.data.chats).map(Number)).toEqual(writers.map((w) => w.chatId));
-    expect((await first.client.waitFor('status', 3))[2]).toEqual({ command: 'status', data: { chatId: first.chatId, status: true } });
+    expect((await first.client.waitFor('status', 3))[2]).toEqual({
+      command: 'status',
+      data: { chatId: first.chatId, status: true },
+    });
   });
 
   it('drops a lobby socket that stopped reading, announces it gone, and keeps serving', async () => {

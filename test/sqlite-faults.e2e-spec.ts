@@ -42,7 +42,12 @@ describe.skipIf(usingPostgres())('SQLite faults under a running server', () => {
   }
 
   it('keeps serving while another process holds the write lock; writers past DATABASE_WRITE_TIMEOUT_MS get INTERNAL_ERROR', async () => {
-    server = await spawnServer({ ...ROOMY_LIMITS, DATABASE_URL: `sqlite:${file}`, ADMIN_TOKEN, DATABASE_WRITE_TIMEOUT_MS: '1500' });
+    server = await spawnServer({
+      ...ROOMY_LIMITS,
+      DATABASE_URL: `sqlite:${file}`,
+      ADMIN_TOKEN,
+      DATABASE_WRITE_TIMEOUT_MS: '1500',
+    });
     const { appId, members } = await lobbyWithMembers(server.url, 5);
     const holder = new Database(file);
     const control = keepChecking(server.url, `/api/apps/${appId}/messages`);
@@ -50,7 +55,9 @@ describe.skipIf(usingPostgres())('SQLite faults under a running server', () => {
       holder.exec('BEGIN EXCLUSIVE');
       const heldSince = Date.now();
       // Posted at once: they wait out the bound while the lock is held.
-      expect(await Promise.all(members.map((m) => m.say('while locked')))).toEqual(members.map(() => ['INTERNAL_ERROR']));
+      expect(await Promise.all(members.map((m) => m.say('while locked')))).toEqual(
+        members.map(() => ['INTERNAL_ERROR']),
+      );
       // Posted with the lock still held, and released within their bound: they are acked once it is.
       const late = Promise.all(members.map((m, i) => m.say(`after the wait ${i}`)));
       await sleep(Math.max(0, 3000 - (Date.now() - heldSince)));
@@ -65,11 +72,18 @@ describe.skipIf(usingPostgres())('SQLite faults under a running server', () => {
     expect(failures).toEqual([]);
     expect(checks).toBeGreaterThan(10);
     const history = await new Api(server.url).get(`/api/apps/${appId}/messages`);
-    expect(history.body.map((m: { text: string }) => m.text).sort()).toEqual(members.map((_, i) => `after the wait ${i}`));
+    expect(history.body.map((m: { text: string }) => m.text).sort()).toEqual(
+      members.map((_, i) => `after the wait ${i}`),
+    );
   });
 
   it('refuses writes once the database file is deleted, logging it once', async () => {
-    server = await spawnServer({ ...ROOMY_LIMITS, DATABASE_URL: `sqlite:${file}`, ADMIN_TOKEN, STORAGE_CHECK_INTERVAL_MS: '100' });
+    server = await spawnServer({
+      ...ROOMY_LIMITS,
+      DATABASE_URL: `sqlite:${file}`,
+      ADMIN_TOKEN,
+      STORAGE_CHECK_INTERVAL_MS: '100',
+    });
     const { appId, members } = await lobbyWithMembers(server.url, 1);
     const [member] = members;
     const control = keepChecking(server.url, `/api/apps/${appId}`);

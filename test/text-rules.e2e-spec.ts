@@ -6,7 +6,11 @@ import { useTestServer } from './support/suite.js';
 
 const UNSTORABLE = ['nul \u0000 inside', 'lone high \uD800 surrogate', 'lone low \uDC00 surrogate'];
 const INVISIBLE = '\u200B\u200C\u200D\u2060\uFEFF\u3164';
-const VERBATIM = ['<script>alert(1)</script> &amp; <b>bold</b>', "'; DROP TABLE messages; -- \" OR 1=1", 'emoji 😀 and ünïcödé'];
+const VERBATIM = [
+  '<script>alert(1)</script> &amp; <b>bold</b>',
+  '\'; DROP TABLE messages; -- " OR 1=1',
+  'emoji 😀 and ünïcödé',
+];
 
 describe('text rules, the same on every database', () => {
   const suite = useTestServer({ SELLER_MESSAGE_MAX: '20' });
@@ -45,18 +49,32 @@ describe('text rules, the same on every database', () => {
       expect(await client.request('message', data)).toEqual([{ command: 'message', data, error: 'TEXT_IS_REQUIRED' }]);
     }
     const long = { text: 'x'.repeat(21), clientDate: 2, chatId };
-    expect(await client.request('message', long)).toEqual([{ command: 'message', data: long, error: 'TEXT_IS_TOO_LONG' }]);
-    expect((await client.request('message', { text: '😀'.repeat(20), clientDate: 3, chatId }))[0].error).toBeUndefined();
+    expect(await client.request('message', long)).toEqual([
+      { command: 'message', data: long, error: 'TEXT_IS_TOO_LONG' },
+    ]);
+    expect(
+      (await client.request('message', { text: '😀'.repeat(20), clientDate: 3, chatId }))[0].error,
+    ).toBeUndefined();
 
     const markup = ['<b>x</b>&amp;', "'; DROP TABLE x;--"];
     for (const [i, text] of markup.entries()) {
       const [ack] = await client.request('message', { text, clientDate: 10 + i, chatId });
-      expect(ack.data).toEqual({ id: expect.any(Number), text, date: expect.any(Number), chatId, clientDate: 10 + i, my: true });
+      expect(ack.data).toEqual({
+        id: expect.any(Number),
+        text,
+        date: expect.any(Number),
+        chatId,
+        clientDate: 10 + i,
+        my: true,
+      });
     }
     // The second auth reply, whatever pushes (on a cluster, late ones) arrived around it.
     tab.send('auth', { id: seller.id, token: seller.token });
     const [, again] = await tab.waitFor('auth', 2);
-    expect(again.data.chats[chatId].messages.map((m: { text: string }) => m.text)).toEqual(['😀'.repeat(20), ...markup]);
+    expect(again.data.chats[chatId].messages.map((m: { text: string }) => m.text)).toEqual([
+      '😀'.repeat(20),
+      ...markup,
+    ]);
   });
 
   it('ignores a 5,000-level nested seller frame and answers a 40,000-level REST body 400', async () => {

@@ -94,9 +94,12 @@
       // Mutes end without a broadcast: redraw when the next one expires.
       clearTimeout(muteTimer);
       if (mutes.length) {
-        var next = Math.min.apply(null, mutes.map(function (mute) {
-          return Date.parse(mute.expires_at);
-        }));
+        var next = Math.min.apply(
+          null,
+          mutes.map(function (mute) {
+            return Date.parse(mute.expires_at);
+          })
+        );
         muteTimer = setTimeout(renderPeople, Math.max(0, next - Date.now()) + 50);
       }
     }
@@ -106,8 +109,11 @@
       ui.input.disabled = !me;
       ui.button.disabled = !me;
       ui.input.placeholder = me ? 'Message as ' + me.uname : 'Reading anonymously: no user to write as';
-      var mute = me && muted[me.uname.toLowerCase()] && STAFF.indexOf(me.role) < 0 ? state.mutes[me.uname.toLowerCase()] : null;
-      ui.notice.textContent = mute ? 'You are muted until ' + clock(mute.expires_at) + ': messages you send are refused.' : '';
+      var mute =
+        me && muted[me.uname.toLowerCase()] && STAFF.indexOf(me.role) < 0 ? state.mutes[me.uname.toLowerCase()] : null;
+      ui.notice.textContent = mute
+        ? 'You are muted until ' + clock(mute.expires_at) + ': messages you send are refused.'
+        : '';
       updateCount();
     }
 
@@ -158,17 +164,23 @@
       // Registered once: socket.io reconnects this same socket, and each 'connect' authenticates again.
       socket.on('connect', function () {
         setState('Joining…');
-        socket.emit('auth', options.hashedToken ? { app_id: options.appId, hashed_token: options.hashedToken } : { app_id: options.appId }, function (error, data) {
-          if (error) {
-            logLine('error', 'Could not join the lobby (' + error + '); retrying.');
-            // auth is answered once per socket: only a new connection can try again.
-            setTimeout(function () {
-              if (!destroyed) socket.disconnect().connect();
-            }, 3000);
-            return;
+        socket.emit(
+          'auth',
+          options.hashedToken
+            ? { app_id: options.appId, hashed_token: options.hashedToken }
+            : { app_id: options.appId },
+          function (error, data) {
+            if (error) {
+              logLine('error', 'Could not join the lobby (' + error + '); retrying.');
+              // auth is answered once per socket: only a new connection can try again.
+              setTimeout(function () {
+                if (!destroyed) socket.disconnect().connect();
+              }, 3000);
+              return;
+            }
+            joined(data);
           }
-          joined(data);
-        });
+        );
       });
       socket.on('disconnect', function (reason) {
         state.users = {};
@@ -235,14 +247,16 @@
     renderPeople();
 
     var config = state.max ? Promise.resolve(null) : fetchConfig(base);
-    config.then(function (settings) {
-      if (settings && settings.lobbyMessageMax) state.max = settings.lobbyMessageMax;
-      updateCount();
-      return loadIo(base, options.io);
-    }).then(connect, function (error) {
-      logLine('error', error.message);
-      setState('Not connected');
-    });
+    config
+      .then(function (settings) {
+        if (settings && settings.lobbyMessageMax) state.max = settings.lobbyMessageMax;
+        updateCount();
+        return loadIo(base, options.io);
+      })
+      .then(connect, function (error) {
+        logLine('error', error.message);
+        setState('Not connected');
+      });
 
     return {
       on: function (event, handler) {
@@ -266,7 +280,7 @@
       },
       function () {
         return null;
-      },
+      }
     );
   }
 

@@ -143,9 +143,10 @@
         var item = pending[frame.data.clientDate];
         delete pending[frame.data.clientDate];
         var chat = chats[frame.data.chatId];
-        var reason = frame.error === 'USER_IS_NOT_ONLINE'
-          ? (chat ? chat.chatter : 'the other side') + ' is offline'
-          : REFUSED[frame.error] || frame.error;
+        var reason =
+          frame.error === 'USER_IS_NOT_ONLINE'
+            ? (chat ? chat.chatter : 'the other side') + ' is offline'
+            : REFUSED[frame.error] || frame.error;
         if (item) markFailed(item, reason);
         else fail('Not delivered: ' + reason + '.');
       }
@@ -210,9 +211,12 @@
       if (!chat) return;
       var item = data.clientDate !== undefined ? pending[data.clientDate] : null;
       if (item) delete pending[data.clientDate];
-      if (chat.messages.some(function (m) {
-        return m.id === data.id;
-      })) return;
+      if (
+        chat.messages.some(function (m) {
+          return m.id === data.id;
+        })
+      )
+        return;
       chat.messages.push({ id: data.id, text: data.text, date: data.date, my: data.my });
       if (String(chat.id) === String(openId)) markRead(chat);
       if (item && item.parentNode) item.parentNode.removeChild(item);
@@ -270,7 +274,9 @@
       }
       ui.chatHead.appendChild(dot(chat.online));
       ui.chatHead.appendChild(el('span', 'cg-chatter', chat.chatter));
-      ui.chatHead.appendChild(el('span', 'cg-presence', chat.online === null ? '' : chat.online ? 'online' : 'offline'));
+      ui.chatHead.appendChild(
+        el('span', 'cg-presence', chat.online === null ? '' : chat.online ? 'online' : 'offline')
+      );
     }
 
     function renderChat() {
@@ -320,7 +326,10 @@
       ui.log.scrollTop = ui.log.scrollHeight;
       var bytes = new TextEncoder().encode(frame).length;
       if (bytes > maxFrameBytes) {
-        markFailed(item, 'the message is too long (' + bytes + ' bytes with its envelope, at most ' + maxFrameBytes + ')');
+        markFailed(
+          item,
+          'the message is too long (' + bytes + ' bytes with its envelope, at most ' + maxFrameBytes + ')'
+        );
       } else if (!ws || ws.readyState !== WebSocket.OPEN) {
         markFailed(item, 'not connected');
       } else {
@@ -353,7 +362,11 @@
     function begin(first) {
       // The first auth may carry a name; every reconnect after it uses the token the server gave.
       start(function () {
-        return token ? (seller ? { id: options.id, token: token } : { token: token, sellerId: options.sellerId }) : first;
+        return token
+          ? seller
+            ? { id: options.id, token: token }
+            : { token: token, sellerId: options.sellerId }
+          : first;
       });
     }
 
@@ -385,7 +398,7 @@
       },
       function () {
         return null;
-      },
+      }
     );
   }
 

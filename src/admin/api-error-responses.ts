@@ -12,7 +12,10 @@ import { ErrorResponse } from './dto/pagination.dto.js';
 export function ApiErrorResponses() {
   return applyDecorators(
     ApiBadRequestResponse({ type: ErrorResponse, description: 'Invalid input: `message` lists each broken rule' }),
-    ApiUnauthorizedResponse({ type: ErrorResponse, description: 'Missing or wrong bearer token, or ADMIN_TOKEN unset' }),
+    ApiUnauthorizedResponse({
+      type: ErrorResponse,
+      description: 'Missing or wrong bearer token, or ADMIN_TOKEN unset',
+    }),
     ApiNotFoundResponse({ type: ErrorResponse, description: 'No such app, user, seller, chat or message' }),
     ApiConflictResponse({ type: ErrorResponse, description: 'A uname taken in any letter case' }),
     ApiInternalServerErrorResponse({ type: ErrorResponse, description: 'A fault, logged without its details' }),

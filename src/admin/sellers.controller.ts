@@ -52,7 +52,10 @@ export class SellersController {
 
   @Get(':id/chats/:chatId/messages')
   @ApiOkResponse({ type: [SellerMessageResponse] })
-  messages(@Param('id', ParseIntPipe) id: number, @Param('chatId', ParseIntPipe) chatId: number): Promise<SellerMessageResponse[]> {
+  messages(
+    @Param('id', ParseIntPipe) id: number,
+    @Param('chatId', ParseIntPipe) chatId: number,
+  ): Promise<SellerMessageResponse[]> {
     return this.sellerChat.historyOf(id, chatId);
   }
 }

@@ -33,7 +33,10 @@ export class UsersController {
   }
 
   @Patch(':uname')
-  @ApiOkResponse({ type: UserResponse, description: "Disconnects the user's live lobby sockets; their next auth has the new role" })
+  @ApiOkResponse({
+    type: UserResponse,
+    description: "Disconnects the user's live lobby sockets; their next auth has the new role",
+  })
   update(@Param('uname') uname: string, @Body() body: UpdateUserDto): Promise<UserView> {
     return this.users.setRole(uname, body.role);
   }
@@ -52,7 +55,10 @@ export class UsersController {
 
   @Delete(':uname/tokens/:hashedToken')
   @ApiOkResponse({ type: RevokedResponse, description: 'Revokes one token, named by its hashed_token' })
-  async revokeOne(@Param('uname') uname: string, @Param('hashedToken') hashedToken: string): Promise<{ revoked: number }> {
+  async revokeOne(
+    @Param('uname') uname: string,
+    @Param('hashedToken') hashedToken: string,
+  ): Promise<{ revoked: number }> {
     return { revoked: await this.users.revokeTokens(uname, hashedToken) };
   }
 }

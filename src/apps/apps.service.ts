@@ -38,9 +38,17 @@ export class AppsService {
     assertName(name);
     const staff = staffRows(owners, 'owner').concat(staffRows(mods, 'mod'));
     const app = await this.dataSource.transaction(async (tx) => {
-      const created = tx.create(AppEntity, { name, allowedOrigins: storedOrigins(origins), createdAt: this.clock.now() });
+      const created = tx.create(AppEntity, {
+        name,
+        allowedOrigins: storedOrigins(origins),
+        createdAt: this.clock.now(),
+      });
       await tx.insert(AppEntity, created);
-      if (staff.length) await tx.insert(AppStaffEntity, staff.map((row) => ({ ...row, appId: created.id })));
+      if (staff.length)
+        await tx.insert(
+          AppStaffEntity,
+          staff.map((row) => ({ ...row, appId: created.id })),
+        );
       return created;
     });
     return this.get(app.id);
@@ -80,12 +88,17 @@ export class AppsService {
     ];
     await this.dataSource.transaction(async (tx) => {
       if (changes.name !== undefined) await tx.update(AppEntity, { id }, { name: changes.name });
-      if (changes.origins !== undefined) await tx.update(AppEntity, { id }, { allowedOrigins: storedOrigins(changes.origins) });
+      if (changes.origins !== undefined)
+        await tx.update(AppEntity, { id }, { allowedOrigins: storedOrigins(changes.origins) });
       for (const [role, unames] of lists) {
         if (unames === undefined) continue;
         const rows = staffRows(unames, role);
         await tx.delete(AppStaffEntity, { appId: id, role });
-        if (rows.length) await tx.insert(AppStaffEntity, rows.map((row) => ({ ...row, appId: id })));
+        if (rows.length)
+          await tx.insert(
+            AppStaffEntity,
+            rows.map((row) => ({ ...row, appId: id })),
+          );
       }
     });
     return this.get(id);

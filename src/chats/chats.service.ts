@@ -110,5 +110,9 @@ export class ChatsService {
 
 function toDirect(row: ChatEntity | null): DirectChat | null {
   if (!row?.seller || !row.client) return null;
-  return { id: row.id, seller: { id: row.seller.id, name: row.seller.name }, client: { id: row.client.id, name: row.client.name } };
+  return {
+    id: row.id,
+    seller: { id: row.seller.id, name: row.seller.name },
+    client: { id: row.client.id, name: row.client.name },
+  };
 }

@@ -17,12 +17,15 @@ export class HttpErrorFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const response = http.getResponse<Response>();
     if (exception instanceof Refusal) {
-      const message = exception instanceof InvalidInputError && exception.details.length > 1 ? exception.details : exception.message;
+      const message =
+        exception instanceof InvalidInputError && exception.details.length > 1 ? exception.details : exception.message;
       return void response.status(exception.httpStatus).json(body(exception.httpStatus, message));
     }
     if (exception instanceof HttpException) {
       const answer = exception.getResponse();
-      return void response.status(exception.getStatus()).json(typeof answer === 'string' ? body(exception.getStatus(), answer) : answer);
+      return void response
+        .status(exception.getStatus())
+        .json(typeof answer === 'string' ? body(exception.getStatus(), answer) : answer);
     }
     const request = http.getRequest<Request>();
     this.logger.error(`${request.method} ${request.route?.path ?? request.path} failed: ${describeFault(exception)}`);

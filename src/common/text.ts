@@ -19,8 +19,9 @@ export function isBlank(text: string): boolean {
   return INVISIBLE_ONLY.test(text);
 }
 
-// eslint-disable-next-line no-misleading-character-class -- each listed mark counts alone, as an invisible character
-const INVISIBLE_ONLY = /^[\p{White_Space}\p{Cf}\u034F\u115F\u1160\u17B4\u17B5\u180B-\u180F\u2800\u3164\uFE00-\uFE0F\uFFA0]*$/u;
+const INVISIBLE_ONLY =
+  // eslint-disable-next-line no-misleading-character-class -- each listed mark counts alone, as an invisible character
+  /^[\p{White_Space}\p{Cf}\u034F\u115F\u1160\u17B4\u17B5\u180B-\u180F\u2800\u3164\uFE00-\uFE0F\uFFA0]*$/u;
 
 /** Length in Unicode code points, so an emoji counts as one. */
 export function codePoints(text: string): number {

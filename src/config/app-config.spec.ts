@@ -90,15 +90,36 @@ describe('loadConfig', () => {
     [{ PORT: 'abc' }, 'Invalid configuration: PORT must be a whole number from 0 to 65535 (got "abc")'],
     [{ PORT: '70000' }, 'Invalid configuration: PORT must be a whole number from 0 to 65535 (got "70000")'],
     [{ DATABASE_URL: 'mysql://x' }, 'Invalid configuration: DATABASE_URL must start with "sqlite:" or "postgres://"'],
-    [{ LOBBY_MESSAGE_MAX: '0' }, 'Invalid configuration: LOBBY_MESSAGE_MAX must be a whole number from 1 to 10000 (got "0")'],
-    [{ LOBBY_PENDING_SESSIONS_PER_IP: '0' }, 'Invalid configuration: LOBBY_PENDING_SESSIONS_PER_IP must be a whole number from 1 to 100000 (got "0")'],
+    [
+      { LOBBY_MESSAGE_MAX: '0' },
+      'Invalid configuration: LOBBY_MESSAGE_MAX must be a whole number from 1 to 10000 (got "0")',
+    ],
+    [
+      { LOBBY_PENDING_SESSIONS_PER_IP: '0' },
+      'Invalid configuration: LOBBY_PENDING_SESSIONS_PER_IP must be a whole number from 1 to 100000 (got "0")',
+    ],
     [{ ADMIN_TOKEN: 'short' }, 'Invalid configuration: ADMIN_TOKEN must be at least 16 characters long'],
-    [{ USER_DIRECTORY_URL: 'ftp://x' }, 'Invalid configuration: USER_DIRECTORY_URL must be an http(s) URL (got "ftp://x")'],
+    [
+      { USER_DIRECTORY_URL: 'ftp://x' },
+      'Invalid configuration: USER_DIRECTORY_URL must be an http(s) URL (got "ftp://x")',
+    ],
     [{ RUN_MIGRATIONS: 'maybe' }, 'Invalid configuration: RUN_MIGRATIONS must be true or false (got "maybe")'],
-    [{ SELLER_WS_PATH: '/socket.io/x' }, 'Invalid configuration: SELLER_WS_PATH must be a URL path such as /seller, outside /socket.io (got "/socket.io/x")'],
-    [{ SELLER_WS_PATH: 'seller' }, 'Invalid configuration: SELLER_WS_PATH must be a URL path such as /seller, outside /socket.io (got "seller")'],
-    [{ LOG_LEVEL: 'loud' }, 'Invalid configuration: LOG_LEVEL must be one of error, warn, log, debug, verbose (got "loud")'],
-    [{ REDIS_URL: 'http://redis:6379', DATABASE_URL: 'postgres://u@db/chat' }, 'Invalid configuration: REDIS_URL must be a redis:// or rediss:// URL'],
+    [
+      { SELLER_WS_PATH: '/socket.io/x' },
+      'Invalid configuration: SELLER_WS_PATH must be a URL path such as /seller, outside /socket.io (got "/socket.io/x")',
+    ],
+    [
+      { SELLER_WS_PATH: 'seller' },
+      'Invalid configuration: SELLER_WS_PATH must be a URL path such as /seller, outside /socket.io (got "seller")',
+    ],
+    [
+      { LOG_LEVEL: 'loud' },
+      'Invalid configuration: LOG_LEVEL must be one of error, warn, log, debug, verbose (got "loud")',
+    ],
+    [
+      { REDIS_URL: 'http://redis:6379', DATABASE_URL: 'postgres://u@db/chat' },
+      'Invalid configuration: REDIS_URL must be a redis:// or rediss:// URL',
+    ],
     [
       { REDIS_URL: 'redis://redis:6379' },
       'Invalid configuration: REDIS_URL joins several instances, which needs PostgreSQL: set DATABASE_URL to a postgres:// URL',

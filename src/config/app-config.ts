@@ -97,7 +97,10 @@ export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, problem: string) {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
     super(`Invalid configuration: ${variable} ${problem}`);
   }
 }
@@ -113,7 +116,8 @@ export function loadConfig(env: Env): AppConfig {
   }
   const database = parseDatabaseUrl(optional(env, 'DATABASE_URL') ?? DEFAULT_DATABASE_URL);
   // By default only where a newcomer runs it: an SQLite file outside production. DEMO=true/false decides otherwise.
-  const demoByDefault = database.kind === 'sqlite' && database.path !== ':memory:' && optional(env, 'NODE_ENV') !== 'production';
+  const demoByDefault =
+    database.kind === 'sqlite' && database.path !== ':memory:' && optional(env, 'NODE_ENV') !== 'production';
   const config: AppConfig = {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: optional(env, 'HOST') ?? '0.0.0.0',
@@ -123,7 +127,10 @@ export function loadConfig(env: Env): AppConfig {
     lobbyHistorySize: integer(env, 'LOBBY_HISTORY_SIZE', 250, 0, 10_000),
     lobbyMessageMax: integer(env, 'LOBBY_MESSAGE_MAX', 140, 1, 10_000),
     lobbyPendingSessionsPerIp: integer(env, 'LOBBY_PENDING_SESSIONS_PER_IP', 20, 1, 100_000),
-    corsOrigins: (optional(env, 'CORS_ORIGINS') ?? '*').split(',').map((o) => o.trim()).filter(Boolean),
+    corsOrigins: (optional(env, 'CORS_ORIGINS') ?? '*')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
     sellerWsPath: wsPath(env, 'SELLER_WS_PATH', '/seller'),
     sellerPingIntervalMs: integer(env, 'SELLER_PING_INTERVAL_MS', 30_000, 100, 3_600_000),
     sellerMaxFrameBytes: integer(env, 'SELLER_MAX_FRAME_BYTES', 16 * 1024, 256, 16 * 1024 * 1024),
@@ -171,7 +178,10 @@ export function loadConfig(env: Env): AppConfig {
   };
   if (config.redisUrl && config.database.kind === 'sqlite') {
     // Several instances share one database; a SQLite file cannot be shared between hosts.
-    throw new ConfigError('REDIS_URL', 'joins several instances, which needs PostgreSQL: set DATABASE_URL to a postgres:// URL');
+    throw new ConfigError(
+      'REDIS_URL',
+      'joins several instances, which needs PostgreSQL: set DATABASE_URL to a postgres:// URL',
+    );
   }
   return config;
 }

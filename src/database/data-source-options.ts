@@ -15,7 +15,15 @@ import { AppAllowedOrigins1763790000000 as SqliteAppOrigins } from './migrations
 import { MessageClientDate1763790000001 as PostgresClientDate } from './migrations/postgres/1763790000001-MessageClientDate.js';
 import { MessageClientDate1763790000001 as SqliteClientDate } from './migrations/sqlite/1763790000001-MessageClientDate.js';
 
-export const ENTITIES = [UserEntity, AccessTokenEntity, AppEntity, AppStaffEntity, ChatEntity, MessageEntity, MuteEntity];
+export const ENTITIES = [
+  UserEntity,
+  AccessTokenEntity,
+  AppEntity,
+  AppStaffEntity,
+  ChatEntity,
+  MessageEntity,
+  MuteEntity,
+];
 
 const MIGRATIONS = {
   sqlite: [SqliteInit, SqliteAppOrigins, SqliteClientDate],

@@ -47,7 +47,10 @@ describe('GroupCommit', () => {
 
   it('rejects only the items the commit reports failed', async () => {
     const writer = new GroupCommit<number, number>(
-      async (items) => items.map((n): PromiseSettledResult<number> => (n === 2 ? { status: 'rejected', reason: new Error('bad row') } : fulfilled(n))),
+      async (items) =>
+        items.map((n): PromiseSettledResult<number> =>
+          n === 2 ? { status: 'rejected', reason: new Error('bad row') } : fulfilled(n),
+        ),
       10,
     );
     const outcomes = await Promise.allSettled([1, 2, 3].map((n) => writer.submit(n)));

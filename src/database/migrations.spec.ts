@@ -24,7 +24,9 @@ describe('migrations', () => {
   });
 
   it('are applied once when several instances open the database together', async () => {
-    const opened = await Promise.all([1, 2, 3].map(() => openDatabase(buildDataSourceOptions(parseDatabaseUrl(db.url), loadConfig({})), true)));
+    const opened = await Promise.all(
+      [1, 2, 3].map(() => openDatabase(buildDataSourceOptions(parseDatabaseUrl(db.url), loadConfig({})), true)),
+    );
     try {
       for (const other of opened) expect(await other.showMigrations()).toBe(false);
       const applied = await dataSource.query('SELECT COUNT(*) AS n FROM migrations');

@@ -25,7 +25,8 @@ const TIMED_OUT = Symbol('timed out');
 export async function startDatabase(options: DataSourceOptions, config: AppConfig): Promise<DataSource> {
   const { database } = config;
   const what = database.kind === 'sqlite' ? `SQLite ${database.path}` : 'PostgreSQL';
-  const permanent = (cause: string) => new DatabaseStartError(`cannot open the database (DATABASE_URL, ${what}): ${cause}`);
+  const permanent = (cause: string) =>
+    new DatabaseStartError(`cannot open the database (DATABASE_URL, ${what}): ${cause}`);
   if (database.kind === 'sqlite' && database.path !== ':memory:') {
     try {
       makeDirectory(dirname(database.path));
@@ -63,7 +64,10 @@ export async function startDatabase(options: DataSourceOptions, config: AppConfi
       return outcome;
     }
     // The attempt may still succeed later: its connection is closed then, so nothing is left open.
-    opening.then((late) => late.destroy(), () => {});
+    opening.then(
+      (late) => late.destroy(),
+      () => {},
+    );
     throw timedOut(attempt, lastCause === 'no answer' ? 'no answer from the database' : lastCause);
   }
 }

@@ -32,7 +32,10 @@ export class StorageHealth implements OnApplicationBootstrap, OnApplicationShutd
   onApplicationBootstrap(): void {
     if (this.path === null) return;
     // The log exists from the first write in WAL mode (migrations included) until the last connection closes.
-    for (const [path, what] of [[this.path, 'the database file'], [`${this.path}-wal`, "the database's write-ahead log"]]) {
+    for (const [path, what] of [
+      [this.path, 'the database file'],
+      [`${this.path}-wal`, "the database's write-ahead log"],
+    ]) {
       const stat = statSync(path, { throwIfNoEntry: false });
       if (stat) this.identities.push({ path, what, dev: stat.dev, ino: stat.ino });
     }

@@ -66,13 +66,15 @@ export class DemoService implements OnApplicationBootstrap {
       users.push({ uname, role, hashedToken: (await this.users.issueToken(uname)).hashed_token });
     }
     const token = await this.chatUsers.rotateSellerToken(seller.id);
-    this.logger.log(`demo: found app ${app.id} "${app.name}" and seller ${seller.id}; issued fresh demo tokens; demo page at /`);
+    this.logger.log(
+      `demo: found app ${app.id} "${app.name}" and seller ${seller.id}; issued fresh demo tokens; demo page at /`,
+    );
     return { lobby: { appId: app.id, users }, seller: { id: seller.id, name: seller.name, token } };
   }
 
   private async seed(): Promise<DemoCredentials | null> {
     if ((await this.apps.list(1, 0)).length > 0 || (await this.userRows.count()) > 0) {
-      this.logger.warn('demo: skipped, the database holds data that is not the demo\'s (DEMO=false silences this)');
+      this.logger.warn("demo: skipped, the database holds data that is not the demo's (DEMO=false silences this)");
       return null;
     }
     const mods = DEMO_USERS.filter((user) => user.role === 'mod').map((user) => user.uname);

@@ -7,7 +7,12 @@ import { LobbyRefusal, type LobbyRefusalCode } from './lobby-errors.js';
 import { type AckFn, INTERNAL_ERROR, type LobbyReply, replyToRefusal, sendReply } from './lobby-replies.js';
 
 /** Refusals that a limit made (counted in chatgate_refusals_total). */
-const LIMITS = new Set<LobbyRefusalCode>(['rate_limited', 'auth_throttled', 'too_many_connections', 'origin_not_allowed']);
+const LIMITS = new Set<LobbyRefusalCode>([
+  'rate_limited',
+  'auth_throttled',
+  'too_many_connections',
+  'origin_not_allowed',
+]);
 
 /**
  * The lobby's edge: whatever a handler (or a pipe before it) throws is answered in the Moneypot protocol's

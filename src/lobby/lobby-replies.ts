@@ -20,9 +20,7 @@ export const LIMIT_MESSAGES = {
 export type AckFn = (...args: unknown[]) => void;
 
 export type LobbyReply =
-  | { to: 'ack'; args: unknown[] }
-  | { to: 'system_message'; text: string }
-  | { to: 'client_error'; text: string };
+  { to: 'ack'; args: unknown[] } | { to: 'system_message'; text: string } | { to: 'client_error'; text: string };
 
 export function replyToRefusal(refusal: LobbyRefusal, messageMax: number): LobbyReply {
   switch (refusal.code) {

@@ -58,7 +58,12 @@ interface LobbySocketState {
 @WebSocketGateway()
 @UseFilters(LobbyExceptionFilter)
 export class LobbyGateway
-  implements OnGatewayInit<Server>, OnGatewayConnection<Socket>, OnGatewayDisconnect<Socket>, OnModuleDestroy, BeforeApplicationShutdown
+  implements
+    OnGatewayInit<Server>,
+    OnGatewayConnection<Socket>,
+    OnGatewayDisconnect<Socket>,
+    OnModuleDestroy,
+    BeforeApplicationShutdown
 {
   private readonly logger = new Logger(LobbyGateway.name);
   private server!: Server;
@@ -122,8 +127,13 @@ export class LobbyGateway
     if (state.authStarted) return;
     state.authStarted = true;
 
-    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw new LobbyRefusal('auth_not_object');
-    const { app_id: appId, hashed_token: hashedToken, token_hash: legacyTokenHash } = payload as Record<string, unknown>;
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+      throw new LobbyRefusal('auth_not_object');
+    const {
+      app_id: appId,
+      hashed_token: hashedToken,
+      token_hash: legacyTokenHash,
+    } = payload as Record<string, unknown>;
     if (typeof appId !== 'number') throw new LobbyRefusal('auth_no_app_id');
     if (!ack) throw new LobbyRefusal('auth_no_callback');
     const tokenHash = normalizeTokenHash(isNonEmptyString(hashedToken) ? hashedToken : legacyTokenHash);
@@ -143,7 +153,11 @@ export class LobbyGateway
   }
 
   @SubscribeMessage('new_message')
-  async onNewMessage(@ConnectedSocket() socket: Socket, @MessageBody() text: unknown, @Ack() ack?: AckFn): Promise<void> {
+  async onNewMessage(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() text: unknown,
+    @Ack() ack?: AckFn,
+  ): Promise<void> {
     const state = stateOf(socket);
     const { session } = state;
     if (!session) return;
@@ -166,7 +180,12 @@ export class LobbyGateway
 
   async handleDisconnect(socket: Socket): Promise<void> {
     const state = stateOf(socket);
-    this.logger.debug({ event: 'connection_close', protocol: 'lobby', connection: socket.id, app: state.session?.appId });
+    this.logger.debug({
+      event: 'connection_close',
+      protocol: 'lobby',
+      connection: socket.id,
+      app: state.session?.appId,
+    });
     clearTimeout(state.deadline);
     this.releaseSlot(state);
     await this.signOut(socket);
@@ -212,7 +231,8 @@ export class LobbyGateway
     void socket.join(room);
     const now = this.clock.now();
     const snapshot = { messageIds: welcome.room.history.map((message) => message.id), presenceVersion };
-    for (const push of gate.release([], snapshot, now, this.config.lateDeliveryWindowMs)) socket.emit(push.event, push.data);
+    for (const push of gate.release([], snapshot, now, this.config.lateDeliveryWindowMs))
+      socket.emit(push.event, push.data);
     if (gate.remembers(now)) this.fresh.add(room, socket);
     else state.gate = undefined;
   }

@@ -49,7 +49,11 @@ export class LobbyService {
     private readonly metrics: Metrics,
     limiters: RateLimiterFactory,
   ) {
-    this.rate = limiters.create({ keyPrefix: 'lobby-messages', points: config.lobbyRateMessages, durationMs: config.lobbyRateWindowMs });
+    this.rate = limiters.create({
+      keyPrefix: 'lobby-messages',
+      points: config.lobbyRateMessages,
+      durationMs: config.lobbyRateWindowMs,
+    });
     // A member whose instance vanished leaves as if its last socket had closed; one put back after a presence
     // store outage arrives again.
     presence.onChange(({ kind, place, member, version }) => {
@@ -78,14 +82,18 @@ export class LobbyService {
    * Marks the connection present and returns the room as it now is, with the presence version its user list
    * is as of. Announces the member's first connection.
    */
-  async enter(session: LobbySession, connectionId: string): Promise<{ welcome: LobbyWelcome; presenceVersion: number }> {
+  async enter(
+    session: LobbySession,
+    connectionId: string,
+  ): Promise<{ welcome: LobbyWelcome; presenceVersion: number }> {
     const [history, mutes] = await Promise.all([
       this.messages.recent(session.chatId, this.config.lobbyHistorySize),
       this.mutes.active(session.chatId),
     ]);
     const { member } = session;
     const joined = member && (await this.presence.join(lobbyRoom(session.chatId), member, connectionId));
-    if (joined) this.publish(session, 'user_joined', member, { exceptConnection: connectionId, presenceVersion: joined });
+    if (joined)
+      this.publish(session, 'user_joined', member, { exceptConnection: connectionId, presenceVersion: joined });
     const present = await this.presence.snapshot<LobbyMember>(lobbyRoom(session.chatId));
     const welcome = {
       ...(member ? { user: member } : {}),
@@ -117,7 +125,8 @@ export class LobbyService {
     const trimmed = text.trim();
     const length = codePoints(trimmed); // an emoji is one character
     // Invisible-only text is empty; NUL and lone surrogates cannot be stored alike everywhere: the length error.
-    if (length > this.config.lobbyMessageMax || isBlank(trimmed) || !isStorableText(trimmed)) throw new LobbyRefusal('text_length');
+    if (length > this.config.lobbyMessageMax || isBlank(trimmed) || !isStorableText(trimmed))
+      throw new LobbyRefusal('text_length');
     if (isCommandText(trimmed)) {
       if (!staff) throw new LobbyRefusal('not_authorized');
       return this.runCommand(session, member, parseCommand(trimmed));
@@ -156,7 +165,8 @@ export class LobbyService {
       case 'invalid_unmute':
         throw new LobbyRefusal('invalid_unmute');
       case 'unmute': {
-        if (!(await this.mutes.unmute(session.chatId, command.uname))) return { kind: 'not_muted', uname: command.uname };
+        if (!(await this.mutes.unmute(session.chatId, command.uname)))
+          return { kind: 'not_muted', uname: command.uname };
         this.publish(session, 'user_unmuted', { uname: command.uname });
         return { kind: 'unmuted', uname: command.uname };
       }
@@ -189,5 +199,9 @@ function roleIn(app: DirectoryApp, user: DirectoryUser): LobbyRole {
 }
 
 function toLobbyMessage(message: StoredMessage): LobbyMessage {
-  return { id: message.id, user: { uname: message.authorName, role: message.authorRole ?? 'member' }, text: message.text };
+  return {
+    id: message.id,
+    user: { uname: message.authorName, role: message.authorRole ?? 'member' },
+    text: message.text,
+  };
 }

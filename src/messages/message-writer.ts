@@ -24,7 +24,10 @@ const BUSY_RETRY_DELAY_MS = 25;
 
 export function messageCommitter(dataSource: DataSource, writeTimeoutMs: number): CommitRows {
   return dataSource.options.type === 'better-sqlite3'
-    ? sqliteCommitter((dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection, writeTimeoutMs)
+    ? sqliteCommitter(
+        (dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection,
+        writeTimeoutMs,
+      )
     : typeormCommitter(dataSource);
 }
 
@@ -45,7 +48,10 @@ function sqliteCommitter(db: BetterSqlite3.Database, writeTimeoutMs: number): Co
   );
   const commit = db.transaction((rows: MessageRow[]) =>
     rows.map((row) =>
-      Number(insert.run(row.chatId, row.authorId, row.authorName, row.authorRole, row.text, row.clientDate, row.createdAt).lastInsertRowid),
+      Number(
+        insert.run(row.chatId, row.authorId, row.authorName, row.authorRole, row.text, row.clientDate, row.createdAt)
+          .lastInsertRowid,
+      ),
     ),
   );
   return async (rows) => {

@@ -116,7 +116,11 @@ export class MessagesService implements BeforeApplicationShutdown {
     const notReady = this.storage.check();
     if (notReady) return batch.map(() => refused(new StorageUnavailableError(notReady)));
     const createdAt = this.clock.now();
-    const rows: MessageRow[] = batch.map((message) => ({ ...message, clientDate: message.clientDate ?? null, createdAt }));
+    const rows: MessageRow[] = batch.map((message) => ({
+      ...message,
+      clientDate: message.clientDate ?? null,
+      createdAt,
+    }));
     try {
       const ids = await this.commitRows(rows);
       return rows.map((row, i) => ({ status: 'fulfilled', value: stored(row, ids[i]) }));
@@ -135,7 +139,9 @@ export class MessagesService implements BeforeApplicationShutdown {
         }
       }
       const failed = outcomes.filter((outcome) => outcome.status === 'rejected').length;
-      this.faults.error(`a batch of ${rows.length} messages failed (${describeFault(error)}); written row by row, ${failed} refused`);
+      this.faults.error(
+        `a batch of ${rows.length} messages failed (${describeFault(error)}); written row by row, ${failed} refused`,
+      );
       return outcomes;
     }
   }
@@ -143,7 +149,9 @@ export class MessagesService implements BeforeApplicationShutdown {
 
 /** Logged here already: the transports answer their internal error without logging each writer again. */
 function asRefusal(error: unknown): StorageUnavailableError {
-  return error instanceof StorageUnavailableError ? error : new StorageUnavailableError('the message could not be stored');
+  return error instanceof StorageUnavailableError
+    ? error
+    : new StorageUnavailableError('the message could not be stored');
 }
 
 function stored(row: MessageRow, id: number): StoredMessage {

@@ -47,7 +47,10 @@ export class MutesService {
   }
 
   async active(chatId: number): Promise<MuteView[]> {
-    const rows = await this.mutes.find({ where: { chatId, expiresAt: MoreThan(this.clock.now()) }, order: { uname: 'ASC' } });
+    const rows = await this.mutes.find({
+      where: { chatId, expiresAt: MoreThan(this.clock.now()) },
+      order: { uname: 'ASC' },
+    });
     return rows.map((row) => ({ uname: row.uname, mins: row.mins, expires_at: new Date(row.expiresAt).toISOString() }));
   }
 }

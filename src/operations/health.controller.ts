@@ -48,7 +48,15 @@ export class HealthController {
         const storage = this.indicators.check('storage');
         return this.storage.ready ? storage.up() : storage.down(this.storage.problem ?? 'not ready');
       },
-      ...(this.redis ? [() => this.indicators.check('redis').attempt(async () => void (await this.redis?.get('commands').ping())).withTimeout(CHECK_TIMEOUT_MS)] : []),
+      ...(this.redis
+        ? [
+            () =>
+              this.indicators
+                .check('redis')
+                .attempt(async () => void (await this.redis?.get('commands').ping()))
+                .withTimeout(CHECK_TIMEOUT_MS),
+          ]
+        : []),
     ]);
   }
 }

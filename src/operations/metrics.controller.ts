@@ -24,7 +24,8 @@ export class MetricsController {
   scrape(@Headers('authorization') authorization?: string): Promise<string> {
     if (this.expected) {
       const presented = /^Bearer (.+)$/.exec(authorization ?? '')?.[1];
-      if (!presented || !timingSafeEqual(digest(presented), this.expected)) throw new UnauthorizedException('Missing or wrong metrics token');
+      if (!presented || !timingSafeEqual(digest(presented), this.expected))
+        throw new UnauthorizedException('Missing or wrong metrics token');
     }
     return this.metrics.registry.metrics();
   }

@@ -17,6 +17,7 @@ export class ShutdownState implements OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     this.draining = true;
-    if (this.config.shutdownDrainMs > 0) await new Promise((resolve) => setTimeout(resolve, this.config.shutdownDrainMs));
+    if (this.config.shutdownDrainMs > 0)
+      await new Promise((resolve) => setTimeout(resolve, this.config.shutdownDrainMs));
   }
 }

@@ -30,7 +30,9 @@ export interface RawWsGatewayOptions {
   maxBufferedBytes?: number;
 }
 
-export type RawWsSettings = Partial<Pick<RawWsGatewayOptions, 'path' | 'maxPayload' | 'heartbeatIntervalMs' | 'maxBufferedBytes'>>;
+export type RawWsSettings = Partial<
+  Pick<RawWsGatewayOptions, 'path' | 'maxPayload' | 'heartbeatIntervalMs' | 'maxBufferedBytes'>
+>;
 
 interface Endpoint {
   name: string;
@@ -53,7 +55,10 @@ export class RawWsAdapter extends AbstractWsAdapter {
   private readonly logger = new Logger('RawWs');
   private readonly endpoints = new Map<string, Endpoint>();
   private readonly endpointOfClient = new WeakMap<WebSocket, Endpoint>();
-  private upgradeListener: { server: HttpServer; listener: (request: IncomingMessage, socket: Duplex, head: Buffer) => void } | null = null;
+  private upgradeListener: {
+    server: HttpServer;
+    listener: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  } | null = null;
 
   constructor(
     app: INestApplicationContext,
@@ -65,21 +70,36 @@ export class RawWsAdapter extends AbstractWsAdapter {
 
   create(port: number, options?: RawWsGatewayOptions): WebSocketServer {
     if (!options?.name || !options.path) throw new Error('a raw-ws gateway declares a name and a path');
-    if (port !== 0) throw new Error(`raw-ws gateway "${options.name}" declares a port: raw-ws gateways share the app's port`);
+    if (port !== 0)
+      throw new Error(`raw-ws gateway "${options.name}" declares a port: raw-ws gateways share the app's port`);
     const { name, parser = parseJsonEvent, ...declared } = options;
-    const { path, maxPayload, heartbeatIntervalMs, maxBufferedBytes } = { ...DEFAULTS, ...declared, ...this.settings[name] };
+    const { path, maxPayload, heartbeatIntervalMs, maxBufferedBytes } = {
+      ...DEFAULTS,
+      ...declared,
+      ...this.settings[name],
+    };
     if (this.endpoints.has(path) || path.startsWith('/socket.io')) {
       throw new Error(`raw-ws gateway "${name}": path ${path} is taken`);
     }
-    const dropped = () => this.logger.warn(`${name}: dropping a connection with over ${maxBufferedBytes} bytes unsent (it stopped reading)`);
-    const server = new WebSocketServer({ noServer: true, maxPayload, WebSocket: boundedWebSocketClass(maxBufferedBytes, dropped) });
+    const dropped = () =>
+      this.logger.warn(
+        `${name}: dropping a connection with over ${maxBufferedBytes} bytes unsent (it stopped reading)`,
+      );
+    const server = new WebSocketServer({
+      noServer: true,
+      maxPayload,
+      WebSocket: boundedWebSocketClass(maxBufferedBytes, dropped),
+    });
     const heartbeat = heartbeatIntervalMs > 0 ? new RawWsHeartbeat(server, heartbeatIntervalMs) : null;
     this.endpoints.set(path, { name, path, parser, server, heartbeat });
     this.listenForUpgrades();
     return server;
   }
 
-  override bindClientConnect(server: WebSocketServer, callback: (client: WebSocket, request: IncomingMessage) => void): void {
+  override bindClientConnect(
+    server: WebSocketServer,
+    callback: (client: WebSocket, request: IncomingMessage) => void,
+  ): void {
     server.on('connection', callback);
   }
 
@@ -128,7 +148,9 @@ export class RawWsAdapter extends AbstractWsAdapter {
           this.accept(endpoint, request, socket, head);
         },
         (error: unknown) => {
-          this.logger.error(`${endpoint.name}: handshake check failed: ${error instanceof Error ? error.message : String(error)}`);
+          this.logger.error(
+            `${endpoint.name}: handshake check failed: ${error instanceof Error ? error.message : String(error)}`,
+          );
           refuseUpgrade(socket, 503, 'unavailable');
         },
       );
@@ -153,7 +175,8 @@ export class RawWsAdapter extends AbstractWsAdapter {
     try {
       const result = run();
       const response = isObservable(result) ? await lastValueFrom(result, { defaultValue: undefined }) : await result;
-      if (response !== undefined && response !== null && client.readyState === WebSocket.OPEN) client.send(JSON.stringify(response));
+      if (response !== undefined && response !== null && client.readyState === WebSocket.OPEN)
+        client.send(JSON.stringify(response));
     } catch (error) {
       // The gateway's exception filter has answered the client; what reaches here is a filter's own failure.
       this.logger.error(`handler failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -51,7 +51,11 @@ export class TransportRouterAdapter extends AbstractWsAdapter {
     this.ownerOf(client).bindClientDisconnect(client, callback);
   }
 
-  bindMessageHandlers(client: object, handlers: MessageHandlers, transform: (data: unknown) => Observable<unknown>): void {
+  bindMessageHandlers(
+    client: object,
+    handlers: MessageHandlers,
+    transform: (data: unknown) => Observable<unknown>,
+  ): void {
     this.ownerOf(client).bindMessageHandlers(client, handlers, transform);
   }
 

@@ -47,7 +47,11 @@ export class SellerChatService {
     private readonly clock: Clock,
     limiters: RateLimiterFactory,
   ) {
-    this.rate = limiters.create({ keyPrefix: 'seller-messages', points: config.sellerRateMessages, durationMs: config.sellerRateWindowMs });
+    this.rate = limiters.create({
+      keyPrefix: 'seller-messages',
+      points: config.sellerRateMessages,
+      durationMs: config.sellerRateWindowMs,
+    });
     // A user whose instance vanished goes offline as if its last connection had closed; one put back after a
     // presence store outage comes online again.
     presence.onChange(({ kind, place, member }) => {
@@ -89,10 +93,15 @@ export class SellerChatService {
    * the seller, then the user coming online (first connection only) to the other party of each of its chats.
    * A client also learns whether its seller is online.
    */
-  async welcome(signIn: SignIn, connectionId: string): Promise<{ reply: AuthReplyData; sellerStatus: StatusData | null }> {
+  async welcome(
+    signIn: SignIn,
+    connectionId: string,
+  ): Promise<{ reply: AuthReplyData; sellerStatus: StatusData | null }> {
     const { user, chats, newChat } = signIn;
     // A client created by this sign-in learns its token; everyone else is greeted by name.
-    const reply: AuthReplyData = signIn.newToken ? { token: signIn.newToken, chats: {} } : { name: user.name, chats: {} };
+    const reply: AuthReplyData = signIn.newToken
+      ? { token: signIn.newToken, chats: {} }
+      : { name: user.name, chats: {} };
     // Each chat's newest SELLER_AUTH_MESSAGES_PER_CHAT, oldest first: a deviation from "the whole history".
     const limit = this.config.sellerAuthMessagesPerChat;
     const histories = await Promise.all(chats.map((chat) => this.messages.recent(chat.id, limit)));
@@ -101,10 +110,14 @@ export class SellerChatService {
       reply.chats[chat.id] = { chatter: counterpartOf(chat, user.id).name, messages };
     }
     if (newChat) this.push(newChat.seller.id, 'chat', { id: newChat.id, chatter: newChat.client.name });
-    if ((await this.presence.join(ONLINE_PLACE, { id: user.id }, connectionId)) !== null) await this.announceStatus(user.id, true);
+    if ((await this.presence.join(ONLINE_PLACE, { id: user.id }, connectionId)) !== null)
+      await this.announceStatus(user.id, true);
     if (user.kind === 'seller') return { reply, sellerStatus: null };
     const chat = chats[0];
-    return { reply, sellerStatus: { chatId: chat.id, status: await this.presence.isPresent(ONLINE_PLACE, chat.seller.id) } };
+    return {
+      reply,
+      sellerStatus: { chatId: chat.id, status: await this.presence.isPresent(ONLINE_PLACE, chat.seller.id) },
+    };
   }
 
   /** Takes a connection offline; the user's last connection going announces it to the other parties. */
@@ -130,7 +143,14 @@ export class SellerChatService {
     if (resent) return toDelivered(resent);
     const counterpart = counterpartOf(chat, user.id);
     if (!(await this.presence.isPresent(ONLINE_PLACE, counterpart.id))) throw new SellerRefusal('USER_IS_NOT_ONLINE');
-    const stored = await this.messages.append({ chatId: chat.id, authorId: user.id, authorName: user.name, authorRole: null, text, clientDate });
+    const stored = await this.messages.append({
+      chatId: chat.id,
+      authorId: user.id,
+      authorName: user.name,
+      authorRole: null,
+      text,
+      clientDate,
+    });
     this.metrics.messagesStored.inc({ protocol: 'seller' });
     const delivered = toDelivered(stored);
     this.push(user.id, 'message', { ...delivered, my: true }, { exceptConnection: connectionId, messageId: stored.id });

@@ -21,7 +21,15 @@ import { clientIp, ConnectionCaps } from '../realtime/limits/connection-caps.js'
 import type { RawWsGatewayOptions } from '../realtime/raw-ws-adapter.js';
 import { IDENTITY_CHANNEL, type IdentityChange, identityRoom } from '../users/identity-changes.js';
 import { SellerChatService } from './seller-chat.service.js';
-import { SELLER_CHANNEL, type SellerErrorCode, SellerRefusal, type SignIn, type SignInRequest, userOfRoom, userRoom } from './seller-chat.types.js';
+import {
+  SELLER_CHANNEL,
+  type SellerErrorCode,
+  SellerRefusal,
+  type SignIn,
+  type SignInRequest,
+  userOfRoom,
+  userRoom,
+} from './seller-chat.types.js';
 import { type Push, SellerConnection } from './seller-connection.js';
 import { SellerErrorFilter } from './seller-error.filter.js';
 import { parseSellerFrame, parseSend, parseSignIn } from './seller-frames.js';
@@ -34,7 +42,12 @@ import { parseSellerFrame, parseSend, parseSignIn } from './seller-frames.js';
 @WebSocketGateway<RawWsGatewayOptions>({ transport: 'ws', name: 'seller', path: '/seller', parser: parseSellerFrame })
 @UseFilters(SellerErrorFilter)
 export class SellerGateway
-  implements OnGatewayInit<WebSocketServer>, OnGatewayConnection<WebSocket>, OnGatewayDisconnect<WebSocket>, OnModuleDestroy, BeforeApplicationShutdown
+  implements
+    OnGatewayInit<WebSocketServer>,
+    OnGatewayConnection<WebSocket>,
+    OnGatewayDisconnect<WebSocket>,
+    OnModuleDestroy,
+    BeforeApplicationShutdown
 {
   private readonly logger = new Logger(SellerGateway.name);
   private readonly connections = new WeakMap<WebSocket, SellerConnection>();
@@ -56,7 +69,9 @@ export class SellerGateway
     this.subscription = this.bus.subscribe(SELLER_CHANNEL, (delivery) => this.deliver(delivery));
     this.metrics.countConnections('seller', () => server.clients.size);
     this.metrics.countOnlineSellers(
-      () => new Set(this.byUser.values().flatMap(({ signIn }) => (signIn?.user.kind === 'seller' ? [signIn.user.id] : []))).size,
+      () =>
+        new Set(this.byUser.values().flatMap(({ signIn }) => (signIn?.user.kind === 'seller' ? [signIn.user.id] : [])))
+          .size,
     );
     // A rotated seller token: the seller's connections are closed on every instance; its widget reconnects
     // with the old token and hears USER_NOT_FOUND.
@@ -91,7 +106,13 @@ export class SellerGateway
   async handleDisconnect(socket: WebSocket): Promise<void> {
     const connection = this.connections.get(socket);
     const user = connection?.signIn?.user.id;
-    this.logger.debug({ event: 'connection_close', protocol: 'seller', connection: connection?.id, user, chats: [...(connection?.knownChats ?? [])] });
+    this.logger.debug({
+      event: 'connection_close',
+      protocol: 'seller',
+      connection: connection?.id,
+      user,
+      chats: [...(connection?.knownChats ?? [])],
+    });
     clearTimeout(connection?.deadline);
     if (connection?.signIn) await this.forget(connection);
   }
@@ -135,7 +156,12 @@ export class SellerGateway
       const first: Push[] = [{ frame: { command: 'auth', data: reply } }];
       if (sellerStatus) first.push({ frame: { command: 'status', data: sellerStatus } });
       const messageIds = Object.values(reply.chats).flatMap((chat) => chat.messages.map((message) => message.id));
-      const release = connection.gate.release(first, { messageIds }, this.clock.now(), this.config.lateDeliveryWindowMs);
+      const release = connection.gate.release(
+        first,
+        { messageIds },
+        this.clock.now(),
+        this.config.lateDeliveryWindowMs,
+      );
       release.forEach((push) => connection.send(push.frame));
     } catch (error) {
       // Its auth reply never went out, so nothing it was about to hear may reach it.

@@ -33,7 +33,13 @@ export class UsersService {
   async create(uname: string, role: UserRole = 'member'): Promise<UserView> {
     assertUname(uname);
     if (!isUserRole(role)) throw new InvalidInputError('role must be one of admin, mod, member');
-    const user = this.users.create({ kind: 'lobby', name: uname, unameKey: unameKey(uname), role, createdAt: this.clock.now() });
+    const user = this.users.create({
+      kind: 'lobby',
+      name: uname,
+      unameKey: unameKey(uname),
+      role,
+      createdAt: this.clock.now(),
+    });
     try {
       await this.users.insert(user);
     } catch (error) {

@@ -23,9 +23,15 @@ function lobbyLog(page: Page, root = '#lobby'): Promise<string[]> {
 }
 
 function lobbyUsers(page: Page): Promise<string[]> {
-  return page.locator('#lobby .cg-users li').evaluateAll((items) =>
-    items.map((li) => [...li.children].map((part) => (part.classList.contains('cg-name') ? part.textContent : `[${part.textContent}]`)).join(' ')),
-  );
+  return page
+    .locator('#lobby .cg-users li')
+    .evaluateAll((items) =>
+      items.map((li) =>
+        [...li.children]
+          .map((part) => (part.classList.contains('cg-name') ? part.textContent : `[${part.textContent}]`))
+          .join(' '),
+      ),
+    );
 }
 
 /** The lobby gateway's socket.io server (private to it): a test reaches in to drop connections. */
@@ -118,7 +124,9 @@ describe('the demo page at / and the lobby widget, in Chromium', () => {
 
     const reader = await demoPage();
     expect(await reader.locator('#lobby .cg-input').isDisabled()).toBe(true);
-    expect(await reader.locator('#lobby .cg-input').getAttribute('placeholder')).toBe('Reading anonymously: no user to write as');
+    expect(await reader.locator('#lobby .cg-input').getAttribute('placeholder')).toBe(
+      'Reading anonymously: no user to write as',
+    );
     expect(await text(reader, '#lobby .cg-users-title')).toBe('Here now (0)');
   });
 
@@ -146,12 +154,17 @@ describe('the demo page at / and the lobby widget, in Chromium', () => {
 
     await say(mia, '/mute bob 10');
     // The broadcast and the reply to the sender may arrive in either order.
-    await until(async () => (await tail(mia, 2)).sort()).toEqual(['(event) bob was muted for 10 minutes', '(system) User "bob" muted for 10 minutes']);
+    await until(async () => (await tail(mia, 2)).sort()).toEqual([
+      '(event) bob was muted for 10 minutes',
+      '(system) User "bob" muted for 10 minutes',
+    ]);
     expect(await mia.inputValue('#lobby .cg-input')).toBe('');
     await until(() => tail(bob, 1)).toEqual(['(event) bob was muted for 10 minutes']);
     expect(await lobbyUsers(bob)).toEqual(['bob [muted]', 'mia [mod]']);
     expect(await text(bob, '#lobby .cg-mutes-title')).toBe('Muted (1)');
-    expect(await text(bob, '#lobby .cg-notice')).toMatch(/^You are muted until \d\d:\d\d( [AP]M)?: messages you send are refused\.$/);
+    expect(await text(bob, '#lobby .cg-notice')).toMatch(
+      /^You are muted until \d\d:\d\d( [AP]M)?: messages you send are refused\.$/,
+    );
 
     await say(bob, 'am I muted?');
     await until(() => tail(bob, 1)).toEqual(['(system) You are muted']);
@@ -186,7 +199,9 @@ describe('the demo page at / and the lobby widget, in Chromium', () => {
     const alice = await demoPage('alice');
 
     await say(alice, '<img src=x onerror=alert(1)>');
-    await until(async () => (await lobbyLog(embedded, '#chat')).slice(-1)).toEqual(['alice: <img src=x onerror=alert(1)>']);
+    await until(async () => (await lobbyLog(embedded, '#chat')).slice(-1)).toEqual([
+      'alice: <img src=x onerror=alert(1)>',
+    ]);
     await until(() => tail(alice, 1)).toEqual(['alice: <img src=x onerror=alert(1)>']);
     expect(await embedded.locator('img').count()).toBe(0);
     expect(await alice.locator('img').count()).toBe(0);
@@ -209,7 +224,9 @@ describe('the demo page at / and the lobby widget, in Chromium', () => {
     // Only the embedded widget's connection (its Origin is the site's) goes, as when a network drops.
     const { engine } = (server.app.get(LobbyGateway) as unknown as EngineHolder).server;
     const siteOrigin = new URL(url).origin;
-    Object.values(engine.clients).filter((client) => client.request.headers.origin === siteOrigin).forEach((client) => client.close());
+    Object.values(engine.clients)
+      .filter((client) => client.request.headers.origin === siteOrigin)
+      .forEach((client) => client.close());
     await until(() => embedded.evaluate(() => window.counted.ready)).toBe(1);
     expect(await text(embedded, '#chat .cg-state')).toBe('Signed in as bob');
     expect(await lobbyLog(embedded, '#chat')).toEqual(before);

@@ -75,7 +75,10 @@ describe('lobby widgets in Chromium on every socket.io-client generation, from a
       await page.evaluate(([url, opts]) => lobby.connect(url, opts, 5000), [server.url, options] as const);
       const auth = { app_id: appId, hashed_token: user.hashedToken };
       const room = { users: { [other.uname]: otherMember, [user.uname]: member }, history: [before], muteList: {} };
-      expect(await page.evaluate((payload) => lobby.emit('auth', payload), auth)).toEqual([null, { user: member, room }]);
+      expect(await page.evaluate((payload) => lobby.emit('auth', payload), auth)).toEqual([
+        null,
+        { user: member, room },
+      ]);
       expect(await watcher.waitFor('user_joined')).toEqual([member]);
       if (transport === 'websocket') await page.waitForFunction(() => lobby.transport() === 'websocket');
 

@@ -137,7 +137,11 @@ describe('the seller chat widget in Chromium, embedded on another origin', () =>
 
     await back.reload();
     await until(() => text(back, '#chat .cg-state')).toBe('Chatting as shoom');
-    expect(await log(back)).toEqual(['> Hi! Is the blue one in stock?', '< Yes, two left.', '> <img src=x onerror=alert(1)>']);
+    expect(await log(back)).toEqual([
+      '> Hi! Is the blue one in stock?',
+      '< Yes, two left.',
+      '> <img src=x onerror=alert(1)>',
+    ]);
     expect(await back.locator('img').count()).toBe(0);
     expect(await text(sellerPage, '#chat .cg-list-title')).toBe('Chats (1)');
   });
@@ -154,7 +158,10 @@ describe('the seller chat widget in Chromium, embedded on another origin', () =>
     // The frame the widget would send: its size is what the server's limit applies to.
     const [{ id: chatId }] = (await server.api.get(`/api/sellers/${seller.id}/chats`)).body;
     const text = 'x'.repeat(200);
-    const frame = { command: 'message', data: { id: 0, text, date: 0, clientDate: 1_800_000_000, chatId: String(chatId), my: false } };
+    const frame = {
+      command: 'message',
+      data: { id: 0, text, date: 0, clientDate: 1_800_000_000, chatId: String(chatId), my: false },
+    };
     await write(client, text);
     await until(() => log(client)).toEqual([
       '> Anyone there? (Not delivered: Closed shop is offline.)',
@@ -162,14 +169,16 @@ describe('the seller chat widget in Chromium, embedded on another origin', () =>
     ]);
   });
 
-  it("shows the seller that its own token was refused, and does not reconnect", async () => {
+  it('shows the seller that its own token was refused, and does not reconnect', async () => {
     await newSeller('Locked shop');
     const context = await profile();
     const page = await context.newPage();
     const sockets: string[] = [];
     page.on('websocket', (socket) => sockets.push(socket.url()));
     await page.goto(site.pageUrl('seller-chat', { id: seller.id, token: 'not-the-token' }));
-    await until(() => text(page, '#chat .cg-error')).toBe('The seller sign-in was refused (USER_NOT_FOUND): check the seller id and token.');
+    await until(() => text(page, '#chat .cg-error')).toBe(
+      'The seller sign-in was refused (USER_NOT_FOUND): check the seller id and token.',
+    );
     expect(await text(page, '#chat .cg-state')).toBe('Not signed in');
     expect(sockets).toEqual([`${server.url.replace('http', 'ws')}/seller`]);
   });
@@ -180,10 +189,13 @@ describe('the seller chat widget in Chromium, embedded on another origin', () =>
     const context = await profile();
     // As if an earlier visit had stored a token this server never issued (before the site page's own scripts run).
     await context.addInitScript((name) => {
-      if (location.protocol === 'http:' && !localStorage.getItem(name)) localStorage.setItem(name, 'a-token-from-an-old-database');
+      if (location.protocol === 'http:' && !localStorage.getItem(name))
+        localStorage.setItem(name, 'a-token-from-an-old-database');
     }, key);
     const page = await open(context, { sellerId: seller.id });
-    await until(() => text(page, '#chat .cg-prompt-text')).toBe('Your earlier chat is gone: enter your name to start a new one.');
+    await until(() => text(page, '#chat .cg-prompt-text')).toBe(
+      'Your earlier chat is gone: enter your name to start a new one.',
+    );
     expect(await page.evaluate((name) => localStorage.getItem(name), key)).toBeNull();
 
     await page.fill('#chat .cg-name-input', 'newcomer');

@@ -78,8 +78,17 @@ describe('three instances on PostgreSQL and Redis', () => {
     expect(await tab.waitFor('status')).toEqual([{ command: 'status', data: { chatId, status: true } }]);
 
     const [ack] = await client.request('message', { text: 'hello seller', clientDate: 11, chatId });
-    expect(ack.data).toEqual({ id: ack.data.id, text: 'hello seller', date: ack.data.date, chatId, clientDate: 11, my: true });
-    expect(await tab.waitFor('message')).toEqual([{ command: 'message', data: { id: ack.data.id, text: 'hello seller', date: ack.data.date, chatId } }]);
+    expect(ack.data).toEqual({
+      id: ack.data.id,
+      text: 'hello seller',
+      date: ack.data.date,
+      chatId,
+      clientDate: 11,
+      my: true,
+    });
+    expect(await tab.waitFor('message')).toEqual([
+      { command: 'message', data: { id: ack.data.id, text: 'hello seller', date: ack.data.date, chatId } },
+    ]);
     const [reply] = await tab.request('message', { text: 'hello client', clientDate: 12, chatId });
     expect(reply.data.id).toBeGreaterThan(ack.data.id);
     expect(await client.waitFor('message', 2)).toEqual([

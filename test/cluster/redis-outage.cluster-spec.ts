@@ -16,7 +16,11 @@ describe('two instances through a Redis that goes away and comes back empty', ()
   beforeAll(async () => {
     redis = await OwnRedis.start();
     // The speaker posts more than the default rate allows; the limit is not what this test is about.
-    cluster = await startClusterProcesses(2, { REDIS_URL: redis.url, PRESENCE_TTL_MS: '1500', LOBBY_RATE_MESSAGES: '1000' });
+    cluster = await startClusterProcesses(2, {
+      REDIS_URL: redis.url,
+      PRESENCE_TTL_MS: '1500',
+      LOBBY_RATE_MESSAGES: '1000',
+    });
   });
   afterAll(async () => {
     open.forEach((client) => client.close());
@@ -37,14 +41,16 @@ describe('two instances through a Redis that goes away and comes back empty', ()
     const acks = [];
     for (let i = 0; i < 5; i++) acks.push(await speaker.say(`during the outage ${i}`));
     expect(acks).toEqual([[], [], [], [], []]);
-    expect((await near.waitFor('new_message', 5)).map((m: any) => m.text)).toEqual([0, 1, 2, 3, 4].map((i) => `during the outage ${i}`));
+    expect((await near.waitFor('new_message', 5)).map((m: any) => m.text)).toEqual(
+      [0, 1, 2, 3, 4].map((i) => `during the outage ${i}`),
+    );
     const alsoServed = await lobbyOn(1, appId);
     expect(alsoServed.data.room.history).toHaveLength(5);
 
     await redis.restart();
     // Delivery resumes once the instances have reconnected and resubscribed: keep talking until the far side hears.
     let said = 0;
-    for (const deadline = Date.now() + 15_000; far.events('new_message').length === 0 && Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 15_000; far.events('new_message').length === 0 && Date.now() < deadline;) {
       expect(await speaker.say(`after ${said++}`)).toEqual([]);
       await settle(300);
     }
@@ -64,7 +70,11 @@ describe('two instances through a Redis that goes away and comes back empty', ()
     expect(listed).toBe(true);
 
     const stored = (await cluster.api.get(`/api/apps/${appId}/messages?limit=100`)).body as { text: string }[];
-    expect(stored.map((m) => m.text)).toEqual([...[0, 1, 2, 3, 4].map((i) => `during the outage ${i}`), ...Array.from({ length: said }, (_, i) => `after ${i}`), 'once more']);
+    expect(stored.map((m) => m.text)).toEqual([
+      ...[0, 1, 2, 3, 4].map((i) => `during the outage ${i}`),
+      ...Array.from({ length: said }, (_, i) => `after ${i}`),
+      'once more',
+    ]);
     for (const instance of cluster.instances) {
       expect(instance.output().match(/publisher connection lost/g)).toHaveLength(1);
     }

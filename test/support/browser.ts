@@ -53,10 +53,12 @@ export async function startPageServer(): Promise<PageServer> {
     if (script !== undefined) {
       res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(script);
     } else if (pathname === '/' && scripts.has(`/socket.io-client-${searchParams.get('client')}.js`)) {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
-        `<!doctype html><meta charset="utf-8"><title>lobby</title>` +
-          `<script src="/socket.io-client-${searchParams.get('client')}.js"></script><script src="/lobby-page.js"></script>`,
-      );
+      res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+        .end(
+          `<!doctype html><meta charset="utf-8"><title>lobby</title>` +
+            `<script src="/socket.io-client-${searchParams.get('client')}.js"></script><script src="/lobby-page.js"></script>`,
+        );
     } else {
       res.writeHead(404).end();
     }

@@ -17,7 +17,10 @@ export interface ClusterProcesses {
  * Chatgate instances as separate processes (dist/src/main.js), as a site runs them behind a load balancer:
  * one fresh PostgreSQL database (TEST_POSTGRES_URL, or the machine's) and one fresh Redis key prefix per run.
  */
-export async function startClusterProcesses(count: number, env: Record<string, string> = {}): Promise<ClusterProcesses> {
+export async function startClusterProcesses(
+  count: number,
+  env: Record<string, string> = {},
+): Promise<ClusterProcesses> {
   process.env.TEST_POSTGRES_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
   const db: TestDatabase = await freshDatabase();
   const shared = {
@@ -38,7 +41,11 @@ export async function startClusterProcesses(count: number, env: Record<string, s
       return instance;
     },
     close: async () => {
-      await Promise.all(instances.filter((i) => i.child.exitCode === null && i.child.signalCode === null).map((i) => killed(i.child, 'SIGTERM')));
+      await Promise.all(
+        instances
+          .filter((i) => i.child.exitCode === null && i.child.signalCode === null)
+          .map((i) => killed(i.child, 'SIGTERM')),
+      );
       await db.drop();
     },
   };
@@ -62,9 +69,13 @@ export class OwnRedis {
 
   /** (Re)starts it, empty: it keeps nothing on disk, as the machine's Redis does not. */
   async restart(): Promise<void> {
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+    const child = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
     this.child = child;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('redis-server did not start')), 10_000);

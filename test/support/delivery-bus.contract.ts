@@ -5,7 +5,10 @@ import type { Delivery, DeliveryBus } from '../../src/realtime/delivery-bus.js';
  * The DeliveryBus contract (delivery-bus.ts), for any implementation. `pair` makes two buses of two processes
  * joined by the implementation under test; a single-process bus passes the same bus twice.
  */
-export function deliveryBusContract(name: string, pair: () => Promise<{ a: DeliveryBus; b: DeliveryBus; crossProcess: boolean; close(): Promise<void> }>) {
+export function deliveryBusContract(
+  name: string,
+  pair: () => Promise<{ a: DeliveryBus; b: DeliveryBus; crossProcess: boolean; close(): Promise<void> }>,
+) {
   const delivery = (room: string, n: number): Delivery => ({ room, event: 'e', data: { n }, messageId: n });
 
   describe(`DeliveryBus contract: ${name}`, () => {

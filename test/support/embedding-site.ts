@@ -17,16 +17,19 @@ export async function startEmbeddingSite(chatgateUrl: string): Promise<Embedding
     const widget = pathname.slice(1) as keyof typeof starters;
     if (!(widget in starters)) return void res.writeHead(404).end();
     const options = { element: '#chat', ...JSON.parse(searchParams.get('options') ?? '{}') };
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
-      `<!doctype html><meta charset="utf-8"><title>a site</title><div id="chat"></div>` +
-        `<script src="${chatgateUrl}/widgets/${widget}.js"></script>` +
-        `<script>window.chat = ${starters[widget]}(${JSON.stringify(options)});</script>`,
-    );
+    res
+      .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+      .end(
+        `<!doctype html><meta charset="utf-8"><title>a site</title><div id="chat"></div>` +
+          `<script src="${chatgateUrl}/widgets/${widget}.js"></script>` +
+          `<script>window.chat = ${starters[widget]}(${JSON.stringify(options)});</script>`,
+      );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
   return {
-    pageUrl: (widget, options) => `http://127.0.0.1:${port}/${widget}?options=${encodeURIComponent(JSON.stringify(options))}`,
+    pageUrl: (widget, options) =>
+      `http://127.0.0.1:${port}/${widget}?options=${encodeURIComponent(JSON.stringify(options))}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -34,7 +34,9 @@ export class LobbyClient {
   /** Connects and authenticates (anonymously without a hash); fails unless the auth succeeded. `data` is its payload. */
   static async join(url: string, appId: number, hashedToken?: string): Promise<LobbyClient & { data: any }> {
     const client = await LobbyClient.connect(url);
-    const [error, data] = await client.auth(hashedToken ? { app_id: appId, hashed_token: hashedToken } : { app_id: appId });
+    const [error, data] = await client.auth(
+      hashedToken ? { app_id: appId, hashed_token: hashedToken } : { app_id: appId },
+    );
     if (error !== null) {
       client.close();
       throw new Error(`auth failed: ${JSON.stringify(error)}`);
@@ -70,7 +72,8 @@ export class LobbyClient {
       const matching = this.received.filter(([name]) => name === event).map(([, payload]) => payload);
       if (matching.length >= count) return matching;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`waited ${timeoutMs} ms for ${count}× "${event}"; got ${JSON.stringify(this.received)}`);
+      if (left <= 0)
+        throw new Error(`waited ${timeoutMs} ms for ${count}× "${event}"; got ${JSON.stringify(this.received)}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.waiters.push(() => {

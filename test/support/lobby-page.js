@@ -1,7 +1,15 @@
 // A lobby widget for the browser tests: it drives the global `io` of whichever socket.io-client generation the page
 // loaded (1.x bundles only offer the global) and records every lobby event, for the test to read through Playwright.
 window.lobby = (function () {
-  var EVENTS = ['new_message', 'user_joined', 'user_left', 'user_muted', 'user_unmuted', 'system_message', 'client_error'];
+  var EVENTS = [
+    'new_message',
+    'user_joined',
+    'user_left',
+    'user_muted',
+    'user_unmuted',
+    'system_message',
+    'client_error',
+  ];
   var socket;
   var received = [];
 

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { PresenceStore } from '../../src/realtime/presence/presence-store.js';
 
 /** The PresenceStore guarantees (presence-store.ts), for any implementation; `fresh` gives an empty store. */
-export function presenceStoreContract(name: string, fresh: () => Promise<{ store: PresenceStore; close(): Promise<void> }>) {
+export function presenceStoreContract(
+  name: string,
+  fresh: () => Promise<{ store: PresenceStore; close(): Promise<void> }>,
+) {
   const alice = { id: 1, uname: 'alice' };
   const bob = { id: 2, uname: 'bob' };
 

@@ -11,5 +11,9 @@ export function freshRedisPrefix(): string {
 
 /** Configuration for realtime pieces that talk to Redis (the database is never opened by them). */
 export function redisConfig(prefix = freshRedisPrefix(), redisUrl = TEST_REDIS_URL): AppConfig {
-  return loadConfig({ REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, DATABASE_URL: 'postgres://unused@127.0.0.1/unused' });
+  return loadConfig({
+    REDIS_URL: redisUrl,
+    REDIS_KEY_PREFIX: prefix,
+    DATABASE_URL: 'postgres://unused@127.0.0.1/unused',
+  });
 }

@@ -23,7 +23,11 @@ export class SellerClient {
     });
   }
 
-  static async connect(baseUrl: string, path = '/seller', options: WebSocket.ClientOptions = {}): Promise<SellerClient> {
+  static async connect(
+    baseUrl: string,
+    path = '/seller',
+    options: WebSocket.ClientOptions = {},
+  ): Promise<SellerClient> {
     const socket = new WebSocket(baseUrl.replace(/^http/, 'ws') + path, options);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', resolve);
@@ -85,7 +89,10 @@ export class SellerClient {
 }
 
 /** Creates a seller over the provisioning API. */
-export async function createSeller(api: { post(path: string, body?: unknown): Promise<{ status: number; body: any }> }, name: string) {
+export async function createSeller(
+  api: { post(path: string, body?: unknown): Promise<{ status: number; body: any }> },
+  name: string,
+) {
   const res = await api.post('/api/sellers', { name });
   if (res.status !== 201) throw new Error(`createSeller: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as { id: number; name: string; token: string };

@@ -44,7 +44,10 @@ export function killed(child: ChildProcess, signal: NodeJS.Signals): Promise<voi
  * Runs `node dist/src/main.js` expecting it to fail at start: resolves with its exit code and output, or with code
  * null (the process killed) if it had not exited within `withinMs`.
  */
-export function startFailure(env: Record<string, string>, withinMs: number): Promise<{ code: number | null; output: string }> {
+export function startFailure(
+  env: Record<string, string>,
+  withinMs: number,
+): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, ['dist/src/main.js'], {
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

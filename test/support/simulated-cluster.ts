@@ -35,7 +35,11 @@ export async function startSimulatedCluster(options: TestingAppOptions = {}): Pr
         ...options,
         databaseUrl: db.url,
         customize: (builder) => {
-          const customized = builder.overrideProvider(DeliveryBus).useValue(hub.bus()).overrideProvider(PresenceStore).useValue(presence);
+          const customized = builder
+            .overrideProvider(DeliveryBus)
+            .useValue(hub.bus())
+            .overrideProvider(PresenceStore)
+            .useValue(presence);
           return options.customize ? options.customize(customized) : customized;
         },
       }),
@@ -67,9 +71,15 @@ function routeAcross(instances: TestServer[]): Server {
     const sid = url.searchParams.get('sid');
     if (!sid) return roundRobin();
     // The socket.io server of each instance is the lobby gateway's; its engine knows the sessions it holds.
-    return instances.find((instance) => (instance.app.get(LobbyGateway) as unknown as EngineHolder).server.engine.clients[sid]) ?? instances[0];
+    return (
+      instances.find(
+        (instance) => (instance.app.get(LobbyGateway) as unknown as EngineHolder).server.engine.clients[sid],
+      ) ?? instances[0]
+    );
   };
-  const front = createServer((request, response) => pick(request).app.getHttpServer().emit('request', request, response));
+  const front = createServer((request, response) =>
+    pick(request).app.getHttpServer().emit('request', request, response),
+  );
   front.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) =>
     pick(request).app.getHttpServer().emit('upgrade', request, socket, head),
   );

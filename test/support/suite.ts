@@ -11,7 +11,10 @@ import { startTestingApp } from './testing-app.js';
  * `singleInstance` keeps it one instance under TEST_CLUSTER too, for tests of per-instance state (the in-memory
  * limiters).
  */
-export function useTestServer(env: Record<string, string> | (() => Record<string, string>) = {}, { singleInstance = false } = {}) {
+export function useTestServer(
+  env: Record<string, string> | (() => Record<string, string>) = {},
+  { singleInstance = false } = {},
+) {
   let server: TestServer | undefined;
   const open: { close(): void }[] = [];
   const track = <T extends { close(): void }>(client: T): T => {
@@ -34,9 +37,11 @@ export function useTestServer(env: Record<string, string> | (() => Record<string
     get api() {
       return suite.server.api;
     },
-    lobbyClient: async (transports?: ('polling' | 'websocket')[]) => track(await LobbyClient.connect(suite.server.url, transports)),
+    lobbyClient: async (transports?: ('polling' | 'websocket')[]) =>
+      track(await LobbyClient.connect(suite.server.url, transports)),
     /** A lobby socket that authenticated successfully; `data` is its auth payload. */
-    joinLobby: async (appId: number, hashedToken?: string) => track(await LobbyClient.join(suite.server.url, appId, hashedToken)),
+    joinLobby: async (appId: number, hashedToken?: string) =>
+      track(await LobbyClient.join(suite.server.url, appId, hashedToken)),
     sellerClient: async (path?: string, options?: WebSocket.ClientOptions) =>
       track(await SellerClient.connect(suite.server.url, path, options)),
   };

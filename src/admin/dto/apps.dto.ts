@@ -26,7 +26,10 @@ export class CreateAppDto {
   @Matches(UNAME_PATTERN, { each: true, message: UNAME_MESSAGE })
   mods?: string[];
 
-  @ApiPropertyOptional({ example: ['https://site.example'], description: 'Site origins whose pages may join the lobby; empty or absent allows any' })
+  @ApiPropertyOptional({
+    example: ['https://site.example'],
+    description: 'Site origins whose pages may join the lobby; empty or absent allows any',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
@@ -68,7 +71,8 @@ export class AppResponse {
   @ApiProperty() name: string;
   @ApiProperty({ type: [String] }) owners: string[];
   @ApiProperty({ type: [String] }) mods: string[];
-  @ApiProperty({ type: [String], description: 'Allowed site origins of the lobby; empty allows any' }) origins: string[];
+  @ApiProperty({ type: [String], description: 'Allowed site origins of the lobby; empty allows any' })
+  origins: string[];
 }
 
 export class LobbyMessageResponse {

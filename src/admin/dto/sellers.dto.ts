@@ -23,7 +23,11 @@ export class SellerTokenResponse {
 
 export class SellerChatResponse {
   @ApiProperty({ type: 'integer' }) id: number;
-  @ApiProperty({ type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' } }, example: { id: 12, name: 'shoom' } })
+  @ApiProperty({
+    type: 'object',
+    properties: { id: { type: 'integer' }, name: { type: 'string' } },
+    example: { id: 12, name: 'shoom' },
+  })
   client: { id: number; name: string };
 }
 

@@ -16,8 +16,16 @@ export class AuthThrottle {
 
   constructor(factory: RateLimiterFactory, config: AppConfig) {
     this.maxFailures = config.authFailuresPerIp;
-    this.failures = factory.create({ keyPrefix: 'auth-failures', points: config.authFailuresPerIp, durationMs: config.authFailureWindowMs });
-    this.nameAuths = factory.create({ keyPrefix: 'name-auths', points: config.nameAuthsPerIp, durationMs: config.nameAuthWindowMs });
+    this.failures = factory.create({
+      keyPrefix: 'auth-failures',
+      points: config.authFailuresPerIp,
+      durationMs: config.authFailureWindowMs,
+    });
+    this.nameAuths = factory.create({
+      keyPrefix: 'name-auths',
+      points: config.nameAuthsPerIp,
+      durationMs: config.nameAuthWindowMs,
+    });
   }
 
   /** True while the address may not try a token: it used up its failures for this window. */

@@ -45,7 +45,9 @@ export class ConnectionCaps {
   }
 
   releaseUser(userId: number): void {
-    this.perUser.reward(userId).catch((error: unknown) => this.logger.error(`releasing a user slot failed: ${String(error)}`));
+    this.perUser
+      .reward(userId)
+      .catch((error: unknown) => this.logger.error(`releasing a user slot failed: ${String(error)}`));
   }
 }
 

@@ -1,4 +1,10 @@
-import { type Departure, type Leave, type PresenceMember, type PresenceSnapshot, PresenceStore } from './presence-store.js';
+import {
+  type Departure,
+  type Leave,
+  type PresenceMember,
+  type PresenceSnapshot,
+  PresenceStore,
+} from './presence-store.js';
 
 interface MemberEntry {
   member: PresenceMember;
@@ -30,8 +36,17 @@ export class InMemoryPresenceStore extends PresenceStore {
     return this.bump(place);
   }
 
-  async remove<M extends PresenceMember>(place: string, memberId: number, instanceId: string, connectionId: string): Promise<Leave<M> | null> {
-    return this.removeConnections(place, memberId, (connection) => connection === key(instanceId, connectionId)) as Leave<M> | null;
+  async remove<M extends PresenceMember>(
+    place: string,
+    memberId: number,
+    instanceId: string,
+    connectionId: string,
+  ): Promise<Leave<M> | null> {
+    return this.removeConnections(
+      place,
+      memberId,
+      (connection) => connection === key(instanceId, connectionId),
+    ) as Leave<M> | null;
   }
 
   async has(place: string, memberId: number): Promise<boolean> {

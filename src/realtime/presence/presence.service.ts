@@ -4,7 +4,13 @@ import { describeFault } from '../../common/refusal.js';
 import { AppConfig } from '../../config/app-config.js';
 import { InstanceIdentity } from '../instance-identity.js';
 import { HeldConnections } from './held-connections.js';
-import { type Departure, type Leave, type PresenceMember, type PresenceSnapshot, PresenceStore } from './presence-store.js';
+import {
+  type Departure,
+  type Leave,
+  type PresenceMember,
+  type PresenceSnapshot,
+  PresenceStore,
+} from './presence-store.js';
 
 /** A presence change found by the service rather than caused by a connection: expiry, or a rebuild. */
 export interface PresenceEvent {
@@ -47,13 +53,23 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
   /** Records a connection; resolves to the place's new version when it is the member's first one there, else null. */
   async join<M extends PresenceMember>(place: string, member: M, connectionId: string): Promise<number | null> {
     this.held.add(place, member, connectionId);
-    return this.attempt(() => this.store.add(place, member, this.instance.id, connectionId), () => null);
+    return this.attempt(
+      () => this.store.add(place, member, this.instance.id, connectionId),
+      () => null,
+    );
   }
 
   /** Forgets a connection; resolves to the member and the new version when it was its last one there, else null. */
-  async leave<M extends PresenceMember>(place: string, memberId: number, connectionId: string): Promise<Leave<M> | null> {
+  async leave<M extends PresenceMember>(
+    place: string,
+    memberId: number,
+    connectionId: string,
+  ): Promise<Leave<M> | null> {
     this.held.remove(place, connectionId);
-    return this.attempt(() => this.store.remove<M>(place, memberId, this.instance.id, connectionId), () => null);
+    return this.attempt(
+      () => this.store.remove<M>(place, memberId, this.instance.id, connectionId),
+      () => null,
+    );
   }
 
   isPresent(place: string, memberId: number): Promise<boolean> {
@@ -127,7 +143,8 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
 
   /** Logged once per outage, not once per operation. */
   private failed(error: unknown): void {
-    if (!this.storeFailing) this.logger.error(`presence store unreachable, answering from this instance: ${describeFault(error)}`);
+    if (!this.storeFailing)
+      this.logger.error(`presence store unreachable, answering from this instance: ${describeFault(error)}`);
     this.storeFailing = true;
   }
 

@@ -7,7 +7,10 @@ import { InMemoryPresenceStore } from './in-memory-presence.store.js';
 import type { Departure } from './presence-store.js';
 import { PresenceService } from './presence.service.js';
 
-presenceStoreContract('InMemoryPresenceStore', async () => ({ store: new InMemoryPresenceStore(), close: async () => {} }));
+presenceStoreContract('InMemoryPresenceStore', async () => ({
+  store: new InMemoryPresenceStore(),
+  close: async () => {},
+}));
 
 describe('PresenceService leases', () => {
   const config = loadConfig({ PRESENCE_TTL_MS: '3000' });

@@ -69,7 +69,9 @@ export class RedisDeliveryBus extends DeliveryBus implements OnModuleDestroy {
   }
 
   private async resubscribe(): Promise<void> {
-    const channels = [...this.channels].flatMap(([channel, handlers]) => handlers.watchedRooms().map((room) => this.redisChannel(channel, room)));
+    const channels = [...this.channels].flatMap(([channel, handlers]) =>
+      handlers.watchedRooms().map((room) => this.redisChannel(channel, room)),
+    );
     for (let i = 0; i < channels.length; i += 1000) {
       await this.subscriber.subscribe(...channels.slice(i, i + 1000)).catch((error) => {
         this.logger.warn(`resubscribing after a reconnect failed: ${describeFault(error)}`);

@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { type Departure, type Leave, type PresenceMember, type PresenceSnapshot, PresenceStore } from '../presence/presence-store.js';
+import {
+  type Departure,
+  type Leave,
+  type PresenceMember,
+  type PresenceSnapshot,
+  PresenceStore,
+} from '../presence/presence-store.js';
 import * as scripts from './presence-scripts.js';
 import { RedisConnections } from './redis-connections.js';
 
@@ -13,7 +19,8 @@ export class RedisPresenceStore extends PresenceStore {
     super();
     this.redis = connections.get('commands');
     // EVALSHA, falling back to EVAL once per script: the script text is not sent with every call.
-    for (const [name, lua] of Object.entries(scripts)) this.redis.defineCommand(`presence${name}`, { numberOfKeys: 0, lua });
+    for (const [name, lua] of Object.entries(scripts))
+      this.redis.defineCommand(`presence${name}`, { numberOfKeys: 0, lua });
   }
 
   async add(place: string, member: PresenceMember, instanceId: string, connectionId: string): Promise<number | null> {
@@ -21,8 +28,14 @@ export class RedisPresenceStore extends PresenceStore {
     return version === null ? null : Number(version);
   }
 
-  async remove<M extends PresenceMember>(place: string, memberId: number, instanceId: string, connectionId: string): Promise<Leave<M> | null> {
-    const left = (await this.run('REMOVE', place, String(memberId), instanceId, connectionId)) as [string, number] | null;
+  async remove<M extends PresenceMember>(
+    place: string,
+    memberId: number,
+    instanceId: string,
+    connectionId: string,
+  ): Promise<Leave<M> | null> {
+    const left = (await this.run('REMOVE', place, String(memberId), instanceId, connectionId)) as
+      [string, number] | null;
     return left && { member: JSON.parse(left[0]) as M, version: Number(left[1]) };
   }
 
@@ -56,7 +69,9 @@ export class RedisPresenceStore extends PresenceStore {
 
   private async run(script: keyof typeof scripts, ...args: string[]): Promise<unknown> {
     await this.connections.started;
-    const command = (this.redis as unknown as Record<string, (...args: string[]) => Promise<unknown>>)[`presence${script}`];
+    const command = (this.redis as unknown as Record<string, (...args: string[]) => Promise<unknown>>)[
+      `presence${script}`
+    ];
     return command.call(this.redis, this.prefix, ...args);
   }
 }

@@ -16,7 +16,11 @@ export class RedisRateLimiterFactory extends RateLimiterFactory {
   }
 
   create(options: LimiterOptions): RateLimiterAbstract {
-    const memory = new RateLimiterMemory({ keyPrefix: options.keyPrefix, points: options.points, duration: options.durationMs / 1000 });
+    const memory = new RateLimiterMemory({
+      keyPrefix: options.keyPrefix,
+      points: options.points,
+      duration: options.durationMs / 1000,
+    });
     if (options.durationMs === 0) return memory;
     return new RateLimiterRedis({
       storeClient: this.redis.get('commands'),
