@@ -1,6 +1,6 @@
 // `npm run bench [-- <scenario> …]`: starts Chatgate (node dist/src/main.js) and the baselines (bench/baseline.mjs)
 // pinned to core 0, drives them from the load generator (bench/load.mjs) pinned to core 1, reads server CPU from
-// /proc/<pid>/stat and memory from /proc/<pid>/status plus the preloaded bench/gc-hook.cjs, prints a table and
+// /proc/<pid>/stat and memory from /proc/<pid>/status plus the preloaded bench/gc-hook.mjs, prints a table and
 // writes bench/results/<timestamp>.json. Scenarios: idle-lobby idle-seller fanout intake-sqlite intake-postgres
 // seller redis-fanout. Knobs (env): BENCH_SCALE (socket counts × this, default 1), BENCH_PROFILE=1 (CPU profiles and
 // heap snapshots of Chatgate under bench/results/profiles/<run>/), BENCH_PG_URL, BENCH_REDIS_URL.
@@ -56,7 +56,7 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 class Server {
   constructor(label, script, args, env) {
     this.label = label;
-    const node = [process.execPath, '--expose-gc', '-r', join(ROOT, 'bench/gc-hook.cjs'), script, ...args].map((s) => `'${s}'`).join(' ');
+    const node = [process.execPath, '--expose-gc', '--import', join(ROOT, 'bench/gc-hook.mjs'), script, ...args].map((s) => `'${s}'`).join(' ');
     const pin = HAS_TASKSET ? 'taskset -c 0 ' : '';
     this.proc = spawn('sh', ['-c', `ulimit -n $(ulimit -Hn) 2>/dev/null; exec ${pin}${node}`], {
       cwd: ROOT,
@@ -93,7 +93,7 @@ class Server {
   }
   async started() {
     const line = await this.waitLine(/listening on http:\/\/[^ ]*:(\d+)/, 90000);
-    this.port = Number(/:(\d+)\s*$/.exec(line.replace(/\x1b\[[0-9;]*m/g, ''))?.[1] ?? /:(\d+)/.exec(line.split('http://')[1])[1]);
+    this.port = Number(/http:\/\/[^\s:]+:(\d+)/.exec(line)[1]);
     this.base = `http://127.0.0.1:${this.port}`;
     return this;
   }
@@ -150,6 +150,7 @@ async function startChatgate(label, env = {}, { profileName } = {}) {
     HOST: '127.0.0.1',
     ADMIN_TOKEN: ADMIN,
     LOBBY_PENDING_SESSIONS_PER_IP: '100000',
+    DEMO: 'false',
     LOG_LEVEL: 'log',
     ...env,
     DATABASE_URL: database,

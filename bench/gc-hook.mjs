@@ -1,19 +1,19 @@
-// Preloaded by the bench into every server it starts (`node --expose-gc -r ./bench/gc-hook.cjs …`), so src/ needs
+// Preloaded by the bench into every server it starts (`node --expose-gc --import ./bench/gc-hook.mjs …`), so src/ needs
 // no bench hook. Signals (chosen outside Nest's enableShutdownHooks list, which includes SIGUSR2 and SIGHUP):
 //   SIGWINCH  run a full GC and print `BENCH_MEM {"rss":…,"heapUsed":…,…}` on stderr; with
 //             BENCH_HEAPSNAPSHOT_DIR set, also write a heap snapshot there and print `BENCH_HEAPSNAPSHOT <file>`.
 //   SIGURG    with BENCH_CPU_PROF_DIR set (profiling starts at load): write the CPU profile recorded since the
 //             previous cut as <dir>/<BENCH_CPU_PROF_NAME>-<n>.cpuprofile, print `BENCH_CPUPROF <file>`, start again.
-'use strict';
-const fs = require('node:fs');
-const path = require('node:path');
-const v8 = require('node:v8');
+import fs from 'node:fs';
+import inspector from 'node:inspector';
+import path from 'node:path';
+import v8 from 'node:v8';
 
 let snapshots = 0;
 process.on('SIGWINCH', () => {
-  if (typeof global.gc === 'function') {
-    global.gc();
-    global.gc();
+  if (typeof globalThis.gc === 'function') {
+    globalThis.gc();
+    globalThis.gc();
   }
   const m = process.memoryUsage();
   const cpu = process.cpuUsage();
@@ -28,7 +28,6 @@ process.on('SIGWINCH', () => {
 
 const profDir = process.env.BENCH_CPU_PROF_DIR;
 if (profDir) {
-  const inspector = require('node:inspector');
   const session = new inspector.Session();
   session.connect();
   let cuts = 0;
