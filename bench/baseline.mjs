@@ -1,0 +1,89 @@
+// The baselines the bench compares Chatgate with, in the same run and on the same core:
+//   node bench/baseline.mjs sio   plain socket.io (no Nest): `auth` joins the app's room and acks;
+//                                 `new_message` broadcasts to that room and acks. The lobby's minimum.
+//   node bench/baseline.mjs ws    plain `ws` on /seller routing 1:1 frames: `auth {pair, side}` binds the
+//                                 connection to one side of a pair and replies; `message` is acked to the sender
+//                                 and delivered to the other side, in the seller chat's frame shapes.
+// Listens on 127.0.0.1, port PORT (0 = any) and prints `listening on http://127.0.0.1:<port>` like Chatgate.
+import { createServer } from 'node:http';
+import { Server } from 'socket.io';
+import { WebSocketServer } from 'ws';
+
+const mode = process.argv[2];
+const http = createServer((_req, res) => res.writeHead(404).end());
+
+if (mode === 'sio') {
+  const io = new Server(http, { transports: ['websocket', 'polling'], serveClient: false });
+  let seq = 0;
+  io.on('connection', (socket) => {
+    let room = null;
+    let user = null;
+    socket.on('auth', (payload, ack) => {
+      if (room !== null || typeof ack !== 'function' || typeof payload?.app_id !== 'number') return;
+      room = `lobby:${payload.app_id}`;
+      user = payload.hashed_token ? { uname: `u${payload.hashed_token.slice(0, 8)}`, role: 'member' } : null;
+      socket.join(room);
+      ack(null, { ...(user ? { user } : {}), room: { users: {}, history: [], muteList: {} } });
+    });
+    socket.on('new_message', (text, ack) => {
+      if (room === null) return;
+      if (user === null) return typeof ack === 'function' && ack('USER_REQUIRED');
+      io.to(room).emit('new_message', { id: ++seq, user, text: String(text).trim() });
+      if (typeof ack === 'function') ack();
+    });
+  });
+} else if (mode === 'ws') {
+  const wss = new WebSocketServer({ server: http, path: '/seller', perMessageDeflate: false });
+  const pairs = new Map(); // pair id -> [client side socket, seller side socket]
+  let seq = 0;
+  wss.on('connection', (ws) => {
+    let pair = null;
+    let side = 0;
+    ws.on('message', (raw) => {
+      let frame;
+      try {
+        frame = JSON.parse(raw.toString());
+      } catch {
+        return;
+      }
+      if (frame?.command === 'auth') {
+        pair = frame.data.pair;
+        side = frame.data.side === 'seller' ? 1 : 0;
+        let p = pairs.get(pair);
+        if (!p) pairs.set(pair, (p = [null, null]));
+        p[side] = ws;
+        ws.send(
+          JSON.stringify({
+            command: 'auth',
+            data: { name: `n${pair}`, chats: { [pair]: { chatter: 'x', messages: [] } } },
+          }),
+        );
+      } else if (frame?.command === 'message' && pair !== null) {
+        const d = frame.data ?? {};
+        const other = pairs.get(pair)?.[1 - side];
+        if (!other) return ws.send(JSON.stringify({ command: 'message', data: d, error: 'USER_IS_NOT_ONLINE' }));
+        const id = ++seq;
+        const date = Math.floor(Date.now() / 1000);
+        ws.send(
+          JSON.stringify({
+            command: 'message',
+            data: { id, text: d.text, date, chatId: pair, clientDate: d.clientDate, my: true },
+          }),
+        );
+        other.send(JSON.stringify({ command: 'message', data: { id, text: d.text, date, chatId: pair } }));
+      }
+    });
+    ws.on('close', () => {
+      const p = pair !== null ? pairs.get(pair) : undefined;
+      if (p && p[side] === ws) p[side] = null;
+    });
+  });
+} else {
+  console.error('usage: node bench/baseline.mjs sio|ws');
+  process.exit(2);
+}
+
+http.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
+  console.log(`listening on http://127.0.0.1:${http.address().port}`);
+});
+process.on('SIGTERM', () => process.exit(0));

@@ -1,0 +1,48 @@
+// Preloaded by the bench into every server it starts (`node --expose-gc --import ./bench/gc-hook.mjs …`), so src/ needs
+// no bench hook. Signals (chosen outside Nest's enableShutdownHooks list, which includes SIGUSR2 and SIGHUP):
+//   SIGWINCH  run a full GC and print `BENCH_MEM {"rss":…,"heapUsed":…,…}` on stderr; with
+//             BENCH_HEAPSNAPSHOT_DIR set, also write a heap snapshot there and print `BENCH_HEAPSNAPSHOT <file>`.
+//   SIGURG    with BENCH_CPU_PROF_DIR set (profiling starts at load): write the CPU profile recorded since the
+//             previous cut as <dir>/<BENCH_CPU_PROF_NAME>-<n>.cpuprofile, print `BENCH_CPUPROF <file>`, start again.
+import fs from 'node:fs';
+import inspector from 'node:inspector';
+import path from 'node:path';
+import v8 from 'node:v8';
+
+let snapshots = 0;
+process.on('SIGWINCH', () => {
+  if (typeof globalThis.gc === 'function') {
+    globalThis.gc();
+    globalThis.gc();
+  }
+  const m = process.memoryUsage();
+  const cpu = process.cpuUsage();
+  process.stderr.write(`BENCH_MEM ${JSON.stringify({ ...m, cpuUser: cpu.user, cpuSystem: cpu.system })}\n`);
+  const dir = process.env.BENCH_HEAPSNAPSHOT_DIR;
+  if (dir) {
+    const file = path.join(dir, `${process.env.BENCH_CPU_PROF_NAME ?? 'server'}-${++snapshots}.heapsnapshot`);
+    v8.writeHeapSnapshot(file);
+    process.stderr.write(`BENCH_HEAPSNAPSHOT ${file}\n`);
+  }
+});
+
+const profDir = process.env.BENCH_CPU_PROF_DIR;
+if (profDir) {
+  const session = new inspector.Session();
+  session.connect();
+  let cuts = 0;
+  const start = () => {
+    session.post('Profiler.enable', () =>
+      session.post('Profiler.setSamplingInterval', { interval: 200 }, () => session.post('Profiler.start')),
+    );
+  };
+  start();
+  process.on('SIGURG', () => {
+    session.post('Profiler.stop', (err, res) => {
+      const file = path.join(profDir, `${process.env.BENCH_CPU_PROF_NAME ?? 'server'}-${++cuts}.cpuprofile`);
+      if (!err) fs.writeFileSync(file, JSON.stringify(res.profile));
+      process.stderr.write(`BENCH_CPUPROF ${err ? 'error ' + err.message : file}\n`);
+      start();
+    });
+  });
+}
