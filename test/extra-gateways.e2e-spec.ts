@@ -37,6 +37,17 @@ class ShoutDto {
 @WebSocketGateway({ namespace: '/shout' })
 @UseFilters(RefusalWsFilter)
 class ShoutGateway {
+  /** Nest's reply rules: a returned value is the ack; one with an `event` key is emitted instead. */
+  @SubscribeMessage('whisper')
+  whisper(@MessageBody() text: string) {
+    return text.toLowerCase();
+  }
+
+  @SubscribeMessage('knock')
+  knock() {
+    return { event: 'door', data: 'open' };
+  }
+
   @SubscribeMessage('shout')
   shout(@ConnectedSocket() socket: Socket, @MessageBody() body: ShoutDto) {
     socket.emit('shouted', body.text.toUpperCase());
@@ -78,6 +89,21 @@ describe('gateways added beside the two protocols, on the one port', () => {
     expect(await lobby.auth({ app_id: appId })).toEqual([null, { room: { users: {}, history: [], muteList: {} } }]);
     expect(lobby.socket.io.engine.transport.name).toBe('websocket');
     lobby.close();
+  });
+
+  it('acks a socket.io handler’s return value, and emits one that names an event', async () => {
+    const socket = io(`${server.url}/shout`, { transports: ['websocket'], forceNew: true, reconnection: false });
+    try {
+      await new Promise<void>((resolve, reject) =>
+        socket.once('connect', () => resolve()).once('connect_error', reject),
+      );
+      expect(await socket.emitWithAck('whisper', 'QUIET')).toBe('quiet');
+      const door = new Promise((resolve) => socket.once('door', resolve));
+      socket.emit('knock');
+      expect(await door).toBe('open');
+    } finally {
+      socket.close();
+    }
   });
 
   it('answers a socket.io gateway’s invalid DTO with a coded refusal, not "Internal server error"', async () => {

@@ -2,10 +2,11 @@ import type { IncomingMessage } from 'node:http';
 import { type INestApplicationContext, Logger } from '@nestjs/common';
 import type { Socket as EngineSocket } from 'engine.io';
 import { IoAdapter } from '@nestjs/platform-socket.io';
-import type { Server, ServerOptions } from 'socket.io';
+import type { Server, ServerOptions, Socket } from 'socket.io';
 import type { AppConfig } from '../config/app-config.js';
 import { serveEio3PollingAsBinary } from './eio3-binary-polling.js';
 import type { Admit } from './handshake.js';
+import { bindIoMessageHandlers } from './io-message-handlers.js';
 import { refuseUnsolicitedPongs } from './engine-heartbeat.js';
 import { boundEngineSocket } from './outgoing-bound.js';
 import { limitPendingSessions } from './pending-session-limit.js';
@@ -65,6 +66,17 @@ export class ChatgateIoAdapter extends IoAdapter {
       refuseUnsolicitedPongs(socket, () => this.log.warn('closing a lobby connection that sent a pong for no ping'));
     });
     return server;
+  }
+
+  override bindMessageHandlers(
+    socket: Socket,
+    handlers: Parameters<IoAdapter['bindMessageHandlers']>[1],
+    transform: (result: unknown) => unknown,
+  ): void {
+    bindIoMessageHandlers(socket, handlers, transform, (error) =>
+      // The gateway's exception filter has answered the client; what reaches here is a filter's own failure.
+      this.log.error(`handler failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
   }
 
   /**

@@ -1,0 +1,42 @@
+import type { WebSocketAdapter } from '@nestjs/common';
+import { isObservable, lastValueFrom } from 'rxjs';
+import type { Socket } from 'socket.io';
+
+type MessageHandlers = Parameters<WebSocketAdapter['bindMessageHandlers']>[1];
+
+/**
+ * Binds a socket's gateway handlers with one plain listener per event. Nest's IoAdapter builds an RxJS pipeline
+ * per handler per socket, which the benchmark's heap snapshots put at most of a lobby socket's memory; this keeps
+ * Nest's rules without it: the handler gets (data, ack) as IoAdapter maps them, a result with an `event` key is
+ * emitted, any other result is the ack unless the handler takes the ack itself (`@Ack()`).
+ */
+export function bindIoMessageHandlers(
+  socket: Socket,
+  handlers: MessageHandlers,
+  transform: (result: unknown) => unknown,
+  onError: (error: unknown) => void,
+): void {
+  for (const { message, callback, isAckHandledManually } of handlers) {
+    socket.on(message as string, (...args: unknown[]) => {
+      const ack = typeof args.at(-1) === 'function' ? (args.pop() as (response: unknown) => void) : undefined;
+      const data = args.length <= 1 ? args[0] : args;
+      respond(() => transform(callback(data, ack)), socket, isAckHandledManually ? undefined : ack).catch(onError);
+    });
+  }
+}
+
+async function respond(
+  run: () => unknown,
+  socket: Socket,
+  ack: ((response: unknown) => void) | undefined,
+): Promise<void> {
+  const result = run();
+  const response = isObservable(result) ? await lastValueFrom(result, { defaultValue: undefined }) : await result;
+  if (response === undefined || response === null) return;
+  if (typeof response === 'object' && 'event' in response) {
+    const { event, data } = response as { event: string; data: unknown };
+    socket.emit(event, data);
+  } else {
+    ack?.(response);
+  }
+}
