@@ -3,7 +3,6 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { DataSource } from 'typeorm';
 import { StorageUnavailableError } from '../common/refusal.js';
 import { isBusy } from '../database/storage-faults.js';
-import { MessageEntity } from './message.entity.js';
 
 export interface MessageRow {
   chatId: number;
@@ -19,6 +18,14 @@ export interface MessageRow {
 /** Commits rows in one transaction, all or none, and returns their ids; throws the driver's error otherwise. */
 export type CommitRows = (rows: MessageRow[]) => Promise<number[]>;
 
+/** The columns a message row fills, in the order both writers bind them. */
+const COLUMNS = ['chat_id', 'author_id', 'author_name', 'author_role', 'text', 'client_date', 'created_at'] as const;
+
+/** A row's values in COLUMNS order. */
+function columnValues(row: MessageRow): unknown[] {
+  return [row.chatId, row.authorId, row.authorName, row.authorRole, row.text, row.clientDate, row.createdAt];
+}
+
 /** How long a writer waits between attempts at a write lock another connection holds. */
 const BUSY_RETRY_DELAY_MS = 25;
 
@@ -28,7 +35,7 @@ export function messageCommitter(dataSource: DataSource, writeTimeoutMs: number)
         (dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection,
         writeTimeoutMs,
       )
-    : typeormCommitter(dataSource);
+    : postgresCommitter(dataSource);
 }
 
 /**
@@ -44,15 +51,10 @@ export function messageCommitter(dataSource: DataSource, writeTimeoutMs: number)
  */
 function sqliteCommitter(db: BetterSqlite3.Database, writeTimeoutMs: number): CommitRows {
   const insert = db.prepare(
-    'INSERT INTO "messages" ("chat_id", "author_id", "author_name", "author_role", "text", "client_date", "created_at") VALUES (?, ?, ?, ?, ?, ?, ?)',
+    `INSERT INTO "messages" (${COLUMNS.map((column) => `"${column}"`).join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`,
   );
   const commit = db.transaction((rows: MessageRow[]) =>
-    rows.map((row) =>
-      Number(
-        insert.run(row.chatId, row.authorId, row.authorName, row.authorRole, row.text, row.clientDate, row.createdAt)
-          .lastInsertRowid,
-      ),
-    ),
+    rows.map((row) => Number(insert.run(...columnValues(row)).lastInsertRowid)),
   );
   return async (rows) => {
     const deadline = Date.now() + writeTimeoutMs;
@@ -74,13 +76,24 @@ function sqliteCommitter(db: BetterSqlite3.Database, writeTimeoutMs: number): Co
   };
 }
 
-/** PostgreSQL: each transaction has a pooled connection of its own, which pg drops when it fails. */
-function typeormCommitter(dataSource: DataSource): CommitRows {
-  return (rows) =>
-    dataSource.transaction(async (tx) => {
-      const ids: number[] = [];
-      // Row by row: the commit, not the insert, is what costs.
-      for (const row of rows) ids.push(Number((await tx.insert(MessageEntity, row)).identifiers[0].id));
-      return ids;
+/**
+ * PostgreSQL: the whole batch is one multi-row INSERT … RETURNING (one statement however many rows; the ids come
+ * back in VALUES order), inside a transaction all the same: a statement whose answer is lost (a stalled network)
+ * must not commit on its own, and the connection pg-client.ts closes after a timeout takes the transaction with it.
+ */
+function postgresCommitter(dataSource: DataSource): CommitRows {
+  return async (rows) => {
+    const values: unknown[] = [];
+    const tuples = rows.map((row) => {
+      const at = values.push(...columnValues(row));
+      return `(${Array.from({ length: COLUMNS.length }, (_, i) => `$${at - COLUMNS.length + i + 1}`).join(', ')})`;
     });
+    const inserted = (await dataSource.transaction((tx) =>
+      tx.query(
+        `INSERT INTO "messages" (${COLUMNS.map((column) => `"${column}"`).join(', ')}) VALUES ${tuples.join(', ')} RETURNING "id"`,
+        values,
+      ),
+    )) as { id: number | string }[];
+    return inserted.map((row) => Number(row.id));
+  };
 }
