@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
 import { freshDatabase, type TestDatabase } from './database.js';
 import { freshRedisPrefix, TEST_REDIS_URL } from './redis.js';
 import { killed, type ServerProcess, spawnServer } from './server-process.js';
@@ -23,15 +24,29 @@ export async function startClusterProcesses(
 ): Promise<ClusterProcesses> {
   process.env.TEST_POSTGRES_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
   const db: TestDatabase = await freshDatabase();
+  const prefix = freshRedisPrefix();
   const shared = {
     DATABASE_URL: db.url,
     REDIS_URL: TEST_REDIS_URL,
-    REDIS_KEY_PREFIX: freshRedisPrefix(),
+    REDIS_KEY_PREFIX: prefix,
     ADMIN_TOKEN,
     LOG_LEVEL: 'log',
     ...env,
   };
-  const instances = await Promise.all(Array.from({ length: count }, () => spawnServer(shared)));
+  // Stops what is still running and removes the run's database and Redis keys: after a close, or a failed start.
+  const cleanUp = async (instances: ServerProcess[]) => {
+    const running = instances.filter((i) => i.child.exitCode === null && i.child.signalCode === null);
+    await Promise.all(running.map((i) => killed(i.child, 'SIGTERM')));
+    await db.drop();
+    await deleteRedisKeys(shared.REDIS_URL, prefix);
+  };
+  const started = await Promise.allSettled(Array.from({ length: count }, () => spawnServer(shared)));
+  const instances = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failed = started.find((result) => result.status === 'rejected');
+  if (failed) {
+    await cleanUp(instances);
+    throw failed.reason;
+  }
   return {
     instances,
     api: new Api(instances[0].url),
@@ -40,15 +55,23 @@ export async function startClusterProcesses(
       instances.push(instance);
       return instance;
     },
-    close: async () => {
-      await Promise.all(
-        instances
-          .filter((i) => i.child.exitCode === null && i.child.signalCode === null)
-          .map((i) => killed(i.child, 'SIGTERM')),
-      );
-      await db.drop();
-    },
+    close: () => cleanUp(instances),
   };
+}
+
+/** Removes what a run left under its key prefix (presence, leases, limits), so runs do not pile up in Redis. */
+async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 500 }) as AsyncIterable<string[]>) {
+      if (keys.length) await redis.del(...keys);
+    }
+  } catch {
+    // The Redis of an outage test is gone by then: nothing of its is left to delete.
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** A Redis server of the test's own on a free port, so the test can stop and restart it without touching anyone else's. */

@@ -6,7 +6,10 @@ export interface ServerProcess {
   output: () => string;
 }
 
-/** Runs `node dist/src/main.js` as an operator would and waits for its "listening on" line. */
+/**
+ * Runs `node dist/src/main.js` as an operator would and waits for its "listening on" line. A server that does not
+ * say it within 15 s is killed, so a failed start leaves no process behind.
+ */
 export function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['dist/src/main.js'], {
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', NO_COLOR: '1', ...env },
@@ -14,7 +17,11 @@ export function spawnServer(env: Record<string, string>): Promise<ServerProcess>
   });
   let output = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 15_000);
+    const timer = setTimeout(() => {
+      child.removeAllListeners('exit');
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start:\n${output}`));
+    }, 15_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
