@@ -16,22 +16,17 @@ import { OverloadedError } from '../common/refusal.js';
 import { SetMap } from '../common/set-map.js';
 import { AppConfig } from '../config/app-config.js';
 import { Metrics } from '../operations/metrics.js';
-import { type Delivery, DeliveryBus, type Subscription } from '../realtime/delivery-bus.js';
+import { DeliveryBus, type Subscription } from '../realtime/delivery-bus.js';
 import { AuthThrottle } from '../realtime/limits/auth-throttle.js';
 import { ConnectionCaps } from '../realtime/limits/connection-caps.js';
-import { PushGate, type Sequenced } from '../realtime/push-gate.js';
 import { SerialQueue } from '../realtime/serial-queue.js';
 import { IDENTITY_CHANNEL, type IdentityChange, identityRoom } from '../users/identity-changes.js';
 import { LobbyRefusal } from './lobby-errors.js';
 import { LobbyExceptionFilter } from './lobby-exception.filter.js';
+import { LobbyFanout } from './lobby-fanout.js';
 import { type AckFn, replyToOutcome, sendReply } from './lobby-replies.js';
 import { LobbyService } from './lobby.service.js';
 import { LOBBY_CHANNEL, type LobbySession, lobbyRoom } from './lobby.types.js';
-
-interface LobbyPush extends Sequenced {
-  event: string;
-  data: unknown;
-}
 
 /** What the gateway remembers about one socket, kept in `socket.data`. */
 interface LobbySocketState {
@@ -39,8 +34,6 @@ interface LobbySocketState {
   session?: LobbySession;
   /** This socket's `new_message`s, one at a time, so one sender's messages keep their order. */
   queue?: SerialQueue;
-  /** Present from auth until the socket no longer needs to drop late duplicates of its history. */
-  gate?: PushGate<LobbyPush>;
   /** The user whose connection slot (MAX_SOCKETS_PER_USER) this socket holds until it disconnects. */
   slotOf?: number;
   /** The token hash it authenticated with: revoking that token closes it. */
@@ -52,8 +45,7 @@ interface LobbySocketState {
 /**
  * The Moneypot lobby protocol over socket.io: parses events, calls LobbyService, speaks the protocol's words
  * (LobbyExceptionFilter words every refusal and fault). Broadcasts reach it through the delivery bus, for the
- * lobbies its sockets are in; it hands them to socket.io's rooms, minus sockets still waiting for their auth
- * reply (they get them right after it) and sockets whose history already held the message.
+ * lobbies its sockets are in, and LobbyFanout hands them to socket.io's rooms.
  */
 @WebSocketGateway()
 @UseFilters(LobbyExceptionFilter)
@@ -68,10 +60,7 @@ export class LobbyGateway
   private readonly logger = new Logger(LobbyGateway.name);
   private server!: Server;
   private subscription!: Subscription;
-  /** Sockets whose auth reply is being built, by lobby room. */
-  private readonly entering = new SetMap<string, Socket>();
-  /** Sockets recently sent a history, by lobby room, while they remember its message ids. */
-  private readonly fresh = new SetMap<string, Socket>();
+  private fanout!: LobbyFanout;
   /** Sockets in a lobby as a user, by user id: what a revoked token or a changed role closes. */
   private readonly byUser = new SetMap<number, Socket>();
   private identity!: Subscription;
@@ -89,7 +78,8 @@ export class LobbyGateway
 
   afterInit(server: Server): void {
     this.server = server;
-    this.subscription = this.bus.subscribe(LOBBY_CHANNEL, (delivery) => this.deliver(delivery));
+    this.fanout = new LobbyFanout(server, this.clock, this.config.lateDeliveryWindowMs, this.metrics);
+    this.subscription = this.bus.subscribe(LOBBY_CHANNEL, (delivery) => this.fanout.deliver(delivery));
     this.identity = this.bus.subscribe(IDENTITY_CHANNEL, ({ data }) => this.revoke(data as IdentityChange));
     this.metrics.countConnections('lobby', () => server.engine.clientsCount);
     this.metrics.countLobbyMembers(() => {
@@ -204,20 +194,18 @@ export class LobbyGateway
   private async enter(socket: Socket, session: LobbySession, ack: AckFn): Promise<void> {
     const state = stateOf(socket);
     const room = lobbyRoom(session.chatId);
-    const gate = (state.gate = new PushGate<LobbyPush>());
-    gate.hold();
     await this.subscription.watch(room);
-    this.entering.add(room, socket);
+    this.fanout.hold(room, socket);
     let entered: Awaited<ReturnType<LobbyService['enter']>>;
     try {
       entered = await this.lobby.enter(session, socket.id);
     } catch (error) {
+      this.fanout.abandon(room, socket);
       this.subscription.unwatch(room);
       throw error;
-    } finally {
-      this.entering.delete(room, socket);
     }
     if (socket.disconnected) {
+      this.fanout.abandon(room, socket);
       this.subscription.unwatch(room);
       return this.lobby.leave(session, socket.id);
     }
@@ -228,13 +216,7 @@ export class LobbyGateway
       void this.identity.watch(identityRoom(session.member.id));
     }
     ack(null, welcome);
-    void socket.join(room);
-    const now = this.clock.now();
-    const snapshot = { messageIds: welcome.room.history.map((message) => message.id), presenceVersion };
-    for (const push of gate.release([], snapshot, now, this.config.lateDeliveryWindowMs))
-      socket.emit(push.event, push.data);
-    if (gate.remembers(now)) this.fresh.add(room, socket);
-    else state.gate = undefined;
+    this.fanout.release(room, socket, { messageIds: welcome.room.history.map((m) => m.id), presenceVersion });
   }
 
   private async signOut(socket: Socket): Promise<void> {
@@ -247,7 +229,7 @@ export class LobbyGateway
       this.identity.unwatch(identityRoom(session.member.id));
     }
     const room = lobbyRoom(session.chatId);
-    this.fresh.delete(room, socket);
+    this.fanout.forget(room, socket);
     this.subscription.unwatch(room);
     try {
       await this.lobby.leave(session, socket.id);
@@ -264,36 +246,6 @@ export class LobbyGateway
     for (const socket of [...this.byUser.of(userId)]) {
       if (tokenHash === undefined || stateOf(socket).tokenHash === tokenHash) socket.disconnect(true);
     }
-  }
-
-  private deliver(delivery: Delivery): void {
-    const { room, event, data, exceptConnection } = delivery;
-    for (const socket of this.entering.of(room)) {
-      if (socket.id !== exceptConnection) stateOf(socket).gate?.take(delivery);
-    }
-    const except = this.alreadySent(delivery);
-    if (exceptConnection) except.push(exceptConnection);
-    (except.length ? this.server.to(room).except(except) : this.server.to(room)).emit(event, data);
-    if (event === 'new_message') {
-      const receivers = (this.server.of('/').adapter.rooms.get(room)?.size ?? 0) - except.length;
-      this.metrics.messagesDelivered.inc({ protocol: 'lobby' }, Math.max(0, receivers));
-    }
-  }
-
-  /** Sockets of the room whose just-sent auth reply already reflects this delivery. */
-  private alreadySent(delivery: Delivery): string[] {
-    const sockets: string[] = [];
-    const now = this.clock.now();
-    for (const socket of this.fresh.of(delivery.room)) {
-      const state = stateOf(socket);
-      if (!state.gate?.remembers(now)) {
-        this.fresh.delete(delivery.room, socket);
-        state.gate = undefined;
-      } else if (state.gate.alreadySent(delivery, now)) {
-        sockets.push(socket.id);
-      }
-    }
-    return sockets;
   }
 }
 
