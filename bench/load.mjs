@@ -172,7 +172,7 @@ class SellerClient {
         if (f.error) return done({ ok: false, why: f.error });
         const ids = Object.keys(f.data.chats ?? {});
         this.chatId = ids.length === 1 ? ids[0] : null;
-        done({ ok: true, token: f.data.token, chatIds: ids });
+        done({ ok: true });
       };
     });
   }
@@ -202,22 +202,12 @@ resetStats();
 
 // ---------------------------------------------------------------- operations
 /** Opens one client per spec in batches of `batch` concurrent handshakes; keeps them in group `name`. */
-async function connect({
-  name,
-  kind,
-  url,
-  specs,
-  batch = 200,
-  timeoutMs = 20000,
-  deadlineMs = 180000,
-  keepReplies = false,
-}) {
+async function connect({ name, kind, url, specs, batch = 200, timeoutMs = 20000, deadlineMs = 180000 }) {
   const list = groups.get(name) ?? [];
   groups.set(name, list);
   const t0 = now();
   let ok = 0;
   const failures = {};
-  const replies = [];
   for (let i = 0; i < specs.length && now() - t0 < deadlineMs; i += batch) {
     const chunk = specs.slice(i, i + batch);
     const results = await Promise.all(
@@ -230,7 +220,6 @@ async function connect({
     for (const r of results) {
       if (r.ok) ok++;
       else failures[r.why] = (failures[r.why] ?? 0) + 1;
-      if (keepReplies) replies.push(r.ok ? { token: r.token, chatIds: r.chatIds } : null);
     }
   }
   return {
@@ -238,7 +227,6 @@ async function connect({
     ok,
     failed: specs.length - ok,
     failures,
-    replies: keepReplies ? replies : undefined,
     open: list.length,
   };
 }
@@ -414,14 +402,6 @@ async function sellerStep({ name, rate, ms, maxOutstanding = 20, drainMs = 15000
   };
 }
 
-function setChatIds({ name, chatIds }) {
-  const list = groups.get(name);
-  chatIds.forEach((id, i) => {
-    if (list[i] && id !== null && id !== undefined) list[i].chatId = String(id);
-  });
-  return { ok: true };
-}
-
 /** Group `into` = [from[0][0], from[1][0], from[0][1], from[1][1], …]; the source groups are removed. */
 function interleave({ into, from }) {
   const [a, b] = from.map((g) => groups.get(g) ?? []);
@@ -449,7 +429,7 @@ async function close({ name }) {
   return { closed: n };
 }
 
-const ops = { connect, fanout, intakeStep, sellerStep, setChatIds, interleave, close };
+const ops = { connect, fanout, intakeStep, sellerStep, interleave, close };
 
 process.on('message', async ({ id, op, args }) => {
   try {

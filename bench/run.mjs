@@ -726,7 +726,6 @@ async function sellerRun(label, server, gen, clientSpecs, sellerSpecs, { stepMs 
     url: sellerUrl(server),
     specs: clientSpecs,
     batch: 100,
-    keepReplies: true,
   });
   const sc = await gen.call('connect', {
     name: 'se',
