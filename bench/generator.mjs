@@ -1,0 +1,51 @@
+// The run's side of the load generator: forks bench/load.mjs (pinned to core 1 where taskset exists) and calls its
+// operations over IPC.
+import { fork, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { children } from './cleanup.mjs';
+import { HAS_TASKSET, ROOT } from './config.mjs';
+
+export class Generator {
+  constructor() {
+    this.proc = fork(join(ROOT, 'bench/load.mjs'), [], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: ['--max-old-space-size=4096'],
+    });
+    children.add(this.proc);
+    if (HAS_TASKSET) spawnSync('taskset', ['-pc', '1', String(this.proc.pid)], { stdio: 'ignore' });
+    this.seq = 0;
+    this.pending = new Map();
+    this.proc.on('message', ({ id, result, error }) => {
+      const p = this.pending.get(id);
+      this.pending.delete(id);
+      if (error) p?.reject(new Error(`load generator: ${error}`));
+      else p?.resolve(result);
+    });
+    this.proc.on('exit', (code) => {
+      children.delete(this.proc);
+      for (const p of this.pending.values()) p.reject(new Error(`load generator exited (${code})`));
+    });
+  }
+  call(op, args) {
+    const id = ++this.seq;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.proc.send({ id, op, args });
+    });
+  }
+  stop() {
+    this.proc.kill('SIGTERM');
+  }
+}
+
+/** Forks a generator, starts a server with `start()`, returns `body(server, gen)`; stops both whatever happens. */
+export async function withGenerator(start, body) {
+  const gen = new Generator();
+  const server = await start();
+  try {
+    return await body(server, gen);
+  } finally {
+    gen.stop();
+    await server.stop();
+  }
+}

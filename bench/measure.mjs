@@ -1,0 +1,55 @@
+// Readings of the machine and of a server under test: CPU from /proc/<pid>/stat, memory after a full GC (the gc-hook
+// preload answers SIGWINCH) plus VmRSS from /proc/<pid>/status, and CPU profile cuts (the preload answers SIGURG).
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { HAS_TASKSET, SCALE } from './config.mjs';
+
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim() || 100);
+
+/** CPU seconds (user + system) the server process has used so far. */
+export function cpuSeconds(server) {
+  const stat = readFileSync(`/proc/${server.pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / CLK_TCK;
+}
+
+function rssKB(server) {
+  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))[1]);
+}
+
+/** Full GC in the server (via gc-hook), then its memoryUsage and /proc RSS. */
+export async function memory(server) {
+  const p = server.waitLine(/^BENCH_MEM /, 60000);
+  process.kill(server.pid, 'SIGWINCH');
+  const m = JSON.parse((await p).slice('BENCH_MEM '.length));
+  if (process.env.BENCH_HEAPSNAPSHOT_DIR || server.snapshots)
+    await server.waitLine(/^BENCH_HEAPSNAPSHOT /, 120000).catch(() => {});
+  return {
+    rssKB: rssKB(server),
+    heapUsedKB: Math.round(m.heapUsed / 1024),
+    externalKB: Math.round(m.external / 1024),
+    arrayBuffersKB: Math.round(m.arrayBuffers / 1024),
+  };
+}
+
+/** Ends the server's current CPU profile (when BENCH_PROFILE=1) and starts the next; resolves with the file. */
+export async function cutProfile(server) {
+  if (!server.profiling) return null;
+  const p = server.waitLine(/^BENCH_CPUPROF /, 60000);
+  process.kill(server.pid, 'SIGURG');
+  return (await p).slice('BENCH_CPUPROF '.length);
+}
+
+export const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+
+export function machine() {
+  return {
+    nproc: cpus().length,
+    cpu: /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1],
+    node: process.version,
+    taskset: HAS_TASKSET,
+    loadavg: loadavg(),
+    scale: SCALE,
+  };
+}

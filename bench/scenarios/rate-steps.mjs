@@ -1,0 +1,76 @@
+// The open-loop rate ladder shared by the intake and seller-chat scenarios, and the rows that compare two ladders.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { log } from '../config.mjs';
+import { cpuSeconds, cutProfile } from '../measure.mjs';
+import { row } from '../report.mjs';
+import { r1 } from '../round.mjs';
+
+export const RATE_STEPS = [500, 1000, 2000, 3000, 4000, 6000, 8000, 12000];
+
+/** A 1.5 s warm-up at 500/s, then generator operation `op` on group `name` at each of RATE_STEPS for `stepMs` until
+ * the server falls behind; `detail(step)` is the scenario's part of each step's log line. */
+export async function climbRates(label, server, gen, { op, name, stepMs, detail }) {
+  const steps = [];
+  let best = null;
+  const warm = await gen.call(op, { name, rate: 500, ms: 1500 }); // JIT warm-up, not counted
+  await cutProfile(server); // the next profile holds the steps only
+  for (const rate of RATE_STEPS) {
+    const c0 = cpuSeconds(server);
+    const r = await gen.call(op, { name, rate, ms: stepMs });
+    r.cpuSeconds = cpuSeconds(server) - c0;
+    r.cpuUsPerMsg = (r.cpuSeconds * 1e6) / Math.max(1, r.acked);
+    r.cpuUtil = r.cpuSeconds / (r.totalMs / 1000);
+    steps.push(r);
+    const kept = r.acked >= 0.97 * r.sent && r.skipped === 0 && r.errors === 0 && r.ackedPerSec >= 0.9 * rate;
+    const pass = kept && r.latency.p99 !== null && r.latency.p99 <= 50;
+    log(
+      `${label} @${rate}/s: acked ${r.acked}/${r.sent} (${r.ackedPerSec}/s) ${detail(r)} p50 ${r.latency.p50} p99 ${r.latency.p99} ms, ${r1(r.cpuUsPerMsg)} µs CPU/msg, CPU ${Math.round(r.cpuUtil * 100)}% ${pass ? 'ok' : kept ? 'kept, p99 over' : 'not kept'}`,
+    );
+    if (pass) best = r;
+    if (!kept || r.latency.p99 > 1000) break; // past what the server keeps up with
+    await sleep(300);
+  }
+  await cutProfile(server);
+  return { warm, steps, best, top: steps[steps.length - 1] };
+}
+
+/** The steps of two runs at the highest offered rate both kept up with (CPU per message compares there). */
+function sameRate(a, b) {
+  const keptA = a.filter((r) => r.acked >= 0.97 * r.sent && r.skipped === 0);
+  for (const ra of keptA.reverse()) {
+    const rb = b.find((r) => r.rate === ra.rate);
+    if (rb) return [ra, rb];
+  }
+  return a[0] && b[0] ? [a[0], b.find((r) => r.rate === a[0].rate) ?? b[0]] : null;
+}
+
+/** Rows comparing Chatgate's ladder `c` with the baseline's `b`. */
+export function rateRows(label, c, b) {
+  row(
+    label,
+    'acked/s with p99 ≤ 50 ms',
+    c.best?.ackedPerSec ?? 0,
+    b.best?.ackedPerSec ?? 0,
+    '/s',
+    `steps ${RATE_STEPS.join('/')}; baseline does not persist`,
+  );
+  const same = sameRate(c.steps, b.steps);
+  if (same)
+    row(
+      label,
+      'server CPU per message, same offered rate',
+      r1(same[0].cpuUsPerMsg),
+      r1(same[1].cpuUsPerMsg),
+      'µs',
+      `at ${same[0].rate}/s, the highest rate both kept`,
+    );
+  row(
+    label,
+    'server CPU per message (top step)',
+    r1(c.top.cpuUsPerMsg),
+    r1(b.top.cpuUsPerMsg),
+    'µs',
+    `at ${c.top.rate}/s (CPU ${Math.round(c.top.cpuUtil * 100)}%) vs ${b.top.rate}/s`,
+  );
+  row(label, 'p99 ack latency (top step)', c.top.latency.p99, b.top.latency.p99, 'ms');
+}
