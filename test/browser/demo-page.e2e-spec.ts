@@ -1,11 +1,9 @@
 import { mkdirSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { DemoCredentials } from '../../src/demo/demo.service.js';
 import { LobbyGateway } from '../../src/lobby/lobby.gateway.js';
-import { launchChromium } from '../support/browser.js';
-import { type EmbeddingSite, startEmbeddingSite } from '../support/embedding-site.js';
-import type { TestServer } from '../support/server.js';
+import { useWidgetPages } from '../support/embedding-site.js';
 import { startTestingApp } from '../support/testing-app.js';
 
 const SCREENSHOT = new URL('../../docs/demo.png', import.meta.url);
@@ -46,44 +44,22 @@ const text = (page: Page, selector: string) => page.locator(selector).textConten
 const tail = async (page: Page, n: number) => (await lobbyLog(page)).slice(-n);
 
 describe('the demo page at / and the lobby widget, in Chromium', () => {
-  let server: TestServer;
-  let site: EmbeddingSite;
-  let browser: Browser;
+  const pages = useWidgetPages(() => startTestingApp({ env: { DEMO: 'true' } }));
   let demo: DemoCredentials;
-  const contexts: BrowserContext[] = [];
-  const dialogs: string[] = [];
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestingApp({ env: { DEMO: 'true' } }), launchChromium()]);
-    site = await startEmbeddingSite(server.url);
-    demo = (await server.api.get('/demo/config.json')).body;
-  });
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((context) => context.close()));
-    expect(dialogs).toEqual([]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-    await server?.close();
+    demo = (await pages.server.api.get('/demo/config.json')).body;
   });
 
-  /** A fresh browser profile on `url`, its dialogs recorded (none may ever open). */
+  /** A fresh browser profile on `url`. */
   async function open(url: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 820 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(5000);
-    page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
+    const page = await (await pages.profile({ viewport: { width: 1400, height: 820 } })).newPage();
     await page.goto(url);
     return page;
   }
 
   async function demoPage(as?: string): Promise<Page> {
-    const page = await open(`${server.url}/${as ? `?as=${as}` : ''}`);
+    const page = await open(`${pages.server.url}/${as ? `?as=${as}` : ''}`);
     await until(() => text(page, '#lobby .cg-state')).toBe(as ? `Signed in as ${as}` : 'Reading anonymously');
     return page;
   }
@@ -118,7 +94,7 @@ describe('the demo page at / and the lobby widget, in Chromium', () => {
   });
 
   it('serves the page under a Content-Security-Policy without inline script; readers see the lobby anonymously', async () => {
-    const response = await fetch(`${server.url}/`);
+    const response = await fetch(`${pages.server.url}/`);
     expect(response.headers.get('content-security-policy')).toContain("script-src 'self';");
     expect(await response.text()).not.toMatch(/<script>|<script(?![^>]*\bsrc=)[^>]*>| on[a-z]+=/);
 
@@ -194,7 +170,7 @@ describe('the demo page at / and the lobby widget, in Chromium', () => {
 
   it('shows <img src=x onerror=alert(1)> as literal text, in the demo page and in a widget embedded on another origin', async () => {
     const bob = demo.lobby.users.find((user) => user.uname === 'bob')!;
-    const embedded = await open(site.pageUrl('lobby', { appId: demo.lobby.appId, hashedToken: bob.hashedToken }));
+    const embedded = await open(pages.site.pageUrl('lobby', { appId: demo.lobby.appId, hashedToken: bob.hashedToken }));
     await until(() => text(embedded, '#chat .cg-state')).toBe('Signed in as bob');
     const alice = await demoPage('alice');
 
@@ -209,7 +185,7 @@ describe('the demo page at / and the lobby widget, in Chromium', () => {
 
   it('reconnects after its connection drops, without showing the history twice or handling an event twice', async () => {
     const bob = demo.lobby.users.find((user) => user.uname === 'bob')!;
-    const url = site.pageUrl('lobby', { appId: demo.lobby.appId, hashedToken: bob.hashedToken });
+    const url = pages.site.pageUrl('lobby', { appId: demo.lobby.appId, hashedToken: bob.hashedToken });
     const embedded = await open(url);
     await until(() => text(embedded, '#chat .cg-state')).toBe('Signed in as bob');
     await embedded.evaluate(() => {
@@ -222,7 +198,7 @@ describe('the demo page at / and the lobby widget, in Chromium', () => {
     const before = await lobbyLog(embedded, '#chat');
 
     // Only the embedded widget's connection (its Origin is the site's) goes, as when a network drops.
-    const { engine } = (server.app.get(LobbyGateway) as unknown as EngineHolder).server;
+    const { engine } = (pages.server.app.get(LobbyGateway) as unknown as EngineHolder).server;
     const siteOrigin = new URL(url).origin;
     Object.values(engine.clients)
       .filter((client) => client.request.headers.origin === siteOrigin)

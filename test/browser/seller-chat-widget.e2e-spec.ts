@@ -1,8 +1,7 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.js';
-import { type EmbeddingSite, startEmbeddingSite } from '../support/embedding-site.js';
-import { startServer, type TestServer } from '../support/server.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useWidgetPages } from '../support/embedding-site.js';
+import { startServer } from '../support/server.js';
 
 const until = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 5000 });
 const text = (page: Page, selector: string) => page.locator(selector).textContent();
@@ -22,52 +21,23 @@ declare const window: { sockets: { close(): void }[]; WebSocket: new (url: strin
 const presence = (page: Page) => text(page, '#chat .cg-chat-head');
 
 describe('the seller chat widget in Chromium, embedded on another origin', () => {
-  let server: TestServer;
-  let site: EmbeddingSite;
-  let browser: Browser;
+  // The smallest frame limit, so a long message is one a person can type.
+  const pages = useWidgetPages(() => startServer({ SELLER_MAX_FRAME_BYTES: '256' }));
   let seller: { id: number; name: string; token: string };
-  const contexts: BrowserContext[] = [];
-  const dialogs: string[] = [];
-
-  beforeAll(async () => {
-    // The smallest frame limit, so a long message is one a person can type.
-    [server, browser] = await Promise.all([startServer({ SELLER_MAX_FRAME_BYTES: '256' }), launchChromium()]);
-    site = await startEmbeddingSite(server.url);
-  });
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((context) => context.close()));
-    expect(dialogs).toEqual([]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-    await server?.close();
-  });
 
   async function newSeller(name: string) {
-    const created = await server.api.post('/api/sellers', { name });
+    const created = await pages.server.api.post('/api/sellers', { name });
     expect(created.status).toBe(201);
     seller = created.body;
     return seller;
   }
 
-  /** A browser profile (its own localStorage); pages opened in it record any dialog, and none may open. */
-  async function profile(): Promise<BrowserContext> {
-    const context = await browser.newContext();
-    contexts.push(context);
-    context.on('page', (page) => {
-      page.setDefaultTimeout(5000);
-      page.on('dialog', (dialog) => {
-        dialogs.push(dialog.message());
-        void dialog.dismiss();
-      });
-    });
-    return context;
-  }
+  /** A browser profile (its own localStorage). */
+  const profile = () => pages.profile();
 
   async function open(context: BrowserContext, options: Record<string, unknown>): Promise<Page> {
     const page = await context.newPage();
-    await page.goto(site.pageUrl('seller-chat', options));
+    await page.goto(pages.site.pageUrl('seller-chat', options));
     return page;
   }
 
@@ -156,7 +126,7 @@ describe('the seller chat widget in Chromium, embedded on another origin', () =>
     expect(await client.inputValue('#chat .cg-input')).toBe('');
 
     // The frame the widget would send: its size is what the server's limit applies to.
-    const [{ id: chatId }] = (await server.api.get(`/api/sellers/${seller.id}/chats`)).body;
+    const [{ id: chatId }] = (await pages.server.api.get(`/api/sellers/${seller.id}/chats`)).body;
     const text = 'x'.repeat(200);
     const frame = {
       command: 'message',
@@ -175,17 +145,17 @@ describe('the seller chat widget in Chromium, embedded on another origin', () =>
     const page = await context.newPage();
     const sockets: string[] = [];
     page.on('websocket', (socket) => sockets.push(socket.url()));
-    await page.goto(site.pageUrl('seller-chat', { id: seller.id, token: 'not-the-token' }));
+    await page.goto(pages.site.pageUrl('seller-chat', { id: seller.id, token: 'not-the-token' }));
     await until(() => text(page, '#chat .cg-error')).toBe(
       'The seller sign-in was refused (USER_NOT_FOUND): check the seller id and token.',
     );
     expect(await text(page, '#chat .cg-state')).toBe('Not signed in');
-    expect(sockets).toEqual([`${server.url.replace('http', 'ws')}/seller`]);
+    expect(sockets).toEqual([`${pages.server.url.replace('http', 'ws')}/seller`]);
   });
 
   it('forgets a stored token the server does not know (USER_NOT_FOUND) and asks for a name again', async () => {
     await newSeller('Forgetful shop');
-    const key = `chatgate-seller-chat:${server.url}:${seller.id}`;
+    const key = `chatgate-seller-chat:${pages.server.url}:${seller.id}`;
     const context = await profile();
     // As if an earlier visit had stored a token this server never issued (before the site page's own scripts run).
     await context.addInitScript((name) => {
