@@ -1,5 +1,5 @@
-import type { IncomingMessage } from 'node:http';
 import type { Server as Engine, Socket as EngineSocket } from 'engine.io';
+import { clientIp } from './limits/connection-caps.js';
 
 /**
  * Caps the Engine.IO sessions one client address holds before its client has sent anything on them. A page that
@@ -16,12 +16,12 @@ export function limitPendingSessions(engine: Engine, maxPerAddress: number): voi
   engine.opts.allowRequest = (req, done) =>
     allowRequest(req, (error, allowed) => {
       if (!allowed) return done(error, false);
-      if ((pending.get(addressOf(req)) ?? 0) >= maxPerAddress) return done('too many pending sessions', false);
+      if ((pending.get(clientIp(req)) ?? 0) >= maxPerAddress) return done('too many pending sessions', false);
       done(null, true);
     });
 
   engine.on('connection', (socket: EngineSocket) => {
-    const address = addressOf(socket.request);
+    const address = clientIp(socket.request);
     pending.set(address, (pending.get(address) ?? 0) + 1);
     const settle = () => {
       socket.off('packet', settle).off('close', settle);
@@ -31,8 +31,4 @@ export function limitPendingSessions(engine: Engine, maxPerAddress: number): voi
     };
     socket.on('packet', settle).on('close', settle);
   });
-}
-
-function addressOf(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? '';
 }
