@@ -10,6 +10,7 @@ import { bindIoMessageHandlers } from './io-message-handlers.js';
 import { refuseUnsolicitedPongs } from './engine-heartbeat.js';
 import { boundEngineSocket } from './outgoing-bound.js';
 import { limitPendingSessions } from './pending-session-limit.js';
+import { describeFault } from '../common/refusal.js';
 
 /**
  * socket.io with the settings real lobby widgets need: legacy socket.io-client 1.x/2.x (EIO3), both
@@ -47,7 +48,7 @@ export class ChatgateIoAdapter extends IoAdapter {
             callback(refusal?.reason ?? null, refusal === null);
           },
           (error: unknown) => {
-            this.log.error(`handshake check failed: ${error instanceof Error ? error.message : String(error)}`);
+            this.log.error(`handshake check failed: ${describeFault(error)}`);
             callback('unavailable', false);
           },
         );
@@ -75,7 +76,7 @@ export class ChatgateIoAdapter extends IoAdapter {
   ): void {
     bindIoMessageHandlers(socket, handlers, transform, (error) =>
       // The gateway's exception filter has answered the client; what reaches here is a filter's own failure.
-      this.log.error(`handler failed: ${error instanceof Error ? error.message : String(error)}`),
+      this.log.error(`handler failed: ${describeFault(error)}`),
     );
   }
 

@@ -7,6 +7,7 @@ import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { Admit } from './handshake.js';
 import { boundedWebSocketClass } from './outgoing-bound.js';
 import { RawWsHeartbeat } from './raw-ws-heartbeat.js';
+import { describeFault } from '../common/refusal.js';
 
 /** Turns a received frame into Nest's `{event, data}`; undefined drops the frame (the connection stays open). */
 export type FrameParser = (frame: string | Buffer) => { event: string; data: unknown } | undefined;
@@ -148,9 +149,7 @@ export class RawWsAdapter extends AbstractWsAdapter {
           this.accept(endpoint, request, socket, head);
         },
         (error: unknown) => {
-          this.logger.error(
-            `${endpoint.name}: handshake check failed: ${error instanceof Error ? error.message : String(error)}`,
-          );
+          this.logger.error(`${endpoint.name}: handshake check failed: ${describeFault(error)}`);
           refuseUpgrade(socket, 503, 'unavailable');
         },
       );
@@ -179,7 +178,7 @@ export class RawWsAdapter extends AbstractWsAdapter {
         client.send(JSON.stringify(response));
     } catch (error) {
       // The gateway's exception filter has answered the client; what reaches here is a filter's own failure.
-      this.logger.error(`handler failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.error(`handler failed: ${describeFault(error)}`);
     }
   }
 }
