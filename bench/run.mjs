@@ -43,7 +43,9 @@ async function main() {
     try {
       await SCENARIOS[name]();
     } catch (error) {
-      failures[name] = String(error?.message ?? error);
+      // fetch's "fetch failed" names its reason only in `cause` (ECONNREFUSED: the server is gone, say).
+      const cause = error?.cause ? ` (${error.cause.code ?? error.cause.message ?? error.cause})` : '';
+      failures[name] = String(error?.message ?? error) + cause;
       log(`scenario ${name} FAILED: ${failures[name]}`);
       row(name, 'FAILED', '–', '–', '', failures[name].split('\n')[0].slice(0, 120));
       stopAll();
