@@ -24,7 +24,7 @@ export async function fanoutRun(label, servers, gen, specsFor, { senders = 10, m
       kind: 'sio',
       url: sioUrl(servers[k]),
       specs: perServer[k],
-      batch: 100,
+      inFlight: 100,
     });
     ok += conn.ok;
     if (conn.failed) log(`${label}: connect failures`, conn.failures);

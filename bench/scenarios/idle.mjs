@@ -16,7 +16,7 @@ async function measureIdle(target, what, server, gen, { kind, url, specs }) {
   const before = await memory(server);
   await cutProfile(server); // the next profile holds the connects only
   const c0 = cpuSeconds(server);
-  const conn = await gen.call('connect', { name: 'idle', kind, url, specs, batch: 100 });
+  const conn = await gen.call('connect', { name: 'idle', kind, url, specs, inFlight: 100 });
   const cpu = cpuSeconds(server) - c0;
   await cutProfile(server);
   log(`${target}: ${conn.ok}/${specs.length} ${what} authenticated in ${conn.ms} ms`, conn.failed ? conn.failures : '');
@@ -78,7 +78,7 @@ export async function idleLobby() {
   idleRows(`idle lobby (${sockets} sockets, ${users} users)`, result.chatgate, result.sio, {
     per: 'socket',
     all: 'sockets',
-    connectNote: 'batches of 100',
+    connectNote: '100 handshakes in flight',
   });
 }
 

@@ -11,7 +11,7 @@ import { sioUrl, startBaseline, startChatgate } from '../servers.mjs';
 import { climbRates, rateRows } from './rate-steps.mjs';
 
 async function intakeRun(label, server, gen, specs, { stepMs = 3000, database } = {}) {
-  const conn = await gen.call('connect', { name: 'in', kind: 'sio', url: sioUrl(server), specs, batch: 100 });
+  const conn = await gen.call('connect', { name: 'in', kind: 'sio', url: sioUrl(server), specs, inFlight: 100 });
   if (conn.failed) log(`${label}: connect failures`, conn.failures);
   await sleep(1000);
   const rowsBefore = database ? await countMessages(database) : 0;

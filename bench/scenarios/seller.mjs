@@ -16,14 +16,14 @@ async function sellerRun(label, server, gen, clientSpecs, sellerSpecs, { stepMs 
     kind: 'seller',
     url: sellerUrl(server),
     specs: clientSpecs,
-    batch: 100,
+    inFlight: 100,
   });
   const sc = await gen.call('connect', {
     name: 'se',
     kind: 'seller',
     url: sellerUrl(server),
     specs: sellerSpecs,
-    batch: 100,
+    inFlight: 100,
   });
   log(
     `${label}: ${cc.ok} clients, ${sc.ok} sellers authenticated in ${cc.ms + sc.ms} ms`,
