@@ -211,6 +211,9 @@ export class LobbyGateway
     }
     const { welcome, presenceVersion } = entered;
     state.session = session;
+    // An idle socket need not keep its deadline's timer and closure until it fires.
+    clearTimeout(state.deadline);
+    state.deadline = undefined;
     if (session.member) {
       this.byUser.add(session.member.id, socket);
       void this.identity.watch(identityRoom(session.member.id));
