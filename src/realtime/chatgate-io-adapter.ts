@@ -7,6 +7,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { serveEio3PollingAsBinary } from './eio3-binary-polling.js';
 import type { Admit } from './handshake.js';
 import { bindIoMessageHandlers } from './io-message-handlers.js';
+import { jsonTextParser } from './json-text.js';
 import { refuseUnsolicitedPongs } from './engine-heartbeat.js';
 import { boundEngineSocket } from './outgoing-bound.js';
 import { limitPendingSessions } from './pending-session-limit.js';
@@ -41,6 +42,8 @@ export class ChatgateIoAdapter extends IoAdapter {
       cors: { origin: origins.includes('*') ? true : origins, credentials: true },
       // A lobby frame is at most a short text; larger ones are hostile.
       maxHttpBufferSize: 64 * 1024,
+      // Lets a handler send a payload serialized once for many sockets (JsonText).
+      parser: jsonTextParser,
       allowRequest: (request, callback) => {
         this.admit(request, { kind: 'socket.io' }).then(
           ({ refusal, release }) => {
