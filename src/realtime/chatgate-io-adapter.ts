@@ -73,8 +73,9 @@ export class ChatgateIoAdapter extends IoAdapter {
       refuseUnsolicitedPongs(socket, () => this.log.warn('closing a lobby connection that sent a pong for no ping'));
     });
     // engine.io keeps each session's handshake request for the session's life, but nothing reads it once socket.io
-    // has built `socket.handshake` from it (address, headers, query; the checks above ran at the handshake): an idle
-    // socket need not hold an IncomingMessage.
+    // has built `socket.handshake` from it (address, headers, query; the checks above ran at the handshake). A session
+    // opened by polling then holds no IncomingMessage; one opened directly over WebSocket still does, through the
+    // close listener engine.io's upgrade response leaves on the TCP socket.
     server.on('connection', (socket: Socket) => {
       (socket.conn as { request?: IncomingMessage }).request = undefined;
     });
