@@ -118,6 +118,50 @@ describe('lobby auth against a remote user directory (USER_DIRECTORY_URL)', () =
   });
 });
 
+describe("reusing the remote directory's answers (USER_DIRECTORY_CACHE_TTL_MS)", () => {
+  let directory: Awaited<ReturnType<typeof startDirectory>>;
+  beforeAll(async () => {
+    directory = await startDirectory();
+  });
+  afterAll(() => directory.server.close());
+  const asked = (path: string) => directory.requests.filter((request) => request === `/dir${path}`).length;
+  const authTwice = async (url: string, payload: object) => {
+    for (let i = 0; i < 2; i++) {
+      const client = await LobbyClient.connect(url);
+      expect((await client.auth(payload))[0]).toBeNull();
+      client.close();
+    }
+  };
+
+  describe('by default', () => {
+    const suite = useTestServer(() => ({ USER_DIRECTORY_URL: directory.url }));
+
+    it('asks the directory on every auth: it announces no changes', async () => {
+      await authTwice(suite.server.url, { app_id: 2, hashed_token: ALICE_HASH });
+      expect([asked('/apps/2'), asked(`/hashed-token-users/${ALICE_HASH}`)]).toEqual([2, 2]);
+    });
+  });
+
+  describe('when set', () => {
+    // One instance: each instance holds its own answers.
+    const suite = useTestServer(() => ({ USER_DIRECTORY_URL: directory.url, USER_DIRECTORY_CACHE_TTL_MS: '60000' }), {
+      singleInstance: true,
+    });
+
+    it('asks once per found app and token within the ttl, and again each time for unknown ones', async () => {
+      directory.requests.length = 0;
+      const unknown = 'e'.repeat(64);
+      await authTwice(suite.server.url, { app_id: 1, hashed_token: ALICE_HASH });
+      await authTwice(suite.server.url, { app_id: 1, hashed_token: unknown });
+      expect([
+        asked('/apps/1'),
+        asked(`/hashed-token-users/${ALICE_HASH}`),
+        asked(`/hashed-token-users/${unknown}`),
+      ]).toEqual([1, 1, 2]);
+    });
+  });
+});
+
 describe('lobby auth when the directory cannot be reached at all', () => {
   it('acks INTERNAL_ERROR', async () => {
     const closed = createServer();

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DirectoryChanges } from '../auth/directory-changes.js';
 import { AppStaffEntity } from './app-staff.entity.js';
 import { AppEntity } from './app.entity.js';
 import { AppsService } from './apps.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([AppEntity, AppStaffEntity])],
-  providers: [AppsService],
+  providers: [AppsService, DirectoryChanges],
   exports: [AppsService],
 })
 export class AppsModule {}

@@ -8,6 +8,7 @@ import { unameKey } from '../users/roles.js';
 import { AppStaffEntity, type AppStaffRole } from './app-staff.entity.js';
 import { AppEntity } from './app.entity.js';
 import { Clock } from '../common/clock.js';
+import { DirectoryChanges } from '../auth/directory-changes.js';
 import { normalize as normalizeOrigin } from '../realtime/origin-check.js';
 
 export interface AppView {
@@ -32,6 +33,7 @@ export class AppsService {
     @InjectRepository(AppEntity) private readonly apps: Repository<AppEntity>,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
+    private readonly changes: DirectoryChanges,
   ) {}
 
   async create(name: string, owners: string[], mods: string[] = [], origins: string[] = []): Promise<AppView> {
@@ -101,6 +103,7 @@ export class AppsService {
           );
       }
     });
+    this.changes.announce({ appId: id });
     return this.get(id);
   }
 }

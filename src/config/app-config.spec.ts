@@ -26,6 +26,9 @@ describe('loadConfig', () => {
       shutdownDrainMs: 1000,
       userDirectoryUrl: null,
       userDirectoryTimeoutMs: 3000,
+      userDirectoryCacheTtlMs: 0,
+      cacheMaxEntries: 10_000,
+      cacheTtlMs: 60_000,
       logLevel: 'log',
       outgoingBufferMaxBytes: 1_048_576,
       authDeadlineMs: 10_000,
@@ -102,6 +105,18 @@ describe('loadConfig', () => {
     [
       { USER_DIRECTORY_URL: 'ftp://x' },
       'Invalid configuration: USER_DIRECTORY_URL must be an http(s) URL (got "ftp://x")',
+    ],
+    [
+      { CACHE_TTL_MS: '-1' },
+      'Invalid configuration: CACHE_TTL_MS must be a whole number from 0 to 86400000 (got "-1")',
+    ],
+    [
+      { CACHE_MAX_ENTRIES: 'many' },
+      'Invalid configuration: CACHE_MAX_ENTRIES must be a whole number from 0 to 10000000 (got "many")',
+    ],
+    [
+      { USER_DIRECTORY_CACHE_TTL_MS: '86400001' },
+      'Invalid configuration: USER_DIRECTORY_CACHE_TTL_MS must be a whole number from 0 to 86400000 (got "86400001")',
     ],
     [{ RUN_MIGRATIONS: 'maybe' }, 'Invalid configuration: RUN_MIGRATIONS must be true or false (got "maybe")'],
     [

@@ -41,6 +41,15 @@ export class AppConfig {
   readonly shutdownDrainMs: number;
   readonly userDirectoryUrl: string | null;
   readonly userDirectoryTimeoutMs: number;
+  /** With USER_DIRECTORY_URL: how long its answers are reused (it announces no changes); 0 asks every time. */
+  readonly userDirectoryCacheTtlMs: number;
+  /**
+   * Facts kept in memory instead of read per socket or per message (apps, token holders, lobby mute lists):
+   * at most this many of each kind, each at most `cacheTtlMs` old. Changes reach every instance at once through
+   * the delivery bus; the age bound is for an announcement lost between instances.
+   */
+  readonly cacheMaxEntries: number;
+  readonly cacheTtlMs: number;
   readonly logLevel: LogLevel;
   /** Seed and serve the demo (page at /, demo credentials at /demo/config.json). */
   readonly demo: boolean;
@@ -144,6 +153,9 @@ export function loadConfig(env: Env): AppConfig {
     shutdownDrainMs: integer(env, 'SHUTDOWN_DRAIN_MS', 1000, 0, 60_000),
     userDirectoryUrl: url(env, 'USER_DIRECTORY_URL'),
     userDirectoryTimeoutMs: integer(env, 'USER_DIRECTORY_TIMEOUT_MS', 3000, 1, 60_000),
+    userDirectoryCacheTtlMs: integer(env, 'USER_DIRECTORY_CACHE_TTL_MS', 0, 0, 86_400_000),
+    cacheMaxEntries: integer(env, 'CACHE_MAX_ENTRIES', 10_000, 0, 10_000_000),
+    cacheTtlMs: integer(env, 'CACHE_TTL_MS', 60_000, 0, 86_400_000),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'log'),
     demo: boolean(env, 'DEMO', demoByDefault),
 

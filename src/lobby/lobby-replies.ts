@@ -1,6 +1,7 @@
 import type { Socket } from 'socket.io';
 import type { LobbyRefusal } from './lobby-errors.js';
-import type { SayOutcome } from './lobby.types.js';
+import { JsonText } from '../realtime/json-text.js';
+import type { LobbyWelcome, SayOutcome } from './lobby.types.js';
 
 /** The protocol's exact words. Existing widgets display or match them, so they are part of the contract. */
 export const AUTH_ERRORS = {
@@ -77,4 +78,23 @@ export const INTERNAL_ERROR: LobbyReply = { to: 'ack', args: ['INTERNAL_ERROR'] 
 export function sendReply(socket: Socket, ack: AckFn | undefined, reply: LobbyReply): void {
   if (reply.to === 'ack') ack?.(...reply.args);
   else socket.emit(reply.to, reply.text);
+}
+
+/** JSON of the objects auth replies share (LobbyRooms: a lobby's history and user list), by identity. */
+const sharedJson = new WeakMap<object, string>();
+
+function jsonOfShared(value: object): string {
+  let json = sharedJson.get(value);
+  if (json === undefined) sharedJson.set(value, (json = JSON.stringify(value)));
+  return json;
+}
+
+/**
+ * The auth reply's payload as JSON text, with the parts it shares with other sockets' replies serialized once
+ * (they are never changed once shared; a changed history or user list is a new object). Same text, and key order,
+ * as serializing `welcome` whole.
+ */
+export function welcomeText({ user, room }: LobbyWelcome): JsonText {
+  const rest = `"room":{"users":${jsonOfShared(room.users)},"history":${jsonOfShared(room.history)},"muteList":${JSON.stringify(room.muteList)}}`;
+  return new JsonText(user ? `{"user":${JSON.stringify(user)},${rest}}` : `{${rest}}`);
 }

@@ -24,7 +24,7 @@ import { IDENTITY_CHANNEL, type IdentityChange, identityRoom } from '../users/id
 import { LobbyRefusal } from './lobby-errors.js';
 import { LobbyExceptionFilter } from './lobby-exception.filter.js';
 import { LobbyFanout } from './lobby-fanout.js';
-import { type AckFn, replyToOutcome, sendReply } from './lobby-replies.js';
+import { type AckFn, replyToOutcome, sendReply, welcomeText } from './lobby-replies.js';
 import { LobbyService } from './lobby.service.js';
 import { LOBBY_CHANNEL, type LobbySession, lobbyRoom } from './lobby.types.js';
 
@@ -211,11 +211,14 @@ export class LobbyGateway
     }
     const { welcome, presenceVersion } = entered;
     state.session = session;
+    // An idle socket need not keep its deadline's timer and closure until it fires.
+    clearTimeout(state.deadline);
+    state.deadline = undefined;
     if (session.member) {
       this.byUser.add(session.member.id, socket);
       void this.identity.watch(identityRoom(session.member.id));
     }
-    ack(null, welcome);
+    ack(null, welcomeText(welcome));
     this.fanout.release(room, socket, { messageIds: welcome.room.history.map((m) => m.id), presenceVersion });
   }
 

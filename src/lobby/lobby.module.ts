@@ -4,12 +4,13 @@ import { ChatsModule } from '../chats/chats.module.js';
 import { MessagesModule } from '../messages/messages.module.js';
 import { MutesModule } from '../mutes/mutes.module.js';
 import { LobbyExceptionFilter } from './lobby-exception.filter.js';
+import { LobbyRooms } from './lobby-rooms.js';
 import { LobbyGateway } from './lobby.gateway.js';
 import { LobbyService } from './lobby.service.js';
 
 @Module({
   imports: [AuthModule, ChatsModule, MessagesModule, MutesModule],
-  providers: [LobbyService, LobbyGateway, LobbyExceptionFilter],
+  providers: [LobbyService, LobbyRooms, LobbyGateway, LobbyExceptionFilter],
   exports: [LobbyService],
 })
 export class LobbyModule {}

@@ -2,18 +2,21 @@ import { Injectable } from '@nestjs/common';
 import { UserDirectory, type DirectoryApp, type DirectoryUser } from '../auth/user-directory.js';
 import { ChatsService } from '../chats/chats.service.js';
 import { InvalidInputError } from '../common/refusal.js';
+import { SharedReads } from '../common/shared-reads.js';
 import { codePoints, isBlank, isStorableText } from '../common/text.js';
 import { AppConfig } from '../config/app-config.js';
 import { MessagesService, type StoredMessage } from '../messages/messages.service.js';
-import { MutesService } from '../mutes/mutes.service.js';
+import { type MuteView, MutesService } from '../mutes/mutes.service.js';
 import { Metrics } from '../operations/metrics.js';
 import { type Delivery, DeliveryBus } from '../realtime/delivery-bus.js';
 import { RateLimiterFactory, take } from '../realtime/limits/rate-limiter.factory.js';
 import { normalize as normalizeOrigin } from '../realtime/origin-check.js';
+import type { PresenceSnapshot } from '../realtime/presence/presence-store.js';
 import { PresenceService } from '../realtime/presence/presence.service.js';
 import { type LobbyRole, unameKey } from '../users/roles.js';
 import { isCommandText, type LobbyCommand, parseCommand } from './lobby-commands.js';
 import { LobbyRefusal } from './lobby-errors.js';
+import { LobbyRooms } from './lobby-rooms.js';
 import {
   LOBBY_CHANNEL,
   type LobbyBroadcast,
@@ -37,12 +40,15 @@ const STAFF_ROLES: readonly LobbyRole[] = ['owner', 'admin', 'mod'];
 export class LobbyService {
   /** `new_message`s per user per LOBBY_RATE_WINDOW_MS, whatever the lobby. */
   private readonly rate: ReturnType<RateLimiterFactory['create']>;
+  /** Presence snapshots shared by the sockets entering a lobby together, by chat id. */
+  private readonly presentUsers = new SharedReads<number, PresenceSnapshot<LobbyMember>>();
 
   constructor(
     private readonly directory: UserDirectory,
     private readonly chats: ChatsService,
     private readonly messages: MessagesService,
     private readonly mutes: MutesService,
+    private readonly rooms: LobbyRooms,
     private readonly presence: PresenceService,
     private readonly bus: DeliveryBus,
     private readonly config: AppConfig,
@@ -86,20 +92,32 @@ export class LobbyService {
     session: LobbySession,
     connectionId: string,
   ): Promise<{ welcome: LobbyWelcome; presenceVersion: number }> {
-    const [history, mutes] = await Promise.all([
-      this.messages.recent(session.chatId, this.config.lobbyHistorySize),
-      this.mutes.active(session.chatId),
-    ]);
-    const { member } = session;
-    const joined = member && (await this.presence.join(lobbyRoom(session.chatId), member, connectionId));
+    const { chatId, member } = session;
+    await this.rooms.opened(chatId);
+    let history: LobbyMessage[];
+    let mutes: MuteView[];
+    try {
+      [history, mutes] = await Promise.all([
+        this.rooms.history(chatId, async () =>
+          (await this.messages.recent(chatId, this.config.lobbyHistorySize)).map(toLobbyMessage),
+        ),
+        this.mutes.active(chatId),
+      ]);
+    } catch (error) {
+      this.rooms.closed(chatId);
+      throw error;
+    }
+    const joined = member && (await this.presence.join(lobbyRoom(chatId), member, connectionId));
     if (joined)
       this.publish(session, 'user_joined', member, { exceptConnection: connectionId, presenceVersion: joined });
-    const present = await this.presence.snapshot<LobbyMember>(lobbyRoom(session.chatId));
+    // Read after this socket's own join, so its user is in the list and the version covers that join; sockets
+    // entering together share the read (SharedReads: none of them gets one that started before its join).
+    const present = await this.presentUsers.read(chatId, () => this.presence.snapshot<LobbyMember>(lobbyRoom(chatId)));
     const welcome = {
       ...(member ? { user: member } : {}),
       room: {
-        users: Object.fromEntries(present.members.map((m) => [m.uname, m])),
-        history: history.map(toLobbyMessage),
+        users: this.rooms.userList(chatId, present.members),
+        history,
         muteList: Object.fromEntries(mutes.map((mute) => [mute.uname, mute])),
       },
     };
@@ -108,6 +126,7 @@ export class LobbyService {
 
   /** Forgets a connection; announces the member's last one leaving. */
   async leave(session: LobbySession, connectionId: string): Promise<void> {
+    this.rooms.closed(session.chatId);
     if (!session.member) return;
     const left = await this.presence.leave<LobbyMember>(lobbyRoom(session.chatId), session.member.id, connectionId);
     if (left) this.publish(session, 'user_left', left.member, { presenceVersion: left.version });
@@ -155,7 +174,9 @@ export class LobbyService {
    */
   async removeMessage(appId: number, messageId: number): Promise<boolean> {
     const chatId = await this.chats.findLobbyId(appId);
-    return chatId !== null && (await this.messages.remove(chatId, messageId));
+    if (chatId === null || !(await this.messages.remove(chatId, messageId))) return false;
+    this.rooms.removed(chatId);
+    return true;
   }
 
   private async runCommand(session: LobbySession, member: LobbyMember, command: LobbyCommand): Promise<SayOutcome> {

@@ -55,3 +55,8 @@ export function lobbyRoom(chatId: number): string {
 export function isLobbyRoom(room: string): boolean {
   return room.startsWith(LOBBY_ROOM_PREFIX);
 }
+
+/** The chat id of a lobby room's name. */
+export function lobbyChatId(room: string): number {
+  return Number(room.slice(LOBBY_ROOM_PREFIX.length));
+}

@@ -1,9 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { MoreThan, type Repository } from 'typeorm';
-import { InvalidInputError } from '../common/refusal.js';
-import { MuteEntity } from './mute.entity.js';
 import { Clock } from '../common/clock.js';
+import { ExpiringCache } from '../common/expiring-cache.js';
+import { InvalidInputError } from '../common/refusal.js';
+import { AppConfig } from '../config/app-config.js';
+import { DeliveryBus, type Subscription } from '../realtime/delivery-bus.js';
+import { MuteEntity } from './mute.entity.js';
 
 export interface MuteView {
   uname: string;
@@ -11,16 +14,46 @@ export interface MuteView {
   expires_at: string;
 }
 
+/** A chat's mutes that had not run out when read, by uname; each is checked against the clock when used. */
+type MuteList = Map<string, { mins: number; expiresAt: number }>;
+
+/** Mute changes, announced to every instance: one room, since they are rare (a staff command). */
+const MUTES_CHANNEL = 'mutes';
+const MUTES_ROOM = 'mutes';
+
 /**
  * Mutes are stored so they hold across restarts and instances. A mute is active while now < expires_at;
  * expired rows are simply ignored, and replaced or removed by the next mute or unmute of that name.
+ *
+ * Every lobby message asks whether its author is muted, so each chat's mute list is read once and kept
+ * (bounded by CACHE_MAX_ENTRIES chats and CACHE_TTL_MS). Why that is safe: a list changes only through `mute`
+ * and `unmute`, which announce the chat on every instance after storing the change; the list is dropped there
+ * and read again on next use, and a read that raced the change is not kept. Expiry needs no announcement: each
+ * entry's end is compared with the clock whenever it is used. CACHE_TTL_MS bounds what a lost announcement (a
+ * Redis outage) can leave stale.
  */
 @Injectable()
-export class MutesService {
+export class MutesService implements OnModuleInit, OnModuleDestroy {
+  private readonly lists: ExpiringCache<number, MuteList>;
+  private subscription?: Subscription;
+
   constructor(
     @InjectRepository(MuteEntity) private readonly mutes: Repository<MuteEntity>,
     private readonly clock: Clock,
-  ) {}
+    private readonly bus: DeliveryBus,
+    config: AppConfig,
+  ) {
+    this.lists = new ExpiringCache(clock, config.cacheMaxEntries, config.cacheTtlMs);
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.subscription = this.bus.subscribe(MUTES_CHANNEL, ({ data }) => this.lists.invalidate(data as number));
+    await this.subscription.watch(MUTES_ROOM);
+  }
+
+  onModuleDestroy(): void {
+    this.subscription?.close();
+  }
 
   /** Mutes `uname` (lowercase) in a chat, replacing any earlier mute. Throws when the end date is unrepresentable. */
   async mute(chatId: number, uname: string, mins: number, mutedBy: string): Promise<MuteView> {
@@ -32,6 +65,7 @@ export class MutesService {
       { chatId, uname, mins, expiresAt: expiresAt.getTime(), mutedBy: mutedBy.toLowerCase() },
       { conflictPaths: ['chatId', 'uname'] },
     );
+    this.changed(chatId);
     return { uname, mins, expires_at: expiresAt.toISOString() };
   }
 
@@ -39,18 +73,36 @@ export class MutesService {
   async unmute(chatId: number, uname: string): Promise<boolean> {
     const active = await this.mutes.exists({ where: { chatId, uname, expiresAt: MoreThan(this.clock.now()) } });
     await this.mutes.delete({ chatId, uname });
+    this.changed(chatId);
     return active;
   }
 
   async isMuted(chatId: number, uname: string): Promise<boolean> {
-    return this.mutes.exists({ where: { chatId, uname: uname.toLowerCase(), expiresAt: MoreThan(this.clock.now()) } });
+    const mute = (await this.list(chatId)).get(uname.toLowerCase());
+    return mute !== undefined && mute.expiresAt > this.clock.now();
   }
 
+  /** Active mutes, by uname. */
   async active(chatId: number): Promise<MuteView[]> {
-    const rows = await this.mutes.find({
-      where: { chatId, expiresAt: MoreThan(this.clock.now()) },
-      order: { uname: 'ASC' },
+    const now = this.clock.now();
+    const views: MuteView[] = [];
+    for (const [uname, { mins, expiresAt }] of await this.list(chatId)) {
+      if (expiresAt > now) views.push({ uname, mins, expires_at: new Date(expiresAt).toISOString() });
+    }
+    return views;
+  }
+
+  private list(chatId: number): Promise<MuteList> {
+    return this.lists.load(chatId, async () => {
+      const rows = await this.mutes.find({
+        where: { chatId, expiresAt: MoreThan(this.clock.now()) },
+        order: { uname: 'ASC' },
+      });
+      return new Map(rows.map((row) => [row.uname, { mins: row.mins, expiresAt: row.expiresAt }]));
     });
-    return rows.map((row) => ({ uname: row.uname, mins: row.mins, expires_at: new Date(row.expiresAt).toISOString() }));
+  }
+
+  private changed(chatId: number): void {
+    this.bus.publish(MUTES_CHANNEL, { room: MUTES_ROOM, event: 'mutes_changed', data: chatId });
   }
 }

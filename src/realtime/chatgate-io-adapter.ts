@@ -7,6 +7,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { serveEio3PollingAsBinary } from './eio3-binary-polling.js';
 import type { Admit } from './handshake.js';
 import { bindIoMessageHandlers } from './io-message-handlers.js';
+import { jsonTextParser } from './json-text.js';
 import { refuseUnsolicitedPongs } from './engine-heartbeat.js';
 import { boundEngineSocket } from './outgoing-bound.js';
 import { limitPendingSessions } from './pending-session-limit.js';
@@ -21,7 +22,7 @@ import { describeFault } from '../common/refusal.js';
 export class ChatgateIoAdapter extends IoAdapter {
   private readonly log = new Logger('Lobby');
   /** What admitted handshakes must give back when their session ends, until engine.io turns them into sessions. */
-  private readonly releases = new WeakMap<IncomingMessage, () => void>();
+  private readonly releases = new WeakMap<IncomingMessage, { release: () => void; stopWatching: () => void }>();
 
   constructor(
     app: INestApplicationContext,
@@ -41,6 +42,8 @@ export class ChatgateIoAdapter extends IoAdapter {
       cors: { origin: origins.includes('*') ? true : origins, credentials: true },
       // A lobby frame is at most a short text; larger ones are hostile.
       maxHttpBufferSize: 64 * 1024,
+      // Lets a handler send a payload serialized once for many sockets (JsonText).
+      parser: jsonTextParser,
       allowRequest: (request, callback) => {
         this.admit(request, { kind: 'socket.io' }).then(
           ({ refusal, release }) => {
@@ -58,13 +61,23 @@ export class ChatgateIoAdapter extends IoAdapter {
     limitPendingSessions(server.engine, this.config.lobbyPendingSessionsPerIp);
     const max = this.config.outgoingBufferMaxBytes;
     server.engine.on('connection', (socket: EngineSocket) => {
-      const release = this.releases.get(socket.request);
+      const held = this.releases.get(socket.request);
       this.releases.delete(socket.request);
-      if (release) socket.once('close', release);
+      if (held) {
+        held.stopWatching();
+        socket.once('close', held.release);
+      }
       boundEngineSocket(socket, max, () =>
         this.log.warn(`dropping a lobby connection with over ${max} bytes unsent (it stopped reading)`),
       );
       refuseUnsolicitedPongs(socket, () => this.log.warn('closing a lobby connection that sent a pong for no ping'));
+    });
+    // engine.io keeps each session's handshake request for the session's life, but nothing reads it once socket.io
+    // has built `socket.handshake` from it (address, headers, query; the checks above ran at the handshake). A session
+    // opened by polling then holds no IncomingMessage; one opened directly over WebSocket still does, through the
+    // close listener engine.io's upgrade response leaves on the TCP socket.
+    server.on('connection', (socket: Socket) => {
+      (socket.conn as { request?: IncomingMessage }).request = undefined;
     });
     return server;
   }
@@ -85,11 +98,12 @@ export class ChatgateIoAdapter extends IoAdapter {
    * check can still refuse the handshake (the pending-session bound): its HTTP connection closing gives it back.
    */
   private holdRelease(request: IncomingMessage, release: () => void): void {
-    this.releases.set(request, release);
-    request.socket.once('close', () => {
-      if (this.releases.get(request) !== release) return;
-      this.releases.delete(request);
-      release();
-    });
+    const connection = request.socket;
+    const onClose = () => {
+      if (this.releases.delete(request)) release();
+    };
+    // Stopped once the session opens: the listener would keep the request alive as long as the TCP connection.
+    this.releases.set(request, { release, stopWatching: () => connection.off('close', onClose) });
+    connection.once('close', onClose);
   }
 }

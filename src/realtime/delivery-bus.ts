@@ -44,6 +44,11 @@ export interface Subscription {
  *   does no work for it.
  */
 export abstract class DeliveryBus {
+  /**
+   * Whether other processes publish too. When not, every delivery is synchronous and none can be late or lost,
+   * so what a delivery invalidates is never behind the database: a cache may rely on that alone.
+   */
+  abstract readonly sharedWithOtherInstances: boolean;
   abstract publish(channel: string, delivery: Delivery): void;
   abstract subscribe(channel: string, handler: DeliveryHandler): Subscription;
 }
@@ -143,6 +148,7 @@ export class LocalHandlers {
 
 /** The single-instance bus: every subscriber is local, so every delivery is synchronous. */
 export class LocalDeliveryBus extends DeliveryBus {
+  readonly sharedWithOtherInstances: boolean = false;
   private readonly channels = new Map<string, LocalHandlers>();
 
   publish(channel: string, delivery: Delivery): void {

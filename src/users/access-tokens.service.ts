@@ -37,7 +37,12 @@ export class AccessTokensService {
 
   /** The user a token hash belongs to, or null. */
   async findUser(tokenHash: string): Promise<UserEntity | null> {
-    const row = await this.tokens.findOne({ where: { tokenHash }, relations: { user: true } });
+    // A hash is unique, so no row limit: with one, TypeORM wraps a join in a DISTINCT pagination subquery.
+    const row = await this.tokens
+      .createQueryBuilder('token')
+      .innerJoinAndSelect('token.user', 'user')
+      .where('token.tokenHash = :tokenHash', { tokenHash })
+      .getOne();
     return row?.user ?? null;
   }
 }

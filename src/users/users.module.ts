@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DirectoryChanges } from '../auth/directory-changes.js';
 import { AccessTokenEntity } from './access-token.entity.js';
 import { AccessTokensService } from './access-tokens.service.js';
 import { ChatUsersService } from './chat-users.service.js';
@@ -9,7 +10,7 @@ import { UsersService } from './users.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([UserEntity, AccessTokenEntity])],
-  providers: [AccessTokensService, UsersService, ChatUsersService, IdentityChanges],
+  providers: [AccessTokensService, UsersService, ChatUsersService, IdentityChanges, DirectoryChanges],
   exports: [UsersService, ChatUsersService],
 })
 export class UsersModule {}

@@ -41,6 +41,8 @@ export class BusHub {
 }
 
 export class HubBus extends LocalDeliveryBus {
+  override readonly sharedWithOtherInstances = true;
+
   constructor(private readonly hub: BusHub) {
     super();
   }

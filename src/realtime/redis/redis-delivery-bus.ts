@@ -21,6 +21,7 @@ interface WireDelivery {
  */
 @Injectable()
 export class RedisDeliveryBus extends DeliveryBus implements OnModuleDestroy {
+  readonly sharedWithOtherInstances = true;
   private readonly logger = new Logger('RedisDeliveryBus');
   private readonly channels = new Map<string, LocalHandlers>();
   private readonly publisher: Redis;

@@ -1,0 +1,29 @@
+import { Injectable } from '@nestjs/common';
+import { DeliveryBus, type Subscription } from '../realtime/delivery-bus.js';
+
+const DIRECTORY_CHANNEL = 'directory';
+/** One room: every instance that caches directory answers hears every change (they come from the admin API, rarely). */
+const DIRECTORY_ROOM = 'directory';
+
+/** What changed: an app (its origins or staff), or a user (one token revoked, or with no hash: tokens or role). */
+export type DirectoryChange = { appId: number } | { userId: number; tokenHash?: string };
+
+/**
+ * Tells every instance that an app or a user changed in the local tables, after the change is stored, so the
+ * answers they cached (CachedUserDirectory) are read again.
+ */
+@Injectable()
+export class DirectoryChanges {
+  constructor(private readonly bus: DeliveryBus) {}
+
+  announce(change: DirectoryChange): void {
+    this.bus.publish(DIRECTORY_CHANNEL, { room: DIRECTORY_ROOM, event: 'directory_changed', data: change });
+  }
+
+  /** Resolves once changes announced anywhere from then on reach `handler`. */
+  async listen(handler: (change: DirectoryChange) => void): Promise<Subscription> {
+    const subscription = this.bus.subscribe(DIRECTORY_CHANNEL, ({ data }) => handler(data as DirectoryChange));
+    await subscription.watch(DIRECTORY_ROOM);
+    return subscription;
+  }
+}

@@ -1,0 +1,110 @@
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Clock } from '../common/clock.js';
+import { ExpiringCache } from '../common/expiring-cache.js';
+import { SharedReads } from '../common/shared-reads.js';
+import { AppConfig } from '../config/app-config.js';
+import { DeliveryBus, type Subscription } from '../realtime/delivery-bus.js';
+import {
+  LOBBY_CHANNEL,
+  type LobbyMember,
+  type LobbyMessage,
+  type LobbyRoom,
+  lobbyChatId,
+  lobbyRoom,
+} from './lobby.types.js';
+
+/** History changes that are not lobby broadcasts (an admin deleting a message), announced per lobby room. */
+const HISTORY_CHANNEL = 'lobby-history';
+
+/**
+ * What every `auth` reply of a lobby repeats, built once and shared by the sockets entering it on this instance:
+ * its history and its user list. Both are shared objects: nobody may change them.
+ *
+ * The history is held only on a single instance (a bus no other process publishes on), for a lobby with sockets
+ * here, from the first `opened` to the last `closed`. Why that is safe: every change to it is then delivered here
+ * synchronously by whoever makes it, after storing it: a `new_message` broadcast, or a removal (`removed`); either
+ * drops the held history, and a read that raced the change is not kept. With several instances a message stored
+ * elsewhere reaches this one later, or not at all while Redis is down, and an `auth` must still find it in the
+ * history (README "Running several instances"): there each entering socket reads the database, sharing reads
+ * with the sockets entering at the same time (SharedReads never hands out a read older than the request).
+ */
+@Injectable()
+export class LobbyRooms implements OnModuleDestroy {
+  /** Sockets between `opened` and `closed`, by chat id. */
+  private readonly open = new Map<number, number>();
+  /** Held histories, and what drops them; null with several instances. */
+  private readonly held: {
+    histories: ExpiringCache<number, LobbyMessage[]>;
+    changes: Subscription[];
+  } | null = null;
+  private readonly historyReads = new SharedReads<number, LobbyMessage[]>();
+  /** The last user list built per open lobby, with the members it was built from. */
+  private readonly users = new Map<number, { members: LobbyMember[]; users: LobbyRoom['users'] }>();
+
+  constructor(
+    private readonly bus: DeliveryBus,
+    clock: Clock,
+    config: AppConfig,
+  ) {
+    if (bus.sharedWithOtherInstances) return;
+    const histories = new ExpiringCache<number, LobbyMessage[]>(clock, config.cacheMaxEntries, config.cacheTtlMs);
+    const changed = ({ room, event }: { room: string; event: string }) => {
+      if (event === 'new_message' || event === 'message_removed') histories.invalidate(lobbyChatId(room));
+    };
+    this.held = {
+      histories,
+      changes: [bus.subscribe(LOBBY_CHANNEL, changed), bus.subscribe(HISTORY_CHANNEL, changed)],
+    };
+  }
+
+  onModuleDestroy(): void {
+    this.held?.changes.forEach((subscription) => subscription.close());
+  }
+
+  /** A socket is entering the lobby; resolves once changes to its history will reach this instance. */
+  async opened(chatId: number): Promise<void> {
+    this.open.set(chatId, (this.open.get(chatId) ?? 0) + 1);
+    await Promise.all(this.held?.changes.map((subscription) => subscription.watch(lobbyRoom(chatId))) ?? []);
+  }
+
+  /** A socket that `opened` the lobby left it (or failed to enter); the last one takes what was held. */
+  closed(chatId: number): void {
+    this.held?.changes.forEach((subscription) => subscription.unwatch(lobbyRoom(chatId)));
+    const left = (this.open.get(chatId) ?? 1) - 1;
+    if (left > 0) return void this.open.set(chatId, left);
+    this.open.delete(chatId);
+    this.held?.histories.invalidate(chatId);
+    this.users.delete(chatId);
+  }
+
+  /** The lobby's history, held or read by `read`; only between `opened` and `closed`. */
+  history(chatId: number, read: () => Promise<LobbyMessage[]>): Promise<LobbyMessage[]> {
+    const shared = () => this.historyReads.read(chatId, read);
+    return this.held ? this.held.histories.load(chatId, shared) : shared();
+  }
+
+  /** Tells whoever holds the lobby's history that a message left it. */
+  removed(chatId: number): void {
+    this.bus.publish(HISTORY_CHANNEL, { room: lobbyRoom(chatId), event: 'message_removed', data: null });
+  }
+
+  /**
+   * `room.users` for these members: the object built last time when the members are the same (compared, not
+   * assumed from a presence version, which a presence store that restarted empty counts again from the start).
+   */
+  userList(chatId: number, members: LobbyMember[]): LobbyRoom['users'] {
+    const last = this.users.get(chatId);
+    if (last && sameMembers(last.members, members)) return last.users;
+    const users = Object.fromEntries(members.map((m) => [m.uname, m]));
+    if (this.open.has(chatId)) this.users.set(chatId, { members, users });
+    return users;
+  }
+}
+
+function sameMembers(a: LobbyMember[], b: LobbyMember[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i].id !== b[i].id || a[i].uname !== b[i].uname || a[i].role !== b[i].role) return false;
+  }
+  return true;
+}
