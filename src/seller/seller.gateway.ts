@@ -147,6 +147,9 @@ export class SellerGateway
 
     connection.gate.hold();
     connection.signIn = signIn;
+    // Signed in: the deadline's timer (and the connection its closure holds) can go now rather than when it fires.
+    clearTimeout(connection.deadline);
+    connection.deadline = undefined;
     signIn.chats.forEach((chat) => connection.knownChats.set(chat.id, chat));
     this.byUser.add(signIn.user.id, connection);
     void this.identity.watch(identityRoom(signIn.user.id));
