@@ -54,7 +54,15 @@ export class ChatsService {
     const existing = await this.findDirect(seller.id, client.id);
     if (existing) return { chat: existing, created: false };
     try {
-      return { chat: await this.createDirect(seller, client), created: true };
+      const result = await this.chats.insert({
+        kind: 'direct',
+        sellerId: seller.id,
+        clientId: client.id,
+        createdAt: this.clock.now(),
+      });
+      const id = (result.identifiers[0] as { id: number }).id;
+      const chat = { id, seller: { id: seller.id, name: seller.name }, client: { id: client.id, name: client.name } };
+      return { chat, created: true };
     } catch (error) {
       // A second connection of the same client opened it at the same moment.
       if (!isUniqueViolation(error)) throw error;
@@ -62,18 +70,6 @@ export class ChatsService {
       if (!raced) throw error;
       return { chat: raced, created: false };
     }
-  }
-
-  /** Creates the chat of a client with a seller; for a client created just now, which cannot have one yet. */
-  async createDirect(seller: Party, client: Party): Promise<DirectChat> {
-    const result = await this.chats.insert({
-      kind: 'direct',
-      sellerId: seller.id,
-      clientId: client.id,
-      createdAt: this.clock.now(),
-    });
-    const id = (result.identifiers[0] as { id: number }).id;
-    return { id, seller: { id: seller.id, name: seller.name }, client: { id: client.id, name: client.name } };
   }
 
   /** A direct chat by id, or null (lobbies and unknown ids alike). */

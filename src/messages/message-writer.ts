@@ -1,8 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { DataSource } from 'typeorm';
-import { StorageUnavailableError } from '../common/refusal.js';
-import { isBusy } from '../database/storage-faults.js';
+import { immediateWrites, sqliteConnection } from '../database/sqlite-writes.js';
 
 export interface MessageRow {
   chatId: number;
@@ -44,31 +42,16 @@ function mayResend(row: MessageRow): row is MessageRow & { clientDate: string; r
   return row.clientDate !== null && row.resendSince !== null;
 }
 
-/** How long a writer waits between attempts at a write lock another connection holds. */
-const BUSY_RETRY_DELAY_MS = 25;
-
 export function messageCommitter(dataSource: DataSource, writeTimeoutMs: number): CommitRows {
   return dataSource.options.type === 'better-sqlite3'
-    ? sqliteCommitter(
-        (dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection,
-        writeTimeoutMs,
-      )
+    ? sqliteCommitter(sqliteConnection(dataSource), writeTimeoutMs)
     : postgresCommitter(dataSource);
 }
 
 /**
- * SQLite, on better-sqlite3 directly rather than through TypeORM's query runner. TypeORM keeps its own idea of
- * whether a transaction is open, and after a failed COMMIT (SQLITE_FULL) that idea is wrong: later batches went into
- * a transaction that never committed, yet were acked. Here the whole transaction runs synchronously (nothing else can
- * interleave), SQLite's own `inTransaction` is the only state, and better-sqlite3 rolls back whatever a failure left
- * open, so each batch starts on a known-good connection.
- *
- * BEGIN IMMEDIATE takes the write lock first, so a lock held by another process fails the attempt before any row is
- * written. busy_timeout (SQLITE_BUSY_TIMEOUT_MS) bounds how long one attempt blocks the event loop; between attempts
- * the writer yields, until DATABASE_WRITE_TIMEOUT_MS has passed.
- *
- * A resend is looked up under that same write lock (idx_messages_resend), so the lookup and the write are one step
- * for every instance on the database: a resend that races its original still finds it.
+ * SQLite: one prepared INSERT per row, all rows in one write transaction (`immediateWrites`). A resend is looked up
+ * under that same write lock (idx_messages_resend), so the lookup and the write are one step for every connection
+ * to the database: a resend that races its original still finds it.
  */
 function sqliteCommitter(db: BetterSqlite3.Database, writeTimeoutMs: number): CommitRows {
   const insert = db.prepare(`INSERT INTO "messages" (${INSERT_COLUMNS}) VALUES (${COLUMNS.map(() => '?').join(', ')})`);
@@ -76,31 +59,21 @@ function sqliteCommitter(db: BetterSqlite3.Database, writeTimeoutMs: number): Co
     `SELECT "id", "created_at" AS "createdAt" FROM "messages" WHERE "chat_id" = ? AND "client_date" = ?
      AND "author_id" = ? AND "text" = ? AND "created_at" >= ? ORDER BY "id" LIMIT 1`,
   );
-  const commit = db.transaction((rows: MessageRow[]) =>
-    rows.map((row): CommittedRow => {
-      const found = mayResend(row) && original.get(row.chatId, row.clientDate, row.authorId, row.text, row.resendSince);
-      if (found) return { id: found.id, createdAt: Number(found.createdAt), resent: true };
-      return { id: Number(insert.run(...columnValues(row)).lastInsertRowid), createdAt: row.createdAt, resent: false };
-    }),
+  return immediateWrites(
+    db,
+    (rows: MessageRow[]) =>
+      rows.map((row): CommittedRow => {
+        const found =
+          mayResend(row) && original.get(row.chatId, row.clientDate, row.authorId, row.text, row.resendSince);
+        if (found) return { id: found.id, createdAt: Number(found.createdAt), resent: true };
+        return {
+          id: Number(insert.run(...columnValues(row)).lastInsertRowid),
+          createdAt: row.createdAt,
+          resent: false,
+        };
+      }),
+    writeTimeoutMs,
   );
-  return async (rows) => {
-    const deadline = Date.now() + writeTimeoutMs;
-    for (;;) {
-      // A TypeORM transaction (which awaits between its statements) may be open on this one connection; better-sqlite3
-      // would nest these rows in it as a savepoint, tying them to its outcome, so wait for it to end instead.
-      if (!db.inTransaction) {
-        try {
-          return commit.immediate(rows);
-        } catch (error) {
-          if (!isBusy(error)) throw error;
-        }
-      }
-      if (Date.now() >= deadline) {
-        throw new StorageUnavailableError(`the database stayed locked for DATABASE_WRITE_TIMEOUT_MS=${writeTimeoutMs}`);
-      }
-      await sleep(BUSY_RETRY_DELAY_MS);
-    }
-  };
 }
 
 /**

@@ -85,8 +85,7 @@ export class SellerChatService {
       }
       case 'client-name': {
         const seller = await this.requireSeller(request.sellerId);
-        const { token, ...client } = await this.users.createClient(request.name);
-        const chat = await this.chats.createDirect(seller, client);
+        const { client, token, chat } = await this.users.createClient(request.name, seller);
         return { user: { ...client, kind: 'client' }, chats: [chat], newChat: chat, newToken: token };
       }
     }
