@@ -9,13 +9,17 @@ export interface NewClientRow {
   createdAt: number;
 }
 
-/** Writes a NewClientRow, all or nothing; resolves with the ids of the client and of its chat. */
-export type WriteNewClient = (row: NewClientRow) => Promise<{ clientId: number; chatId: number }>;
+/** What a NewClientRow became, with the seller's name; null (and nothing written) when there is no such seller. */
+export type NewClient = { clientId: number; chatId: number; sellerName: string } | null;
+
+/** Writes a NewClientRow, all or nothing. */
+export type WriteNewClient = (row: NewClientRow) => Promise<NewClient>;
 
 /**
- * A name auth creates three rows. Through TypeORM that was three statements built and prepared anew each time
- * (TypeORM writes numbers into an INSERT's text) and three commits; here it is one transaction of statements
- * prepared once (SQLite) or one statement (PostgreSQL), and a client never exists without its chat.
+ * A name auth checks its seller and creates three rows. Through TypeORM that was a query and three statements
+ * built and prepared anew each time (TypeORM writes numbers into an INSERT's text) with three commits; here it is
+ * one transaction of statements prepared once (SQLite) or one statement (PostgreSQL), and a client never exists
+ * without its chat.
  */
 export function newClientWriter(dataSource: DataSource, writeTimeoutMs: number): WriteNewClient {
   return dataSource.options.type === 'better-sqlite3'
@@ -25,6 +29,9 @@ export function newClientWriter(dataSource: DataSource, writeTimeoutMs: number):
 
 function sqliteWriter(dataSource: DataSource, writeTimeoutMs: number): WriteNewClient {
   const db = sqliteConnection(dataSource);
+  const seller = db
+    .prepare<[number], string>(`SELECT "name" FROM "users" WHERE "id" = ? AND "kind" = 'seller'`)
+    .pluck();
   const user = db.prepare(
     `INSERT INTO "users" ("kind", "name", "uname_key", "role", "created_at") VALUES ('client', ?, NULL, 'member', ?)`,
   );
@@ -34,29 +41,40 @@ function sqliteWriter(dataSource: DataSource, writeTimeoutMs: number): WriteNewC
   );
   return immediateWrites(
     db,
-    ({ name, tokenHash, sellerId, createdAt }: NewClientRow) => {
+    ({ name, tokenHash, sellerId, createdAt }: NewClientRow): NewClient => {
+      const sellerName = seller.get(sellerId);
+      if (sellerName === undefined) return null;
       const clientId = Number(user.run(name, createdAt).lastInsertRowid);
       token.run(clientId, tokenHash, createdAt);
-      return { clientId, chatId: Number(chat.run(sellerId, clientId, createdAt).lastInsertRowid) };
+      return { clientId, chatId: Number(chat.run(sellerId, clientId, createdAt).lastInsertRowid), sellerName };
     },
     writeTimeoutMs,
   );
 }
 
-/** One statement, so atomic on its own: the token and the chat take the client's id from the first INSERT. */
+/**
+ * One statement, so atomic on its own: the client is inserted only if the seller is found, and the token and the
+ * chat take the client's id from that INSERT.
+ */
 function postgresWriter(dataSource: DataSource): WriteNewClient {
   return async ({ name, tokenHash, sellerId, createdAt }) => {
     const [row] = (await dataSource.query(
-      `WITH "client" AS (
+      `WITH "seller" AS (
+         SELECT "id", "name" FROM "users" WHERE "id" = $4::integer AND "kind" = 'seller'
+       ), "client" AS (
          INSERT INTO "users" ("kind", "name", "uname_key", "role", "created_at")
-         VALUES ('client', $1, NULL, 'member', $2) RETURNING "id"
+         SELECT 'client', $1::varchar, NULL, 'member', $2::bigint FROM "seller" RETURNING "id"
        ), "token" AS (
-         INSERT INTO "access_tokens" ("user_id", "token_hash", "created_at") SELECT "id", $3, $2 FROM "client"
+         INSERT INTO "access_tokens" ("user_id", "token_hash", "created_at")
+         SELECT "id", $3::varchar, $2::bigint FROM "client"
+       ), "chat" AS (
+         INSERT INTO "chats" ("kind", "app_id", "seller_id", "client_id", "created_at")
+         SELECT 'direct', NULL, $4::integer, "id", $2::bigint FROM "client" RETURNING "id", "client_id"
        )
-       INSERT INTO "chats" ("kind", "app_id", "seller_id", "client_id", "created_at")
-       SELECT 'direct', NULL, $4, "id", $2 FROM "client" RETURNING "id", "client_id"`,
+       SELECT "chat"."id" AS "chatId", "chat"."client_id" AS "clientId", "seller"."name" AS "sellerName"
+       FROM "chat", "seller"`,
       [name, createdAt, tokenHash, sellerId],
-    )) as { id: number | string; client_id: number | string }[];
-    return { clientId: Number(row.client_id), chatId: Number(row.id) };
+    )) as { chatId: number | string; clientId: number | string; sellerName: string }[];
+    return row ? { clientId: Number(row.clientId), chatId: Number(row.chatId), sellerName: row.sellerName } : null;
   };
 }

@@ -84,8 +84,10 @@ export class SellerChatService {
         return { user: { ...user, kind: 'client' }, chats: [chat], newChat: created ? chat : null, newToken: null };
       }
       case 'client-name': {
-        const seller = await this.requireSeller(request.sellerId);
-        const { client, token, chat } = await this.users.createClient(request.name, seller);
+        const created =
+          request.sellerId === null ? null : await this.users.createClient(request.name, request.sellerId);
+        if (!created) throw new SellerRefusal('CHAT_NOT_FOUND');
+        const { client, token, chat } = created;
         return { user: { ...client, kind: 'client' }, chats: [chat], newChat: chat, newToken: token };
       }
     }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { DataSource, Repository } from 'typeorm';
 import { generateToken, hashToken } from '../auth/tokens.js';
-import type { DirectChat, Party } from '../chats/chats.service.js';
+import type { DirectChat } from '../chats/chats.service.js';
 import { newClientWriter, type WriteNewClient } from '../chats/new-client-writer.js';
 import { InvalidInputError, NotFoundError } from '../common/refusal.js';
 import { isRowId } from '../common/row-id.js';
@@ -45,23 +45,25 @@ export class ChatUsersService {
 
   /**
    * A client named by whatever they typed (trimmed, cut to CHAT_NAME_MAX), with a fresh token and its chat with
-   * `seller`, written together (see new-client-writer.ts).
+   * the seller, written together (see new-client-writer.ts); null, with nothing written, when there is no such seller.
    */
-  async createClient(name: string, seller: Party): Promise<{ client: ChatUser; token: string; chat: DirectChat }> {
+  async createClient(
+    name: string,
+    sellerId: number,
+  ): Promise<{ client: ChatUser; token: string; chat: DirectChat } | null> {
+    if (!isRowId(sellerId)) return null;
     const clientName = [...name.trim()].slice(0, CHAT_NAME_MAX).join('');
     const token = generateToken();
-    const { clientId, chatId } = await this.writeNewClient({
+    const created = await this.writeNewClient({
       name: clientName,
       tokenHash: hashToken(token),
-      sellerId: seller.id,
+      sellerId,
       createdAt: this.clock.now(),
     });
-    const client = { id: clientId, name: clientName };
-    return {
-      client: { ...client, kind: 'client' },
-      token,
-      chat: { id: chatId, seller: { id: seller.id, name: seller.name }, client },
-    };
+    if (!created) return null;
+    const client = { id: created.clientId, name: clientName };
+    const seller = { id: sellerId, name: created.sellerName };
+    return { client: { ...client, kind: 'client' }, token, chat: { id: created.chatId, seller, client } };
   }
 
   /** Replaces every token of the seller with a new one. */
