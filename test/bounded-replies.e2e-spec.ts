@@ -44,6 +44,16 @@ describe('auth replies stay bounded', () => {
       chatter: 'Busy',
       messages: newest('old', chats[0], true).messages,
     });
+    // A chat the seller's reply left out is still the seller's to write to.
+    const [answer] = await tab.request('message', { text: 'still here', clientDate: 1, chatId: chats[0].chatId });
+    expect(answer.data).toEqual({
+      id: answer.data.id,
+      text: 'still here',
+      date: expect.any(Number),
+      chatId: chats[0].chatId,
+      clientDate: 1,
+      my: true,
+    });
   });
 
   it('gives a lobby reader the newest LOBBY_HISTORY_SIZE messages', async () => {

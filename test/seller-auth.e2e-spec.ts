@@ -135,6 +135,24 @@ describe('seller chat auth (protocols.md §2.2)', () => {
     expect(client.frames).toHaveLength(1);
   });
 
+  it('refuses a name auth to a client as if it were a seller, and writes nothing for it', async () => {
+    const seller = await createSeller(suite.api, 'Genuine');
+    const clientIds = async () =>
+      (await suite.api.get(`/api/sellers/${seller.id}/chats`)).body.map(
+        (chat: { client: { id: number } }) => chat.client.id,
+      );
+    await (await connect()).request('auth', { name: 'first', sellerId: seller.id }, 2);
+    const [first] = await clientIds();
+
+    const stray = await connect();
+    const refused = { name: 'stray', sellerId: first };
+    expect(await stray.request('auth', refused)).toEqual([{ command: 'auth', data: refused, error: 'CHAT_NOT_FOUND' }]);
+
+    // Ids are handed out in order: the next client gets the id right after the first, so none went to "stray".
+    await (await connect()).request('auth', { name: 'second', sellerId: seller.id }, 2);
+    expect(await clientIds()).toEqual([first, first + 1]);
+  });
+
   it('refuses a seller token used as a client, and a client or foreign token used as a seller', async () => {
     const seller = await createSeller(suite.api, 'Real');
     const other = await createSeller(suite.api, 'Other');

@@ -54,6 +54,24 @@ describe('the seller chat under Nest’s testing harness: a fake clock and anoth
     });
   });
 
+  it('answers a resend within a minute with the original, and stores it anew after that', async () => {
+    const seller = await createSeller(server.api, 'Patient');
+    const tab = await connect();
+    await tab.request('auth', { id: seller.id, token: seller.token });
+    const client = await connect();
+    const [auth] = await client.request('auth', { name: 'Cy', sellerId: seller.id }, 2);
+    const chatId = Number(Object.keys(auth.data.chats)[0]);
+    const message = { text: 'again?', clientDate: 11, chatId };
+    const [original] = await client.request('message', message);
+    clock.advance(60_000);
+    expect(await client.request('message', message)).toEqual([original]);
+    clock.advance(1);
+    const [later] = await client.request('message', message);
+    expect(later.data).toEqual({ ...original.data, id: later.data.id, date: original.data.date + 60 });
+    expect(later.data.id).toBeGreaterThan(original.data.id);
+    expect((await tab.waitFor('message', 2)).map((frame) => frame.data.id)).toEqual([original.data.id, later.data.id]);
+  });
+
   it('takes a seller offline when the instance holding its connection stops renewing, with status false', async () => {
     const seller = await createSeller(server.api, 'Elsewhere');
     const config = loadConfig({ PRESENCE_TTL_MS: String(PRESENCE_TTL_MS) });

@@ -6,11 +6,17 @@ import { isUniqueViolation } from '../common/unique-violation.js';
 import { ChatEntity } from './chat.entity.js';
 import { Clock } from '../common/clock.js';
 
+/** A party of a direct chat: a seller or a client, by id and name. */
+export interface Party {
+  id: number;
+  name: string;
+}
+
 /** A seller–client chat with both parties' names. */
 export interface DirectChat {
   id: number;
-  seller: { id: number; name: string };
-  client: { id: number; name: string };
+  seller: Party;
+  client: Party;
 }
 
 @Injectable()
@@ -40,22 +46,30 @@ export class ChatsService {
     return this.lobbyIds.get(appId) ?? (await this.findLobby(appId));
   }
 
-  /** The one chat of a client with a seller, created on first use; `created` tells whether this call made it. */
-  async openDirect(sellerId: number, clientId: number): Promise<{ chat: DirectChat; created: boolean }> {
-    const existing = await this.findDirect(sellerId, clientId);
+  /**
+   * The one chat of a client with a seller, created on first use; `created` tells whether this call made it.
+   * The parties are given (with their names, which never change), so a new chat is not read back.
+   */
+  async openDirect(seller: Party, client: Party): Promise<{ chat: DirectChat; created: boolean }> {
+    const existing = await this.findDirect(seller.id, client.id);
     if (existing) return { chat: existing, created: false };
     try {
-      await this.chats.insert({ kind: 'direct', sellerId, clientId, createdAt: this.clock.now() });
+      const result = await this.chats.insert({
+        kind: 'direct',
+        sellerId: seller.id,
+        clientId: client.id,
+        createdAt: this.clock.now(),
+      });
+      const id = (result.identifiers[0] as { id: number }).id;
+      const chat = { id, seller: { id: seller.id, name: seller.name }, client: { id: client.id, name: client.name } };
+      return { chat, created: true };
     } catch (error) {
       // A second connection of the same client opened it at the same moment.
       if (!isUniqueViolation(error)) throw error;
-      const raced = await this.findDirect(sellerId, clientId);
+      const raced = await this.findDirect(seller.id, client.id);
       if (!raced) throw error;
       return { chat: raced, created: false };
     }
-    const chat = await this.findDirect(sellerId, clientId);
-    if (!chat) throw new Error(`chat of seller ${sellerId} and client ${clientId} vanished`);
-    return { chat, created: true };
   }
 
   /** A direct chat by id, or null (lobbies and unknown ids alike). */

@@ -14,6 +14,8 @@ import { AppAllowedOrigins1763790000000 as PostgresAppOrigins } from './migratio
 import { AppAllowedOrigins1763790000000 as SqliteAppOrigins } from './migrations/sqlite/1763790000000-AppAllowedOrigins.js';
 import { MessageClientDate1763790000001 as PostgresClientDate } from './migrations/postgres/1763790000001-MessageClientDate.js';
 import { MessageClientDate1763790000001 as SqliteClientDate } from './migrations/sqlite/1763790000001-MessageClientDate.js';
+import { MessageResendIndex1763790000002 as PostgresResendIndex } from './migrations/postgres/1763790000002-MessageResendIndex.js';
+import { MessageResendIndex1763790000002 as SqliteResendIndex } from './migrations/sqlite/1763790000002-MessageResendIndex.js';
 
 export const ENTITIES = [
   UserEntity,
@@ -26,8 +28,8 @@ export const ENTITIES = [
 ];
 
 const MIGRATIONS = {
-  sqlite: [SqliteInit, SqliteAppOrigins, SqliteClientDate],
-  postgres: [PostgresInit, PostgresAppOrigins, PostgresClientDate],
+  sqlite: [SqliteInit, SqliteAppOrigins, SqliteClientDate, SqliteResendIndex],
+  postgres: [PostgresInit, PostgresAppOrigins, PostgresClientDate, PostgresResendIndex],
 };
 
 export type DatabaseLimits = Pick<

@@ -1,5 +1,5 @@
-import type BetterSqlite3 from 'better-sqlite3';
 import type { DataSource } from 'typeorm';
+import { sqliteConnection } from './sqlite-writes.js';
 
 type SqliteRunner = { isTransactionActive: boolean; transactionDepth: number; rollbackTransaction(): Promise<void> };
 
@@ -13,7 +13,7 @@ type SqliteRunner = { isTransactionActive: boolean; transactionDepth: number; ro
  */
 export function resyncTransactionStateOnFailure(dataSource: DataSource): void {
   if (dataSource.options.type !== 'better-sqlite3') return;
-  const db = (dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
+  const db = sqliteConnection(dataSource);
   const runner = dataSource.createQueryRunner() as unknown as SqliteRunner;
   const rollback = runner.rollbackTransaction.bind(runner);
   runner.rollbackTransaction = async () => {

@@ -1,8 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { DataSource } from 'typeorm';
-import { StorageUnavailableError } from '../common/refusal.js';
-import { isBusy } from '../database/storage-faults.js';
+import { immediateWrites, sqliteConnection } from '../database/sqlite-writes.js';
 
 export interface MessageRow {
   chatId: number;
@@ -13,87 +11,144 @@ export interface MessageRow {
   /** A seller-chat message's clientDate (JSON), to recognise a resend; null in lobbies. */
   clientDate: string | null;
   createdAt: number;
+  /**
+   * With a clientDate: the row is not written if its author stored the same text with the same clientDate in the
+   * chat since this time; the first such row answers instead. Null: always written.
+   */
+  resendSince: number | null;
 }
 
-/** Commits rows in one transaction, all or none, and returns their ids; throws the driver's error otherwise. */
-export type CommitRows = (rows: MessageRow[]) => Promise<number[]>;
+/** What became of a row: written now, or the original it resends (`resent`), with that row's id and time. */
+export interface CommittedRow {
+  id: number;
+  createdAt: number;
+  resent: boolean;
+}
+
+/** Commits rows in one transaction, all or none, in order; throws the driver's error otherwise. */
+export type CommitRows = (rows: MessageRow[]) => Promise<CommittedRow[]>;
 
 /** The columns a message row fills, in the order both writers bind them. */
 const COLUMNS = ['chat_id', 'author_id', 'author_name', 'author_role', 'text', 'client_date', 'created_at'] as const;
+const INSERT_COLUMNS = COLUMNS.map((column) => `"${column}"`).join(', ');
 
 /** A row's values in COLUMNS order. */
 function columnValues(row: MessageRow): unknown[] {
   return [row.chatId, row.authorId, row.authorName, row.authorRole, row.text, row.clientDate, row.createdAt];
 }
 
-/** How long a writer waits between attempts at a write lock another connection holds. */
-const BUSY_RETRY_DELAY_MS = 25;
+/** Rows that may be resends: a clientDate and a window (lobby rows have neither, and cost no lookup). */
+function mayResend(row: MessageRow): row is MessageRow & { clientDate: string; resendSince: number } {
+  return row.clientDate !== null && row.resendSince !== null;
+}
 
 export function messageCommitter(dataSource: DataSource, writeTimeoutMs: number): CommitRows {
   return dataSource.options.type === 'better-sqlite3'
-    ? sqliteCommitter(
-        (dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection,
-        writeTimeoutMs,
-      )
+    ? sqliteCommitter(sqliteConnection(dataSource), writeTimeoutMs)
     : postgresCommitter(dataSource);
 }
 
 /**
- * SQLite, on better-sqlite3 directly rather than through TypeORM's query runner. TypeORM keeps its own idea of
- * whether a transaction is open, and after a failed COMMIT (SQLITE_FULL) that idea is wrong: later batches went into
- * a transaction that never committed, yet were acked. Here the whole transaction runs synchronously (nothing else can
- * interleave), SQLite's own `inTransaction` is the only state, and better-sqlite3 rolls back whatever a failure left
- * open, so each batch starts on a known-good connection.
- *
- * BEGIN IMMEDIATE takes the write lock first, so a lock held by another process fails the attempt before any row is
- * written. busy_timeout (SQLITE_BUSY_TIMEOUT_MS) bounds how long one attempt blocks the event loop; between attempts
- * the writer yields, until DATABASE_WRITE_TIMEOUT_MS has passed.
+ * SQLite: one prepared INSERT per row, all rows in one write transaction (`immediateWrites`). A resend is looked up
+ * under that same write lock (idx_messages_resend), so the lookup and the write are one step for every connection
+ * to the database: a resend that races its original still finds it.
  */
 function sqliteCommitter(db: BetterSqlite3.Database, writeTimeoutMs: number): CommitRows {
-  const insert = db.prepare(
-    `INSERT INTO "messages" (${COLUMNS.map((column) => `"${column}"`).join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`,
+  const insert = db.prepare(`INSERT INTO "messages" (${INSERT_COLUMNS}) VALUES (${COLUMNS.map(() => '?').join(', ')})`);
+  const original = db.prepare<unknown[], { id: number; createdAt: number }>(
+    `SELECT "id", "created_at" AS "createdAt" FROM "messages" WHERE "chat_id" = ? AND "client_date" = ?
+     AND "author_id" = ? AND "text" = ? AND "created_at" >= ? ORDER BY "id" LIMIT 1`,
   );
-  const commit = db.transaction((rows: MessageRow[]) =>
-    rows.map((row) => Number(insert.run(...columnValues(row)).lastInsertRowid)),
+  return immediateWrites(
+    db,
+    (rows: MessageRow[]) =>
+      rows.map((row): CommittedRow => {
+        const found =
+          mayResend(row) && original.get(row.chatId, row.clientDate, row.authorId, row.text, row.resendSince);
+        if (found) return { id: found.id, createdAt: Number(found.createdAt), resent: true };
+        return {
+          id: Number(insert.run(...columnValues(row)).lastInsertRowid),
+          createdAt: row.createdAt,
+          resent: false,
+        };
+      }),
+    writeTimeoutMs,
   );
-  return async (rows) => {
-    const deadline = Date.now() + writeTimeoutMs;
-    for (;;) {
-      // A TypeORM transaction (which awaits between its statements) may be open on this one connection; better-sqlite3
-      // would nest these rows in it as a savepoint, tying them to its outcome, so wait for it to end instead.
-      if (!db.inTransaction) {
-        try {
-          return commit.immediate(rows);
-        } catch (error) {
-          if (!isBusy(error)) throw error;
-        }
-      }
-      if (Date.now() >= deadline) {
-        throw new StorageUnavailableError(`the database stayed locked for DATABASE_WRITE_TIMEOUT_MS=${writeTimeoutMs}`);
-      }
-      await sleep(BUSY_RETRY_DELAY_MS);
-    }
-  };
 }
 
 /**
- * PostgreSQL: the whole batch is one multi-row INSERT … RETURNING (one statement however many rows; the ids come
- * back in VALUES order), inside a transaction all the same: a statement whose answer is lost (a stalled network)
- * must not commit on its own, and the connection pg-client.ts closes after a timeout takes the transaction with it.
+ * PostgreSQL, in one transaction: one SELECT finds the originals of the batch's possible resends (idx_messages_resend),
+ * then one multi-row INSERT … RETURNING writes the rest (the ids come back in VALUES order). A resend of a row of the
+ * same batch answers with that row. The transaction matters even for the INSERT alone: a statement whose answer is
+ * lost (a stalled network) must not commit on its own, and the connection pg-client.ts closes after a timeout takes
+ * the transaction with it.
  */
 function postgresCommitter(dataSource: DataSource): CommitRows {
-  return async (rows) => {
-    const values: unknown[] = [];
-    const tuples = rows.map((row) => {
-      const at = values.push(...columnValues(row));
-      return `(${Array.from({ length: COLUMNS.length }, (_, i) => `$${at - COLUMNS.length + i + 1}`).join(', ')})`;
+  return (rows) =>
+    dataSource.transaction(async (tx) => {
+      const outcomes = await findOriginals(tx, rows);
+      const firstOfKey = new Map<string, number>();
+      const repeats = new Map<number, number>();
+      const toWrite: number[] = [];
+      rows.forEach((row, i) => {
+        if (outcomes[i]) return;
+        if (mayResend(row)) {
+          const key = JSON.stringify([row.chatId, row.authorId, row.clientDate, row.text]);
+          const first = firstOfKey.get(key);
+          if (first !== undefined) return void repeats.set(i, first);
+          firstOfKey.set(key, i);
+        }
+        toWrite.push(i);
+      });
+      const ids = await insertRows(
+        tx,
+        toWrite.map((i) => rows[i]),
+      );
+      toWrite.forEach((i, k) => (outcomes[i] = { id: ids[k], createdAt: rows[i].createdAt, resent: false }));
+      repeats.forEach((first, i) => (outcomes[i] = { ...(outcomes[first] as CommittedRow), resent: true }));
+      return outcomes as CommittedRow[];
     });
-    const inserted = (await dataSource.transaction((tx) =>
-      tx.query(
-        `INSERT INTO "messages" (${COLUMNS.map((column) => `"${column}"`).join(', ')}) VALUES ${tuples.join(', ')} RETURNING "id"`,
-        values,
-      ),
-    )) as { id: number | string }[];
-    return inserted.map((row) => Number(row.id));
-  };
+}
+
+type Query = (sql: string, values: unknown[]) => Promise<unknown>;
+
+/** Per row, the stored original it resends (the first one in its window), or undefined. */
+async function findOriginals(tx: { query: Query }, rows: MessageRow[]): Promise<(CommittedRow | undefined)[]> {
+  const outcomes: (CommittedRow | undefined)[] = rows.map(() => undefined);
+  const values: unknown[] = [];
+  rows.forEach((row, i) => {
+    if (mayResend(row)) values.push(i, row.chatId, row.authorId, row.clientDate, row.text, row.resendSince);
+  });
+  if (values.length === 0) return outcomes;
+  const found = (await tx.query(
+    `SELECT DISTINCT ON (v.i) v.i AS "row", m."id", m."created_at" AS "createdAt"
+     FROM (VALUES ${tuples(values.length / 6, 6, ['integer', 'integer', 'integer', 'varchar', 'text', 'bigint'])})
+       AS v (i, chat_id, author_id, client_date, text, since)
+     JOIN "messages" m ON m."chat_id" = v.chat_id AND m."client_date" IS NOT NULL AND m."client_date" = v.client_date
+       AND m."author_id" = v.author_id AND m."text" = v.text AND m."created_at" >= v.since
+     ORDER BY v.i, m."id"`,
+    values,
+  )) as { row: number; id: number | string; createdAt: number | string }[];
+  for (const { row, id, createdAt } of found) {
+    outcomes[row] = { id: Number(id), createdAt: Number(createdAt), resent: true };
+  }
+  return outcomes;
+}
+
+async function insertRows(tx: { query: Query }, rows: MessageRow[]): Promise<number[]> {
+  if (rows.length === 0) return [];
+  const inserted = (await tx.query(
+    `INSERT INTO "messages" (${INSERT_COLUMNS}) VALUES ${tuples(rows.length, COLUMNS.length)} RETURNING "id"`,
+    rows.flatMap(columnValues),
+  )) as { id: number | string }[];
+  return inserted.map((row) => Number(row.id));
+}
+
+/** `count` parenthesised tuples of `width` numbered parameters ($1 …), each cast to `types` when given. */
+function tuples(count: number, width: number, types?: string[]): string {
+  return Array.from(
+    { length: count },
+    (_, t) =>
+      `(${Array.from({ length: width }, (_, c) => `$${t * width + c + 1}${types ? `::${types[c]}` : ''}`).join(', ')})`,
+  ).join(', ');
 }

@@ -8,6 +8,7 @@ import { bigintNumber } from '../database/epoch-ms.js';
  */
 @Entity('messages')
 @Index('idx_messages_chat_id', ['chatId', 'id'])
+@Index('idx_messages_resend', ['chatId', 'clientDate'], { where: '"client_date" IS NOT NULL' })
 export class MessageEntity {
   @PrimaryGeneratedColumn()
   id: number;

@@ -10,7 +10,7 @@ import { isRowFault } from '../database/storage-faults.js';
 import { StorageHealth } from '../database/storage-health.js';
 import { Metrics } from '../operations/metrics.js';
 import { MessageEntity } from './message.entity.js';
-import { type CommitRows, messageCommitter, type MessageRow } from './message-writer.js';
+import { type CommitRows, type CommittedRow, messageCommitter, type MessageRow } from './message-writer.js';
 
 export interface NewMessage {
   chatId: number;
@@ -18,18 +18,30 @@ export interface NewMessage {
   authorName: string;
   authorRole: string | null;
   text: string;
-  /** The seller-chat client's clientDate, as JSON (see `findResent`). */
+  /** The seller-chat client's clientDate, as JSON (see `appendOnce`). */
   clientDate?: string | null;
 }
 
 export type StoredMessage = Omit<NewMessage, 'clientDate'> & { id: number; createdAt: number };
+
+/** A message to write, and how far back a stored copy of it would make it a resend (null: never). */
+interface Pending {
+  message: NewMessage;
+  resendWindowMs: number | null;
+}
+
+/** The message written, or the original a resend was answered with (`resent`). */
+export interface Appended {
+  message: StoredMessage;
+  resent: boolean;
+}
 
 /** Most rows one transaction takes; bounds how long a batch holds the write lock. */
 const MAX_BATCH = 500;
 
 @Injectable()
 export class MessagesService implements BeforeApplicationShutdown {
-  private readonly writer: GroupCommit<NewMessage, StoredMessage>;
+  private readonly writer: GroupCommit<Pending, Appended>;
   private readonly commitRows: CommitRows;
   private readonly faults = new RateLimitedLog(new Logger('MessagesService'));
 
@@ -46,8 +58,17 @@ export class MessagesService implements BeforeApplicationShutdown {
   }
 
   /** Resolves once the message is committed: callers may acknowledge it then. */
-  append(message: NewMessage): Promise<StoredMessage> {
-    return this.writer.submit(message);
+  async append(message: NewMessage): Promise<StoredMessage> {
+    return (await this.writer.submit({ message, resendWindowMs: null })).message;
+  }
+
+  /**
+   * Like `append`, unless the author stored the same text with the same clientDate in the chat within `windowMs`:
+   * then nothing is written and it resolves with that original, `resent`. The lookup runs in the batch's own
+   * transaction (SQLite: under its write lock), so a resend is recognised on any instance, one statement per batch.
+   */
+  appendOnce(message: NewMessage, windowMs: number): Promise<Appended> {
+    return this.writer.submit({ message, resendWindowMs: windowMs });
   }
 
   /** The chat's last `limit` messages, oldest first. */
@@ -75,7 +96,7 @@ export class MessagesService implements BeforeApplicationShutdown {
     return byChat;
   }
 
-  /** The first message of this author, chat, clientDate and text stored since `since`, or null. */
+  /** The first message of this author, chat, clientDate and text stored since `since`, or null (see `appendOnce`). */
   async findResent(
     message: Required<Pick<NewMessage, 'chatId' | 'authorId' | 'clientDate' | 'text'>>,
     since: number,
@@ -99,7 +120,7 @@ export class MessagesService implements BeforeApplicationShutdown {
     await this.writer.flush();
   }
 
-  private async commitBatch(batch: NewMessage[]): Promise<PromiseSettledResult<StoredMessage>[]> {
+  private async commitBatch(batch: Pending[]): Promise<PromiseSettledResult<Appended>[]> {
     const started = performance.now();
     const outcomes = await this.insertBatch(batch);
     this.metrics.commitBatchSize.observe(batch.length);
@@ -112,28 +133,29 @@ export class MessagesService implements BeforeApplicationShutdown {
    * by row, so only that row fails; a failure of the storage itself (locked, full, gone) fails the batch, as each
    * row alone would fail the same way. Either way one line is logged (rate-limited), never one per row.
    */
-  private async insertBatch(batch: NewMessage[]): Promise<PromiseSettledResult<StoredMessage>[]> {
+  private async insertBatch(batch: Pending[]): Promise<PromiseSettledResult<Appended>[]> {
     const notReady = this.storage.check();
     if (notReady) return batch.map(() => refused(new StorageUnavailableError(notReady)));
     const createdAt = this.clock.now();
-    const rows: MessageRow[] = batch.map((message) => ({
+    const rows: MessageRow[] = batch.map(({ message, resendWindowMs }) => ({
       ...message,
       clientDate: message.clientDate ?? null,
       createdAt,
+      resendSince: resendWindowMs === null ? null : createdAt - resendWindowMs,
     }));
     try {
-      const ids = await this.commitRows(rows);
-      return rows.map((row, i) => ({ status: 'fulfilled', value: stored(row, ids[i]) }));
+      const committed = await this.commitRows(rows);
+      return rows.map((row, i) => ({ status: 'fulfilled', value: appended(row, committed[i]) }));
     } catch (error) {
       if (rows.length === 1 || !isRowFault(error)) {
         this.faults.error(`writing ${rows.length} message(s) failed: ${describeFault(error)}`);
         return rows.map(() => refused(asRefusal(error)));
       }
-      const outcomes: PromiseSettledResult<StoredMessage>[] = [];
+      const outcomes: PromiseSettledResult<Appended>[] = [];
       for (const row of rows) {
         try {
-          const [id] = await this.commitRows([row]);
-          outcomes.push({ status: 'fulfilled', value: stored(row, id) });
+          const [committed] = await this.commitRows([row]);
+          outcomes.push({ status: 'fulfilled', value: appended(row, committed) });
         } catch (rowError) {
           outcomes.push(refused(asRefusal(rowError)));
         }
@@ -154,9 +176,10 @@ function asRefusal(error: unknown): StorageUnavailableError {
     : new StorageUnavailableError('the message could not be stored');
 }
 
-function stored(row: MessageRow, id: number): StoredMessage {
-  const { clientDate: _, ...fields } = row;
-  return { ...fields, id };
+/** A resend is answered with its original's id and time; the rest of it is the same by definition. */
+function appended(row: MessageRow, { id, createdAt, resent }: CommittedRow): Appended {
+  const { chatId, authorId, authorName, authorRole, text } = row;
+  return { message: { chatId, authorId, authorName, authorRole, text, id, createdAt }, resent };
 }
 
 function refused(reason: unknown): PromiseRejectedResult {

@@ -22,7 +22,7 @@ export interface Snapshot {
  */
 export class PushGate<Push extends Sequenced> {
   private held: Push[] | null = null;
-  private messageIds: ReadonlySet<number> = new Set();
+  private messageIds: ReadonlySet<number> = NOTHING;
   private presenceVersion = 0;
   private forgetAt = 0;
 
@@ -49,7 +49,8 @@ export class PushGate<Push extends Sequenced> {
 
   /** Stops holding. Returns what to send now, in order: `reply` first, then the held pushes it does not reflect. */
   release(reply: Push[], snapshot: Snapshot, now: number, windowMs: number): Push[] {
-    this.messageIds = new Set(snapshot.messageIds);
+    const messageIds = new Set(snapshot.messageIds);
+    this.messageIds = messageIds.size > 0 ? messageIds : NOTHING;
     this.presenceVersion = snapshot.presenceVersion ?? 0;
     this.forgetAt = now + windowMs;
     const held = this.held ?? [];
@@ -67,9 +68,14 @@ export class PushGate<Push extends Sequenced> {
   /** True while this gate may still drop something; once false, the snapshot is forgotten. */
   remembers(now: number): boolean {
     if (now > this.forgetAt) {
-      this.messageIds = new Set();
+      // Forgotten once: until the next release there is nothing to forget (and no new Set per push to check).
+      this.messageIds = NOTHING;
       this.presenceVersion = 0;
+      this.forgetAt = Infinity;
     }
     return this.messageIds.size > 0 || this.presenceVersion > 0;
   }
 }
+
+/** The empty snapshot every idle gate shares, rather than a Set of its own. */
+const NOTHING: ReadonlySet<number> = new Set();

@@ -108,7 +108,11 @@ export class RawWsAdapter extends AbstractWsAdapter {
     client.once('close', callback);
   }
 
-  bindMessageHandlers(client: WebSocket, handlers: MessageHandlers, transform: (data: unknown) => unknown): void {
+  /**
+   * Nest's `_transform` wraps every handler result in an RxJS pipeline (`from(…).pipe(mergeAll())`), once per frame;
+   * `reply` awaits a plain value or promise directly and subscribes only to an Observable a handler returns.
+   */
+  bindMessageHandlers(client: WebSocket, handlers: MessageHandlers, _transform: (data: unknown) => unknown): void {
     const endpoint = this.endpointOfClient.get(client);
     if (!endpoint) throw new Error('RawWsAdapter: a client it did not accept');
     const byEvent = new Map(handlers.map((handler) => [handler.message as string, handler]));
@@ -116,7 +120,7 @@ export class RawWsAdapter extends AbstractWsAdapter {
       const message = endpoint.parser(isBinary ? toBuffer(raw) : raw.toString());
       const handler = message && byEvent.get(message.event);
       if (!message || !handler) return;
-      void this.reply(client, () => transform(handler.callback(message.data, message.event)));
+      void this.reply(client, () => handler.callback(message.data, message.event));
     });
   }
 
@@ -162,18 +166,24 @@ export class RawWsAdapter extends AbstractWsAdapter {
     endpoint.server.handleUpgrade(request, socket, head, (client) => {
       this.endpointOfClient.set(client, endpoint);
       endpoint.heartbeat?.track(client);
-      // A client's protocol violation (an oversized frame, say) is its problem: one line, no stack.
-      client.on('error', (error: Error & { code?: string }) =>
-        this.logger.warn(`${endpoint.name} connection closed on a protocol error: ${error.code ?? error.message}`),
-      );
+      client.on('error', this.protocolErrorLogger(endpoint.name));
       endpoint.server.emit('connection', client, request);
     });
   }
 
+  /**
+   * A client's protocol violation (an oversized frame, say) is its problem: one line, no stack. Made here rather
+   * than inline in `accept`, whose scope holds the upgrade request: a listener made there kept every connection's
+   * request (headers and all) alive for as long as the connection.
+   */
+  private protocolErrorLogger(name: string): (error: Error & { code?: string }) => void {
+    return (error) => this.logger.warn(`${name} connection closed on a protocol error: ${error.code ?? error.message}`);
+  }
+
   private async reply(client: WebSocket, run: () => unknown): Promise<void> {
     try {
-      const result = run();
-      const response = isObservable(result) ? await lastValueFrom(result, { defaultValue: undefined }) : await result;
+      const result = await run();
+      const response = isObservable(result) ? await lastValueFrom(result, { defaultValue: undefined }) : result;
       if (response !== undefined && response !== null && client.readyState === WebSocket.OPEN)
         client.send(JSON.stringify(response));
     } catch (error) {

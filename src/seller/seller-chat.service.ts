@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ChatsService } from '../chats/chats.service.js';
+import { ChatsService, type DirectChat } from '../chats/chats.service.js';
 import { describeFault, NotFoundError } from '../common/refusal.js';
 import { MessagesService, type StoredMessage } from '../messages/messages.service.js';
 import { Metrics } from '../operations/metrics.js';
@@ -14,6 +14,7 @@ import {
   type ChatMessageView,
   counterpartOf,
   type DeliveredMessage,
+  type KnownChats,
   ONLINE_PLACE,
   SELLER_CHANNEL,
   type SellerPush,
@@ -78,12 +79,16 @@ export class SellerChatService {
       case 'client-token': {
         const user = await this.users.findByToken(request.token);
         if (!user || user.kind !== 'client') throw new SellerRefusal('USER_NOT_FOUND');
-        return this.openChat({ ...user, kind: 'client' }, request.sellerId, null);
+        const seller = await this.requireSeller(request.sellerId);
+        const { chat, created } = await this.chats.openDirect(seller, user);
+        return { user: { ...user, kind: 'client' }, chats: [chat], newChat: created ? chat : null, newToken: null };
       }
       case 'client-name': {
-        await this.requireSeller(request.sellerId);
-        const { token, ...client } = await this.users.createClient(request.name);
-        return this.openChat({ ...client, kind: 'client' }, request.sellerId, token);
+        const created =
+          request.sellerId === null ? null : await this.users.createClient(request.name, request.sellerId);
+        if (!created) throw new SellerRefusal('CHAT_NOT_FOUND');
+        const { client, token, chat } = created;
+        return { user: { ...client, kind: 'client' }, chats: [chat], newChat: chat, newToken: token };
       }
     }
   }
@@ -102,16 +107,23 @@ export class SellerChatService {
     const reply: AuthReplyData = signIn.newToken
       ? { token: signIn.newToken, chats: {} }
       : { name: user.name, chats: {} };
+    // A client created by this sign-in has one chat, made with it, and nothing can be in it yet: only the two
+    // parties write, the client has no other connection (its token is in this reply), and the seller may write
+    // only while the client is online, which it is not before the join below. So neither its history nor its list
+    // of chats is read.
+    const fresh = signIn.newToken !== null;
     // Each chat's newest SELLER_AUTH_MESSAGES_PER_CHAT, oldest first: a deviation from "the whole history".
     const limit = this.config.sellerAuthMessagesPerChat;
-    const histories = await Promise.all(chats.map((chat) => this.messages.recent(chat.id, limit)));
+    const histories = fresh
+      ? chats.map(() => [])
+      : await Promise.all(chats.map((chat) => this.messages.recent(chat.id, limit)));
     for (const [i, chat] of chats.entries()) {
       const messages = histories[i].map((m) => view(m, user.id));
       reply.chats[chat.id] = { chatter: counterpartOf(chat, user.id).name, messages };
     }
     if (newChat) this.push(newChat.seller.id, 'chat', { id: newChat.id, chatter: newChat.client.name });
     if ((await this.presence.join(ONLINE_PLACE, { id: user.id }, connectionId)) !== null)
-      await this.announceStatus(user.id, true);
+      await this.announceStatus(user.id, true, fresh ? chats : undefined);
     if (user.kind === 'seller') return { reply, sellerStatus: null };
     const chat = chats[0];
     return {
@@ -129,30 +141,31 @@ export class SellerChatService {
    * Stores a message from a party of the chat while the other party is online, and delivers it to both
    * parties' other connections. Resolves once stored, with what the sending connection is acknowledged.
    * The same text with the same clientDate, resent by its author to the chat within a minute, resolves with the
-   * original, on any instance.
+   * original, on any instance. `known` is the sending connection's chats (see KnownChats).
    */
-  async send(user: ChatUser, request: SendRequest, connectionId: string): Promise<DeliveredMessage> {
+  async send(user: ChatUser, request: SendRequest, connectionId: string, known: KnownChats): Promise<DeliveredMessage> {
     if (!(await take(this.rate, user.id))) throw new SellerRefusal('RATE_LIMITED');
-    const chat = request.chatId === null ? null : await this.chats.findDirectById(request.chatId);
+    const chat = await this.partiesOf(request.chatId, known);
     if (!chat || (chat.seller.id !== user.id && chat.client.id !== user.id)) throw new SellerRefusal('CHAT_NOT_FOUND');
-    const { text } = request;
-    // The original client's reconnect loop resends a message whose ack it lost: the stored one answers it.
-    const clientDate = clientDateKey(request.clientDate);
-    const since = this.clock.now() - RESEND_WINDOW_MS;
-    const resent = await this.messages.findResent({ chatId: chat.id, authorId: user.id, clientDate, text }, since);
-    if (resent) return toDelivered(resent);
-    const counterpart = counterpartOf(chat, user.id);
-    if (!(await this.presence.isPresent(ONLINE_PLACE, counterpart.id))) throw new SellerRefusal('USER_IS_NOT_ONLINE');
-    const stored = await this.messages.append({
+    const message = {
       chatId: chat.id,
       authorId: user.id,
       authorName: user.name,
       authorRole: null,
-      text,
-      clientDate,
-    });
-    this.metrics.messagesStored.inc({ protocol: 'seller' });
+      text: request.text,
+      clientDate: clientDateKey(request.clientDate),
+    };
+    // The original client's reconnect loop resends a message whose ack it lost: the stored one answers it.
+    const counterpart = counterpartOf(chat, user.id);
+    if (!(await this.presence.isPresent(ONLINE_PLACE, counterpart.id))) {
+      const resent = await this.messages.findResent(message, this.clock.now() - RESEND_WINDOW_MS);
+      if (resent) return toDelivered(resent);
+      throw new SellerRefusal('USER_IS_NOT_ONLINE');
+    }
+    const { message: stored, resent } = await this.messages.appendOnce(message, RESEND_WINDOW_MS);
     const delivered = toDelivered(stored);
+    if (resent) return delivered;
+    this.metrics.messagesStored.inc({ protocol: 'seller' });
     this.push(user.id, 'message', { ...delivered, my: true }, { exceptConnection: connectionId, messageId: stored.id });
     this.push(counterpart.id, 'message', delivered, { messageId: stored.id });
     return delivered;
@@ -175,10 +188,17 @@ export class SellerChatService {
     }));
   }
 
-  private async openChat(client: SignIn['user'], sellerId: number | null, newToken: string | null): Promise<SignIn> {
-    const seller = await this.requireSeller(sellerId);
-    const { chat, created } = await this.chats.openDirect(seller.id, client.id);
-    return { user: client, chats: [chat], newChat: created ? chat : null, newToken };
+  /**
+   * A chat and its parties: from the connection's known chats when it holds them, else from the store, and then
+   * kept there if the connection was told about the chat (so the map grows no larger than it was).
+   */
+  private async partiesOf(chatId: number | null, known: KnownChats): Promise<DirectChat | null> {
+    if (chatId === null) return null;
+    const held = known.get(chatId);
+    if (held) return held;
+    const chat = await this.chats.findDirectById(chatId);
+    if (chat && known.has(chatId)) known.set(chatId, chat);
+    return chat;
   }
 
   private async requireSeller(sellerId: number | null): Promise<ChatUser> {
@@ -187,8 +207,9 @@ export class SellerChatService {
     return seller;
   }
 
-  private async announceStatus(userId: number, status: boolean): Promise<void> {
-    for (const chat of await this.chats.directChatsOf(userId)) {
+  /** Tells the other party of each of the user's chats (all of them: `chats` when the caller knows them all). */
+  private async announceStatus(userId: number, status: boolean, chats?: DirectChat[]): Promise<void> {
+    for (const chat of chats ?? (await this.chats.directChatsOf(userId))) {
       this.push(counterpartOf(chat, userId).id, 'status', { chatId: chat.id, status });
     }
   }

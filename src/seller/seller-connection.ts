@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { PushGate, type Sequenced } from '../realtime/push-gate.js';
 import { SerialQueue } from '../realtime/serial-queue.js';
-import type { SignIn } from './seller-chat.types.js';
+import type { KnownChats, SignIn } from './seller-chat.types.js';
 
 export interface Frame {
   command: string;
@@ -23,7 +23,7 @@ export interface Push extends Sequenced {
 export class SellerConnection {
   readonly id = randomUUID();
   signIn: SignIn | null = null;
-  readonly knownChats = new Set<number>();
+  readonly knownChats: KnownChats = new Map();
   readonly gate = new PushGate<Push>();
   readonly queue: SerialQueue;
   /** Closes the connection if it has not signed in within AUTH_DEADLINE_MS. */

@@ -111,7 +111,7 @@ export class SellerGateway
       protocol: 'seller',
       connection: connection?.id,
       user,
-      chats: [...(connection?.knownChats ?? [])],
+      chats: [...(connection?.knownChats.keys() ?? [])],
     });
     clearTimeout(connection?.deadline);
     if (connection?.signIn) await this.forget(connection);
@@ -129,7 +129,7 @@ export class SellerGateway
     return connection.queue.run(async () => {
       const request = parseSend(data, this.config.sellerMessageMax);
       if (!connection.signIn) throw new SellerRefusal('CHAT_NOT_FOUND');
-      const message = await this.chat.send(connection.signIn.user, request, connection.id);
+      const message = await this.chat.send(connection.signIn.user, request, connection.id, connection.knownChats);
       connection.send({ command: 'message', data: { ...message, clientDate: request.clientDate, my: true } });
     });
   }
@@ -147,7 +147,10 @@ export class SellerGateway
 
     connection.gate.hold();
     connection.signIn = signIn;
-    signIn.chats.forEach((chat) => connection.knownChats.add(chat.id));
+    // Signed in: the deadline's timer (and the connection its closure holds) can go now rather than when it fires.
+    clearTimeout(connection.deadline);
+    connection.deadline = undefined;
+    signIn.chats.forEach((chat) => connection.knownChats.set(chat.id, chat));
     this.byUser.add(signIn.user.id, connection);
     void this.identity.watch(identityRoom(signIn.user.id));
     try {
@@ -213,7 +216,7 @@ export class SellerGateway
       if (event === 'chat') {
         // Told once per chat: a repeat would empty the chat in the original client.
         if (connection.knownChats.has(payload.id as number)) continue;
-        connection.knownChats.add(payload.id as number);
+        connection.knownChats.set(payload.id as number, null);
       } else if (!connection.knownChats.has(payload.chatId as number)) {
         continue;
       }

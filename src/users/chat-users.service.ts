@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
-import { hashToken } from '../auth/tokens.js';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import type { DataSource, Repository } from 'typeorm';
+import { generateToken, hashToken } from '../auth/tokens.js';
+import type { DirectChat } from '../chats/chats.service.js';
+import { newClientWriter, type WriteNewClient } from '../chats/new-client-writer.js';
 import { InvalidInputError, NotFoundError } from '../common/refusal.js';
 import { isRowId } from '../common/row-id.js';
 import { AccessTokensService } from './access-tokens.service.js';
 import { UserEntity, type UserKind } from './user.entity.js';
 import { Clock } from '../common/clock.js';
+import { AppConfig } from '../config/app-config.js';
 
 export interface ChatUser {
   id: number;
@@ -20,11 +23,17 @@ export const CHAT_NAME_MAX = 64;
 /** The seller chat's users: sellers, provisioned by the site, and clients, who name themselves. */
 @Injectable()
 export class ChatUsersService {
+  private readonly writeNewClient: WriteNewClient;
+
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    @InjectDataSource() dataSource: DataSource,
     private readonly tokens: AccessTokensService,
     private readonly clock: Clock,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.writeNewClient = newClientWriter(dataSource, config.databaseWriteTimeoutMs);
+  }
 
   async createSeller(name: string): Promise<ChatUser & { token: string }> {
     const trimmed = name.trim();
@@ -34,9 +43,27 @@ export class ChatUsersService {
     return this.create('seller', trimmed);
   }
 
-  /** A client named by whatever they typed (trimmed, cut to CHAT_NAME_MAX), with a fresh token. */
-  createClient(name: string): Promise<ChatUser & { token: string }> {
-    return this.create('client', [...name.trim()].slice(0, CHAT_NAME_MAX).join(''));
+  /**
+   * A client named by whatever they typed (trimmed, cut to CHAT_NAME_MAX), with a fresh token and its chat with
+   * the seller, written together (see new-client-writer.ts); null, with nothing written, when there is no such seller.
+   */
+  async createClient(
+    name: string,
+    sellerId: number,
+  ): Promise<{ client: ChatUser; token: string; chat: DirectChat } | null> {
+    if (!isRowId(sellerId)) return null;
+    const clientName = [...name.trim()].slice(0, CHAT_NAME_MAX).join('');
+    const token = generateToken();
+    const created = await this.writeNewClient({
+      name: clientName,
+      tokenHash: hashToken(token),
+      sellerId,
+      createdAt: this.clock.now(),
+    });
+    if (!created) return null;
+    const client = { id: created.clientId, name: clientName };
+    const seller = { id: sellerId, name: created.sellerName };
+    return { client: { ...client, kind: 'client' }, token, chat: { id: created.chatId, seller, client } };
   }
 
   /** Replaces every token of the seller with a new one. */
@@ -64,7 +91,7 @@ export class ChatUsersService {
     return user && user.kind !== 'lobby' ? toChatUser(user) : null;
   }
 
-  private async create(kind: 'seller' | 'client', name: string): Promise<ChatUser & { token: string }> {
+  private async create(kind: 'seller', name: string): Promise<ChatUser & { token: string }> {
     const user = this.users.create({ kind, name, unameKey: null, role: 'member', createdAt: this.clock.now() });
     await this.users.insert(user);
     const { token } = await this.tokens.issue(user.id);
