@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
+import type { Server } from 'socket.io';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DemoCredentials } from '../../src/demo/demo.service.js';
 import { LobbyGateway } from '../../src/lobby/lobby.gateway.js';
@@ -33,8 +34,8 @@ function lobbyUsers(page: Page): Promise<string[]> {
 }
 
 /** The lobby gateway's socket.io server (private to it): a test reaches in to drop connections. */
-interface EngineHolder {
-  server: { engine: { clients: Record<string, { request: { headers: Record<string, string> }; close(): void }> } };
+interface ServerHolder {
+  server: Server;
 }
 
 /** The embedded widget and what the test counts of its events, in the page. */
@@ -198,11 +199,12 @@ describe('the demo page at / and the lobby widget, in Chromium', () => {
     const before = await lobbyLog(embedded, '#chat');
 
     // Only the embedded widget's connection (its Origin is the site's) goes, as when a network drops.
-    const { engine } = (pages.server.app.get(LobbyGateway) as unknown as EngineHolder).server;
+    // (The engine.io sessions no longer keep their handshake request; the socket.io handshake keeps the headers.)
+    const { server } = pages.server.app.get(LobbyGateway) as unknown as ServerHolder;
     const siteOrigin = new URL(url).origin;
-    Object.values(engine.clients)
-      .filter((client) => client.request.headers.origin === siteOrigin)
-      .forEach((client) => client.close());
+    [...server.of('/').sockets.values()]
+      .filter((socket) => socket.handshake.headers.origin === siteOrigin)
+      .forEach((socket) => socket.conn.close());
     await until(() => embedded.evaluate(() => window.counted.ready)).toBe(1);
     expect(await text(embedded, '#chat .cg-state')).toBe('Signed in as bob');
     expect(await lobbyLog(embedded, '#chat')).toEqual(before);
