@@ -45,7 +45,8 @@ export class PrebuiltFrameBroadcast {
         continue;
       }
       tcp.write(frame);
-      enforceOutgoingBound(socket.conn);
+      // Nothing held in the process (the kernel took the frame, engine.io holds nothing): under any bound.
+      if (tcp.writableLength) enforceOutgoingBound(socket.conn);
     }
     if (fallback.length) this.server.to(fallback).emit(event, data);
     return delivered;
