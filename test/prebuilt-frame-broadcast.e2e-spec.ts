@@ -6,14 +6,13 @@ import ioV2 from 'socket.io-client-v2';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { boundEngineSocket } from '../src/realtime/outgoing-bound.js';
 import { PrebuiltFrameBroadcast } from '../src/realtime/prebuilt-frame-broadcast.js';
-import { LobbyClient } from './support/lobby-client.js';
+import { LobbyClient, settle } from './support/lobby-client.js';
 
 // A plain socket.io server with the options Chatgate's lobby uses (EIO3 allowed, both transports, the outgoing
 // bound): the direct write relies on private parts of engine.io and of its `ws` (prebuilt-frame-broadcast.ts), and
 // these tests fail if an upgrade moves them, whether the frame then goes nowhere, goes through engine.io after all,
 // or overtakes what engine.io holds for a socket.
 const MAX_BYTES = 64 * 1024;
-const ROOM = 'lobby';
 
 describe('PrebuiltFrameBroadcast on engine.io 6 and ws 8', () => {
   let http: HttpServer;
@@ -21,7 +20,7 @@ describe('PrebuiltFrameBroadcast on engine.io 6 and ws 8', () => {
   let url: string;
   const dropped: EngineSocket[] = [];
   const clients: { close(): void }[] = [];
-  const broadcast = () => new PrebuiltFrameBroadcast(io);
+  let broadcast: PrebuiltFrameBroadcast;
 
   beforeAll(async () => {
     http = createServer();
@@ -29,7 +28,7 @@ describe('PrebuiltFrameBroadcast on engine.io 6 and ws 8', () => {
     io.engine.on('connection', (session: EngineSocket) =>
       boundEngineSocket(session, MAX_BYTES, () => dropped.push(session)),
     );
-    io.on('connection', (socket) => void socket.join(ROOM));
+    broadcast = new PrebuiltFrameBroadcast(io);
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   });
@@ -38,10 +37,14 @@ describe('PrebuiltFrameBroadcast on engine.io 6 and ws 8', () => {
     await io.close();
   });
 
-  const join = async (transports: ('polling' | 'websocket')[] = ['websocket']) => {
+  /** A client whose server socket is in `room` (each test has its own, so sockets closing after another test are
+   * never counted). */
+  const join = async (room: string, transports: ('polling' | 'websocket')[] = ['websocket']) => {
     const client = await LobbyClient.connect(url, transports);
     clients.push(client);
-    return { client, socket: serverSocket(client.socket.id!) };
+    const socket = serverSocket(client.socket.id!);
+    await socket.join(room);
+    return { client, socket };
   };
   const serverSocket = (id: string): Socket => {
     const socket = io.of('/').sockets.get(id);
@@ -58,20 +61,35 @@ describe('PrebuiltFrameBroadcast on engine.io 6 and ws 8', () => {
   };
 
   it('writes the frame straight to an idle Engine.IO 4 websocket member, as a socket.io client reads it', async () => {
-    const reader = await join();
+    const reader = await join('direct');
     const packets = packetsOf(reader.socket);
     const payload = { id: 7, user: { uname: 'élodie', role: 'member' }, text: 'x'.repeat(70_000) };
 
-    expect(broadcast().emit(ROOM, [], 'new_message', payload)).toBe(1);
+    expect(broadcast.emit('direct', [], 'new_message', payload)).toBe(1);
 
     expect(await reader.client.waitFor('new_message')).toEqual([payload]);
     expect(packets).toEqual([]);
   });
 
+  it('follows the room as sockets join and leave between broadcasts', async () => {
+    const stays = await join('changing');
+    const leaves = await join('changing');
+    expect(broadcast.emit('changing', [], 'new_message', 1)).toBe(2);
+    await leaves.socket.leave('changing');
+    expect(broadcast.emit('changing', [], 'new_message', 2)).toBe(1);
+    const joins = await join('changing');
+    expect(broadcast.emit('changing', [], 'new_message', 3)).toBe(2);
+
+    expect(await stays.client.waitFor('new_message', 3)).toEqual([1, 2, 3]);
+    expect(await joins.client.waitFor('new_message')).toEqual([3]);
+    await settle();
+    expect(leaves.client.events()).toEqual([['new_message', 1]]);
+  });
+
   it('sends through engine.io to polling members, EIO3 members and members it holds packets for, each in order', async () => {
-    const polling = await join(['polling']);
-    const queued = await join();
-    const skipped = await join();
+    const polling = await join('mixed', ['polling']);
+    const queued = await join('mixed');
+    const skipped = await join('mixed');
     const legacy = ioV2(url, { transports: ['websocket'], forceNew: true, reconnection: false });
     clients.push(legacy);
     const legacyEvents: unknown[][] = [];
@@ -80,12 +98,13 @@ describe('PrebuiltFrameBroadcast on engine.io 6 and ws 8', () => {
     await new Promise<void>((resolve) => legacy.once('connect', resolve));
     // socket.io 4 gives an EIO3 client's socket an id of its own, not the engine session's; find it by its session.
     const legacySocket = [...io.of('/').sockets.values()].find((s) => s.conn.protocol === 3)!;
+    await legacySocket.join('mixed');
     const watched = [polling.socket, queued.socket, legacySocket].map((socket) => packetsOf(socket));
 
     // The first packet is on the wire, awaiting its write callback; the second waits in engine.io's buffer.
     queued.socket.emit('held', 1);
     queued.socket.emit('held', 2);
-    expect(broadcast().emit(ROOM, [skipped.socket.id], 'new_message', 'after')).toBe(3);
+    expect(broadcast.emit('mixed', [skipped.socket.id], 'new_message', 'after')).toBe(3);
 
     expect(await polling.client.waitFor('new_message')).toEqual(['after']);
     await queued.client.waitFor('new_message');
@@ -105,8 +124,8 @@ describe('PrebuiltFrameBroadcast on engine.io 6 and ws 8', () => {
   });
 
   it('counts direct writes toward the outgoing bound: a member that stopped reading is cut, others keep reading', async () => {
-    const stalled = await join();
-    const reader = await join();
+    const stalled = await join('bounded');
+    const reader = await join('bounded');
     const packets = packetsOf(stalled.socket);
     const gone = new Promise((resolve) => stalled.socket.once('disconnect', resolve));
     tcpOf(stalled.client).pause();
@@ -115,7 +134,7 @@ describe('PrebuiltFrameBroadcast on engine.io 6 and ws 8', () => {
     let sent = 0;
     // Bounded: well past the kernel's loopback buffers plus the bound, and stops once the member is cut.
     while (sent < 4000 && !dropped.includes(stalled.socket.conn)) {
-      broadcast().emit(ROOM, [], 'new_message', big);
+      broadcast.emit('bounded', [], 'new_message', big);
       sent++;
       if (sent % 20 === 0) await new Promise((resolve) => setImmediate(resolve));
     }

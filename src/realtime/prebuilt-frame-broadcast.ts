@@ -1,4 +1,5 @@
 import type { Socket as TcpSocket } from 'node:net';
+import type { Socket as EngineSocket } from 'engine.io';
 import type { Server } from 'socket.io';
 import * as wsModule from 'ws';
 import { WebSocket } from 'ws';
@@ -20,37 +21,64 @@ import { enforceOutgoingBound } from './outgoing-bound.js';
  * A direct write counts toward OUTGOING_BUFFER_MAX_BYTES as engine.io's writes do (outgoing-bound.ts).
  */
 export class PrebuiltFrameBroadcast {
-  constructor(private readonly server: Server) {}
+  /**
+   * Each broadcast room's members with their Engine.IO sessions, so a broadcast walks an array instead of looking
+   * every member up. socket.io's adapter announces every join and leave synchronously, and a room's list is dropped
+   * on either and rebuilt by its next broadcast: it never lists a socket that left, and holds only rooms that have
+   * members (the last leave drops it).
+   */
+  private readonly rosters = new Map<string, Member[]>();
+
+  constructor(private readonly server: Server) {
+    const stale = (room: string) => void this.rosters.delete(room);
+    server.of('/').adapter.on('join-room', stale);
+    server.of('/').adapter.on('leave-room', stale);
+  }
 
   /** Emits `event` with `data` to the room's sockets on this instance but `except`; returns how many it went to. */
   emit(room: string, except: readonly string[], event: string, data: unknown): number {
-    const nsp = this.server.of('/');
-    const members = nsp.adapter.rooms.get(room);
-    if (!members) return 0;
+    const members = this.roster(room);
     const frame = textFrame(this.server.encoder.encode({ type: EVENT, nsp: '/', data: [event, data] }));
     if (!frame) {
       (except.length ? this.server.to(room).except(except as string[]) : this.server.to(room)).emit(event, data);
-      return Math.max(0, members.size - except.length);
+      return members.filter(({ id }) => !except.includes(id)).length;
     }
     const fallback: string[] = [];
     let delivered = 0;
-    for (const id of members) {
+    for (const { id, session } of members) {
       if (except.length && except.includes(id)) continue;
-      const socket = nsp.sockets.get(id);
-      if (!socket) continue;
       delivered++;
-      const tcp = directlyWritable(socket.conn as unknown as Session);
+      const tcp = directlyWritable(session);
       if (!tcp) {
         fallback.push(id);
         continue;
       }
       tcp.write(frame);
       // Nothing held in the process (the kernel took the frame, engine.io holds nothing): under any bound.
-      if (tcp.writableLength) enforceOutgoingBound(socket.conn);
+      if (tcp.writableLength) enforceOutgoingBound(session as unknown as EngineSocket);
     }
     if (fallback.length) this.server.to(fallback).emit(event, data);
     return delivered;
   }
+
+  private roster(room: string): Member[] {
+    const cached = this.rosters.get(room);
+    if (cached) return cached;
+    const nsp = this.server.of('/');
+    const members: Member[] = [];
+    for (const id of nsp.adapter.rooms.get(room) ?? []) {
+      const socket = nsp.sockets.get(id);
+      if (socket) members.push({ id, session: socket.conn as unknown as Session });
+    }
+    if (members.length) this.rosters.set(room, members);
+    return members;
+  }
+}
+
+interface Member {
+  id: string;
+  /** A socket.io socket keeps its Engine.IO session for life (an upgrade changes the session's transport). */
+  session: Session;
 }
 
 /** socket.io-parser's EVENT packet type. */
