@@ -27,7 +27,7 @@ export class PrebuiltFrameBroadcast {
    * on either and rebuilt by its next broadcast: it never lists a socket that left, and holds only rooms that have
    * members (the last leave drops it).
    */
-  private readonly rosters = new Map<string, Member[]>();
+  private readonly rosters = new Map<string, Roster>();
 
   constructor(private readonly server: Server) {
     const stale = (room: string) => void this.rosters.delete(room);
@@ -37,17 +37,19 @@ export class PrebuiltFrameBroadcast {
 
   /** Emits `event` with `data` to the room's sockets on this instance but `except`; returns how many it went to. */
   emit(room: string, except: readonly string[], event: string, data: unknown): number {
-    const members = this.roster(room);
+    const { ids, sessions } = this.roster(room);
     const frame = textFrame(this.server.encoder.encode({ type: EVENT, nsp: '/', data: [event, data] }));
     if (!frame) {
       (except.length ? this.server.to(room).except(except as string[]) : this.server.to(room)).emit(event, data);
-      return members.filter(({ id }) => !except.includes(id)).length;
+      return ids.filter((id) => !except.includes(id)).length;
     }
     const fallback: string[] = [];
     let delivered = 0;
-    for (const { id, session } of members) {
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
       if (except.length && except.includes(id)) continue;
       delivered++;
+      const session = sessions[i];
       const tcp = directlyWritable(session);
       if (!tcp) {
         fallback.push(id);
@@ -61,24 +63,30 @@ export class PrebuiltFrameBroadcast {
     return delivered;
   }
 
-  private roster(room: string): Member[] {
+  private roster(room: string): Roster {
     const cached = this.rosters.get(room);
     if (cached) return cached;
     const nsp = this.server.of('/');
-    const members: Member[] = [];
+    const roster: Roster = { ids: [], sessions: [] };
     for (const id of nsp.adapter.rooms.get(room) ?? []) {
       const socket = nsp.sockets.get(id);
-      if (socket) members.push({ id, session: socket.conn as unknown as Session });
+      if (!socket) continue;
+      roster.ids.push(id);
+      roster.sessions.push(socket.conn as unknown as Session);
     }
-    if (members.length) this.rosters.set(room, members);
-    return members;
+    if (roster.ids.length) this.rosters.set(room, roster);
+    return roster;
   }
 }
 
-interface Member {
-  id: string;
-  /** A socket.io socket keeps its Engine.IO session for life (an upgrade changes the session's transport). */
-  session: Session;
+/**
+ * A room's socket ids and, at the same index, their Engine.IO sessions (a socket.io socket keeps its session for
+ * life; an upgrade changes the session's transport). Two arrays, not one object per member: a roster is rebuilt
+ * after every join, and a lobby filling up rebuilds it often.
+ */
+interface Roster {
+  ids: string[];
+  sessions: Session[];
 }
 
 /** socket.io-parser's EVENT packet type. */
