@@ -71,6 +71,23 @@ describe('PrebuiltFrameBroadcast on engine.io 6 and ws 8', () => {
     expect(packets).toEqual([]);
   });
 
+  it('writes directly to a session once it has upgraded from polling to websocket, and through engine.io before', async () => {
+    const member = await join('upgrading', ['polling', 'websocket']);
+    const packets = packetsOf(member.socket);
+    // Just connected, the session is (nearly always) still on polling, its websocket probe under way or not yet.
+    const startedOnPolling = member.socket.conn.transport.name === 'polling';
+    if (startedOnPolling) {
+      expect(broadcast.emit('upgrading', [], 'new_message', 'polling')).toBe(1);
+      await new Promise((resolve) => member.socket.conn.once('upgrade', resolve));
+    }
+    expect(member.socket.conn.transport.name).toBe('websocket');
+    expect(broadcast.emit('upgrading', [], 'new_message', 'websocket')).toBe(1);
+
+    const expected = startedOnPolling ? ['polling', 'websocket'] : ['websocket'];
+    expect(await member.client.waitFor('new_message', expected.length)).toEqual(expected);
+    expect(packets).toEqual(startedOnPolling ? ['2["new_message","polling"]'] : []);
+  });
+
   it('follows the room as sockets join and leave between broadcasts', async () => {
     const stays = await join('changing');
     const leaves = await join('changing');
