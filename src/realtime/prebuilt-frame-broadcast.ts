@@ -93,8 +93,9 @@ interface Roster {
 const EVENT = 2;
 
 /**
- * The private parts of engine.io 6.6 (pinned in package.json) and of the `ws` 8 WebSocket under its websocket
- * transport that the direct write relies on; test/prebuilt-frame-broadcast.e2e-spec.ts fails if they move.
+ * The private parts of engine.io 6.6.12 (pinned in package.json) and of the `ws` WebSocket under its websocket
+ * transport (engine.io's own `ws` ~8.21: `_socket`, the TCP socket every frame of the session goes through) that the
+ * direct write relies on; test/prebuilt-frame-broadcast.e2e-spec.ts fails if they move.
  */
 interface Session {
   readyState: string;
