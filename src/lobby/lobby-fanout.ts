@@ -3,13 +3,15 @@ import type { Clock } from '../common/clock.js';
 import { SetMap } from '../common/set-map.js';
 import type { Metrics } from '../operations/metrics.js';
 import type { Delivery } from '../realtime/delivery-bus.js';
+import { PrebuiltFrameBroadcast } from '../realtime/prebuilt-frame-broadcast.js';
 import { PushGate, type Snapshot } from '../realtime/push-gate.js';
 
 /**
- * The lobby's fan-out on this instance. Each delivery goes to socket.io's room in one broadcast, except to sockets
- * whose auth reply is being built (their gate holds it, to send right after the reply) and sockets whose reply,
- * just sent, already reflects it (a late remote delivery of a message in their history, or of a join their user
- * list shows).
+ * The lobby's fan-out on this instance. Each delivery goes to the room in one broadcast (framed once and written
+ * straight to the members' sockets where engine.io holds nothing for them: prebuilt-frame-broadcast.ts), except to
+ * sockets whose auth reply is being built (their gate holds it, to send right after the reply) and sockets whose
+ * reply, just sent, already reflects it (a late remote delivery of a message in their history, or of a join their
+ * user list shows).
  */
 export class LobbyFanout {
   /** Sockets whose auth reply is being built, by lobby room. */
@@ -17,13 +19,16 @@ export class LobbyFanout {
   /** Sockets recently sent a reply, by lobby room, while their gate remembers what it held. */
   private readonly fresh = new SetMap<string, Socket>();
   private readonly gates = new WeakMap<Socket, PushGate<Delivery>>();
+  private readonly broadcast: PrebuiltFrameBroadcast;
 
   constructor(
-    private readonly server: Server,
+    server: Server,
     private readonly clock: Clock,
     private readonly lateDeliveryWindowMs: number,
     private readonly metrics: Metrics,
-  ) {}
+  ) {
+    this.broadcast = new PrebuiltFrameBroadcast(server);
+  }
 
   /** Holds what is delivered to `room` for `socket` until `release`: its auth reply is being built. */
   hold(room: string, socket: Socket): void {
@@ -63,11 +68,8 @@ export class LobbyFanout {
     }
     const except = this.alreadySent(delivery);
     if (exceptConnection) except.push(exceptConnection);
-    (except.length ? this.server.to(room).except(except) : this.server.to(room)).emit(event, data);
-    if (event === 'new_message') {
-      const receivers = (this.server.of('/').adapter.rooms.get(room)?.size ?? 0) - except.length;
-      this.metrics.messagesDelivered.inc({ protocol: 'lobby' }, Math.max(0, receivers));
-    }
+    const receivers = this.broadcast.emit(room, except, event, data);
+    if (event === 'new_message') this.metrics.messagesDelivered.inc({ protocol: 'lobby' }, receivers);
   }
 
   /** Sockets of the room whose just-sent auth reply already reflects this delivery. */

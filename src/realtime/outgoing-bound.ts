@@ -38,16 +38,30 @@ interface EngineTransport {
  */
 export function boundEngineSocket(socket: EngineSocket, maxBytes: number, onDrop: () => void): void {
   let queued = 0;
-  socket.on('flush', () => void (queued = 0));
-  socket.on('packetCreate', (packet: { data?: unknown }) => {
-    queued += sizeOf(packet.data);
+  const enforce = () => {
     const transport = socket.transport as unknown as EngineTransport;
     const wire = transport.name === 'websocket' ? (transport.socket?.bufferedAmount ?? 0) : 0;
     if (queued + wire <= maxBytes || socket.readyState === 'closed') return;
     onDrop();
     if (transport.name === 'websocket' && transport.socket) transport.socket.terminate();
     else socket.close(true);
+  };
+  socket.on('flush', () => void (queued = 0));
+  socket.on('packetCreate', (packet: { data?: unknown }) => {
+    queued += sizeOf(packet.data);
+    enforce();
   });
+  bounds.set(socket, enforce);
+}
+
+const bounds = new WeakMap<EngineSocket, () => void>();
+
+/**
+ * Checks a session's bound after a frame was written to its TCP socket past engine.io (prebuilt-frame-broadcast.ts):
+ * such writes create no packet, but what the socket holds unsent counts all the same.
+ */
+export function enforceOutgoingBound(socket: EngineSocket): void {
+  bounds.get(socket)?.();
 }
 
 function sizeOf(data: unknown): number {
