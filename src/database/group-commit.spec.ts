@@ -68,4 +68,56 @@ describe('GroupCommit', () => {
     await writer.flush();
     expect(committed).toEqual([7]);
   });
+
+  it('with maxInFlight, starts the next batch while one commits, and settles each with its own batch', async () => {
+    const batches: number[][] = [];
+    let release!: () => void;
+    const firstCommitHeld = new Promise<void>((resolve) => (release = resolve));
+    const writer = new GroupCommit<number, number>(
+      async (items) => {
+        batches.push(items);
+        if (items.includes(1)) await firstCommitHeld;
+        return items.map(fulfilled);
+      },
+      10,
+      2,
+    );
+    const first = writer.submit(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await Promise.all([writer.submit(2), writer.submit(3)])).toEqual([2, 3]);
+    expect(batches).toEqual([[1], [2, 3]]);
+    let firstSettled = false;
+    void first.then(() => (firstSettled = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(firstSettled).toBe(false);
+    release();
+    expect(await first).toBe(1);
+    await writer.flush();
+  });
+
+  it('starts a batch holding an item that needs earlier writes committed only after the batches in flight', async () => {
+    const log: string[] = [];
+    let release!: () => void;
+    const firstCommitHeld = new Promise<void>((resolve) => (release = resolve));
+    const writer = new GroupCommit<number, number>(
+      async (items) => {
+        log.push(`start ${items.join(',')}`);
+        if (items.includes(1)) await firstCommitHeld;
+        log.push(`end ${items.join(',')}`);
+        return items.map(fulfilled);
+      },
+      10,
+      3,
+      (n) => n >= 100,
+    );
+    const first = writer.submit(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    const lookup = writer.submit(100);
+    const after = writer.submit(2);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(log).toEqual(['start 1']);
+    release();
+    expect(await Promise.all([first, lookup, after])).toEqual([1, 100, 2]);
+    expect(log).toEqual(['start 1', 'end 1', 'start 100,2', 'end 100,2']);
+  });
 });

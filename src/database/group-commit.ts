@@ -5,42 +5,78 @@
  * has committed (or failed), which is what lets callers acknowledge only durable writes. The commit reports an
  * outcome per item, so a batch that could not be written whole can still fail only the items at fault; a commit
  * that throws fails the whole batch.
+ *
+ * Up to `maxInFlight` batches may be committing at once (PostgreSQL: each on its own pooled connection, so one
+ * batch's round trips no longer hold back the next). Batches start in submission order but may then commit in any
+ * order; a caller that needs order between its own writes submits the next one after the previous settled. An item
+ * for which `needsEarlierCommitted` is true (a write that looks up earlier writes, such as a resend check) is in a
+ * batch that starts only once every earlier batch has settled, so the lookup sees them.
  */
 export class GroupCommit<T, R> {
   private queue: { item: T; resolve: (result: R) => void; reject: (error: unknown) => void }[] = [];
-  private running: Promise<void> | null = null;
+  private inFlight = 0;
+  private scheduled = false;
+  /** Called whenever a batch settles: what `flush` waits on. */
+  private settledWaiters: (() => void)[] = [];
 
   constructor(
     private readonly commit: (items: T[]) => Promise<PromiseSettledResult<R>[]>,
     private readonly maxBatch: number,
+    private readonly maxInFlight = 1,
+    private readonly needsEarlierCommitted: (item: T) => boolean = () => false,
   ) {}
 
   submit(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      this.running ??= new Promise<void>((done) => setImmediate(done)).then(() => this.drainQueue());
+      this.schedule();
     });
   }
 
   /** Resolves once everything submitted so far has been committed or has failed. */
   async flush(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.queue.length || this.inFlight || this.scheduled) {
+      await new Promise<void>((resolve) => this.settledWaiters.push(resolve));
+    }
   }
 
-  private async drainQueue(): Promise<void> {
-    while (this.queue.length) {
-      const batch = this.queue.splice(0, this.maxBatch);
-      try {
-        const outcomes = await this.commit(batch.map((entry) => entry.item));
-        batch.forEach((entry, i) => {
-          const outcome = outcomes[i];
-          if (outcome.status === 'fulfilled') entry.resolve(outcome.value);
-          else entry.reject(outcome.reason);
-        });
-      } catch (error) {
-        batch.forEach((entry) => entry.reject(error));
+  /** Starts batches on the next turn of the event loop, so what arrives in this one joins them. */
+  private schedule(): void {
+    if (this.scheduled || this.inFlight >= this.maxInFlight) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.startBatches();
+    });
+  }
+
+  private startBatches(): void {
+    while (this.queue.length && this.inFlight < this.maxInFlight) {
+      const size = Math.min(this.queue.length, this.maxBatch);
+      if (this.inFlight > 0 && this.queue.slice(0, size).some((entry) => this.needsEarlierCommitted(entry.item))) {
+        return; // started again when the batches in flight settle
       }
+      void this.commitBatch(this.queue.splice(0, size));
     }
-    this.running = null;
+  }
+
+  private async commitBatch(batch: GroupCommit<T, R>['queue']): Promise<void> {
+    this.inFlight += 1;
+    try {
+      const outcomes = await this.commit(batch.map((entry) => entry.item));
+      batch.forEach((entry, i) => {
+        const outcome = outcomes[i];
+        if (outcome.status === 'fulfilled') entry.resolve(outcome.value);
+        else entry.reject(outcome.reason);
+      });
+    } catch (error) {
+      batch.forEach((entry) => entry.reject(error));
+    }
+    this.inFlight -= 1;
+    // What arrived during the commit is already waiting: the next batch starts now, without another turn.
+    this.startBatches();
+    const waiters = this.settledWaiters;
+    this.settledWaiters = [];
+    waiters.forEach((wake) => wake());
   }
 }

@@ -39,6 +39,12 @@ export interface Appended {
 /** Most rows one transaction takes; bounds how long a batch holds the write lock. */
 const MAX_BATCH = 500;
 
+/**
+ * Batches committing at once on PostgreSQL, each on its own pooled connection (of pg's 10): with one, a batch waited
+ * out the previous one's round trips and the intake queued behind them. SQLite commits synchronously, one at a time.
+ */
+const POSTGRES_COMMITS_IN_FLIGHT = 3;
+
 @Injectable()
 export class MessagesService implements BeforeApplicationShutdown {
   private readonly writer: GroupCommit<Pending, Appended>;
@@ -54,7 +60,13 @@ export class MessagesService implements BeforeApplicationShutdown {
     config: AppConfig,
   ) {
     this.commitRows = messageCommitter(dataSource, config.databaseWriteTimeoutMs);
-    this.writer = new GroupCommit((batch) => this.commitBatch(batch), MAX_BATCH);
+    // A resend lookup must see every earlier write of this instance, so its batch waits for those to commit.
+    this.writer = new GroupCommit(
+      (batch) => this.commitBatch(batch),
+      MAX_BATCH,
+      dataSource.options.type === 'postgres' ? POSTGRES_COMMITS_IN_FLIGHT : 1,
+      (pending) => pending.resendWindowMs !== null,
+    );
   }
 
   /** Resolves once the message is committed: callers may acknowledge it then. */

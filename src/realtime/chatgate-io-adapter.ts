@@ -82,12 +82,9 @@ export class ChatgateIoAdapter extends IoAdapter {
     return server;
   }
 
-  override bindMessageHandlers(
-    socket: Socket,
-    handlers: Parameters<IoAdapter['bindMessageHandlers']>[1],
-    transform: (result: unknown) => unknown,
-  ): void {
-    bindIoMessageHandlers(socket, handlers, transform, (error) =>
+  override bindMessageHandlers(socket: Socket, handlers: Parameters<IoAdapter['bindMessageHandlers']>[1]): void {
+    // Nest's `transform` argument is left out on purpose: bindIoMessageHandlers unwraps results itself.
+    bindIoMessageHandlers(socket, handlers, (error) =>
       // The gateway's exception filter has answered the client; what reaches here is a filter's own failure.
       this.log.error(`handler failed: ${describeFault(error)}`),
     );

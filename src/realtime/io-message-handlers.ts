@@ -9,18 +9,21 @@ type MessageHandlers = Parameters<WebSocketAdapter['bindMessageHandlers']>[1];
  * per handler per socket, which the benchmark's heap snapshots put at most of a lobby socket's memory; this keeps
  * Nest's rules without it: the handler gets (data, ack) as IoAdapter maps them, a result with an `event` key is
  * emitted, any other result is the ack unless the handler takes the ack itself (`@Ack()`).
+ *
+ * Nest's own `transform` (pickResult) wraps every result in an Observable (fromPromise, of, mergeAll) only for it to
+ * be unwrapped again; the intake profile showed that per-message work, so the result is unwrapped here directly, to
+ * the same value: the handler's awaited result, or the last value of an Observable it returned.
  */
 export function bindIoMessageHandlers(
   socket: Socket,
   handlers: MessageHandlers,
-  transform: (result: unknown) => unknown,
   onError: (error: unknown) => void,
 ): void {
   for (const { message, callback, isAckHandledManually } of handlers) {
     socket.on(message as string, (...args: unknown[]) => {
       const ack = typeof args.at(-1) === 'function' ? (args.pop() as (response: unknown) => void) : undefined;
       const data = args.length <= 1 ? args[0] : args;
-      respond(() => transform(callback(data, ack)), socket, isAckHandledManually ? undefined : ack).catch(onError);
+      respond(() => callback(data, ack), socket, isAckHandledManually ? undefined : ack).catch(onError);
     });
   }
 }
@@ -30,8 +33,8 @@ async function respond(
   socket: Socket,
   ack: ((response: unknown) => void) | undefined,
 ): Promise<void> {
-  const result = run();
-  const response = isObservable(result) ? await lastValueFrom(result, { defaultValue: undefined }) : await result;
+  const settled = await run();
+  const response = isObservable(settled) ? await lastValueFrom(settled, { defaultValue: undefined }) : settled;
   if (response === undefined || response === null) return;
   if (typeof response === 'object' && 'event' in response) {
     const { event, data } = response as { event: string; data: unknown };
