@@ -18,7 +18,7 @@ import { Metrics } from '../operations/metrics.js';
 import { type Delivery, DeliveryBus, type Subscription } from '../realtime/delivery-bus.js';
 import { AuthThrottle } from '../realtime/limits/auth-throttle.js';
 import { clientIp, ConnectionCaps } from '../realtime/limits/connection-caps.js';
-import type { RawWsGatewayOptions } from '../realtime/raw-ws-adapter.js';
+import { handleFramesDirectly, type RawWsGatewayOptions } from '../realtime/raw-ws-adapter.js';
 import { IDENTITY_CHANNEL, type IdentityChange, identityRoom } from '../users/identity-changes.js';
 import { SellerChatService } from './seller-chat.service.js';
 import {
@@ -63,9 +63,11 @@ export class SellerGateway
     private readonly metrics: Metrics,
     private readonly throttle: AuthThrottle,
     private readonly caps: ConnectionCaps,
+    private readonly errors: SellerErrorFilter,
   ) {}
 
   afterInit(server: WebSocketServer): void {
+    handleFramesDirectly(server, 'message', (socket, data) => this.onMessage(socket, data));
     this.subscription = this.bus.subscribe(SELLER_CHANNEL, (delivery) => this.deliver(delivery));
     this.metrics.countConnections('seller', () => server.clients.size);
     this.metrics.countOnlineSellers(
@@ -123,15 +125,23 @@ export class SellerGateway
     return connection.queue.run(() => this.authenticate(connection, data));
   }
 
-  @SubscribeMessage('message')
-  onMessage(@ConnectedSocket() socket: WebSocket, @MessageBody() data: unknown): Promise<void> {
-    const connection = this.connectionOf(socket);
-    return connection.queue.run(async () => {
-      const request = parseSend(data, this.config.sellerMessageMax);
-      if (!connection.signIn) throw new SellerRefusal('CHAT_NOT_FOUND');
-      const message = await this.chat.send(connection.signIn.user, request, connection.id, connection.knownChats);
-      connection.send({ command: 'message', data: { ...message, clientDate: request.clientDate, my: true } });
-    });
+  /**
+   * `message` frames, the protocol's busiest, come straight from the transport (see `afterInit`) and their
+   * failures are answered by the same filter as the rest.
+   */
+  private onMessage(socket: WebSocket, data: unknown): void {
+    const connection = this.connections.get(socket);
+    const sent = connection
+      ? connection.queue.run(() => this.sendMessage(connection, data))
+      : Promise.reject(new Error('frame from a socket the seller gateway never saw connect'));
+    sent.catch((error: unknown) => this.errors.answer(error, socket, 'message', data));
+  }
+
+  private async sendMessage(connection: SellerConnection, data: unknown): Promise<void> {
+    const request = parseSend(data, this.config.sellerMessageMax);
+    if (!connection.signIn) throw new SellerRefusal('CHAT_NOT_FOUND');
+    const message = await this.chat.send(connection.signIn.user, request, connection.id, connection.knownChats);
+    connection.send({ command: 'message', data: { ...message, clientDate: request.clientDate, my: true } });
   }
 
   /**
