@@ -18,7 +18,7 @@ import { Metrics } from '../operations/metrics.js';
 import { type Delivery, DeliveryBus, type Subscription } from '../realtime/delivery-bus.js';
 import { AuthThrottle } from '../realtime/limits/auth-throttle.js';
 import { clientIp, ConnectionCaps } from '../realtime/limits/connection-caps.js';
-import { handleFramesDirectly, type RawWsGatewayOptions } from '../realtime/raw-ws-adapter.js';
+import { type DirectFrameHandler, handleFramesDirectly, type RawWsGatewayOptions } from '../realtime/raw-ws-adapter.js';
 import { IDENTITY_CHANNEL, type IdentityChange, identityRoom } from '../users/identity-changes.js';
 import { SellerChatService } from './seller-chat.service.js';
 import {
@@ -33,6 +33,9 @@ import {
 import { type Push, SellerConnection } from './seller-connection.js';
 import { SellerErrorFilter } from './seller-error.filter.js';
 import { parseSellerFrame, parseSend, parseSignIn } from './seller-frames.js';
+
+/** Commands taken straight from the transport, off Nest's per-frame path (see `afterInit`); the rest are `@SubscribeMessage`. */
+export const SELLER_DIRECT_COMMANDS = ['message'] as const;
 
 /**
  * The AH Chat protocol over a raw WebSocket: parses frames, calls SellerChatService, and writes the replies.
@@ -67,7 +70,10 @@ export class SellerGateway
   ) {}
 
   afterInit(server: WebSocketServer): void {
-    handleFramesDirectly(server, 'message', (socket, data) => this.onMessage(socket, data));
+    const direct: Record<(typeof SELLER_DIRECT_COMMANDS)[number], DirectFrameHandler> = {
+      message: (socket, data) => this.onMessage(socket, data),
+    };
+    for (const command of SELLER_DIRECT_COMMANDS) handleFramesDirectly(server, command, direct[command]);
     this.subscription = this.bus.subscribe(SELLER_CHANNEL, (delivery) => this.deliver(delivery));
     this.metrics.countConnections('seller', () => server.clients.size);
     this.metrics.countOnlineSellers(
