@@ -34,7 +34,7 @@ import { type Push, SellerConnection } from './seller-connection.js';
 import { SellerErrorFilter } from './seller-error.filter.js';
 import { parseSellerFrame, parseSend, parseSignIn } from './seller-frames.js';
 
-/** Commands taken straight from the transport, off Nest's per-frame path (see `afterInit`); the rest are `@SubscribeMessage`. */
+/** Commands taken straight from the transport, off Nest's per-frame path (`afterInit`), not `@SubscribeMessage`. */
 export const SELLER_DIRECT_COMMANDS = ['message'] as const;
 
 /**
