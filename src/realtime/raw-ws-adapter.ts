@@ -35,12 +35,32 @@ export type RawWsSettings = Partial<
   Pick<RawWsGatewayOptions, 'path' | 'maxPayload' | 'heartbeatIntervalMs' | 'maxBufferedBytes'>
 >;
 
+/**
+ * A gateway's handler for one event's frames, called straight from the socket's listener. It answers its own
+ * failures (through the gateway's exception filter, say): nothing it throws or rejects with reaches Nest.
+ */
+export type DirectFrameHandler = (client: WebSocket, data: unknown) => void;
+
 interface Endpoint {
   name: string;
   path: string;
   parser: FrameParser;
   server: WebSocketServer;
   heartbeat: RawWsHeartbeat | null;
+  direct: Map<string, DirectFrameHandler>;
+}
+
+const endpointOfServer = new WeakMap<WebSocketServer, Endpoint>();
+
+/**
+ * Takes `event`'s frames on a RawWsAdapter server (the one a gateway's `afterInit` gets) off Nest's per-frame path
+ * (an exception zone, guards, interceptors and the global pipes, each a promise per frame), for a gateway's busiest
+ * event; the gateway must not also `@SubscribeMessage` it. Its other events still go through Nest.
+ */
+export function handleFramesDirectly(server: WebSocketServer, event: string, handler: DirectFrameHandler): void {
+  const endpoint = endpointOfServer.get(server);
+  if (!endpoint) throw new Error('handleFramesDirectly: a server RawWsAdapter did not create');
+  endpoint.direct.set(event, handler);
 }
 
 type MessageHandlers = Parameters<WebSocketAdapter['bindMessageHandlers']>[1];
@@ -92,7 +112,9 @@ export class RawWsAdapter extends AbstractWsAdapter {
       WebSocket: boundedWebSocketClass(maxBufferedBytes, dropped),
     });
     const heartbeat = heartbeatIntervalMs > 0 ? new RawWsHeartbeat(server, heartbeatIntervalMs) : null;
-    this.endpoints.set(path, { name, path, parser, server, heartbeat });
+    const endpoint: Endpoint = { name, path, parser, server, heartbeat, direct: new Map() };
+    this.endpoints.set(path, endpoint);
+    endpointOfServer.set(server, endpoint);
     this.listenForUpgrades();
     return server;
   }
@@ -118,9 +140,11 @@ export class RawWsAdapter extends AbstractWsAdapter {
     const byEvent = new Map(handlers.map((handler) => [handler.message as string, handler]));
     client.on('message', (raw: RawData, isBinary: boolean) => {
       const message = endpoint.parser(isBinary ? toBuffer(raw) : raw.toString());
-      const handler = message && byEvent.get(message.event);
-      if (!message || !handler) return;
-      void this.reply(client, () => handler.callback(message.data, message.event));
+      if (!message) return;
+      const direct = endpoint.direct.get(message.event);
+      if (direct) return direct(client, message.data);
+      const handler = byEvent.get(message.event);
+      if (handler) void this.reply(client, () => handler.callback(message.data, message.event));
     });
   }
 

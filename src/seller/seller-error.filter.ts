@@ -21,8 +21,11 @@ export class SellerErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ws = host.switchToWs();
-    const socket = ws.getClient<WebSocket>();
-    const command = ws.getPattern();
+    this.answer(exception, ws.getClient<WebSocket>(), ws.getPattern(), ws.getData());
+  }
+
+  /** Answers a failed request: for the frames the gateway takes directly (off Nest's path), as for the rest. */
+  answer(exception: unknown, socket: WebSocket, command: string, data: unknown): void {
     if (exception instanceof OverloadedError) {
       this.metrics.refusals.inc({ protocol: 'seller', limit: 'connection_queue' });
       this.logger.warn({ event: 'queue_overflow', protocol: 'seller' });
@@ -34,9 +37,9 @@ export class SellerErrorFilter implements ExceptionFilter {
     if (LIMITS.has(error)) this.metrics.refusals.inc({ protocol: 'seller', limit: error });
     if (command === 'auth') {
       this.metrics.authFailures.inc({ protocol: 'seller', reason: error });
-      this.logger.log({ event: 'auth_failed', protocol: 'seller', reason: error, seller: sellerOf(ws.getData()) });
+      this.logger.log({ event: 'auth_failed', protocol: 'seller', reason: error, seller: sellerOf(data) });
     }
-    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ command, data: ws.getData() ?? {}, error }));
+    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ command, data: data ?? {}, error }));
   }
 }
 

@@ -18,7 +18,7 @@ import { Metrics } from '../operations/metrics.js';
 import { type Delivery, DeliveryBus, type Subscription } from '../realtime/delivery-bus.js';
 import { AuthThrottle } from '../realtime/limits/auth-throttle.js';
 import { clientIp, ConnectionCaps } from '../realtime/limits/connection-caps.js';
-import type { RawWsGatewayOptions } from '../realtime/raw-ws-adapter.js';
+import { type DirectFrameHandler, handleFramesDirectly, type RawWsGatewayOptions } from '../realtime/raw-ws-adapter.js';
 import { IDENTITY_CHANNEL, type IdentityChange, identityRoom } from '../users/identity-changes.js';
 import { SellerChatService } from './seller-chat.service.js';
 import {
@@ -33,6 +33,9 @@ import {
 import { type Push, SellerConnection } from './seller-connection.js';
 import { SellerErrorFilter } from './seller-error.filter.js';
 import { parseSellerFrame, parseSend, parseSignIn } from './seller-frames.js';
+
+/** Commands taken straight from the transport, off Nest's per-frame path (`afterInit`), not `@SubscribeMessage`. */
+export const SELLER_DIRECT_COMMANDS = ['message'] as const;
 
 /**
  * The AH Chat protocol over a raw WebSocket: parses frames, calls SellerChatService, and writes the replies.
@@ -63,9 +66,14 @@ export class SellerGateway
     private readonly metrics: Metrics,
     private readonly throttle: AuthThrottle,
     private readonly caps: ConnectionCaps,
+    private readonly errors: SellerErrorFilter,
   ) {}
 
   afterInit(server: WebSocketServer): void {
+    const direct: Record<(typeof SELLER_DIRECT_COMMANDS)[number], DirectFrameHandler> = {
+      message: (socket, data) => this.onMessage(socket, data),
+    };
+    for (const command of SELLER_DIRECT_COMMANDS) handleFramesDirectly(server, command, direct[command]);
     this.subscription = this.bus.subscribe(SELLER_CHANNEL, (delivery) => this.deliver(delivery));
     this.metrics.countConnections('seller', () => server.clients.size);
     this.metrics.countOnlineSellers(
@@ -123,15 +131,23 @@ export class SellerGateway
     return connection.queue.run(() => this.authenticate(connection, data));
   }
 
-  @SubscribeMessage('message')
-  onMessage(@ConnectedSocket() socket: WebSocket, @MessageBody() data: unknown): Promise<void> {
-    const connection = this.connectionOf(socket);
-    return connection.queue.run(async () => {
-      const request = parseSend(data, this.config.sellerMessageMax);
-      if (!connection.signIn) throw new SellerRefusal('CHAT_NOT_FOUND');
-      const message = await this.chat.send(connection.signIn.user, request, connection.id, connection.knownChats);
-      connection.send({ command: 'message', data: { ...message, clientDate: request.clientDate, my: true } });
-    });
+  /**
+   * `message` frames, the protocol's busiest, come straight from the transport (see `afterInit`) and their
+   * failures are answered by the same filter as the rest.
+   */
+  private onMessage(socket: WebSocket, data: unknown): void {
+    const connection = this.connections.get(socket);
+    const sent = connection
+      ? connection.queue.run(() => this.sendMessage(connection, data))
+      : Promise.reject(new Error('frame from a socket the seller gateway never saw connect'));
+    sent.catch((error: unknown) => this.errors.answer(error, socket, 'message', data));
+  }
+
+  private async sendMessage(connection: SellerConnection, data: unknown): Promise<void> {
+    const request = parseSend(data, this.config.sellerMessageMax);
+    if (!connection.signIn) throw new SellerRefusal('CHAT_NOT_FOUND');
+    const message = await this.chat.send(connection.signIn.user, request, connection.id, connection.knownChats);
+    connection.send({ command: 'message', data: { ...message, clientDate: request.clientDate, my: true } });
   }
 
   /**
