@@ -10,7 +10,7 @@ import { enforceOutgoingBound } from './outgoing-bound.js';
  * member it can, instead of through socket.io's and engine.io's per-socket machinery. socket.io already encodes a
  * broadcast once, but still runs, per member, a packet object, engine.io's `packetCreate`/`flush`/`drain` events, a
  * write callback and a corked two-buffer `writev`; on a large lobby those are most of the CPU that is not the kernel's
- * send (README, Performance, lever 4).
+ * send (README, Performance, "What limits each figure now").
  *
  * A member is written to directly only when nothing can be ahead of the frame in engine.io's hands: its session is
  * open on the websocket transport (Engine.IO 4), not upgrading, with an empty write buffer, a writable transport
