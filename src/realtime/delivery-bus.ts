@@ -136,9 +136,19 @@ export class LocalHandlers {
     };
   }
 
+  /** Handlers that watch the room during a delivery get the next one, not this one: hence the copy of several. */
   deliver(delivery: Delivery): void {
     const handlers = this.byRoom.get(delivery.room);
-    if (handlers) for (const handler of [...handlers]) handler(delivery);
+    if (!handlers) return;
+    if (handlers.size > 1) {
+      for (const handler of [...handlers]) handler(delivery);
+      return;
+    }
+    // A room's usual single handler (one per instance and channel) is called without copying the set per message.
+    for (const handler of handlers) {
+      handler(delivery);
+      break;
+    }
   }
 
   watchedRooms(): string[] {

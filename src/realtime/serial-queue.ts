@@ -8,6 +8,8 @@ import { OverloadedError } from '../common/refusal.js';
 export class SerialQueue {
   private tail: Promise<unknown> = Promise.resolve();
   private waiting = 0;
+  /** One function for every request's settling, so a request allocates no closures for it. */
+  private readonly settled = (): void => void (this.waiting -= 1);
 
   constructor(private readonly max: number) {}
 
@@ -17,11 +19,19 @@ export class SerialQueue {
       return Promise.reject(new OverloadedError(`more than ${this.max} requests in flight on one connection`));
     }
     this.waiting += 1;
-    const result = this.tail.then(work);
-    this.tail = result.then(
-      () => void (this.waiting -= 1),
-      () => void (this.waiting -= 1),
-    );
+    // Nothing waiting means every earlier request has settled (each one's `settled` ran): the work starts now,
+    // without chaining onto the settled tail, which is most requests' case and saves a promise and a microtask.
+    const result = this.waiting === 1 ? start(work) : this.tail.then(work);
+    this.tail = result.then(this.settled, this.settled);
     return result;
+  }
+}
+
+/** Runs `work`, turning a synchronous throw into a rejection as `then` would. */
+function start<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return work();
+  } catch (error) {
+    return Promise.reject(error);
   }
 }

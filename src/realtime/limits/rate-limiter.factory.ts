@@ -24,15 +24,23 @@ export class MemoryRateLimiterFactory extends RateLimiterFactory {
   }
 }
 
-/** Takes a point; false when the limit is reached. A store failure rejects (callers answer it as a fault). */
-export async function take(limiter: RateLimiterAbstract, key: string | number): Promise<boolean> {
+/**
+ * Takes a point; false when the limit is reached. A store failure rejects (callers answer it as a fault).
+ * Every message takes one, so this chains on `consume`'s promise rather than wrapping it in an async function's.
+ */
+export function take(limiter: RateLimiterAbstract, key: string | number): Promise<boolean> {
   try {
-    await limiter.consume(key);
-    return true;
+    return limiter.consume(key).then(taken, refused);
   } catch (error) {
-    if (error instanceof RateLimiterRes) return false;
-    throw error;
+    return Promise.reject(error);
   }
+}
+
+const taken = (): boolean => true;
+
+function refused(error: unknown): boolean {
+  if (error instanceof RateLimiterRes) return false;
+  throw error;
 }
 
 /**

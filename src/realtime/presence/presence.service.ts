@@ -130,15 +130,24 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  private async attempt<T>(operation: () => Promise<T>, fallback: () => T): Promise<T> {
+  /** Chains on the store's promise rather than awaiting it in an async function: `isPresent` runs per message. */
+  private attempt<T>(operation: () => Promise<T>, fallback: () => T): Promise<T> {
+    let pending: Promise<T>;
     try {
-      const result = await operation();
-      this.recovered();
-      return result;
+      pending = operation();
     } catch (error) {
-      this.failed(error);
-      return fallback();
+      pending = Promise.reject(error);
     }
+    return pending.then(
+      (result) => {
+        this.recovered();
+        return result;
+      },
+      (error: unknown) => {
+        this.failed(error);
+        return fallback();
+      },
+    );
   }
 
   /** Logged once per outage, not once per operation. */
