@@ -1,3 +1,4 @@
+import { promiseFrom } from '../common/promise-from.js';
 import { OverloadedError } from '../common/refusal.js';
 
 /**
@@ -21,17 +22,8 @@ export class SerialQueue {
     this.waiting += 1;
     // Nothing waiting means every earlier request has settled (each one's `settled` ran): the work starts now,
     // without chaining onto the settled tail, which is most requests' case and saves a promise and a microtask.
-    const result = this.waiting === 1 ? start(work) : this.tail.then(work);
+    const result = this.waiting === 1 ? promiseFrom(work) : this.tail.then(work);
     this.tail = result.then(this.settled, this.settled);
     return result;
-  }
-}
-
-/** Runs `work`, turning a synchronous throw into a rejection as `then` would. */
-function start<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return work();
-  } catch (error) {
-    return Promise.reject(error);
   }
 }

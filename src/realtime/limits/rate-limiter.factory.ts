@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { promiseFrom } from '../../common/promise-from.js';
 
 export interface LimiterOptions {
   /** Names the limit; keeps its keys apart from other limits' in a shared store. */
@@ -29,11 +30,7 @@ export class MemoryRateLimiterFactory extends RateLimiterFactory {
  * Every message takes one, so this chains on `consume`'s promise rather than wrapping it in an async function's.
  */
 export function take(limiter: RateLimiterAbstract, key: string | number): Promise<boolean> {
-  try {
-    return limiter.consume(key).then(taken, refused);
-  } catch (error) {
-    return Promise.reject(error);
-  }
+  return promiseFrom(() => limiter.consume(key)).then(taken, refused);
 }
 
 const taken = (): boolean => true;

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Clock } from '../../common/clock.js';
+import { promiseFrom } from '../../common/promise-from.js';
 import { describeFault } from '../../common/refusal.js';
 import { AppConfig } from '../../config/app-config.js';
 import { InstanceIdentity } from '../instance-identity.js';
@@ -132,13 +133,7 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
 
   /** Chains on the store's promise rather than awaiting it in an async function: `isPresent` runs per message. */
   private attempt<T>(operation: () => Promise<T>, fallback: () => T): Promise<T> {
-    let pending: Promise<T>;
-    try {
-      pending = operation();
-    } catch (error) {
-      pending = Promise.reject(error);
-    }
-    return pending.then(
+    return promiseFrom(operation).then(
       (result) => {
         this.recovered();
         return result;
