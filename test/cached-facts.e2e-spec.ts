@@ -1,7 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LobbyClient } from './support/lobby-client.js';
 import { uniqueUname } from './support/server.js';
-import { type SimulatedCluster, startSimulatedCluster } from './support/simulated-cluster.js';
+import { useSimulatedCluster } from './support/simulated-cluster.js';
 import { useTestServer } from './support/suite.js';
 
 const SITE = 'https://site.example';
@@ -13,19 +13,13 @@ const OTHER_SITE = 'https://other.example';
  * socket on instance 0, then asks instance 1 again: the change must apply there at once.
  */
 describe('facts an instance holds follow changes made through another instance', () => {
-  let cluster: SimulatedCluster;
-  const open: { close(): void }[] = [];
-  beforeAll(async () => {
-    cluster = await startSimulatedCluster();
-  });
-  afterEach(() => open.splice(0).forEach((client) => client.close()));
-  afterAll(() => cluster?.close());
+  const env = useSimulatedCluster();
 
-  const api = () => cluster.instances[0].api;
+  const api = () => env.cluster.instances[0].api;
   async function connect(instance: number, origin?: string) {
     const options = origin ? { extraHeaders: { origin } } : {};
-    const client = await LobbyClient.connect(cluster.instances[instance].url, ['websocket'], options);
-    open.push(client);
+    const client = await LobbyClient.connect(env.cluster.instances[instance].url, ['websocket'], options);
+    env.track(client);
     return client;
   }
   async function auth(instance: number, payload: object, origin?: string) {

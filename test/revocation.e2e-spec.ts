@@ -1,24 +1,18 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LobbyClient } from './support/lobby-client.js';
 import { createSeller, SellerClient } from './support/seller-client.js';
 import { uniqueUname } from './support/server.js';
-import { type SimulatedCluster, startSimulatedCluster } from './support/simulated-cluster.js';
+import { useSimulatedCluster } from './support/simulated-cluster.js';
 
 /** Revocations made through one instance reach connections held by the other (the bus joins them). */
 describe('revoking credentials reaches live connections on every instance', () => {
-  let cluster: SimulatedCluster;
-  const open: { close(): void }[] = [];
-  beforeAll(async () => {
-    cluster = await startSimulatedCluster();
-  });
-  afterEach(() => open.splice(0).forEach((client) => client.close()));
-  afterAll(() => cluster?.close());
+  const env = useSimulatedCluster();
 
-  const urlOf = (i: number) => cluster.instances[i].url;
-  const apiOf = (i: number) => cluster.instances[i].api;
+  const urlOf = (i: number) => env.cluster.instances[i].url;
+  const apiOf = (i: number) => env.cluster.instances[i].api;
   async function lobby(instance: number, appId: number, hashedToken?: string) {
     const client = await LobbyClient.connect(urlOf(instance));
-    open.push(client);
+    env.track(client);
     const [error, data] = await client.auth({ app_id: appId, ...(hashedToken ? { hashed_token: hashedToken } : {}) });
     expect(error).toBeNull();
     return Object.assign(client, { data: data as any });
@@ -58,13 +52,13 @@ describe('revoking credentials reaches live connections on every instance', () =
   it("closes a seller's connections when its token is rotated; the old token no longer signs in", async () => {
     const seller = await createSeller(apiOf(0), 'Rotated');
     const tab = await SellerClient.connect(urlOf(1));
-    open.push(tab);
+    env.track(tab);
     await tab.request('auth', { id: seller.id, token: seller.token });
     const rotated = await apiOf(0).post(`/api/sellers/${seller.id}/tokens`);
     expect(await tab.waitForClose()).toBe(1008);
 
     const control = await SellerClient.connect(urlOf(1));
-    open.push(control);
+    env.track(control);
     const old = { id: seller.id, token: seller.token };
     expect(await control.request('auth', old)).toEqual([{ command: 'auth', data: old, error: 'USER_NOT_FOUND' }]);
     expect(await control.request('auth', { id: seller.id, token: rotated.body.token })).toEqual([

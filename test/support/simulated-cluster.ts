@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { LobbyGateway } from '../../src/lobby/lobby.gateway.js';
 import { DeliveryBus } from '../../src/realtime/delivery-bus.js';
 import { InMemoryPresenceStore } from '../../src/realtime/presence/in-memory-presence.store.js';
@@ -16,6 +17,30 @@ import { startTestingApp, type TestingAppOptions } from './testing-app.js';
 export interface SimulatedCluster extends TestServer {
   instances: TestServer[];
   hub: BusHub;
+}
+
+/**
+ * A simulated cluster for a describe block (tests of what crosses instances, whatever TEST_CLUSTER says), started
+ * before its tests and closed after them, and the clients its tests `track`, closed after each test.
+ */
+export function useSimulatedCluster() {
+  let cluster: SimulatedCluster | undefined;
+  const open: { close(): void }[] = [];
+  beforeAll(async () => {
+    cluster = await startSimulatedCluster();
+  });
+  afterEach(() => open.splice(0).forEach((client) => client.close()));
+  afterAll(() => cluster?.close());
+  return {
+    get cluster(): SimulatedCluster {
+      if (!cluster) throw new Error('the simulated cluster is not started yet');
+      return cluster;
+    },
+    track<T extends { close(): void }>(client: T): T {
+      open.push(client);
+      return client;
+    },
+  };
 }
 
 /**
