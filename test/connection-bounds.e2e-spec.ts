@@ -54,6 +54,22 @@ describe('per-connection bounds of the realtime core', () => {
   });
 });
 
+describe('the seller chat heartbeat', () => {
+  // 10 slices of 100 ms; one instance, whose heartbeat the test watches.
+  const suite = useTestServer({ SELLER_PING_INTERVAL_MS: '1000' }, { singleInstance: true });
+
+  it('spreads a round of pings over the interval instead of pinging every connection at once', async () => {
+    const clients = await Promise.all([...Array(10)].map(() => suite.sellerClient()));
+    const firstPings = await Promise.all(
+      clients.map((client) => new Promise<number>((resolve) => client.socket.once('ping', () => resolve(Date.now())))),
+    );
+    firstPings.sort((a, b) => a - b);
+    // All at once would put them within a few milliseconds of each other; dealt into 10 slices they span ~900 ms.
+    expect(firstPings[9] - firstPings[0]).toBeGreaterThanOrEqual(500);
+    expect(clients.map((client) => client.closeCode)).toEqual(Array(10).fill(null));
+  });
+});
+
 describe('an instance shutting down', () => {
   it('takes its members out of presence first, announced on the instances that stay', async () => {
     const cluster = await startSimulatedCluster();

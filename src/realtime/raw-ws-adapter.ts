@@ -111,7 +111,7 @@ export class RawWsAdapter extends AbstractWsAdapter {
       maxPayload,
       WebSocket: boundedWebSocketClass(maxBufferedBytes, dropped),
     });
-    const heartbeat = heartbeatIntervalMs > 0 ? new RawWsHeartbeat(server, heartbeatIntervalMs) : null;
+    const heartbeat = heartbeatIntervalMs > 0 ? new RawWsHeartbeat(heartbeatIntervalMs) : null;
     const endpoint: Endpoint = { name, path, parser, server, heartbeat, direct: new Map() };
     this.endpoints.set(path, endpoint);
     endpointOfServer.set(server, endpoint);

@@ -1,42 +1,60 @@
 import { randomBytes } from 'node:crypto';
-import type { WebSocket, WebSocketServer } from 'ws';
+import type { WebSocket } from 'ws';
+
+/** How often a slice of the connections is pinged: a round of pings is spread over the interval in steps this long. */
+const SLICE_MS = 100;
 
 /**
- * Liveness of one raw-ws endpoint's connections. Every interval each connection is pinged with this round's
- * random payload; one that has not answered the previous round's ping is terminated (a dead network path sends
- * no close, and closing is what takes its user offline). Only a pong carrying the current payload counts, so a
+ * Liveness of one raw-ws endpoint's connections. Each connection is pinged once per interval with a fresh random
+ * payload; one that has not answered its previous ping is terminated (a dead network path sends no close, and
+ * closing is what takes its user offline). Only a pong carrying the payload of the ping it answers counts, so a
  * client sending unsolicited pongs does not keep a dead connection open.
+ *
+ * Connections are dealt into slices, one slice pinged every SLICE_MS, so a round costs the event loop a few
+ * connections' worth of work at a time: pinging 10k connections at once held it for about half a second, which
+ * every message arriving meanwhile waited out.
  */
 export class RawWsHeartbeat {
   private readonly answered = new WeakSet<WebSocket>();
-  private payload = randomBytes(8);
+  private readonly slices: Set<WebSocket>[];
+  /** The payload of each slice's latest ping. */
+  private readonly payloads: Buffer[];
+  /** The slice the next connection joins, and the slice the next tick pings. */
+  private nextJoin = 0;
+  private nextPing = 0;
   private readonly timer: NodeJS.Timeout;
 
-  constructor(
-    private readonly server: WebSocketServer,
-    intervalMs: number,
-  ) {
-    this.timer = setInterval(() => this.round(), intervalMs);
+  constructor(intervalMs: number) {
+    const count = Math.max(1, Math.round(intervalMs / SLICE_MS));
+    this.slices = Array.from({ length: count }, () => new Set<WebSocket>());
+    this.payloads = Array.from({ length: count }, () => randomBytes(8));
+    this.timer = setInterval(() => this.pingSlice(), intervalMs / count);
     this.timer.unref();
   }
 
   /** Starts watching a new connection: it counts as alive until its first ping goes unanswered. */
   track(socket: WebSocket): void {
+    const slice = this.nextJoin;
+    this.nextJoin = (slice + 1) % this.slices.length;
+    this.slices[slice].add(socket);
     this.answered.add(socket);
     socket.on('pong', (data: Buffer) => {
-      if (data.equals(this.payload)) this.answered.add(socket);
+      if (data.equals(this.payloads[slice])) this.answered.add(socket);
     });
+    socket.once('close', () => this.slices[slice].delete(socket));
   }
 
   stop(): void {
     clearInterval(this.timer);
   }
 
-  private round(): void {
-    this.payload = randomBytes(8);
-    for (const socket of this.server.clients) {
+  private pingSlice(): void {
+    const slice = this.nextPing;
+    this.nextPing = (slice + 1) % this.slices.length;
+    const payload = (this.payloads[slice] = randomBytes(8));
+    for (const socket of this.slices[slice]) {
       if (!this.answered.delete(socket)) socket.terminate();
-      else if (socket.readyState === socket.OPEN) socket.ping(this.payload);
+      else if (socket.readyState === socket.OPEN) socket.ping(payload);
     }
   }
 }
