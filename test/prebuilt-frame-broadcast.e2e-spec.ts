@@ -140,6 +140,24 @@ describe('PrebuiltFrameBroadcast on engine.io 6 and ws 8', () => {
     expect(skipped.client.events()).toEqual([]);
   });
 
+  it('sends what one tick writes to a member in order, counting it toward the bound only once the kernel has it', async () => {
+    const reader = await join('tick');
+    const big = 'z'.repeat(30_000);
+    // 3 × 30 KB direct frames and an engine.io packet in one tick: past the 64 KB bound while held for the tick.
+    for (let i = 1; i <= 3; i++) expect(broadcast.emit('tick', [], 'new_message', `${i}${big}`)).toBe(1);
+    reader.socket.emit('after', 4);
+
+    expect(await reader.client.waitFor('new_message', 3)).toEqual([`1${big}`, `2${big}`, `3${big}`]);
+    expect(await reader.client.waitFor('after')).toEqual([4]);
+    expect(reader.client.events().map(([event]) => event)).toEqual([
+      'new_message',
+      'new_message',
+      'new_message',
+      'after',
+    ]);
+    expect(dropped).toEqual([]);
+  });
+
   it('counts direct writes toward the outgoing bound: a member that stopped reading is cut, others keep reading', async () => {
     const stalled = await join('bounded');
     const reader = await join('bounded');

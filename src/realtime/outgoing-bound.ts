@@ -27,8 +27,8 @@ type SendCallback = (error?: Error) => void;
 
 interface EngineTransport {
   name: string;
-  /** The websocket transport's `ws` socket. */
-  socket?: WebSocket;
+  /** The websocket transport's `ws` socket, and under it (private to `ws`) its TCP socket. */
+  socket?: WebSocket & { _socket?: { writableCorked: number } };
 }
 
 /**
@@ -40,6 +40,9 @@ export function boundEngineSocket(socket: EngineSocket, maxBytes: number, onDrop
   let queued = 0;
   const enforce = () => {
     const transport = socket.transport as unknown as EngineTransport;
+    // Frames a direct broadcast corked this tick are handed to the kernel at its end, and checked then
+    // (prebuilt-frame-broadcast.ts): until then they are not waiting on the peer.
+    if (transport.name === 'websocket' && transport.socket?._socket?.writableCorked) return;
     const wire = transport.name === 'websocket' ? (transport.socket?.bufferedAmount ?? 0) : 0;
     if (queued + wire <= maxBytes || socket.readyState === 'closed') return;
     onDrop();

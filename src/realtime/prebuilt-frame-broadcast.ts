@@ -55,9 +55,7 @@ export class PrebuiltFrameBroadcast {
         fallback.push(id);
         continue;
       }
-      tcp.write(frame);
-      // Nothing held in the process (the kernel took the frame, engine.io holds nothing): under any bound.
-      if (tcp.writableLength) enforceOutgoingBound(session as unknown as EngineSocket);
+      writeCoalesced(tcp, frame, session as unknown as EngineSocket);
     }
     if (fallback.length) this.server.to(fallback).emit(event, data);
     return delivered;
@@ -87,6 +85,26 @@ export class PrebuiltFrameBroadcast {
 interface Roster {
   ids: string[];
   sessions: Session[];
+}
+
+/**
+ * Writes `frame` with whatever else this tick writes to the same TCP socket: the first write of a tick corks the
+ * socket and the uncork is queued for the end of the tick, so several broadcasts from one commit, and a sender's own
+ * ack after the broadcast of its message, leave in one `writev` instead of one system call (and one loopback or
+ * network segment) each. engine.io's writes join the corked queue in order, so each socket's order holds.
+ */
+function writeCoalesced(tcp: TcpSocket, frame: Buffer, session: EngineSocket): void {
+  if (!tcp.writableCorked) {
+    tcp.cork();
+    process.nextTick(uncork, tcp, session);
+  }
+  tcp.write(frame);
+}
+
+function uncork(tcp: TcpSocket, session: EngineSocket): void {
+  tcp.uncork();
+  // What the kernel did not take stays in the process: it counts toward the session's bound.
+  if (tcp.writableLength) enforceOutgoingBound(session);
 }
 
 /** socket.io-parser's EVENT packet type. */
