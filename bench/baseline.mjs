@@ -1,6 +1,11 @@
 // The baselines the bench compares Chatgate with, in the same run and on the same core:
 //   node bench/baseline.mjs sio   plain socket.io (no Nest): `auth` joins the app's room and acks;
 //                                 `new_message` broadcasts to that room and acks. The lobby's minimum.
+//   node bench/baseline.mjs sio-presence
+//                                 the same, plus what the protocol asks of an auth (§1.1, §1.2): the lobby's user
+//                                 list in the ack and `user_joined`/`user_left` for a user's first and last socket,
+//                                 written the plain way (socket.io encodes each ack and broadcast itself). A user is
+//                                 known by the hashed_token sent; its uname is `u` + the hash's last 8 hex digits.
 //   node bench/baseline.mjs ws    plain `ws` on /seller routing 1:1 frames: `auth {pair, side}` binds the
 //                                 connection to one side of a pair and replies; `message` is acked to the sender
 //                                 and delivered to the other side, in the seller chat's frame shapes.
@@ -30,6 +35,38 @@ if (mode === 'sio') {
       if (user === null) return typeof ack === 'function' && ack('USER_REQUIRED');
       io.to(room).emit('new_message', { id: ++seq, user, text: String(text).trim() });
       if (typeof ack === 'function') ack();
+    });
+  });
+} else if (mode === 'sio-presence') {
+  const io = new Server(http, { transports: ['websocket', 'polling'], serveClient: false });
+  const lobbies = new Map(); // room -> Map(uname -> { user, sockets })
+  io.on('connection', (socket) => {
+    let room = null;
+    let user = null;
+    socket.on('auth', (payload, ack) => {
+      if (room !== null || typeof ack !== 'function' || typeof payload?.app_id !== 'number') return;
+      room = `lobby:${payload.app_id}`;
+      const hash = typeof payload.hashed_token === 'string' ? payload.hashed_token : '';
+      user = hash ? { id: parseInt(hash.slice(-8), 16), uname: `u${hash.slice(-8)}`, role: 'member' } : null;
+      let members = lobbies.get(room);
+      if (!members) lobbies.set(room, (members = new Map()));
+      if (user) {
+        const entry = members.get(user.uname);
+        if (entry) entry.sockets++;
+        else {
+          members.set(user.uname, { user, sockets: 1 });
+          socket.to(room).emit('user_joined', user);
+        }
+      }
+      socket.join(room);
+      const users = Object.fromEntries([...members].map(([uname, entry]) => [uname, entry.user]));
+      ack(null, { ...(user ? { user } : {}), room: { users, history: [], muteList: {} } });
+    });
+    socket.on('disconnect', () => {
+      const entry = user && lobbies.get(room)?.get(user.uname);
+      if (!entry || --entry.sockets > 0) return;
+      lobbies.get(room).delete(user.uname);
+      io.to(room).emit('user_left', user);
     });
   });
 } else if (mode === 'ws') {
@@ -79,7 +116,7 @@ if (mode === 'sio') {
     });
   });
 } else {
-  console.error('usage: node bench/baseline.mjs sio|ws');
+  console.error('usage: node bench/baseline.mjs sio|sio-presence|ws');
   process.exit(2);
 }
 

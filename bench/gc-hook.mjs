@@ -4,9 +4,11 @@
 //             BENCH_HEAPSNAPSHOT_DIR set, also write a heap snapshot there and print `BENCH_HEAPSNAPSHOT <file>`.
 //   SIGURG    with BENCH_CPU_PROF_DIR set (profiling starts at load): write the CPU profile recorded since the
 //             previous cut as <dir>/<BENCH_CPU_PROF_NAME>-<n>.cpuprofile, print `BENCH_CPUPROF <file>`, start again.
+// With BENCH_STALL_LOG set, it also logs event-loop stalls and GC pauses to that file (below).
 import fs from 'node:fs';
 import inspector from 'node:inspector';
 import path from 'node:path';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 
 let snapshots = 0;
@@ -45,4 +47,22 @@ if (profDir) {
       start();
     });
   });
+}
+
+// BENCH_STALL_LOG=<file>: appends each event-loop stall over 20 ms (a 5 ms timer that fired late) and each GC pause
+// over 5 ms, with the time, so a latency spike can be matched to its cause.
+const stallLog = process.env.BENCH_STALL_LOG;
+if (stallLog) {
+  const note = (line) =>
+    fs.appendFileSync(stallLog, `${new Date().toISOString().slice(11, 23)} ${process.pid} ${line}\n`);
+  let last = performance.now();
+  setInterval(() => {
+    const t = performance.now();
+    if (t - last > 25) note(`stall ${(t - last - 5).toFixed(1)} ms`);
+    last = t;
+  }, 5).unref();
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries())
+      if (e.duration > 5) note(`gc kind ${e.detail?.kind ?? e.kind} ${e.duration.toFixed(1)} ms`);
+  }).observe({ entryTypes: ['gc'] });
 }

@@ -3,6 +3,7 @@
 // {id, result} or {id, error}. Lobby clients speak socket.io over a raw `ws` WebSocket to stay cheap
 // (bench/load/sio-client.mjs); seller clients speak the AH Chat frames (bench/load/seller-client.mjs).
 // Every loop is bounded by a count and a deadline; only 127.0.0.1 is contacted.
+import { performance } from 'node:perf_hooks';
 import { close, connect, interleave } from './load/groups.mjs';
 import { fanout, intakeStep, sellerStep } from './load/steps.mjs';
 
@@ -10,7 +11,13 @@ const ops = { connect, fanout, intakeStep, sellerStep, interleave, close };
 
 process.on('message', async ({ id, op, args }) => {
   try {
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
     const result = await ops[op](args ?? {});
+    // The generator's own share of its core over the operation: near 100 %, latencies include its queueing.
+    const cpu = process.cpuUsage(cpu0);
+    if (result && typeof result === 'object')
+      result.generatorCpu = (cpu.user + cpu.system) / 1000 / (performance.now() - t0);
     process.send({ id, result });
   } catch (error) {
     process.send({ id, error: String(error?.stack ?? error) });

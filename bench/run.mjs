@@ -3,7 +3,8 @@
 // /proc/<pid>/stat and memory from /proc/<pid>/status plus the preloaded bench/gc-hook.mjs, prints a table and
 // writes bench/results/<timestamp>.json. Scenarios: idle-lobby idle-seller fanout intake-sqlite intake-postgres
 // seller redis-fanout (bench/scenarios/). Knobs (env): BENCH_SCALE (socket counts × this, default 1), BENCH_PROFILE=1
-// (CPU profiles and heap snapshots of Chatgate under bench/results/profiles/<run>/), BENCH_PG_URL, BENCH_REDIS_URL.
+// (CPU profiles and heap snapshots of Chatgate under bench/results/profiles/<run>/), BENCH_STALL_LOG=<file> (every
+// server's event-loop stalls and GC pauses, bench/gc-hook.mjs), BENCH_PG_URL, BENCH_REDIS_URL.
 // Every process started here is stopped on success, failure and Ctrl-C (bench/cleanup.mjs).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';

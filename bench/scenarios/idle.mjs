@@ -74,12 +74,31 @@ export async function idleLobby() {
         })),
       }),
   );
+  // The protocol's own part of an auth (the user list in every reply, user_joined for each user's first socket),
+  // done by plain socket.io: what separates the lobby's minimum from the protocol.
+  result.sioPresence = await withGenerator(
+    () => startBaseline('sio-presence'),
+    (server, gen) =>
+      measureIdle('sio-presence', what, server, gen, {
+        kind: 'sio',
+        url: sioUrl(server),
+        specs: Array.from({ length: sockets }, (_, i) => ({
+          app_id: 1,
+          hashed_token: (i % users).toString(16).padStart(64, '0'),
+        })),
+      }),
+  );
   raw.idleLobby = result;
-  idleRows(`idle lobby (${sockets} sockets, ${users} users)`, result.chatgate, result.sio, {
+  const label = `idle lobby (${sockets} sockets, ${users} users)`;
+  idleRows(label, result.chatgate, result.sio, {
     per: 'socket',
     all: 'sockets',
     connectNote: '100 handshakes in flight',
   });
+  const [c, p] = [result.chatgate, result.sioPresence];
+  const note = 'baseline: plain socket.io with the user list and user_joined';
+  row(label, 'connect + auth, all sockets', r2(c.connectMs / 1000), r2(p.connectMs / 1000), 's', note);
+  row(label, 'server CPU per connect + auth', r2(c.connectCpuMsPerSocket), r2(p.connectCpuMsPerSocket), 'ms', note);
 }
 
 export async function idleSeller() {

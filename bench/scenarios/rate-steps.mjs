@@ -25,7 +25,7 @@ export async function climbRates(label, server, gen, { op, name, stepMs, detail 
     const kept = r.acked >= 0.97 * r.sent && r.skipped === 0 && r.errors === 0 && r.ackedPerSec >= 0.9 * rate;
     const pass = kept && r.latency.p99 !== null && r.latency.p99 <= 50;
     log(
-      `${label} @${rate}/s: acked ${r.acked}/${r.sent} (${r.ackedPerSec}/s) ${detail(r)} p50 ${r.latency.p50} p99 ${r.latency.p99} ms, ${r1(r.cpuUsPerMsg)} µs CPU/msg, CPU ${Math.round(r.cpuUtil * 100)}% ${pass ? 'ok' : kept ? 'kept, p99 over' : 'not kept'}`,
+      `${label} @${rate}/s: acked ${r.acked}/${r.sent} (${r.ackedPerSec}/s) ${detail(r)} p50 ${r.latency.p50} p99 ${r.latency.p99} ms, ${r1(r.cpuUsPerMsg)} µs CPU/msg, CPU ${Math.round(r.cpuUtil * 100)}%, generator CPU ${Math.round(r.generatorCpu * 100)}% ${pass ? 'ok' : kept ? 'kept, p99 over' : 'not kept'}`,
     );
     if (pass) best = r;
     if (!kept || r.latency.p99 > 1000) break; // past what the server keeps up with
