@@ -103,8 +103,9 @@ function writeCoalesced(tcp: TcpSocket, frame: Buffer, session: EngineSocket): v
 
 function uncork(tcp: TcpSocket, session: EngineSocket): void {
   tcp.uncork();
-  // What the kernel did not take stays in the process: it counts toward the session's bound.
-  if (tcp.writableLength) enforceOutgoingBound(session);
+  // What is still unsent once the tick's writes are handed over counts toward the session's bound (a socket
+  // destroyed meanwhile holds nothing: its buffer is cleared on the next tick).
+  if (!tcp.destroyed && tcp.writableLength) enforceOutgoingBound(session);
 }
 
 /** socket.io-parser's EVENT packet type. */

@@ -3,6 +3,8 @@ import type { WebSocket } from 'ws';
 
 /** How often a slice of the connections is pinged: a round of pings is spread over the interval in steps this long. */
 const SLICE_MS = 100;
+/** At most this many slices (a long interval pings a slice less often instead). */
+const MAX_SLICES = 600;
 
 /**
  * Liveness of one raw-ws endpoint's connections. Each connection is pinged once per interval with a fresh random
@@ -10,7 +12,7 @@ const SLICE_MS = 100;
  * closing is what takes its user offline). Only a pong carrying the payload of the ping it answers counts, so a
  * client sending unsolicited pongs does not keep a dead connection open.
  *
- * Connections are dealt into slices, one slice pinged every SLICE_MS, so a round costs the event loop a few
+ * Connections are dealt into slices, one slice pinged every SLICE_MS (or interval / MAX_SLICES), so a round costs the event loop a few
  * connections' worth of work at a time: pinging 10k connections at once held it for about half a second, which
  * every message arriving meanwhile waited out.
  */
@@ -25,7 +27,7 @@ export class RawWsHeartbeat {
   private readonly timer: NodeJS.Timeout;
 
   constructor(intervalMs: number) {
-    const count = Math.max(1, Math.round(intervalMs / SLICE_MS));
+    const count = Math.min(MAX_SLICES, Math.max(1, Math.round(intervalMs / SLICE_MS)));
     this.slices = Array.from({ length: count }, () => new Set<WebSocket>());
     this.payloads = Array.from({ length: count }, () => randomBytes(8));
     this.timer = setInterval(() => this.pingSlice(), intervalMs / count);
