@@ -17,18 +17,35 @@ import { WebSocketServer } from 'ws';
 const mode = process.argv[2];
 const http = createServer((_req, res) => res.writeHead(404).end());
 
-if (mode === 'sio') {
+if (mode === 'sio' || mode === 'sio-presence') {
+  const presence = mode === 'sio-presence';
   const io = new Server(http, { transports: ['websocket', 'polling'], serveClient: false });
+  const lobbies = new Map(); // room -> Map(uname -> { member, sockets }), with presence
   let seq = 0;
   io.on('connection', (socket) => {
     let room = null;
     let user = null;
+    let member = null;
     socket.on('auth', (payload, ack) => {
       if (room !== null || typeof ack !== 'function' || typeof payload?.app_id !== 'number') return;
       room = `lobby:${payload.app_id}`;
-      user = payload.hashed_token ? { uname: `u${payload.hashed_token.slice(0, 8)}`, role: 'member' } : null;
+      const hash = typeof payload.hashed_token === 'string' ? payload.hashed_token.slice(-8) : '';
+      user = hash ? { uname: `u${hash}`, role: 'member' } : null;
+      let users = {};
+      if (presence) {
+        member = user && { id: parseInt(hash, 16), ...user };
+        let members = lobbies.get(room);
+        if (!members) lobbies.set(room, (members = new Map()));
+        const entry = member && members.get(member.uname);
+        if (entry) entry.sockets++;
+        else if (member) {
+          members.set(member.uname, { member, sockets: 1 });
+          socket.to(room).emit('user_joined', member);
+        }
+        users = Object.fromEntries([...members].map(([uname, { member }]) => [uname, member]));
+      }
       socket.join(room);
-      ack(null, { ...(user ? { user } : {}), room: { users: {}, history: [], muteList: {} } });
+      ack(null, { ...(user ? { user: member ?? user } : {}), room: { users, history: [], muteList: {} } });
     });
     socket.on('new_message', (text, ack) => {
       if (room === null) return;
@@ -36,37 +53,11 @@ if (mode === 'sio') {
       io.to(room).emit('new_message', { id: ++seq, user, text: String(text).trim() });
       if (typeof ack === 'function') ack();
     });
-  });
-} else if (mode === 'sio-presence') {
-  const io = new Server(http, { transports: ['websocket', 'polling'], serveClient: false });
-  const lobbies = new Map(); // room -> Map(uname -> { user, sockets })
-  io.on('connection', (socket) => {
-    let room = null;
-    let user = null;
-    socket.on('auth', (payload, ack) => {
-      if (room !== null || typeof ack !== 'function' || typeof payload?.app_id !== 'number') return;
-      room = `lobby:${payload.app_id}`;
-      const hash = typeof payload.hashed_token === 'string' ? payload.hashed_token : '';
-      user = hash ? { id: parseInt(hash.slice(-8), 16), uname: `u${hash.slice(-8)}`, role: 'member' } : null;
-      let members = lobbies.get(room);
-      if (!members) lobbies.set(room, (members = new Map()));
-      if (user) {
-        const entry = members.get(user.uname);
-        if (entry) entry.sockets++;
-        else {
-          members.set(user.uname, { user, sockets: 1 });
-          socket.to(room).emit('user_joined', user);
-        }
-      }
-      socket.join(room);
-      const users = Object.fromEntries([...members].map(([uname, entry]) => [uname, entry.user]));
-      ack(null, { ...(user ? { user } : {}), room: { users, history: [], muteList: {} } });
-    });
     socket.on('disconnect', () => {
-      const entry = user && lobbies.get(room)?.get(user.uname);
+      const entry = member && lobbies.get(room)?.get(member.uname);
       if (!entry || --entry.sockets > 0) return;
-      lobbies.get(room).delete(user.uname);
-      io.to(room).emit('user_left', user);
+      lobbies.get(room).delete(member.uname);
+      io.to(room).emit('user_left', member);
     });
   });
 } else if (mode === 'ws') {

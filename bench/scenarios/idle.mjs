@@ -1,6 +1,5 @@
 // idle-lobby, idle-seller: memory and connect CPU of 10k idle connections (lobby sockets of 500 users in one lobby;
 // seller-chat clients doing a name auth against 100 sellers). Baselines: plain socket.io, plain ws.
-import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { log, n } from '../config.mjs';
 import { withGenerator } from '../generator.mjs';
@@ -62,32 +61,24 @@ export async function idleLobby() {
       return measureIdle('chatgate', what, server, gen, { kind: 'sio', url: sioUrl(server), specs: specsFor(sockets) });
     },
   );
-  result.sio = await withGenerator(
-    () => startBaseline('sio'),
-    (server, gen) =>
-      measureIdle('sio', what, server, gen, {
-        kind: 'sio',
-        url: sioUrl(server),
-        specs: Array.from({ length: sockets }, (_, i) => ({
-          app_id: 1,
-          hashed_token: randomBytes(4).toString('hex') + String(i % users),
-        })),
-      }),
-  );
-  // The protocol's own part of an auth (the user list in every reply, user_joined for each user's first socket),
-  // done by plain socket.io: what separates the lobby's minimum from the protocol.
-  result.sioPresence = await withGenerator(
-    () => startBaseline('sio-presence'),
-    (server, gen) =>
-      measureIdle('sio-presence', what, server, gen, {
-        kind: 'sio',
-        url: sioUrl(server),
-        specs: Array.from({ length: sockets }, (_, i) => ({
-          app_id: 1,
-          hashed_token: (i % users).toString(16).padStart(64, '0'),
-        })),
-      }),
-  );
+  // Plain socket.io, with the same users (user i % 500 for socket i), as the lobby's minimum (`sio`) and doing the
+  // protocol's own part of an auth (`sio-presence`: the user list in every reply, user_joined for each user's first
+  // socket): what separates the two is the protocol's.
+  const plain = (mode) =>
+    withGenerator(
+      () => startBaseline(mode),
+      (server, gen) =>
+        measureIdle(mode, what, server, gen, {
+          kind: 'sio',
+          url: sioUrl(server),
+          specs: Array.from({ length: sockets }, (_, i) => ({
+            app_id: 1,
+            hashed_token: (i % users).toString(16).padStart(64, '0'),
+          })),
+        }),
+    );
+  result.sio = await plain('sio');
+  result.sioPresence = await plain('sio-presence');
   raw.idleLobby = result;
   const label = `idle lobby (${sockets} sockets, ${users} users)`;
   idleRows(label, result.chatgate, result.sio, {
