@@ -44,7 +44,9 @@ describe('auth replies stay bounded', () => {
       chatter: 'Busy',
       messages: newest('old', chats[0], true).messages,
     });
-    // A chat the seller's reply left out is still the seller's to write to.
+    // A chat the seller's reply left out is still the seller's to write to. Every status push (each client on and
+    // off, then "old" on again) is in first: from another instance it can come late, and would be taken as the answer.
+    await tab.waitFor('status', 7);
     const [answer] = await tab.request('message', { text: 'still here', clientDate: 1, chatId: chats[0].chatId });
     expect(answer.data).toEqual({
       id: answer.data.id,
