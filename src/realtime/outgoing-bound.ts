@@ -1,3 +1,4 @@
+import type { Socket as TcpSocket } from 'node:net';
 import type { Socket as EngineSocket } from 'engine.io';
 import { WebSocket } from 'ws';
 
@@ -40,8 +41,8 @@ export function boundEngineSocket(socket: EngineSocket, maxBytes: number, onDrop
   let queued = 0;
   const enforce = () => {
     const transport = socket.transport as unknown as EngineTransport;
-    // Frames a direct broadcast corked this tick are handed to the kernel at its end, and checked then
-    // (prebuilt-frame-broadcast.ts): until then they are not waiting on the peer.
+    // Frames `writeDirect` corked this tick are handed to the kernel at its end, and checked then: until then they
+    // are not waiting on the peer.
     if (transport.name === 'websocket' && transport.socket?._socket?.writableCorked) return;
     const wire = transport.name === 'websocket' ? (transport.socket?.bufferedAmount ?? 0) : 0;
     if (queued + wire <= maxBytes || socket.readyState === 'closed') return;
@@ -60,11 +61,25 @@ export function boundEngineSocket(socket: EngineSocket, maxBytes: number, onDrop
 const bounds = new WeakMap<EngineSocket, () => void>();
 
 /**
- * Checks a session's bound after a frame was written to its TCP socket past engine.io (prebuilt-frame-broadcast.ts):
- * such writes create no packet, but what the socket holds unsent counts all the same.
+ * Writes a prebuilt frame to a session's TCP socket past engine.io (prebuilt-frame-broadcast.ts), with whatever else
+ * this tick writes to it: the first such write of a tick corks the socket and the uncork is queued for the end of the
+ * tick, so several broadcasts from one commit, and a sender's own ack after the broadcast of its message, leave in
+ * one `writev` instead of one system call (and one loopback or network segment) each. engine.io's writes join the
+ * corked queue in order. Such writes create no packet, so the session's bound is checked after the uncork, on what
+ * the socket still holds unsent.
  */
-export function enforceOutgoingBound(socket: EngineSocket): void {
-  bounds.get(socket)?.();
+export function writeDirect(session: EngineSocket, tcp: TcpSocket, frame: Buffer): void {
+  if (!tcp.writableCorked) {
+    tcp.cork();
+    process.nextTick(uncork, session, tcp);
+  }
+  tcp.write(frame);
+}
+
+function uncork(session: EngineSocket, tcp: TcpSocket): void {
+  tcp.uncork();
+  // A socket destroyed meanwhile holds nothing: its buffer is cleared on the next tick.
+  if (!tcp.destroyed && tcp.writableLength) bounds.get(session)?.();
 }
 
 function sizeOf(data: unknown): number {

@@ -3,7 +3,7 @@ import type { Socket as EngineSocket } from 'engine.io';
 import type { Server } from 'socket.io';
 import * as wsModule from 'ws';
 import { WebSocket } from 'ws';
-import { enforceOutgoingBound } from './outgoing-bound.js';
+import { writeDirect } from './outgoing-bound.js';
 
 /**
  * A room broadcast that frames the event once and writes that WebSocket frame straight to the TCP socket of each
@@ -18,7 +18,8 @@ import { enforceOutgoingBound } from './outgoing-bound.js';
  * session to the same TCP socket, synchronously, so a direct write lands in the order the server produced it. Every
  * other member (polling, EIO3 clients, a session mid-upgrade or with a queue, compression on) gets the broadcast
  * through socket.io as before, in the same call, so each socket's order (its own acks against broadcasts) holds.
- * A direct write counts toward OUTGOING_BUFFER_MAX_BYTES as engine.io's writes do (outgoing-bound.ts).
+ * Direct writes of one tick leave a socket together, and count toward OUTGOING_BUFFER_MAX_BYTES as engine.io's writes
+ * do (`writeDirect`, outgoing-bound.ts).
  */
 export class PrebuiltFrameBroadcast {
   /**
@@ -55,7 +56,7 @@ export class PrebuiltFrameBroadcast {
         fallback.push(id);
         continue;
       }
-      writeCoalesced(tcp, frame, session as unknown as EngineSocket);
+      writeDirect(session as unknown as EngineSocket, tcp, frame);
     }
     if (fallback.length) this.server.to(fallback).emit(event, data);
     return delivered;
@@ -85,27 +86,6 @@ export class PrebuiltFrameBroadcast {
 interface Roster {
   ids: string[];
   sessions: Session[];
-}
-
-/**
- * Writes `frame` with whatever else this tick writes to the same TCP socket: the first write of a tick corks the
- * socket and the uncork is queued for the end of the tick, so several broadcasts from one commit, and a sender's own
- * ack after the broadcast of its message, leave in one `writev` instead of one system call (and one loopback or
- * network segment) each. engine.io's writes join the corked queue in order, so each socket's order holds.
- */
-function writeCoalesced(tcp: TcpSocket, frame: Buffer, session: EngineSocket): void {
-  if (!tcp.writableCorked) {
-    tcp.cork();
-    process.nextTick(uncork, tcp, session);
-  }
-  tcp.write(frame);
-}
-
-function uncork(tcp: TcpSocket, session: EngineSocket): void {
-  tcp.uncork();
-  // What is still unsent once the tick's writes are handed over counts toward the session's bound (a socket
-  // destroyed meanwhile holds nothing: its buffer is cleared on the next tick).
-  if (!tcp.destroyed && tcp.writableLength) enforceOutgoingBound(session);
 }
 
 /** socket.io-parser's EVENT packet type. */
