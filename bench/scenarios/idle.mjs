@@ -45,8 +45,12 @@ function idleRows(label, c, b, { per, all, connectNote }) {
     `${c.ok}/${b.ok} authenticated`,
   );
   row(label, `heap per ${per} after GC`, r2(c.heapKBPerSocket), r2(b.heapKBPerSocket), 'KB');
-  row(label, `connect + auth, all ${all}`, r2(c.connectMs / 1000), r2(b.connectMs / 1000), 's', connectNote);
-  row(label, 'server CPU per connect + auth', r2(c.connectCpuMsPerSocket), r2(b.connectCpuMsPerSocket), 'ms');
+  connectRows(label, c, b, { all, note: connectNote });
+}
+
+function connectRows(label, c, b, { all, note, cpuNote = '' }) {
+  row(label, `connect + auth, all ${all}`, r2(c.connectMs / 1000), r2(b.connectMs / 1000), 's', note);
+  row(label, 'server CPU per connect + auth', r2(c.connectCpuMsPerSocket), r2(b.connectCpuMsPerSocket), 'ms', cpuNote);
 }
 
 export async function idleLobby() {
@@ -86,10 +90,8 @@ export async function idleLobby() {
     all: 'sockets',
     connectNote: '100 handshakes in flight',
   });
-  const [c, p] = [result.chatgate, result.sioPresence];
   const note = 'baseline: plain socket.io with the user list and user_joined';
-  row(label, 'connect + auth, all sockets', r2(c.connectMs / 1000), r2(p.connectMs / 1000), 's', note);
-  row(label, 'server CPU per connect + auth', r2(c.connectCpuMsPerSocket), r2(p.connectCpuMsPerSocket), 'ms', note);
+  connectRows(label, result.chatgate, result.sioPresence, { all: 'sockets', note, cpuNote: note });
 }
 
 export async function idleSeller() {
