@@ -54,6 +54,7 @@ describe('loadConfig', () => {
       databaseStartRetries: 3,
       databaseWriteTimeoutMs: 5000,
       sqliteBusyTimeoutMs: 20,
+      sqliteCheckpointIntervalMs: 1000,
       postgresConnectTimeoutMs: 5000,
       postgresStatementTimeoutMs: 5000,
       postgresQueryTimeoutMs: 7000,

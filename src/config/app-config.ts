@@ -94,6 +94,8 @@ export class AppConfig {
   readonly databaseWriteTimeoutMs: number;
   /** How long one SQLite statement may block the event loop waiting for a lock before it yields and retries. */
   readonly sqliteBusyTimeoutMs: number;
+  /** How often a worker thread checkpoints SQLite's write-ahead log (sqlite-checkpointer.ts); 0 leaves it to SQLite. */
+  readonly sqliteCheckpointIntervalMs: number;
   /** PostgreSQL: connecting, one statement on the server, and one query's round trip from here. */
   readonly postgresConnectTimeoutMs: number;
   readonly postgresStatementTimeoutMs: number;
@@ -183,6 +185,7 @@ export function loadConfig(env: Env): AppConfig {
     databaseStartRetries: integer(env, 'DATABASE_START_RETRIES', 3, 0, 100),
     databaseWriteTimeoutMs: integer(env, 'DATABASE_WRITE_TIMEOUT_MS', 5000, 10, 600_000),
     sqliteBusyTimeoutMs: integer(env, 'SQLITE_BUSY_TIMEOUT_MS', 20, 0, 1000),
+    sqliteCheckpointIntervalMs: integer(env, 'SQLITE_CHECKPOINT_INTERVAL_MS', 1000, 0, 600_000),
     postgresConnectTimeoutMs: integer(env, 'POSTGRES_CONNECT_TIMEOUT_MS', 5000, 100, 600_000),
     postgresStatementTimeoutMs: integer(env, 'POSTGRES_STATEMENT_TIMEOUT_MS', 5000, 10, 600_000),
     postgresQueryTimeoutMs: integer(env, 'POSTGRES_QUERY_TIMEOUT_MS', 7000, 10, 600_000),
