@@ -17,6 +17,7 @@ import { SetMap } from '../common/set-map.js';
 import { AppConfig } from '../config/app-config.js';
 import { Metrics } from '../operations/metrics.js';
 import { DeliveryBus, type Subscription } from '../realtime/delivery-bus.js';
+import { eventArguments } from '../realtime/io-message-handlers.js';
 import { AuthThrottle } from '../realtime/limits/auth-throttle.js';
 import { ConnectionCaps } from '../realtime/limits/connection-caps.js';
 import { SerialQueue } from '../realtime/serial-queue.js';
@@ -27,6 +28,9 @@ import { LobbyFanout } from './lobby-fanout.js';
 import { type AckFn, replyToOutcome, sendReply, welcomeText } from './lobby-replies.js';
 import { LobbyService } from './lobby.service.js';
 import { LOBBY_CHANNEL, type LobbySession, lobbyRoom } from './lobby.types.js';
+
+/** Events taken straight from socket.io, off Nest's per-event path (`afterInit`), not `@SubscribeMessage`. */
+export const LOBBY_DIRECT_EVENTS = ['new_message'] as const;
 
 /** What the gateway remembers about one socket, kept in `socket.data`. */
 interface LobbySocketState {
@@ -78,6 +82,16 @@ export class LobbyGateway
 
   afterInit(server: Server): void {
     this.server = server;
+    // Every message's path: Nest's per-event exception zone, pipes and parameter resolution cost more than the rest of
+    // the gateway's work for it. Its failures are answered by the same exception filter.
+    server.on('connection', (socket: Socket) =>
+      socket.on('new_message', (...args: unknown[]) => {
+        const { data, ack } = eventArguments(args);
+        this.onNewMessage(socket, data, ack).catch((error: unknown) =>
+          this.edge.answer(socket, ack, error, 'new_message'),
+        );
+      }),
+    );
     this.fanout = new LobbyFanout(server, this.clock, this.config.lateDeliveryWindowMs, this.metrics);
     this.subscription = this.bus.subscribe(LOBBY_CHANNEL, (delivery) => this.fanout.deliver(delivery));
     this.identity = this.bus.subscribe(IDENTITY_CHANNEL, ({ data }) => this.revoke(data as IdentityChange));
@@ -142,12 +156,7 @@ export class LobbyGateway
     await this.enter(socket, session, ack);
   }
 
-  @SubscribeMessage('new_message')
-  async onNewMessage(
-    @ConnectedSocket() socket: Socket,
-    @MessageBody() text: unknown,
-    @Ack() ack?: AckFn,
-  ): Promise<void> {
+  private async onNewMessage(socket: Socket, text: unknown, ack?: AckFn): Promise<void> {
     const state = stateOf(socket);
     const { session } = state;
     if (!session) return;

@@ -21,11 +21,19 @@ export function bindIoMessageHandlers(
 ): void {
   for (const { message, callback, isAckHandledManually } of handlers) {
     socket.on(message as string, (...args: unknown[]) => {
-      const ack = typeof args.at(-1) === 'function' ? (args.pop() as (response: unknown) => void) : undefined;
-      const data = args.length <= 1 ? args[0] : args;
+      const { data, ack } = eventArguments(args);
       respond(() => callback(data, ack), socket, isAckHandledManually ? undefined : ack).catch(onError);
     });
   }
+}
+
+/**
+ * An event's arguments as IoAdapter hands them to a handler: the ack is the last argument when it is a function, the
+ * data the one argument before it (an array when there are several). Takes the ack off `args`.
+ */
+export function eventArguments(args: unknown[]): { data: unknown; ack?: (...response: unknown[]) => void } {
+  const ack = typeof args.at(-1) === 'function' ? (args.pop() as (...response: unknown[]) => void) : undefined;
+  return { data: args.length <= 1 ? args[0] : args, ack };
 }
 
 async function respond(
