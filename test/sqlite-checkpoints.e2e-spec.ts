@@ -1,4 +1,4 @@
-import { closeSync, copyFileSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -48,25 +48,45 @@ describe.skipIf(usingPostgres())('SQLite checkpoints', () => {
     return header.readUInt32BE(12);
   }
 
-  it("keeps the log bounded and copies every acked message into the database file, off the app's connection", async () => {
-    const app = await startTestingApp({ env: { SQLITE_CHECKPOINT_INTERVAL_MS: '50' }, databaseUrl: `sqlite:${file}` });
+  it("copies every acked message into the database file off the app's connection, and keeps the log bounded under commits that never pause", async () => {
+    const walMaxPages = 100;
+    const app = await startTestingApp({
+      env: { SQLITE_CHECKPOINT_INTERVAL_MS: '50', SQLITE_WAL_MAX_PAGES: String(walMaxPages) },
+      databaseUrl: `sqlite:${file}`,
+    });
     const api = new Api(app.url);
     const appId = await api.createApp();
-    const user = await api.createUser('writer');
-    const member = await LobbyClient.connect(app.url);
-    const count = 400;
+    const members = await Promise.all(
+      ['w0', 'w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7'].map(async (name) => {
+        const user = await api.createUser(name);
+        const member = await LobbyClient.connect(app.url);
+        await member.auth({ app_id: appId, hashed_token: user.hashedToken });
+        return member;
+      }),
+    );
+    const perMember = 200;
     try {
-      await member.auth({ app_id: appId, hashed_token: user.hashedToken });
-      expect(sqliteConnection(app.app.get(DataSource)).pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+      const connection = sqliteConnection(app.app.get(DataSource));
+      expect(connection.pragma('wal_autocheckpoint', { simple: true })).toBe(walMaxPages);
+      const pageSize = connection.pragma('page_size', { simple: true }) as number;
       const before = messagesInDatabaseFile();
       const restarts = logRestarts();
-      // One at a time, so each is its own commit, spread over several checkpoint intervals.
-      for (let i = 0; i < count; i++) expect(await member.say(`message ${i}`)).toEqual([]);
-      // Started over once a checkpoint had copied it all, rather than growing: an unchecked log never restarts.
+      // Eight writers, each saying its next as soon as the last is acked: a commit is nearly always waiting, so the
+      // thread's checkpoints alone rarely catch up (without the app's own past 100 pages, the log reached 340–520 pages
+      // here; with it, about 103).
+      await Promise.all(
+        members.map(async (member, m) => {
+          for (let i = 0; i < perMember; i++) expect(await member.say(`message ${m}.${i}`)).toEqual([]);
+        }),
+      );
       expect(logRestarts()).toBeGreaterThan(restarts);
-      await expect.poll(messagesInDatabaseFile, { timeout: 5000, interval: 100 }).toBe(before + count);
+      // The file keeps its longest length: a 32-byte header, then frames of a page and a 24-byte header.
+      expect(statSync(`${file}-wal`).size).toBeLessThanOrEqual(32 + 2 * walMaxPages * (pageSize + 24));
+      await expect
+        .poll(messagesInDatabaseFile, { timeout: 5000, interval: 100 })
+        .toBe(before + members.length * perMember);
     } finally {
-      member.close();
+      for (const member of members) member.close();
       await app.close();
     }
   });

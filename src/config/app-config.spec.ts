@@ -55,6 +55,7 @@ describe('loadConfig', () => {
       databaseWriteTimeoutMs: 5000,
       sqliteBusyTimeoutMs: 20,
       sqliteCheckpointIntervalMs: 1000,
+      sqliteWalMaxPages: 10_000,
       postgresConnectTimeoutMs: 5000,
       postgresStatementTimeoutMs: 5000,
       postgresQueryTimeoutMs: 7000,

@@ -96,6 +96,8 @@ export class AppConfig {
   readonly sqliteBusyTimeoutMs: number;
   /** How often a worker thread checkpoints SQLite's write-ahead log (sqlite-checkpointer.ts); 0 leaves it to SQLite. */
   readonly sqliteCheckpointIntervalMs: number;
+  /** With the checkpoint thread: the log's size in pages past which the server's own commit checkpoints it too. */
+  readonly sqliteWalMaxPages: number;
   /** PostgreSQL: connecting, one statement on the server, and one query's round trip from here. */
   readonly postgresConnectTimeoutMs: number;
   readonly postgresStatementTimeoutMs: number;
@@ -186,6 +188,7 @@ export function loadConfig(env: Env): AppConfig {
     databaseWriteTimeoutMs: integer(env, 'DATABASE_WRITE_TIMEOUT_MS', 5000, 10, 600_000),
     sqliteBusyTimeoutMs: integer(env, 'SQLITE_BUSY_TIMEOUT_MS', 20, 0, 1000),
     sqliteCheckpointIntervalMs: integer(env, 'SQLITE_CHECKPOINT_INTERVAL_MS', 1000, 0, 600_000),
+    sqliteWalMaxPages: integer(env, 'SQLITE_WAL_MAX_PAGES', 10_000, 100, 10_000_000),
     postgresConnectTimeoutMs: integer(env, 'POSTGRES_CONNECT_TIMEOUT_MS', 5000, 100, 600_000),
     postgresStatementTimeoutMs: integer(env, 'POSTGRES_STATEMENT_TIMEOUT_MS', 5000, 10, 600_000),
     postgresQueryTimeoutMs: integer(env, 'POSTGRES_QUERY_TIMEOUT_MS', 7000, 10, 600_000),
