@@ -4,6 +4,7 @@ import type { Socket as EngineSocket } from 'engine.io';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { Server, ServerOptions, Socket } from 'socket.io';
 import type { AppConfig } from '../config/app-config.js';
+import { answerAcksDirectly } from './direct-acks.js';
 import { serveEio3PollingAsBinary } from './eio3-binary-polling.js';
 import type { Admit } from './handshake.js';
 import { bindIoMessageHandlers } from './io-message-handlers.js';
@@ -17,7 +18,8 @@ import { describeFault } from '../common/refusal.js';
  * socket.io with the settings real lobby widgets need: legacy socket.io-client 1.x/2.x (EIO3), both
  * transports, and cross-origin polling from the sites that embed them. Every new Engine.IO session passes the
  * handshake check first (engine.io's `allowRequest`, which runs for handshakes only, on either transport), and
- * every session is dropped once it has more unsent than OUTGOING_BUFFER_MAX_BYTES (outgoing-bound.ts).
+ * every session is dropped once it has more unsent than OUTGOING_BUFFER_MAX_BYTES (outgoing-bound.ts). Acks of the
+ * default namespace's sockets are written directly where engine.io holds nothing for them (direct-acks.ts).
  */
 export class ChatgateIoAdapter extends IoAdapter {
   private readonly log = new Logger('Lobby');
@@ -78,6 +80,7 @@ export class ChatgateIoAdapter extends IoAdapter {
     // close listener engine.io's upgrade response leaves on the TCP socket.
     server.on('connection', (socket: Socket) => {
       (socket.conn as { request?: IncomingMessage }).request = undefined;
+      answerAcksDirectly(server, socket);
     });
     return server;
   }

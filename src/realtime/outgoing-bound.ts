@@ -61,12 +61,12 @@ export function boundEngineSocket(socket: EngineSocket, maxBytes: number, onDrop
 const bounds = new WeakMap<EngineSocket, () => void>();
 
 /**
- * Writes a prebuilt frame to a session's TCP socket past engine.io (prebuilt-frame-broadcast.ts), with whatever else
- * this tick writes to it: the first such write of a tick corks the socket and the uncork is queued for the end of the
- * tick, so several broadcasts from one commit, and a sender's own ack after the broadcast of its message, leave in
- * one `writev` instead of one system call (and one loopback or network segment) each. engine.io's writes join the
- * corked queue in order. Such writes create no packet, so the session's bound is checked after the uncork, on what
- * the socket still holds unsent.
+ * Writes a prebuilt frame (a broadcast or an ack: direct-frames.ts) to a session's TCP socket past engine.io, with
+ * whatever else this tick writes to it: the first such write of a tick corks the socket and the uncork is queued for
+ * the end of the tick, so several broadcasts from one commit, and a sender's own ack after the broadcast of its
+ * message, leave in one `writev` instead of one system call (and one loopback or network segment) each. engine.io's
+ * writes join the corked queue in order. Such writes create no packet, so the session's bound is checked after the
+ * uncork, on what the socket still holds unsent.
  */
 export function writeDirect(session: EngineSocket, tcp: TcpSocket, frame: Buffer): void {
   if (!tcp.writableCorked) {

@@ -1,0 +1,34 @@
+import type { Socket as EngineSocket } from 'engine.io';
+import type { Server, Socket } from 'socket.io';
+import { directlyWritable, type Session, textFrame } from './direct-frames.js';
+import { writeDirect } from './outgoing-bound.js';
+
+type AckFn = (...args: unknown[]) => void;
+
+/** socket.io-parser's ACK packet type. */
+const ACK = 3;
+
+/**
+ * Makes the socket's acks go straight to its TCP socket where PrebuiltFrameBroadcast's broadcasts do (direct-frames.ts),
+ * and through socket.io otherwise. Every lobby message is answered with an ack, and socket.io's path for one
+ * (a packet, its encoding and binary scan, engine.io's packet, write buffer, flush and drain, a write callback) cost as
+ * much as the rest of the reply; written directly it also joins the broadcast of the same message in one `writev`.
+ *
+ * socket.io 4.8.3 (pinned) makes each incoming event's ack function with its private `Socket#ack(id)`, which holds
+ * the packet id; an own `ack` on the socket takes its place. Like socket.io's, the function answers once.
+ */
+export function answerAcksDirectly(server: Server, socket: Socket): void {
+  const io = socket as unknown as { ack(id: number): AckFn };
+  const throughSocketIo = io.ack;
+  io.ack = (id) => {
+    let sent = false;
+    return (...args) => {
+      if (sent) return;
+      sent = true;
+      const tcp = directlyWritable(socket.conn as unknown as Session);
+      const frame = tcp && textFrame(server.encoder.encode({ type: ACK, id, nsp: socket.nsp.name, data: args }));
+      if (tcp && frame) writeDirect(socket.conn as unknown as EngineSocket, tcp, frame);
+      else throughSocketIo.call(socket, id)(...args);
+    };
+  };
+}

@@ -1,0 +1,71 @@
+import type { Socket as TcpSocket } from 'node:net';
+import * as wsModule from 'ws';
+import { WebSocket } from 'ws';
+
+/*
+ * Frames written to an Engine.IO session's TCP socket past engine.io (PrebuiltFrameBroadcast, answerAcksDirectly),
+ * and when that is safe: only when nothing can be ahead of the frame in engine.io's hands. The session is open on the
+ * websocket transport (Engine.IO 4), not upgrading, with an empty write buffer, a writable transport (engine.io's
+ * previous write has completed) and no per-message compression. engine.io writes every frame of a session to the same
+ * TCP socket, synchronously, so a direct write lands in the order the server produced it.
+ */
+
+/**
+ * The private parts of engine.io 6.6.12 (pinned in package.json) and of the `ws` WebSocket under its websocket
+ * transport (engine.io's own `ws` ~8.21: `_socket`, the TCP socket every frame of the session goes through) that the
+ * direct write relies on; test/prebuilt-frame-broadcast.e2e-spec.ts and test/direct-acks.e2e-spec.ts fail if they move.
+ */
+export interface Session {
+  readyState: string;
+  upgrading: boolean;
+  writeBuffer: unknown[];
+  transport: {
+    name: string;
+    protocol: number;
+    writable: boolean;
+    perMessageDeflate: unknown;
+    socket?: { readyState: number; _socket?: TcpSocket };
+  };
+}
+
+/** The TCP socket to write a frame to directly, or undefined when engine.io's own path must carry it. */
+export function directlyWritable(session: Session): TcpSocket | undefined {
+  const transport = session.transport;
+  if (
+    session.readyState !== 'open' ||
+    session.upgrading ||
+    session.writeBuffer.length !== 0 ||
+    transport.name !== 'websocket' ||
+    transport.protocol !== 4 ||
+    !transport.writable ||
+    transport.perMessageDeflate
+  ) {
+    return undefined;
+  }
+  const ws = transport.socket;
+  if (ws?.readyState !== WebSocket.OPEN || !ws._socket?.writable) return undefined;
+  return ws._socket;
+}
+
+/** `ws`'s own framing (as socket.io-adapter uses it for its pre-encoded frames); not in @types/ws. */
+const { Sender } = wsModule as unknown as {
+  Sender: { frame(data: Buffer, options: FrameOptions): Buffer[] };
+};
+
+interface FrameOptions {
+  readOnly: boolean;
+  mask: boolean;
+  rsv1: boolean;
+  opcode: number;
+  fin: boolean;
+}
+
+/**
+ * One unmasked, uncompressed WebSocket text frame holding the Engine.IO 4 message packet ("4" + the socket.io
+ * packet), or undefined when the packet is not a single string (binary attachments go through socket.io).
+ */
+export function textFrame(encoded: unknown[]): Buffer | undefined {
+  if (encoded.length !== 1 || typeof encoded[0] !== 'string') return undefined;
+  const payload = Buffer.from(`4${encoded[0]}`);
+  return Buffer.concat(Sender.frame(payload, { readOnly: false, mask: false, rsv1: false, opcode: 1, fin: true }));
+}
