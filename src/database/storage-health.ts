@@ -69,15 +69,16 @@ export class StorageHealth implements OnApplicationBootstrap, OnApplicationShutd
 
   private inspect(): string | null {
     if (this.path === null || this.identities.length === 0) return null;
+    // Runs before every message batch: one stat per watched path, the database file's reused for its mode.
+    let mode = 0;
     for (const { path, what, dev, ino } of this.identities) {
       const now = statSync(path, { throwIfNoEntry: false });
       if (!now) return `${what} was deleted`;
       if (now.dev !== dev || now.ino !== ino) return `${what} was replaced`;
+      if (path === this.path) mode = now.mode;
     }
-    const stat = statSync(this.path, { throwIfNoEntry: false });
-    if (!stat) return 'the database file was deleted';
     // access() alone says yes to root whatever the mode, so the write bits are checked as well.
-    if ((stat.mode & 0o222) === 0) return 'the database file is read-only';
+    if ((mode & 0o222) === 0) return 'the database file is read-only';
     try {
       accessSync(this.path, constants.W_OK);
     } catch {
