@@ -9,6 +9,10 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 export const PROFILE = process.env.BENCH_PROFILE === '1';
+/** Extra Node flags for every server the bench starts (servers.mjs), split on whitespace. */
+export const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+/** A file every server's output is appended to, or null. */
+export const SERVER_LOG = process.env.BENCH_SERVER_LOG || null;
 export const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const ADMIN = 'bench-admin-token-' + randomBytes(8).toString('hex');

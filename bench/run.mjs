@@ -4,7 +4,9 @@
 // writes bench/results/<timestamp>.json. Scenarios: idle-lobby idle-seller fanout intake-sqlite intake-postgres
 // seller redis-fanout (bench/scenarios/). Knobs (env): BENCH_SCALE (socket counts × this, default 1), BENCH_PROFILE=1
 // (CPU profiles and heap snapshots of Chatgate under bench/results/profiles/<run>/), BENCH_STALL_LOG=<file> (every
-// server's event-loop stalls and GC pauses, bench/gc-hook.mjs), BENCH_PG_URL, BENCH_REDIS_URL.
+// server's event-loop stalls and GC pauses, bench/gc-hook.mjs), BENCH_NODE_ARGS (Node flags for every server alike),
+// BENCH_SERVER_LOG=<file> (every server's output; with BENCH_NODE_ARGS='--trace-gc --trace-gc-nvp',
+// `node bench/profile-top.mjs gc <file>` sums each server's young-generation traffic), BENCH_PG_URL, BENCH_REDIS_URL.
 // Every process started here is stopped on success, failure and Ctrl-C (bench/cleanup.mjs).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';

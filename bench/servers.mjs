@@ -1,18 +1,28 @@
 // The servers under test: Chatgate (dist/src/main.js) and the baselines (bench/baseline.mjs), each started with the
 // gc-hook preload, pinned to core 0 where taskset exists, known by its output lines, and stopped with SIGTERM (then
-// SIGKILL after 10 s).
+// SIGKILL after 10 s). BENCH_NODE_ARGS adds Node flags to every one of them alike (`--trace-gc --trace-gc-nvp`, say:
+// Node refuses those in NODE_OPTIONS), and BENCH_SERVER_LOG=<file> appends every server's output there, each line
+// prefixed with the time and the server's label.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { children, tmpDirs } from './cleanup.mjs';
-import { ADMIN, HAS_TASKSET, PROFILE, PROFILE_DIR, ROOT, log } from './config.mjs';
+import { ADMIN, HAS_TASKSET, NODE_ARGS, PROFILE, PROFILE_DIR, ROOT, SERVER_LOG, log } from './config.mjs';
 
 class Server {
   constructor(label, script, args, env) {
     this.label = label;
-    const node = [process.execPath, '--expose-gc', '--import', join(ROOT, 'bench/gc-hook.mjs'), script, ...args]
+    const node = [
+      process.execPath,
+      ...NODE_ARGS,
+      '--expose-gc',
+      '--import',
+      join(ROOT, 'bench/gc-hook.mjs'),
+      script,
+      ...args,
+    ]
       .map((s) => `'${s}'`)
       .join(' ');
     const pin = HAS_TASKSET ? 'taskset -c 0 ' : '';
@@ -28,6 +38,7 @@ class Server {
     const onData = (buf) => {
       for (const line of buf.toString().split('\n')) {
         if (!line) continue;
+        if (SERVER_LOG) appendFileSync(SERVER_LOG, `${new Date().toISOString().slice(11, 23)} [${label}] ${line}\n`);
         this.lines.push(line);
         if (this.lines.length > 2000) this.lines.shift();
         for (const w of [...this.waiters]) if (w.re.test(line)) w.resolve(line);
