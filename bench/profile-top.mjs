@@ -118,7 +118,9 @@ if (kind === 'cpu') {
   const clock = (s) => new Date(s * 1000).toISOString().slice(11, 19);
   const mb = (bytes) => (bytes / 1e6).toFixed(1).padStart(7);
   for (const [key, windows] of servers) {
-    console.log(`\n${key}: per ${windowS} s window (start), young-generation traffic and GC pauses on the main thread`);
+    console.log(
+      `\n${key}: per ${windowS} s window (start), young-generation traffic and GC pauses of this isolate (a worker thread's is listed on its own)`,
+    );
     console.log('   start  scavenges  allocated MB  promoted MB  scavenge ms  full GCs  full GC ms');
     for (const [start, w] of [...windows].sort((a, b) => a[0] - b[0])) {
       console.log(
