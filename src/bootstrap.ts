@@ -8,6 +8,8 @@ import {
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { Express } from 'express';
+import helmet from 'helmet';
 import type { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
 import { JsonDepthPipe } from './common/json-depth.js';
@@ -16,6 +18,7 @@ import { HttpErrorFilter } from './common/http-error.filter.js';
 import type { AppConfig } from './config/app-config.js';
 import { ChatgateIoAdapter } from './realtime/chatgate-io-adapter.js';
 import { allOf, type HandshakeCheck } from './realtime/handshake.js';
+import { ClientAddresses } from './realtime/limits/client-addresses.js';
 import { ConnectionCaps } from './realtime/limits/connection-caps.js';
 import { originAllowed } from './realtime/origin-check.js';
 import { Metrics } from './operations/metrics.js';
@@ -57,6 +60,8 @@ export function configureApp(
   options: ConfigureOptions = {},
 ): INestApplication {
   app.useLogger(createLogger(config));
+  const addresses = app.get(ClientAddresses);
+  secureHttp(app, addresses);
   app.enableCors({ origin: config.corsOrigins.includes('*') ? true : config.corsOrigins });
   limitHttp(app, config);
   const admit = countingRefusals(
@@ -67,7 +72,7 @@ export function configureApp(
   app.useWebSocketAdapter(
     new TransportRouterAdapter(
       app,
-      new ChatgateIoAdapter(app, config, admit),
+      new ChatgateIoAdapter(app, config, admit, addresses),
       new RawWsAdapter(
         app,
         {
@@ -110,6 +115,23 @@ export function configureApp(
     .build();
   SwaggerModule.setup('docs', app, () => integerPathIds(SwaggerModule.createDocument(app, openApi)));
   return app;
+}
+
+/**
+ * Every HTTP response gets helmet's security headers and no X-Powered-By; the demo page and widget files replace
+ * helmet's Content-Security-Policy with their own (public-files.ts). HTTPS is left to whoever terminates TLS, since
+ * this server cannot tell how it is reached: no HSTS (helmet's would pin every subdomain to HTTPS) and no
+ * `upgrade-insecure-requests` (it breaks /docs for a deployment served over plain HTTP).
+ * Express reads the client's address (`req.ip`) with the same trusted proxies as everything else.
+ */
+function secureHttp(app: INestApplication, addresses: ClientAddresses): void {
+  app.use(
+    helmet({
+      strictTransportSecurity: false,
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+    }),
+  );
+  (app.getHttpAdapter().getInstance() as Express).set('trust proxy', (address: string) => addresses.isTrusted(address));
 }
 
 /** Every numeric path parameter of this API is a row id (parsed by ParseIntPipe): an integer, not any number. */

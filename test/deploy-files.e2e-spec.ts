@@ -49,3 +49,18 @@ describe('Dockerfile', () => {
     }
   });
 });
+
+describe('compose.yaml and nginx.conf', () => {
+  const compose = readFileSync('deploy/compose.yaml', 'utf8');
+  const nginx = readFileSync('deploy/nginx.conf', 'utf8');
+
+  it("trust nginx's X-Forwarded-For: nginx appends the client, and every instance trusts nginx's pinned address", () => {
+    expect(nginx).toMatch(/^\s*proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;$/m);
+    const pinned = [...compose.matchAll(/ipv4_address: (\S+)/g)].map((match) => match[1]);
+    expect(pinned).toHaveLength(1);
+    const trusted = [...compose.matchAll(/TRUSTED_PROXIES: (\S+)/g)].map((match) => match[1]);
+    expect(trusted).toEqual([pinned[0]]);
+    // One environment block, shared by every instance through its YAML anchor.
+    expect(compose.match(/environment:\s*\n\s*<<: \*chatgate-env/g)).toHaveLength(1);
+  });
+});

@@ -73,7 +73,7 @@ describe('logs of a full scenario (LOG_FORMAT=json, LOG_LEVEL=debug)', () => {
       .filter((m): m is Record<string, unknown> => typeof m === 'object' && m !== null);
     const opens = events.filter((m) => m.event === 'connection_open');
     expect(opens.map((m) => m.protocol).sort()).toEqual(['lobby', 'lobby', 'seller', 'seller', 'seller']);
-    expect(opens.every((m) => typeof m.connection === 'string')).toBe(true);
+    expect(opens.every((m) => typeof m.connection === 'string' && m.address === '127.0.0.1')).toBe(true);
     const closes = events.filter((m) => m.event === 'connection_close');
     expect(closes).toContainEqual({
       event: 'connection_close',

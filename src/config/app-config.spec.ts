@@ -37,16 +37,21 @@ describe('loadConfig', () => {
       httpKeepAliveTimeoutMs: 5000,
       lobbyRateMessages: 5,
       lobbyRateWindowMs: 5000,
+      lobbyStaffRateMessages: 100,
+      lobbyStaffRateWindowMs: 30_000,
       sellerRateMessages: 10,
       sellerRateWindowMs: 5000,
       sellerMessageMax: 2000,
       sellerAuthChats: 100,
       sellerAuthMessagesPerChat: 100,
+      trustedProxies: [],
+      ipv6LimitPrefix: 64,
       maxSocketsPerUser: 20,
       maxSocketsPerIp: 200,
       maxSocketsTotal: 10_000,
       authFailuresPerIp: 20,
       authFailureWindowMs: 60_000,
+      authThrottleDelayMs: 1000,
       nameAuthsPerIp: 30,
       nameAuthWindowMs: 600_000,
       demo: true,
@@ -81,6 +86,16 @@ describe('loadConfig', () => {
       redisUrl: 'redis://:pw@redis:6379/2',
       redisKeyPrefix: 'chatgate:',
     });
+  });
+
+  it('reads TRUSTED_PROXIES as addresses, CIDR ranges and named ranges', () => {
+    expect(loadConfig({ TRUSTED_PROXIES: ' 10.0.0.5, 172.28.0.0/16 ,fd00::/8,::1,loopback' }).trustedProxies).toEqual([
+      '10.0.0.5',
+      '172.28.0.0/16',
+      'fd00::/8',
+      '::1',
+      'loopback',
+    ]);
   });
 
   it('selects the database by URL scheme', () => {
@@ -119,6 +134,14 @@ describe('loadConfig', () => {
     [
       { USER_DIRECTORY_CACHE_TTL_MS: '86400001' },
       'Invalid configuration: USER_DIRECTORY_CACHE_TTL_MS must be a whole number from 0 to 86400000 (got "86400001")',
+    ],
+    [
+      { TRUSTED_PROXIES: '10.0.0.1, nginx, 10.0.0.0/33, toString' },
+      'Invalid configuration: TRUSTED_PROXIES must list IP addresses, CIDR ranges or loopback / linklocal / uniquelocal (not "nginx", "10.0.0.0/33", "toString")',
+    ],
+    [
+      { IPV6_LIMIT_PREFIX: '129' },
+      'Invalid configuration: IPV6_LIMIT_PREFIX must be a whole number from 1 to 128 (got "129")',
     ],
     [{ RUN_MIGRATIONS: 'maybe' }, 'Invalid configuration: RUN_MIGRATIONS must be true or false (got "maybe")'],
     [

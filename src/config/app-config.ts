@@ -1,3 +1,5 @@
+import { isAddressRange, NAMED_RANGES } from '../common/ip-addresses.js';
+
 /**
  * The whole runtime configuration, read once from the environment and validated before anything starts.
  * It is a plain object handed to `AppModule.forRoot`, so tests build apps from explicit values instead of
@@ -66,6 +68,9 @@ export class AppConfig {
   /** Lobby messages (and commands) one user may send per window; more get a system_message and are dropped. */
   readonly lobbyRateMessages: number;
   readonly lobbyRateWindowMs: number;
+  /** The same for a lobby's staff (owner, admin, mod), whose commands count too: a wave of spam takes many. */
+  readonly lobbyStaffRateMessages: number;
+  readonly lobbyStaffRateWindowMs: number;
   /** Seller-chat messages one user may send per window; more are answered RATE_LIMITED and not stored. */
   readonly sellerRateMessages: number;
   readonly sellerRateWindowMs: number;
@@ -74,13 +79,25 @@ export class AppConfig {
   /** A seller's auth reply holds its newest chats and each chat's newest messages, not whole histories. */
   readonly sellerAuthChats: number;
   readonly sellerAuthMessagesPerChat: number;
+  /**
+   * Peers allowed to name the client in X-Forwarded-For (addresses, CIDR ranges, or loopback / linklocal /
+   * uniquelocal); empty: every peer is the client. See ClientAddresses.
+   */
+  readonly trustedProxies: string[];
+  /** Per-address limits count an IPv6 client by its network of this prefix length. */
+  readonly ipv6LimitPrefix: number;
   /** Open connections (both protocols together): per authenticated user, per client IP, and in total. */
   readonly maxSocketsPerUser: number;
   readonly maxSocketsPerIp: number;
   readonly maxSocketsTotal: number;
-  /** Failed auths (unknown tokens) one IP may make per window; after that its auths are refused until it ends. */
+  /**
+   * Failed auths (unknown tokens) one IP may make per window; after that its unknown tokens are refused (not
+   * read as anonymous) until the window ends, while valid tokens are still accepted.
+   */
   readonly authFailuresPerIp: number;
   readonly authFailureWindowMs: number;
+  /** How long each of those refusals is held back, so one connection cannot have tokens looked up at its own pace. */
+  readonly authThrottleDelayMs: number;
   /** Seller-chat name-auths (each creates a client) one IP may make per window. */
   readonly nameAuthsPerIp: number;
   readonly nameAuthWindowMs: number;
@@ -170,16 +187,21 @@ export function loadConfig(env: Env): AppConfig {
     httpKeepAliveTimeoutMs: integer(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 5000, 100, 600_000),
     lobbyRateMessages: integer(env, 'LOBBY_RATE_MESSAGES', 5, 1, 100_000),
     lobbyRateWindowMs: integer(env, 'LOBBY_RATE_WINDOW_MS', 5000, 1000, 3_600_000),
+    lobbyStaffRateMessages: integer(env, 'LOBBY_STAFF_RATE_MESSAGES', 100, 1, 100_000),
+    lobbyStaffRateWindowMs: integer(env, 'LOBBY_STAFF_RATE_WINDOW_MS', 30_000, 1000, 3_600_000),
     sellerRateMessages: integer(env, 'SELLER_RATE_MESSAGES', 10, 1, 100_000),
     sellerRateWindowMs: integer(env, 'SELLER_RATE_WINDOW_MS', 5000, 1000, 3_600_000),
     sellerMessageMax: integer(env, 'SELLER_MESSAGE_MAX', 2000, 1, 1_000_000),
     sellerAuthChats: integer(env, 'SELLER_AUTH_CHATS', 100, 1, 100_000),
     sellerAuthMessagesPerChat: integer(env, 'SELLER_AUTH_MESSAGES_PER_CHAT', 100, 0, 100_000),
+    trustedProxies: addressRanges(env, 'TRUSTED_PROXIES'),
+    ipv6LimitPrefix: integer(env, 'IPV6_LIMIT_PREFIX', 64, 1, 128),
     maxSocketsPerUser: integer(env, 'MAX_SOCKETS_PER_USER', 20, 1, 1_000_000),
     maxSocketsPerIp: integer(env, 'MAX_SOCKETS_PER_IP', 200, 1, 1_000_000),
     maxSocketsTotal: integer(env, 'MAX_SOCKETS_TOTAL', 10_000, 1, 10_000_000),
     authFailuresPerIp: integer(env, 'AUTH_FAILURES_PER_IP', 20, 1, 1_000_000),
     authFailureWindowMs: integer(env, 'AUTH_FAILURE_WINDOW_MS', 60_000, 1000, 86_400_000),
+    authThrottleDelayMs: integer(env, 'AUTH_THROTTLE_DELAY_MS', 1000, 0, 60_000),
     nameAuthsPerIp: integer(env, 'NAME_AUTHS_PER_IP', 30, 1, 1_000_000),
     nameAuthWindowMs: integer(env, 'NAME_AUTH_WINDOW_MS', 600_000, 1000, 86_400_000),
 
@@ -263,6 +285,21 @@ function redisUrl(env: Env, name: string): string | null {
   if (raw === null) return null;
   if (!/^rediss?:\/\/[^\s]+$/.test(raw)) throw new ConfigError(name, 'must be a redis:// or rediss:// URL');
   return raw;
+}
+
+function addressRanges(env: Env, name: string): string[] {
+  const entries = (optional(env, name) ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  const invalid = entries.filter((entry) => !isAddressRange(entry));
+  if (invalid.length > 0) {
+    throw new ConfigError(
+      name,
+      `must list IP addresses, CIDR ranges or ${Object.keys(NAMED_RANGES).join(' / ')} (not ${invalid.map((e) => `"${e}"`).join(', ')})`,
+    );
+  }
+  return entries;
 }
 
 function wsPath(env: Env, name: string, fallback: string): string {

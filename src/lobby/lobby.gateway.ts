@@ -19,6 +19,7 @@ import { Metrics } from '../operations/metrics.js';
 import { DeliveryBus, type Subscription } from '../realtime/delivery-bus.js';
 import { eventArguments } from '../realtime/io-message-handlers.js';
 import { AuthThrottle } from '../realtime/limits/auth-throttle.js';
+import { ClientAddresses } from '../realtime/limits/client-addresses.js';
 import { ConnectionCaps } from '../realtime/limits/connection-caps.js';
 import { SerialQueue } from '../realtime/serial-queue.js';
 import { IDENTITY_CHANNEL, type IdentityChange, identityRoom } from '../users/identity-changes.js';
@@ -78,6 +79,7 @@ export class LobbyGateway
     private readonly metrics: Metrics,
     private readonly throttle: AuthThrottle,
     private readonly caps: ConnectionCaps,
+    private readonly addresses: ClientAddresses,
   ) {}
 
   afterInit(server: Server): void {
@@ -117,7 +119,12 @@ export class LobbyGateway
   }
 
   handleConnection(socket: Socket): void {
-    this.logger.debug({ event: 'connection_open', protocol: 'lobby', connection: socket.id });
+    this.logger.debug({
+      event: 'connection_open',
+      protocol: 'lobby',
+      connection: socket.id,
+      address: this.addresses.ofHandshake(socket.handshake),
+    });
     const state = stateOf(socket);
     state.deadline = setTimeout(() => {
       if (!state.session) socket.disconnect(true);
@@ -141,13 +148,12 @@ export class LobbyGateway
     if (typeof appId !== 'number') throw new LobbyRefusal('auth_no_app_id');
     if (!ack) throw new LobbyRefusal('auth_no_callback');
     const tokenHash = normalizeTokenHash(isNonEmptyString(hashedToken) ? hashedToken : legacyTokenHash);
-    const ip = socket.handshake.address;
     state.tokenHash = tokenHash;
-    if (tokenHash && (await this.throttle.blocked(ip))) throw new LobbyRefusal('auth_throttled');
 
     const session = await this.lobby.authenticate(appId, tokenHash, socket.handshake.headers.origin);
     // An unknown hash is an anonymous reader, as the protocol says, but counts as a guess against the address.
-    if (tokenHash && !session.member) await this.throttle.failed(ip);
+    if (tokenHash && !session.member && (await this.throttle.guessed(this.addresses.ofHandshake(socket.handshake))))
+      throw new LobbyRefusal('auth_throttled');
     if (session.member) {
       if (!(await this.caps.acquireUser(session.member.id))) throw new LobbyRefusal('too_many_connections');
       state.slotOf = session.member.id;

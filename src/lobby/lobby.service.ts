@@ -38,8 +38,9 @@ const STAFF_ROLES: readonly LobbyRole[] = ['owner', 'admin', 'mod'];
  */
 @Injectable()
 export class LobbyService {
-  /** `new_message`s per user per LOBBY_RATE_WINDOW_MS, whatever the lobby. */
-  private readonly rate: ReturnType<RateLimiterFactory['create']>;
+  /** `new_message`s (commands included) per user and window, whatever the lobby: members' and staff's. */
+  private readonly memberRate: ReturnType<RateLimiterFactory['create']>;
+  private readonly staffRate: ReturnType<RateLimiterFactory['create']>;
   /** Presence snapshots shared by the sockets entering a lobby together, by chat id. */
   private readonly presentUsers = new SharedReads<number, PresenceSnapshot<LobbyMember>>();
 
@@ -55,10 +56,15 @@ export class LobbyService {
     private readonly metrics: Metrics,
     limiters: RateLimiterFactory,
   ) {
-    this.rate = limiters.create({
+    this.memberRate = limiters.create({
       keyPrefix: 'lobby-messages',
       points: config.lobbyRateMessages,
       durationMs: config.lobbyRateWindowMs,
+    });
+    this.staffRate = limiters.create({
+      keyPrefix: 'lobby-staff-messages',
+      points: config.lobbyStaffRateMessages,
+      durationMs: config.lobbyStaffRateWindowMs,
     });
     // A member whose instance vanished leaves as if its last socket had closed; one put back after a presence
     // store outage arrives again.
@@ -136,9 +142,10 @@ export class LobbyService {
   async say(session: LobbySession, text: unknown): Promise<SayOutcome> {
     const { member } = session;
     if (!member) throw new LobbyRefusal('user_required');
-    // Before anything costs a query: a flood is turned away without touching the store or the bus.
-    if (!(await take(this.rate, member.id))) throw new LobbyRefusal('rate_limited');
     const staff = STAFF_ROLES.includes(member.role);
+    // Before anything costs a query: a flood is turned away without touching the store or the bus. Staff have
+    // their own allowance, since muting a wave of spammers takes many commands in a row.
+    if (!(await take(staff ? this.staffRate : this.memberRate, member.id))) throw new LobbyRefusal('rate_limited');
     if (!staff && (await this.mutes.isMuted(session.chatId, member.uname))) throw new LobbyRefusal('muted');
     if (typeof text !== 'string') throw new LobbyRefusal('text_not_string');
     const trimmed = text.trim();

@@ -12,6 +12,7 @@ import { jsonTextParser } from './json-text.js';
 import { refuseUnsolicitedPongs } from './engine-heartbeat.js';
 import { boundEngineSocket } from './outgoing-bound.js';
 import { limitPendingSessions } from './pending-session-limit.js';
+import type { ClientAddresses } from './limits/client-addresses.js';
 import { describeFault } from '../common/refusal.js';
 
 /**
@@ -30,6 +31,7 @@ export class ChatgateIoAdapter extends IoAdapter {
     app: INestApplicationContext,
     private readonly config: AppConfig,
     private readonly admit: Admit,
+    private readonly addresses: ClientAddresses,
   ) {
     super(app);
   }
@@ -60,7 +62,9 @@ export class ChatgateIoAdapter extends IoAdapter {
       },
     });
     serveEio3PollingAsBinary(server.engine);
-    limitPendingSessions(server.engine, this.config.lobbyPendingSessionsPerIp);
+    limitPendingSessions(server.engine, this.config.lobbyPendingSessionsPerIp, (request) =>
+      this.addresses.limitKeyOf(request),
+    );
     const max = this.config.outgoingBufferMaxBytes;
     server.engine.on('connection', (socket: EngineSocket) => {
       const held = this.releases.get(socket.request);

@@ -1,5 +1,5 @@
 import type { Server as Engine, Socket as EngineSocket } from 'engine.io';
-import { clientIp } from './limits/connection-caps.js';
+import type { IncomingMessage } from 'node:http';
 
 /**
  * Caps the Engine.IO sessions one client address holds before its client has sent anything on them. A page that
@@ -8,7 +8,11 @@ import { clientIp } from './limits/connection-caps.js';
  * (EIO3 widgets) within a round trip or two, so counting only silent sessions stays out of their way, even for many
  * users behind one address. Handshakes beyond the cap get 403 until one of those sessions speaks or closes.
  */
-export function limitPendingSessions(engine: Engine, maxPerAddress: number): void {
+export function limitPendingSessions(
+  engine: Engine,
+  maxPerAddress: number,
+  addressOf: (request: IncomingMessage) => string,
+): void {
   const pending = new Map<string, number>();
   const allowRequest = engine.opts.allowRequest ?? ((_req, done) => done(null, true));
   // engine.io asks only for handshakes and emits `connection` in the same turn as this callback allows one, so
@@ -16,12 +20,12 @@ export function limitPendingSessions(engine: Engine, maxPerAddress: number): voi
   engine.opts.allowRequest = (req, done) =>
     allowRequest(req, (error, allowed) => {
       if (!allowed) return done(error, false);
-      if ((pending.get(clientIp(req)) ?? 0) >= maxPerAddress) return done('too many pending sessions', false);
+      if ((pending.get(addressOf(req)) ?? 0) >= maxPerAddress) return done('too many pending sessions', false);
       done(null, true);
     });
 
   engine.on('connection', (socket: EngineSocket) => {
-    const address = clientIp(socket.request);
+    const address = addressOf(socket.request);
     pending.set(address, (pending.get(address) ?? 0) + 1);
     const settle = () => {
       socket.off('packet', settle).off('close', settle);

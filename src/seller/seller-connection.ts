@@ -33,7 +33,7 @@ export class SellerConnection {
     readonly socket: WebSocket,
     queueMax: number,
     /** The client's address, for the per-address auth limits. */
-    readonly ip: string,
+    readonly address: string,
   ) {
     this.queue = new SerialQueue(queueMax);
   }

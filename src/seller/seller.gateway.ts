@@ -17,7 +17,8 @@ import { AppConfig } from '../config/app-config.js';
 import { Metrics } from '../operations/metrics.js';
 import { type Delivery, DeliveryBus, type Subscription } from '../realtime/delivery-bus.js';
 import { AuthThrottle } from '../realtime/limits/auth-throttle.js';
-import { clientIp, ConnectionCaps } from '../realtime/limits/connection-caps.js';
+import { ClientAddresses } from '../realtime/limits/client-addresses.js';
+import { ConnectionCaps } from '../realtime/limits/connection-caps.js';
 import { type DirectFrameHandler, handleFramesDirectly, type RawWsGatewayOptions } from '../realtime/raw-ws-adapter.js';
 import { IDENTITY_CHANNEL, type IdentityChange, identityRoom } from '../users/identity-changes.js';
 import { SellerChatService } from './seller-chat.service.js';
@@ -67,6 +68,7 @@ export class SellerGateway
     private readonly throttle: AuthThrottle,
     private readonly caps: ConnectionCaps,
     private readonly errors: SellerErrorFilter,
+    private readonly addresses: ClientAddresses,
   ) {}
 
   afterInit(server: WebSocketServer): void {
@@ -101,14 +103,19 @@ export class SellerGateway
   }
 
   handleConnection(socket: WebSocket, request: IncomingMessage): void {
-    const connection = new SellerConnection(socket, this.config.connectionQueueMax, clientIp(request));
+    const connection = new SellerConnection(socket, this.config.connectionQueueMax, this.addresses.ofRequest(request));
     this.connections.set(socket, connection);
     // A connection that never signs in is closed (1008) after AUTH_DEADLINE_MS; the original client reconnects.
     connection.deadline = setTimeout(() => {
       if (!connection.signIn && isOpen(socket)) socket.close(1008, 'auth deadline passed');
     }, this.config.authDeadlineMs);
     connection.deadline.unref();
-    this.logger.debug({ event: 'connection_open', protocol: 'seller', connection: connection.id });
+    this.logger.debug({
+      event: 'connection_open',
+      protocol: 'seller',
+      connection: connection.id,
+      address: connection.address,
+    });
   }
 
   async handleDisconnect(socket: WebSocket): Promise<void> {
@@ -157,7 +164,7 @@ export class SellerGateway
   private async authenticate(connection: SellerConnection, data: unknown): Promise<void> {
     // A second auth re-binds the connection: it first stops being whoever it was.
     if (connection.signIn) await this.forget(connection);
-    const signIn = await this.signInLimited(connection.ip, parseSignIn(data));
+    const signIn = await this.signInLimited(connection.address, parseSignIn(data));
     if (!(await this.caps.acquireUser(signIn.user.id))) throw new SellerRefusal('TOO_MANY_CONNECTIONS');
     if (!isOpen(connection.socket)) return this.caps.releaseUser(signIn.user.id);
 
@@ -193,17 +200,19 @@ export class SellerGateway
   }
 
   /**
-   * Signs in within the address's limits: token auths are refused unchecked while it has used up its failures
-   * (and each unknown or foreign token counts), name-auths (each creates a client) are capped per window.
+   * Signs in within the address's limits: each unknown or foreign token counts against it, and once it has used
+   * up its failures those are answered RATE_LIMITED (valid tokens still sign in); name-auths (each creates a
+   * client) are capped per window.
    */
-  private async signInLimited(ip: string, request: SignInRequest): Promise<SignIn> {
-    if (request.mode === 'client-name' && !(await this.throttle.nameAuth(ip))) throw new SellerRefusal('RATE_LIMITED');
+  private async signInLimited(address: string, request: SignInRequest): Promise<SignIn> {
+    if (request.mode === 'client-name' && !(await this.throttle.nameAuth(address)))
+      throw new SellerRefusal('RATE_LIMITED');
     const byToken = request.mode === 'seller' || request.mode === 'client-token';
-    if (byToken && (await this.throttle.blocked(ip))) throw new SellerRefusal('RATE_LIMITED');
     try {
       return await this.chat.signIn(request);
     } catch (error) {
-      if (byToken && error instanceof SellerRefusal && GUESSES.has(error.code)) await this.throttle.failed(ip);
+      const guess = byToken && error instanceof SellerRefusal && GUESSES.has(error.code);
+      if (guess && (await this.throttle.guessed(address))) throw new SellerRefusal('RATE_LIMITED');
       throw error;
     }
   }

@@ -1,21 +1,30 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppConfig } from '../../config/app-config.js';
+import { ClientAddresses } from './client-addresses.js';
 import { RateLimiterFactory, take } from './rate-limiter.factory.js';
 
 /**
- * Per-address limits on authentication, for both protocols: guessing tokens gets slower, not faster (an address
- * with AUTH_FAILURES_PER_IP failures in a window has its token auths refused unchecked until the window ends),
- * and one address cannot create clients (name-auths) without bound.
+ * Per-address limits on authentication, for both protocols. Guessing tokens gets slower, while a valid token is
+ * always checked and accepted: a NAT or a proxy shares one address between honest users and whoever is guessing
+ * or looping on a revoked token, and refusing valid tokens unchecked would shut the honest ones out. So every
+ * token is checked; an address past AUTH_FAILURES_PER_IP unknown tokens in a window has its further unknown ones
+ * refused (instead of, in the lobby, read as anonymous), each refusal held back AUTH_THROTTLE_DELAY_MS so that one
+ * connection cannot make the database look up tokens as fast as it can send them. One address also cannot create
+ * seller-chat clients (name-auths) without bound. Addresses are counted as ClientAddresses keys them.
  */
 @Injectable()
 export class AuthThrottle {
   private readonly failures: RateLimiterAbstract;
   private readonly nameAuths: RateLimiterAbstract;
-  private readonly maxFailures: number;
+  private readonly delayMs: number;
 
-  constructor(factory: RateLimiterFactory, config: AppConfig) {
-    this.maxFailures = config.authFailuresPerIp;
+  constructor(
+    factory: RateLimiterFactory,
+    config: AppConfig,
+    private readonly addresses: ClientAddresses,
+  ) {
     this.failures = factory.create({
       keyPrefix: 'auth-failures',
       points: config.authFailuresPerIp,
@@ -26,21 +35,21 @@ export class AuthThrottle {
       points: config.nameAuthsPerIp,
       durationMs: config.nameAuthWindowMs,
     });
+    this.delayMs = config.authThrottleDelayMs;
   }
 
-  /** True while the address may not try a token: it used up its failures for this window. */
-  async blocked(ip: string): Promise<boolean> {
-    const used = await this.failures.get(ip);
-    return used !== null && used.consumedPoints >= this.maxFailures;
-  }
-
-  /** Counts a failed token auth (an unknown or foreign token) against the address. */
-  async failed(ip: string): Promise<void> {
-    await take(this.failures, ip);
+  /**
+   * Counts an unknown or foreign token against the client's address. True when the address has used up its
+   * failures for this window: the caller refuses the auth (this resolves only after the throttle's delay).
+   */
+  async guessed(address: string): Promise<boolean> {
+    if (await take(this.failures, this.addresses.limitKey(address))) return false;
+    if (this.delayMs > 0) await sleep(this.delayMs, undefined, { ref: false });
+    return true;
   }
 
   /** Takes one name-auth; false when the address used up its name-auths for this window. */
-  nameAuth(ip: string): Promise<boolean> {
-    return take(this.nameAuths, ip);
+  nameAuth(address: string): Promise<boolean> {
+    return take(this.nameAuths, this.addresses.limitKey(address));
   }
 }

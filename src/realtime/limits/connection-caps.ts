@@ -1,14 +1,14 @@
-import type { IncomingMessage } from 'node:http';
 import { Injectable, Logger } from '@nestjs/common';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppConfig } from '../../config/app-config.js';
 import type { HandshakeCheck } from '../handshake.js';
+import { ClientAddresses } from './client-addresses.js';
 import { acquire, RateLimiterFactory } from './rate-limiter.factory.js';
 
 const TOTAL = 'all';
 
 /**
- * Caps on open connections, both protocols together: per client IP and in total at the handshake (so one
+ * Caps on open connections, both protocols together: per client address (ClientAddresses) and in total at the handshake (so one
  * address cannot take every file descriptor), and per user once a connection has authenticated.
  */
 @Injectable()
@@ -18,7 +18,11 @@ export class ConnectionCaps {
   private readonly total: RateLimiterAbstract;
   private readonly perUser: RateLimiterAbstract;
 
-  constructor(factory: RateLimiterFactory, config: AppConfig) {
+  constructor(
+    factory: RateLimiterFactory,
+    config: AppConfig,
+    private readonly addresses: ClientAddresses,
+  ) {
     this.perIp = factory.create({ keyPrefix: 'sockets-ip', points: config.maxSocketsPerIp, durationMs: 0 });
     this.total = factory.create({ keyPrefix: 'sockets-total', points: config.maxSocketsTotal, durationMs: 0 });
     this.perUser = factory.create({ keyPrefix: 'sockets-user', points: config.maxSocketsPerUser, durationMs: 0 });
@@ -26,7 +30,7 @@ export class ConnectionCaps {
 
   /** The handshake check: 503 when the server holds its total, 429 when this address holds its share. */
   readonly check: HandshakeCheck = async (request, _transport, lifecycle) => {
-    const ip = clientIp(request);
+    const ip = this.addresses.limitKeyOf(request);
     if (!(await acquire(this.total, TOTAL))) {
       this.logger.warn('refusing a connection: MAX_SOCKETS_TOTAL reached');
       return { status: 503, reason: 'server full' };
@@ -49,9 +53,4 @@ export class ConnectionCaps {
       .reward(userId)
       .catch((error: unknown) => this.logger.error(`releasing a user slot failed: ${String(error)}`));
   }
-}
-
-/** The TCP peer: behind a reverse proxy that is the proxy (raise MAX_SOCKETS_PER_IP there). */
-export function clientIp(request: IncomingMessage): string {
-  return request.socket.remoteAddress ?? '';
 }

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { AuthThrottle } from './auth-throttle.js';
+import { ClientAddresses } from './client-addresses.js';
 import { ConnectionCaps } from './connection-caps.js';
 
 /**
@@ -8,7 +9,7 @@ import { ConnectionCaps } from './connection-caps.js';
  */
 @Global()
 @Module({
-  providers: [ConnectionCaps, AuthThrottle],
-  exports: [ConnectionCaps, AuthThrottle],
+  providers: [ClientAddresses, ConnectionCaps, AuthThrottle],
+  exports: [ClientAddresses, ConnectionCaps, AuthThrottle],
 })
 export class LimitsModule {}
