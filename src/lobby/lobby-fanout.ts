@@ -5,6 +5,7 @@ import type { Metrics } from '../operations/metrics.js';
 import type { Delivery } from '../realtime/delivery-bus.js';
 import { PrebuiltFrameBroadcast } from '../realtime/prebuilt-frame-broadcast.js';
 import { PushGate, type Snapshot } from '../realtime/push-gate.js';
+import type { LobbyEvents } from './lobby.types.js';
 
 /**
  * The lobby's fan-out on this instance. Each delivery goes to the room in one broadcast (framed once and written
@@ -18,7 +19,7 @@ export class LobbyFanout {
   private readonly entering = new SetMap<string, Socket>();
   /** Sockets recently sent a reply, by lobby room, while their gate remembers what it held. */
   private readonly fresh = new SetMap<string, Socket>();
-  private readonly gates = new WeakMap<Socket, PushGate<Delivery>>();
+  private readonly gates = new WeakMap<Socket, PushGate<Delivery<LobbyEvents>>>();
   private readonly broadcast: PrebuiltFrameBroadcast;
 
   constructor(
@@ -32,7 +33,7 @@ export class LobbyFanout {
 
   /** Holds what is delivered to `room` for `socket` until `release`: its auth reply is being built. */
   hold(room: string, socket: Socket): void {
-    const gate = new PushGate<Delivery>();
+    const gate = new PushGate<Delivery<LobbyEvents>>();
     gate.hold();
     this.gates.set(socket, gate);
     this.entering.add(room, socket);
@@ -61,7 +62,7 @@ export class LobbyFanout {
     this.gates.delete(socket);
   }
 
-  deliver(delivery: Delivery): void {
+  deliver(delivery: Delivery<LobbyEvents>): void {
     const { room, event, data, exceptConnection } = delivery;
     for (const socket of this.entering.of(room)) {
       if (socket.id !== exceptConnection) this.gates.get(socket)?.take(delivery);
@@ -73,7 +74,7 @@ export class LobbyFanout {
   }
 
   /** Sockets of the room whose just-sent auth reply already reflects this delivery. */
-  private alreadySent(delivery: Delivery): string[] {
+  private alreadySent(delivery: Delivery<LobbyEvents>): string[] {
     const sockets: string[] = [];
     const now = this.clock.now();
     for (const socket of this.fresh.of(delivery.room)) {

@@ -3,7 +3,7 @@ import { Clock } from '../common/clock.js';
 import { ExpiringCache } from '../common/expiring-cache.js';
 import { SharedReads } from '../common/shared-reads.js';
 import { AppConfig } from '../config/app-config.js';
-import { DeliveryBus, type Subscription } from '../realtime/delivery-bus.js';
+import { defineChannel, DeliveryBus, type Subscription } from '../realtime/delivery-bus.js';
 import {
   LOBBY_CHANNEL,
   type LobbyMember,
@@ -14,7 +14,7 @@ import {
 } from './lobby.types.js';
 
 /** History changes that are not lobby broadcasts (an admin deleting a message), announced per lobby room. */
-const HISTORY_CHANNEL = 'lobby-history';
+const HISTORY_CHANNEL = defineChannel<{ message_removed: null }>('lobby-history');
 
 /**
  * What every `auth` reply of a lobby repeats, built once and shared by the sockets entering it on this instance:

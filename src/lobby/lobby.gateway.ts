@@ -96,7 +96,7 @@ export class LobbyGateway
     );
     this.fanout = new LobbyFanout(server, this.clock, this.config.lateDeliveryWindowMs, this.metrics);
     this.subscription = this.bus.subscribe(LOBBY_CHANNEL, (delivery) => this.fanout.deliver(delivery));
-    this.identity = this.bus.subscribe(IDENTITY_CHANNEL, ({ data }) => this.revoke(data as IdentityChange));
+    this.identity = this.bus.subscribe(IDENTITY_CHANNEL, ({ data }) => this.revoke(data));
     this.metrics.countConnections('lobby', () => server.engine.clientsCount);
     this.metrics.countLobbyMembers(() => {
       const byApp = new Map<number, number>();

@@ -8,7 +8,7 @@ import { AppConfig } from '../config/app-config.js';
 import { MessagesService, type StoredMessage } from '../messages/messages.service.js';
 import { type MuteView, MutesService } from '../mutes/mutes.service.js';
 import { Metrics } from '../operations/metrics.js';
-import { type Delivery, DeliveryBus } from '../realtime/delivery-bus.js';
+import { type DeliveryEnvelope, DeliveryBus } from '../realtime/delivery-bus.js';
 import { RateLimiterFactory, take } from '../realtime/limits/rate-limiter.factory.js';
 import { normalize as normalizeOrigin } from '../realtime/origin-check.js';
 import type { PresenceSnapshot } from '../realtime/presence/presence-store.js';
@@ -20,6 +20,7 @@ import { LobbyRooms } from './lobby-rooms.js';
 import {
   LOBBY_CHANNEL,
   type LobbyBroadcast,
+  type LobbyEvents,
   type LobbyMember,
   type LobbyMessage,
   type LobbyWelcome,
@@ -71,7 +72,9 @@ export class LobbyService {
     presence.onChange(({ kind, place, member, version }) => {
       if (!isLobbyRoom(place)) return;
       const event = kind === 'departed' ? 'user_left' : 'user_joined';
-      this.bus.publish(LOBBY_CHANNEL, { room: place, event, data: member, presenceVersion: version });
+      // Lobby places hold only the LobbyMembers `enter` put there (as `snapshot<LobbyMember>` reads them).
+      const data = member as LobbyMember;
+      this.bus.publish(LOBBY_CHANNEL, { room: place, event, data, presenceVersion: version });
     });
   }
 
@@ -208,11 +211,11 @@ export class LobbyService {
     }
   }
 
-  private publish(
+  private publish<Event extends LobbyBroadcast>(
     session: LobbySession,
-    event: LobbyBroadcast,
-    data: unknown,
-    extra: Pick<Delivery, 'exceptConnection' | 'messageId' | 'presenceVersion'> = {},
+    event: Event,
+    data: LobbyEvents[Event],
+    extra: Pick<DeliveryEnvelope, 'exceptConnection' | 'messageId' | 'presenceVersion'> = {},
   ): void {
     this.bus.publish(LOBBY_CHANNEL, { room: lobbyRoom(session.chatId), event, data, ...extra });
   }

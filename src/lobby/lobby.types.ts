@@ -1,5 +1,6 @@
 import type { LobbyRole } from '../users/roles.js';
 import type { MuteView } from '../mutes/mutes.service.js';
+import { defineChannel } from '../realtime/delivery-bus.js';
 
 /** A user as the lobby protocol shows them: in `room.users`, `user_joined` and `user_left`. */
 export interface LobbyMember {
@@ -40,10 +41,23 @@ export type SayOutcome =
   | { kind: 'unmuted'; uname: string }
   | { kind: 'not_muted'; uname: string };
 
-/** Events every socket of a lobby receives. */
-export const LOBBY_CHANNEL = 'lobby';
-export const LOBBY_BROADCASTS = ['user_joined', 'user_left', 'new_message', 'user_muted', 'user_unmuted'] as const;
-export type LobbyBroadcast = (typeof LOBBY_BROADCASTS)[number];
+/** Events every socket of a lobby receives, with their payloads. */
+export type LobbyEvents = {
+  user_joined: LobbyMember;
+  user_left: LobbyMember;
+  new_message: LobbyMessage;
+  user_muted: MuteView;
+  user_unmuted: { uname: string };
+};
+export const LOBBY_CHANNEL = defineChannel<LobbyEvents>('lobby');
+export type LobbyBroadcast = keyof LobbyEvents;
+export const LOBBY_BROADCASTS: readonly LobbyBroadcast[] = [
+  'user_joined',
+  'user_left',
+  'new_message',
+  'user_muted',
+  'user_unmuted',
+];
 
 const LOBBY_ROOM_PREFIX = 'lobby:';
 

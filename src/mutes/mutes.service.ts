@@ -5,7 +5,7 @@ import { Clock } from '../common/clock.js';
 import { ExpiringCache } from '../common/expiring-cache.js';
 import { InvalidInputError } from '../common/refusal.js';
 import { AppConfig } from '../config/app-config.js';
-import { DeliveryBus, type Subscription } from '../realtime/delivery-bus.js';
+import { defineChannel, DeliveryBus, type Subscription } from '../realtime/delivery-bus.js';
 import { MuteEntity } from './mute.entity.js';
 
 export interface MuteView {
@@ -18,7 +18,8 @@ export interface MuteView {
 type MuteList = Map<string, { mins: number; expiresAt: number }>;
 
 /** Mute changes, announced to every instance: one room, since they are rare (a staff command). */
-const MUTES_CHANNEL = 'mutes';
+/** The chat whose mutes changed. */
+const MUTES_CHANNEL = defineChannel<{ mutes_changed: number }>('mutes');
 const MUTES_ROOM = 'mutes';
 
 /**
@@ -47,7 +48,7 @@ export class MutesService implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleInit(): Promise<void> {
-    this.subscription = this.bus.subscribe(MUTES_CHANNEL, ({ data }) => this.lists.invalidate(data as number));
+    this.subscription = this.bus.subscribe(MUTES_CHANNEL, ({ data }) => this.lists.invalidate(data));
     await this.subscription.watch(MUTES_ROOM);
   }
 

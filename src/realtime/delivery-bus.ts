@@ -1,21 +1,49 @@
 import type { Sequenced } from './push-gate.js';
 
+/** The events of one channel: each event's name and the payload its deliveries carry. */
+export type EventMap = Record<string, unknown>;
+
 /**
- * One frame (or event) for every connection in a room, wherever that connection is held. Gateways never fan
- * out by themselves: they publish a Delivery and deliver the ones they receive to their own local sockets,
- * which is what lets several instances share delivery. A Delivery must survive JSON serialization.
+ * A channel of the bus, declared once by the feature that owns it together with its events (`defineChannel`), so
+ * that publishing and subscribing are type-checked against one map: a payload that does not match its event, or
+ * an event the channel does not carry, does not compile. At run time a channel is its name.
  */
-export interface Delivery extends Sequenced {
+export interface Channel<Events extends EventMap> {
+  readonly name: string;
+  /** Never set: it carries the channel's event map for the compiler. */
+  readonly events?: Events;
+}
+
+export function defineChannel<Events extends EventMap>(name: string): Channel<Events> {
+  return { name };
+}
+
+/** What every delivery carries besides its event and payload. */
+export interface DeliveryEnvelope extends Sequenced {
   room: string;
-  event: string;
-  data: unknown;
   /** A connection that must not get it (the protocol's "to everyone but the sender"). */
   exceptConnection?: string;
   // messageId and presenceVersion (Sequenced): a connection that was just sent a history or a user list drops
   // the deliveries those already reflect, since remote deliveries can arrive after them (PushGate).
 }
 
-export type DeliveryHandler = (delivery: Delivery) => void;
+/**
+ * One frame (or event) for every connection in a room, wherever that connection is held: one of its channel's
+ * events with that event's payload. Gateways never fan out by themselves: they publish a Delivery and deliver the
+ * ones they receive to their own local sockets, which is what lets several instances share delivery. A Delivery
+ * must survive JSON serialization.
+ */
+export type Delivery<Events extends EventMap = EventMap> = {
+  [Event in keyof Events & string]: DeliveryEnvelope & { event: Event; data: Events[Event] };
+}[keyof Events & string];
+
+export type DeliveryHandler<Events extends EventMap = EventMap> = (delivery: Delivery<Events>) => void;
+
+/** What a publisher hands the bus: one event of the channel's map with that event's payload. */
+export type Publication<Events extends EventMap, Event extends keyof Events & string> = DeliveryEnvelope & {
+  event: Event;
+  data: Events[Event];
+};
 
 /** A handler's interest: it receives deliveries for the rooms it watches, and for no others. */
 export interface Subscription {
@@ -49,8 +77,11 @@ export abstract class DeliveryBus {
    * so what a delivery invalidates is never behind the database: a cache may rely on that alone.
    */
   abstract readonly sharedWithOtherInstances: boolean;
-  abstract publish(channel: string, delivery: Delivery): void;
-  abstract subscribe(channel: string, handler: DeliveryHandler): Subscription;
+  abstract publish<Events extends EventMap, Event extends keyof Events & string>(
+    channel: Channel<Events>,
+    delivery: Publication<Events, Event>,
+  ): void;
+  abstract subscribe<Events extends EventMap>(channel: Channel<Events>, handler: DeliveryHandler<Events>): Subscription;
 }
 
 /**
@@ -161,12 +192,15 @@ export class LocalDeliveryBus extends DeliveryBus {
   readonly sharedWithOtherInstances: boolean = false;
   private readonly channels = new Map<string, LocalHandlers>();
 
-  publish(channel: string, delivery: Delivery): void {
-    this.channels.get(channel)?.deliver(delivery);
+  publish<Events extends EventMap, Event extends keyof Events & string>(
+    channel: Channel<Events>,
+    delivery: Publication<Events, Event>,
+  ): void {
+    this.channels.get(channel.name)?.deliver(delivery);
   }
 
-  subscribe(channel: string, handler: DeliveryHandler): Subscription {
-    return this.handlersOf(channel).subscribe(handler);
+  subscribe<Events extends EventMap>(channel: Channel<Events>, handler: DeliveryHandler<Events>): Subscription {
+    return this.handlersOf(channel.name).subscribe(untyped(handler));
   }
 
   protected handlersOf(channel: string): LocalHandlers {
@@ -174,4 +208,12 @@ export class LocalDeliveryBus extends DeliveryBus {
     if (!handlers) this.channels.set(channel, (handlers = new LocalHandlers()));
     return handlers;
   }
+}
+
+/**
+ * A channel's handler as the bus stores it, beside other channels' handlers. Sound because the bus hands each
+ * handler only deliveries published on its own channel, which `publish` type-checked against the same map.
+ */
+export function untyped<Events extends EventMap>(handler: DeliveryHandler<Events>): DeliveryHandler {
+  return handler as DeliveryHandler;
 }

@@ -3,7 +3,7 @@ import { ChatsService, type DirectChat } from '../chats/chats.service.js';
 import { describeFault, NotFoundError } from '../common/refusal.js';
 import { MessagesService, type StoredMessage } from '../messages/messages.service.js';
 import { Metrics } from '../operations/metrics.js';
-import { type Delivery, DeliveryBus } from '../realtime/delivery-bus.js';
+import { type DeliveryEnvelope, DeliveryBus } from '../realtime/delivery-bus.js';
 import { RateLimiterFactory, take } from '../realtime/limits/rate-limiter.factory.js';
 import { PresenceService } from '../realtime/presence/presence.service.js';
 import { AppConfig } from '../config/app-config.js';
@@ -17,6 +17,7 @@ import {
   type KnownChats,
   ONLINE_PLACE,
   SELLER_CHANNEL,
+  type SellerEvents,
   type SellerPush,
   type SendRequest,
   type SignIn,
@@ -214,11 +215,11 @@ export class SellerChatService {
     }
   }
 
-  private push(
+  private push<Command extends SellerPush>(
     userId: number,
-    command: SellerPush,
-    data: object,
-    extra: Pick<Delivery, 'exceptConnection' | 'messageId'> = {},
+    command: Command,
+    data: SellerEvents[Command],
+    extra: Pick<DeliveryEnvelope, 'exceptConnection' | 'messageId'> = {},
   ): void {
     this.bus.publish(SELLER_CHANNEL, { room: userRoom(userId), event: command, data, ...extra });
   }

@@ -1,6 +1,7 @@
 import type { DirectChat } from '../chats/chats.service.js';
 import { Refusal } from '../common/refusal.js';
 import type { ChatUser } from '../users/chat-users.service.js';
+import { defineChannel } from '../realtime/delivery-bus.js';
 
 /**
  * The error codes of the AH Chat protocol, and three of Chatgate's limits (README "Security and limits"):
@@ -92,11 +93,15 @@ export interface DeliveredMessage {
   chatId: number;
 }
 
-export const SELLER_CHANNEL = 'seller';
-
-/** What the seller chat pushes to connections besides replies: the protocol's §2.4. */
-export const SELLER_PUSHES = ['chat', 'status', 'message'] as const;
-export type SellerPush = (typeof SELLER_PUSHES)[number];
+/** What the seller chat pushes to connections besides replies (the protocol's §2.4), with their payloads. */
+export type SellerEvents = {
+  chat: { id: number; chatter: string };
+  status: StatusData;
+  message: DeliveredMessage & { my?: true };
+};
+export const SELLER_CHANNEL = defineChannel<SellerEvents>('seller');
+export type SellerPush = keyof SellerEvents;
+export const SELLER_PUSHES: readonly SellerPush[] = ['chat', 'status', 'message'];
 export const ONLINE_PLACE = 'seller-chat';
 
 const USER_ROOM_PREFIX = 'user:';

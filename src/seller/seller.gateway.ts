@@ -20,10 +20,11 @@ import { AuthThrottle } from '../realtime/limits/auth-throttle.js';
 import { ClientAddresses } from '../realtime/limits/client-addresses.js';
 import { ConnectionCaps } from '../realtime/limits/connection-caps.js';
 import { type DirectFrameHandler, handleFramesDirectly, type RawWsGatewayOptions } from '../realtime/raw-ws-adapter.js';
-import { IDENTITY_CHANNEL, type IdentityChange, identityRoom } from '../users/identity-changes.js';
+import { IDENTITY_CHANNEL, identityRoom } from '../users/identity-changes.js';
 import { SellerChatService } from './seller-chat.service.js';
 import {
   SELLER_CHANNEL,
+  type SellerEvents,
   type SellerErrorCode,
   SellerRefusal,
   type SignIn,
@@ -86,7 +87,7 @@ export class SellerGateway
     // A rotated seller token: the seller's connections are closed on every instance; its widget reconnects
     // with the old token and hears USER_NOT_FOUND.
     this.identity = this.bus.subscribe(IDENTITY_CHANNEL, ({ data }) => {
-      for (const connection of [...this.byUser.of((data as IdentityChange).userId)]) {
+      for (const connection of [...this.byUser.of(data.userId)]) {
         connection.socket.close(1008, 'credentials changed');
       }
     });
@@ -233,16 +234,16 @@ export class SellerGateway
     }
   }
 
-  private deliver({ room, event, data, exceptConnection, messageId }: Delivery): void {
-    const payload = data as { id?: number; chatId?: number };
+  private deliver(delivery: Delivery<SellerEvents>): void {
+    const { room, event, data, exceptConnection, messageId } = delivery;
     const now = this.clock.now();
     for (const connection of this.byUser.of(userOfRoom(room))) {
       if (connection.id === exceptConnection || connection.gate.alreadySent({ messageId }, now)) continue;
-      if (event === 'chat') {
+      if (delivery.event === 'chat') {
         // Told once per chat: a repeat would empty the chat in the original client.
-        if (connection.knownChats.has(payload.id as number)) continue;
-        connection.knownChats.set(payload.id as number, null);
-      } else if (!connection.knownChats.has(payload.chatId as number)) {
+        if (connection.knownChats.has(delivery.data.id)) continue;
+        connection.knownChats.set(delivery.data.id, null);
+      } else if (!connection.knownChats.has(delivery.data.chatId)) {
         continue;
       }
       connection.push({ frame: { command: event, data }, messageId });

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DirectoryChanges } from '../auth/directory-changes.js';
-import { DeliveryBus } from '../realtime/delivery-bus.js';
-
-export const IDENTITY_CHANNEL = 'identity';
+import { defineChannel, DeliveryBus } from '../realtime/delivery-bus.js';
 
 /** A user's credentials or role changed: `tokenHash` names the one token revoked, otherwise everything changed. */
 export interface IdentityChange {
   userId: number;
   tokenHash?: string;
 }
+
+export const IDENTITY_CHANNEL = defineChannel<{ identity_changed: IdentityChange }>('identity');
 
 /** Gateways watch this room for each user they hold a connection of. */
 export function identityRoom(userId: number): string {

@@ -1,4 +1,9 @@
-import { type Delivery, LocalDeliveryBus } from '../../src/realtime/delivery-bus.js';
+import {
+  type Channel,
+  type EventMap,
+  LocalDeliveryBus,
+  type Publication,
+} from '../../src/realtime/delivery-bus.js';
 
 /**
  * The delivery buses of several simulated instances in one process, joined as Redis would join them: each bus
@@ -29,11 +34,15 @@ export class BusHub {
     held.forEach((deliver) => deliver());
   }
 
-  forward(from: HubBus, channel: string, delivery: Delivery): void {
+  forward<Events extends EventMap, Event extends keyof Events & string>(
+    from: HubBus,
+    channel: Channel<Events>,
+    delivery: Publication<Events, Event>,
+  ): void {
     const wire = JSON.stringify(delivery);
     for (const bus of this.buses) {
       if (bus === from) continue;
-      const deliver = () => bus.receive(channel, JSON.parse(wire) as Delivery);
+      const deliver = () => bus.receive(channel, JSON.parse(wire) as Publication<Events, Event>);
       if (this.held) this.held.push(deliver);
       else setTimeout(deliver, this.delayMs);
     }
@@ -47,13 +56,19 @@ export class HubBus extends LocalDeliveryBus {
     super();
   }
 
-  override publish(channel: string, delivery: Delivery): void {
+  override publish<Events extends EventMap, Event extends keyof Events & string>(
+    channel: Channel<Events>,
+    delivery: Publication<Events, Event>,
+  ): void {
     super.publish(channel, delivery);
     this.hub.forward(this, channel, delivery);
   }
 
   /** A delivery from another instance: for this instance's subscribers only. */
-  receive(channel: string, delivery: Delivery): void {
+  receive<Events extends EventMap, Event extends keyof Events & string>(
+    channel: Channel<Events>,
+    delivery: Publication<Events, Event>,
+  ): void {
     super.publish(channel, delivery);
   }
 }

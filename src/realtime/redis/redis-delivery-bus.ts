@@ -1,7 +1,17 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { describeFault } from '../../common/refusal.js';
-import { type Delivery, DeliveryBus, type DeliveryHandler, LocalHandlers, type Subscription } from '../delivery-bus.js';
+import {
+  type Channel,
+  type Delivery,
+  DeliveryBus,
+  type DeliveryHandler,
+  type EventMap,
+  LocalHandlers,
+  type Publication,
+  type Subscription,
+  untyped,
+} from '../delivery-bus.js';
 import { InstanceIdentity } from '../instance-identity.js';
 import { RedisConnections } from './redis-connections.js';
 
@@ -38,17 +48,20 @@ export class RedisDeliveryBus extends DeliveryBus implements OnModuleDestroy {
     this.subscriber.on('ready', () => void this.resubscribe());
   }
 
-  publish(channel: string, delivery: Delivery): void {
-    this.channels.get(channel)?.deliver(delivery);
+  publish<Events extends EventMap, Event extends keyof Events & string>(
+    { name }: Channel<Events>,
+    delivery: Publication<Events, Event>,
+  ): void {
+    this.channels.get(name)?.deliver(delivery);
     const wire: WireDelivery = { from: this.instance.id, delivery };
-    this.publisher.publish(this.redisChannel(channel, delivery.room), JSON.stringify(wire)).catch(() => undefined);
+    this.publisher.publish(this.redisChannel(name, delivery.room), JSON.stringify(wire)).catch(() => undefined);
   }
 
-  subscribe(channel: string, handler: DeliveryHandler): Subscription {
-    return this.handlersOf(channel).subscribe(
-      handler,
-      (room) => this.subscribeRedis(this.redisChannel(channel, room)),
-      (room) => void this.subscriber.unsubscribe(this.redisChannel(channel, room)).catch(() => undefined),
+  subscribe<Events extends EventMap>({ name }: Channel<Events>, handler: DeliveryHandler<Events>): Subscription {
+    return this.handlersOf(name).subscribe(
+      untyped(handler),
+      (room) => this.subscribeRedis(this.redisChannel(name, room)),
+      (room) => void this.subscriber.unsubscribe(this.redisChannel(name, room)).catch(() => undefined),
     );
   }
 
