@@ -1,10 +1,11 @@
-import { Module } from '@nestjs/common';
+import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { AppsModule } from '../apps/apps.module.js';
 import { LobbyModule } from '../lobby/lobby.module.js';
 import { SellerModule } from '../seller/seller.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { AppsController } from './apps.controller.js';
+import { JsonBodiesOnly } from './json-bodies.middleware.js';
 import { SellersController } from './sellers.controller.js';
 import { UsersController } from './users.controller.js';
 
@@ -13,4 +14,8 @@ import { UsersController } from './users.controller.js';
   controllers: [AppsController, UsersController, SellersController],
   providers: [AdminTokenGuard],
 })
-export class AdminModule {}
+export class AdminModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(JsonBodiesOnly).forRoutes(AppsController, UsersController, SellersController);
+  }
+}

@@ -12,6 +12,7 @@ import {
   SellerResponse,
   SellerTokenResponse,
 } from './dto/sellers.dto.js';
+import { NoBody } from './dto/no-body.dto.js';
 
 @ApiTags('sellers')
 @ApiBearerAuth()
@@ -40,7 +41,7 @@ export class SellersController {
 
   @Post(':id/tokens')
   @ApiCreatedResponse({ type: SellerTokenResponse })
-  async rotateToken(@Param('id', ParseIntPipe) id: number): Promise<SellerTokenResponse> {
+  async rotateToken(@Param('id', ParseIntPipe) id: number, @Body() _body: NoBody): Promise<SellerTokenResponse> {
     return { token: await this.users.rotateSellerToken(id) };
   }
 

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nest
 import { type IssuedToken, type UserView, UsersService } from '../users/users.service.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { PaginationQuery } from './dto/pagination.dto.js';
+import { NoBody } from './dto/no-body.dto.js';
 import { CreateUserDto, RevokedResponse, TokenResponse, UpdateUserDto, UserResponse } from './dto/users.dto.js';
 import { ApiErrorResponses } from './api-error-responses.js';
 
@@ -43,7 +44,7 @@ export class UsersController {
 
   @Post(':uname/tokens')
   @ApiCreatedResponse({ type: TokenResponse })
-  issueToken(@Param('uname') uname: string): Promise<IssuedToken> {
+  issueToken(@Param('uname') uname: string, @Body() _body: NoBody): Promise<IssuedToken> {
     return this.users.issueToken(uname);
   }
 
