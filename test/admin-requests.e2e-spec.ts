@@ -47,4 +47,23 @@ describe('what the provisioning API reads', () => {
       expect((await suite.api.post(path, {})).status).toBe(201);
     }
   });
+
+  it.each([
+    ['/api/apps/99999999999999999999', 'id'],
+    ['/api/apps/0', 'id'],
+    ['/api/apps/-1', 'id'],
+    ['/api/apps/1.5', 'id'],
+    ['/api/apps/abc', 'id'],
+    ['/api/sellers/2147483648', 'id'],
+    ['/api/sellers/1/chats/2147483648/messages', 'chatId'],
+  ])('answers %s 400, naming the id that cannot be one', async (path, name) => {
+    expect(await suite.api.get(path)).toEqual({
+      status: 400,
+      body: { statusCode: 400, error: 'Bad Request', message: `${name} must be a whole number from 1 to 2147483647` },
+    });
+  });
+
+  it('still answers an id no row has 404', async () => {
+    expect((await suite.api.get('/api/apps/2147483647')).status).toBe(404);
+  });
 });

@@ -6,7 +6,6 @@ import {
   HttpCode,
   NotFoundException,
   Param,
-  ParseIntPipe,
   Patch,
   Post,
   Query,
@@ -20,6 +19,7 @@ import { AdminTokenGuard } from './admin-token.guard.js';
 import { AppResponse, CreateAppDto, LobbyMessageResponse, UpdateAppDto } from './dto/apps.dto.js';
 import { LimitQuery, PaginationQuery } from './dto/pagination.dto.js';
 import { ApiErrorResponses } from './api-error-responses.js';
+import { ParseRowIdPipe } from './parse-row-id.pipe.js';
 
 @ApiTags('apps')
 @ApiBearerAuth()
@@ -46,19 +46,19 @@ export class AppsController {
 
   @Get(':id')
   @ApiOkResponse({ type: AppResponse })
-  get(@Param('id', ParseIntPipe) id: number): Promise<AppView> {
+  get(@Param('id', ParseRowIdPipe) id: number): Promise<AppView> {
     return this.apps.get(id);
   }
 
   @Patch(':id')
   @ApiOkResponse({ type: AppResponse, description: 'Lists given replace the current ones' })
-  update(@Param('id', ParseIntPipe) id: number, @Body() body: UpdateAppDto): Promise<AppView> {
+  update(@Param('id', ParseRowIdPipe) id: number, @Body() body: UpdateAppDto): Promise<AppView> {
     return this.apps.update(id, body);
   }
 
   @Get(':id/messages')
   @ApiOkResponse({ type: [LobbyMessageResponse], description: "The lobby's last messages, oldest first" })
-  async history(@Param('id', ParseIntPipe) id: number, @Query() page: LimitQuery): Promise<LobbyMessage[]> {
+  async history(@Param('id', ParseRowIdPipe) id: number, @Query() page: LimitQuery): Promise<LobbyMessage[]> {
     await this.apps.get(id);
     return this.lobby.history(id, page.limit);
   }
@@ -67,8 +67,8 @@ export class AppsController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted; later joins no longer see it in history' })
   async removeMessage(
-    @Param('id', ParseIntPipe) id: number,
-    @Param('messageId', ParseIntPipe) messageId: number,
+    @Param('id', ParseRowIdPipe) id: number,
+    @Param('messageId', ParseRowIdPipe) messageId: number,
   ): Promise<void> {
     if (!(await this.lobby.removeMessage(id, messageId))) {
       throw new NotFoundException(`no message ${messageId} in the lobby of app ${id}`);

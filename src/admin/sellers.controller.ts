@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { SellerChatService } from '../seller/seller-chat.service.js';
 import { ChatUsersService } from '../users/chat-users.service.js';
@@ -13,6 +13,7 @@ import {
   SellerTokenResponse,
 } from './dto/sellers.dto.js';
 import { NoBody } from './dto/no-body.dto.js';
+import { ParseRowIdPipe } from './parse-row-id.pipe.js';
 
 @ApiTags('sellers')
 @ApiBearerAuth()
@@ -34,28 +35,28 @@ export class SellersController {
 
   @Get(':id')
   @ApiOkResponse({ type: SellerResponse })
-  async get(@Param('id', ParseIntPipe) id: number): Promise<SellerResponse> {
+  async get(@Param('id', ParseRowIdPipe) id: number): Promise<SellerResponse> {
     const { name } = await this.users.requireSeller(id);
     return { id, name };
   }
 
   @Post(':id/tokens')
   @ApiCreatedResponse({ type: SellerTokenResponse })
-  async rotateToken(@Param('id', ParseIntPipe) id: number, @Body() _body: NoBody): Promise<SellerTokenResponse> {
+  async rotateToken(@Param('id', ParseRowIdPipe) id: number, @Body() _body: NoBody): Promise<SellerTokenResponse> {
     return { token: await this.users.rotateSellerToken(id) };
   }
 
   @Get(':id/chats')
   @ApiOkResponse({ type: [SellerChatResponse] })
-  chats(@Param('id', ParseIntPipe) id: number): Promise<SellerChatResponse[]> {
+  chats(@Param('id', ParseRowIdPipe) id: number): Promise<SellerChatResponse[]> {
     return this.sellerChat.chatsOfSeller(id);
   }
 
   @Get(':id/chats/:chatId/messages')
   @ApiOkResponse({ type: [SellerMessageResponse] })
   messages(
-    @Param('id', ParseIntPipe) id: number,
-    @Param('chatId', ParseIntPipe) chatId: number,
+    @Param('id', ParseRowIdPipe) id: number,
+    @Param('chatId', ParseRowIdPipe) chatId: number,
   ): Promise<SellerMessageResponse[]> {
     return this.sellerChat.historyOf(id, chatId);
   }
