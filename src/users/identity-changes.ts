@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DirectoryChanges } from '../auth/directory-changes.js';
+import { DirectoryChanges } from './directory-changes.js';
 import { DeliveryBus } from '../realtime/delivery-bus.js';
 
 export const IDENTITY_CHANNEL = 'identity';
