@@ -57,6 +57,20 @@ class ShoutGateway {
 @Module({ providers: [EchoGateway, ShoutGateway] })
 class ExtraGatewaysModule {}
 
+/** A second raw-ws gateway on a path, declared or configured, that another one already has. */
+function gatewayAt(path: string) {
+  @WebSocketGateway<RawWsGatewayOptions>({ transport: 'ws', name: 'echo-again', path })
+  class EchoAgainGateway {
+    @SubscribeMessage('echo')
+    echo(@MessageBody() text: string) {
+      return { again: text };
+    }
+  }
+  @Module({ providers: [EchoAgainGateway] })
+  class EchoAgainModule {}
+  return EchoAgainModule;
+}
+
 describe('gateways added beside the two protocols, on the one port', () => {
   let server: TestServer;
 
@@ -128,6 +142,30 @@ describe('gateways added beside the two protocols, on the one port', () => {
     } finally {
       socket.close();
     }
+  });
+});
+
+describe('two raw-ws gateways on one path', () => {
+  it('refuses to start, naming both, when they declare the same path', async () => {
+    await expect(startTestingApp({ imports: [ExtraGatewaysModule, gatewayAt('/echo')] })).rejects.toThrow(
+      'raw-ws gateways EchoGateway and EchoAgainGateway both declare the path /echo: give each its own',
+    );
+  });
+
+  it('refuses one declared where the settings moved another from (Nest would give them one server)', async () => {
+    await expect(
+      startTestingApp({ imports: [gatewayAt('/seller')], env: { SELLER_WS_PATH: '/chat/seller' } }),
+    ).rejects.toThrow(
+      'raw-ws gateways SellerGateway and EchoAgainGateway both declare the path /seller: give each its own',
+    );
+  });
+
+  it('refuses one declared where the settings moved another to', async () => {
+    await expect(
+      startTestingApp({ imports: [gatewayAt('/chat/seller')], env: { SELLER_WS_PATH: '/chat/seller' } }),
+    ).rejects.toThrow(
+      'raw-ws gateways SellerGateway and EchoAgainGateway would both serve, as configured, the path /chat/seller: give each its own',
+    );
   });
 });
 

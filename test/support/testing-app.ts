@@ -63,7 +63,12 @@ export async function serveTestingModule(
   const config = moduleRef.get(AppConfig);
   const app: INestApplication = moduleRef.createNestApplication(appOptions(config));
   configureApp(app, config, options);
-  await app.listen(0, '127.0.0.1');
+  // A start that fails (a gateway refused, say) leaves nothing open behind it.
+  await app.listen(0, '127.0.0.1').catch(async (error: unknown) => {
+    await app.close();
+    await afterClose();
+    throw error;
+  });
   const { port } = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${port}`;
   let closed: Promise<void> | null = null;
