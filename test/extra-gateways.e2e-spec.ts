@@ -11,6 +11,7 @@ import { LobbyClient } from './support/lobby-client.js';
 import { createSeller, SellerClient } from './support/seller-client.js';
 import type { TestServer } from './support/server.js';
 import { startTestingApp } from './support/testing-app.js';
+import { until } from './support/until.js';
 
 /** A third raw-ws gateway, as a project's user would add one: its own name, path, parser and frame limit. */
 @WebSocketGateway<RawWsGatewayOptions>({
@@ -168,11 +169,3 @@ describe('two raw-ws gateways on one path', () => {
     );
   });
 });
-
-async function until(done: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

@@ -29,6 +29,14 @@ export class BusHub {
     held.forEach((deliver) => deliver());
   }
 
+  /**
+   * Resolves once every remote delivery forwarded before the call has been handed to its instance: a marker sent the
+   * way they are (after them on the timer queue, or after them when held deliveries are flushed).
+   */
+  delivered(): Promise<void> {
+    return new Promise((resolve) => (this.held ? this.held.push(resolve) : setTimeout(resolve, this.delayMs)));
+  }
+
   forward(from: HubBus, channel: string, delivery: Delivery): void {
     const wire = JSON.stringify(delivery);
     for (const bus of this.buses) {

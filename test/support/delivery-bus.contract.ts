@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Delivery, DeliveryBus } from '../../src/realtime/delivery-bus.js';
+import { until } from './until.js';
 
 /**
  * The DeliveryBus contract (delivery-bus.ts), for any implementation. `pair` makes two buses of two processes
@@ -72,12 +73,4 @@ export function deliveryBusContract(
       await close();
     });
   });
-}
-
-async function until(done: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
