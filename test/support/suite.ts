@@ -51,11 +51,15 @@ export function useTestServer(
      * then each client's own marker (`sync`) comes back on its connection. Call it once what the action publishes
      * is out (its reply received); then "nothing else arrived" means nothing else was sent.
      */
-    sync: async (...clients: { sync(): Promise<void> }[]) => {
-      const { hub } = suite.server as Partial<SimulatedCluster>;
-      await hub?.delivered();
-      await Promise.all(clients.map((client) => client.sync()));
-    },
+    sync: (...clients: Syncable[]) => syncClients(suite.server, ...clients),
   };
   return suite;
+}
+
+type Syncable = { sync(): Promise<void> };
+
+/** `useTestServer`'s `sync`, for a server a test started itself. */
+export async function syncClients(server: TestServer, ...clients: Syncable[]): Promise<void> {
+  await (server as Partial<SimulatedCluster>).hub?.delivered();
+  await Promise.all(clients.map((client) => client.sync()));
 }
