@@ -6,7 +6,7 @@ import ioV2 from 'socket.io-client-v2';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { boundEngineSocket } from '../src/realtime/outgoing-bound.js';
 import { PrebuiltFrameBroadcast } from '../src/realtime/prebuilt-frame-broadcast.js';
-import { LobbyClient, settle } from './support/lobby-client.js';
+import { LobbyClient } from './support/lobby-client.js';
 import { until } from './support/until.js';
 
 // A plain socket.io server with the options Chatgate's lobby uses (EIO3 allowed, both transports, the outgoing
@@ -100,7 +100,7 @@ describe('PrebuiltFrameBroadcast on engine.io 6 and ws 8', () => {
 
     expect(await stays.client.waitFor('new_message', 3)).toEqual([1, 2, 3]);
     expect(await joins.client.waitFor('new_message')).toEqual([3]);
-    await settle();
+    await leaves.client.sync();
     expect(leaves.client.events()).toEqual([['new_message', 1]]);
   });
 
