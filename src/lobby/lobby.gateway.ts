@@ -62,8 +62,9 @@ export class LobbyGateway
     BeforeApplicationShutdown
 {
   private readonly logger = new Logger(LobbyGateway.name);
-  // Set by `afterInit`, which only an app's WebSocket adapter calls: in a module compiled without an HTTP app (a
-  // test of LobbyModule alone) they stay unset, and the shutdown hooks below have nothing to close.
+  // `server` and the two subscriptions are set by `afterInit`, which only an app's WebSocket adapter calls: in a
+  // module compiled without an HTTP app (a test of LobbyModule alone) they stay unset, and the shutdown hooks have
+  // nothing to close.
   private server?: Server;
   private subscription!: Subscription;
   private fanout!: LobbyFanout;
