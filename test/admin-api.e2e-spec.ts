@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashToken } from '../src/auth/tokens.js';
+import { hashToken } from '../src/users/tokens.js';
 import { LobbyClient } from './support/lobby-client.js';
 import { startServer, uniqueUname } from './support/server.js';
 import { useTestServer } from './support/suite.js';

@@ -1,10 +1,10 @@
 import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { LobbyClient, settle } from './support/lobby-client.js';
+import { LobbyClient } from './support/lobby-client.js';
 import { createSeller, SellerClient } from './support/seller-client.js';
 import { uniqueUname } from './support/server.js';
 import { startSimulatedCluster } from './support/simulated-cluster.js';
-import { useTestServer } from './support/suite.js';
+import { syncClients, useTestServer } from './support/suite.js';
 
 describe('per-connection bounds of the realtime core', () => {
   const suite = useTestServer({ CONNECTION_QUEUE_MAX: '2', SELLER_PING_INTERVAL_MS: '150' });
@@ -112,7 +112,7 @@ describe('an instance shutting down', () => {
         { command: 'status', data: { chatId, status: true } },
         { command: 'status', data: { chatId, status: false } },
       ]);
-      await settle();
+      await syncClients(cluster, watcher);
       expect(watcher.events('user_left')).toHaveLength(1);
     } finally {
       clients.forEach((c) => c.close());

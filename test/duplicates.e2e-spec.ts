@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { settle } from './support/lobby-client.js';
 import { createSeller } from './support/seller-client.js';
 import { useTestServer } from './support/suite.js';
 
@@ -46,7 +45,7 @@ describe('a resent seller-chat message', () => {
 
     const [other] = await second.request('message', { text: 'hello', clientDate: 1763780001, chatId });
     expect(other.data.id).toBeGreaterThan(original.data.id);
-    await settle();
+    await suite.sync(tab);
     expect(tab.of('message').map((frame) => frame.data.id)).toEqual([original.data.id, other.data.id]);
     const stored = (await suite.api.get(`/api/sellers/${seller.id}/chats/${chatId}/messages`)).body;
     expect(stored.map((m: { id: number }) => m.id)).toEqual([original.data.id, other.data.id]);
@@ -87,7 +86,7 @@ describe('a resent seller-chat message', () => {
     first.send('message', message);
     second.send('message', message);
     await Promise.all([first.waitFor('message'), second.waitFor('message'), tab.waitFor('message')]);
-    await settle();
+    await suite.sync(first, second, tab);
     const ackOf = (client: typeof first) => client.of('message').find((frame) => frame.data.clientDate !== undefined);
     const [one, other] = [ackOf(first), ackOf(second)];
     expect(one?.data).toEqual({

@@ -11,6 +11,7 @@ import { LobbyClient } from './support/lobby-client.js';
 import { createSeller, SellerClient } from './support/seller-client.js';
 import type { TestServer } from './support/server.js';
 import { startTestingApp } from './support/testing-app.js';
+import { until } from './support/until.js';
 
 /** A third raw-ws gateway, as a project's user would add one: its own name, path, parser and frame limit. */
 @WebSocketGateway<RawWsGatewayOptions>({
@@ -56,6 +57,20 @@ class ShoutGateway {
 
 @Module({ providers: [EchoGateway, ShoutGateway] })
 class ExtraGatewaysModule {}
+
+/** A second raw-ws gateway on a path, declared or configured, that another one already has. */
+function gatewayAt(path: string) {
+  @WebSocketGateway<RawWsGatewayOptions>({ transport: 'ws', name: 'echo-again', path })
+  class EchoAgainGateway {
+    @SubscribeMessage('echo')
+    echo(@MessageBody() text: string) {
+      return { again: text };
+    }
+  }
+  @Module({ providers: [EchoAgainGateway] })
+  class EchoAgainModule {}
+  return EchoAgainModule;
+}
 
 describe('gateways added beside the two protocols, on the one port', () => {
   let server: TestServer;
@@ -131,10 +146,26 @@ describe('gateways added beside the two protocols, on the one port', () => {
   });
 });
 
-async function until(done: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+describe('two raw-ws gateways on one path', () => {
+  it('refuses to start, naming both, when they declare the same path', async () => {
+    await expect(startTestingApp({ imports: [ExtraGatewaysModule, gatewayAt('/echo')] })).rejects.toThrow(
+      'raw-ws gateways EchoGateway and EchoAgainGateway both declare the path /echo: give each its own',
+    );
+  });
+
+  it('refuses one declared where the settings moved another from (Nest would give them one server)', async () => {
+    await expect(
+      startTestingApp({ imports: [gatewayAt('/seller')], env: { SELLER_WS_PATH: '/chat/seller' } }),
+    ).rejects.toThrow(
+      'raw-ws gateways SellerGateway and EchoAgainGateway both declare the path /seller: give each its own',
+    );
+  });
+
+  it('refuses one declared where the settings moved another to', async () => {
+    await expect(
+      startTestingApp({ imports: [gatewayAt('/chat/seller')], env: { SELLER_WS_PATH: '/chat/seller' } }),
+    ).rejects.toThrow(
+      'raw-ws gateways SellerGateway and EchoAgainGateway would both serve, as configured, the path /chat/seller: give each its own',
+    );
+  });
+});

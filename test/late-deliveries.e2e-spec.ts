@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LobbyClient, settle } from './support/lobby-client.js';
+import { LobbyClient } from './support/lobby-client.js';
 import { createSeller, SellerClient } from './support/seller-client.js';
 import { uniqueUname } from './support/server.js';
 import { type SimulatedCluster, startSimulatedCluster } from './support/simulated-cluster.js';
+import { syncClients } from './support/suite.js';
 
 /**
  * Two instances whose bus delivers remotely after a delay the test controls (hub.pause / hub.flush): a remote
@@ -44,7 +45,7 @@ describe('late remote deliveries after an auth reply', () => {
 
     const first = { id: ack.data.id, text: 'first', date: ack.data.date, chatId };
     expect(await oldTab.waitFor('message')).toEqual([{ command: 'message', data: first }]);
-    await settle();
+    await syncClients(cluster, newTab);
     expect(newTab.frames).toEqual([newAuth]);
 
     const [second] = await client.request('message', { text: 'second', clientDate: 2, chatId });
@@ -54,7 +55,7 @@ describe('late remote deliveries after an auth reply', () => {
     };
     expect(await newTab.waitFor('message')).toEqual([secondPush]);
     expect(await oldTab.waitFor('message', 2)).toEqual([{ command: 'message', data: first }, secondPush]);
-    await settle();
+    await syncClients(cluster, newTab);
     expect(newTab.of('message')).toHaveLength(1);
   });
 
@@ -84,7 +85,7 @@ describe('late remote deliveries after an auth reply', () => {
       { id: ann.id, uname: ann.uname, role: 'member' },
       { id: ben.id, uname: ben.uname, role: 'member' },
     ]);
-    await settle();
+    await syncClients(cluster, reader);
     expect(reader.received).toEqual([]);
 
     expect(await speaker.say('after')).toEqual([]);
@@ -92,7 +93,7 @@ describe('late remote deliveries after an auth reply', () => {
     expect(after).toEqual({ id: message.id + 1, user: { uname: ann.uname, role: 'member' }, text: 'after' });
     late.close();
     expect(await reader.waitFor('user_left')).toEqual([{ id: ben.id, uname: ben.uname, role: 'member' }]);
-    await settle();
+    await syncClients(cluster, reader);
     expect(reader.received.map(([event]) => event)).toEqual(['new_message', 'user_left']);
   });
 });

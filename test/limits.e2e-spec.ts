@@ -72,7 +72,7 @@ describe('message rate limits', () => {
     expect(acks).toEqual([[], [], []]);
     const late = sender.emitTrackingAck('new_message', '4');
     expect(await sender.waitFor('system_message')).toEqual(['You are sending messages too fast']);
-    await settle();
+    await suite.sync(sender, watcher);
     expect(late.acked).toEqual([]);
     expect(watcher.events('new_message').map(([, m]) => (m as { text: string }).text)).toEqual(['1', '2', '3']);
     expect((await suite.api.get(`/api/apps/${appId}/messages`)).body.map((m: { text: string }) => m.text)).toEqual([

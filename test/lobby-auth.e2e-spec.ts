@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { settle } from './support/lobby-client.js';
 import { uniqueUname } from './support/server.js';
 import { useTestServer } from './support/suite.js';
 
@@ -20,7 +19,7 @@ describe('lobby auth (protocols.md §1.1)', () => {
     const client = await connect();
     const tracked = client.emitTrackingAck('auth', payload);
     expect(await client.waitFor('client_error')).toEqual([ERR_OBJECT]);
-    await settle();
+    await client.sync();
     expect(tracked.acked).toEqual([]);
     expect(client.received).toEqual([['client_error', ERR_OBJECT]]);
   });
@@ -33,7 +32,7 @@ describe('lobby auth (protocols.md §1.1)', () => {
     const client = await connect();
     const tracked = client.emitTrackingAck('auth', payload);
     expect(await client.waitFor('client_error')).toEqual([ERR_APP_ID]);
-    await settle();
+    await client.sync();
     expect(tracked.acked).toEqual([]);
   });
 
@@ -50,7 +49,7 @@ describe('lobby auth (protocols.md §1.1)', () => {
       const client = await connect();
       const tracked = client.emitTrackingAck('auth', { app_id: appId });
       expect(await client.waitFor('client_error')).toEqual([ERR_NO_APP]);
-      await settle();
+      await client.sync();
       expect(tracked.acked).toEqual([]);
     },
   );
@@ -128,14 +127,14 @@ describe('lobby auth (protocols.md §1.1)', () => {
     client.socket.emit('auth', 'garbage');
     await client.waitFor('client_error');
     const second = client.emitTrackingAck('auth', { app_id: appId });
-    await settle();
+    await client.sync();
     expect(second.acked).toEqual([]);
     expect(client.received).toEqual([['client_error', ERR_OBJECT]]);
 
     const fresh = await connect();
     await fresh.auth({ app_id: appId });
     const again = fresh.emitTrackingAck('auth', { app_id: appId });
-    await settle();
+    await fresh.sync();
     expect(again.acked).toEqual([]);
     expect(fresh.received).toEqual([]);
   });
@@ -143,7 +142,7 @@ describe('lobby auth (protocols.md §1.1)', () => {
   it('ignores new_message before auth', async () => {
     const client = await connect();
     const tracked = client.emitTrackingAck('new_message', 'hello');
-    await settle();
+    await client.sync();
     expect(tracked.acked).toEqual([]);
     expect(client.received).toEqual([]);
   });

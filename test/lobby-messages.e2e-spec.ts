@@ -1,8 +1,8 @@
 import { DataSource } from 'typeorm';
 import { describe, expect, it } from 'vitest';
-import { LobbyClient, settle } from './support/lobby-client.js';
+import { LobbyClient } from './support/lobby-client.js';
 import { startServer, uniqueUname } from './support/server.js';
-import { useTestServer } from './support/suite.js';
+import { syncClients, useTestServer } from './support/suite.js';
 
 describe('lobby new_message (protocols.md §1.3)', () => {
   const suite = useTestServer({ LOBBY_HISTORY_SIZE: '3' });
@@ -13,7 +13,7 @@ describe('lobby new_message (protocols.md §1.3)', () => {
     const anon = await join(appId);
     expect(await anon.say('hello')).toEqual(['USER_REQUIRED']);
     anon.socket.emit('new_message', 'hello');
-    await settle();
+    await suite.sync(anon);
     expect(anon.received).toEqual([]);
   });
 
@@ -34,7 +34,7 @@ describe('lobby new_message (protocols.md §1.3)', () => {
       text: '<b>Hello</b>, world!',
     });
     expect(await reader.waitFor('new_message')).toEqual([message]);
-    await settle();
+    await suite.sync(elsewhere, sender);
     expect(elsewhere.received).toEqual([]);
     expect(sender.received).toEqual([['new_message', message]]);
   });
@@ -77,7 +77,7 @@ describe('lobby new_message (protocols.md §1.3)', () => {
     const sender = await join(appId, dave.hashedToken);
     const tracked = sender.emitTrackingAck('new_message', text);
     expect(await sender.waitFor('client_error')).toEqual(['`new_message` requires string as first argument']);
-    await settle();
+    await suite.sync(sender);
     expect(tracked.acked).toEqual([]);
   });
 
@@ -92,7 +92,7 @@ describe('lobby new_message (protocols.md §1.3)', () => {
     const sender = await join(appId, erin.hashedToken);
     const tracked = sender.emitTrackingAck('new_message', text);
     expect(await sender.waitFor('client_error')).toEqual(['`new_message` text must be 1-140 chars']);
-    await settle();
+    await suite.sync(sender);
     expect(tracked.acked).toEqual([]);
     expect(sender.events('new_message')).toEqual([]);
   });
@@ -109,12 +109,12 @@ describe('lobby new_message (protocols.md §1.3)', () => {
     const appId = await suite.api.createApp();
     const gus = await suite.api.createUser(uniqueUname('gus'));
     const sender = await join(appId, gus.hashedToken);
-    for (const text of ['/mute bob 10', '/unmute bob', '/muted']) {
-      const tracked = sender.emitTrackingAck('new_message', text);
-      await settle(50);
-      expect(tracked.acked).toEqual([]);
-    }
+    const tracked = ['/mute bob 10', '/unmute bob', '/muted'].map((text) =>
+      sender.emitTrackingAck('new_message', text),
+    );
     expect(await sender.waitFor('system_message', 3)).toEqual(Array(3).fill('You are not authorized to do that'));
+    await suite.sync(sender);
+    expect(tracked.map(({ acked }) => acked)).toEqual([[], [], []]);
     expect(sender.events('new_message')).toEqual([]);
   });
 });
@@ -149,7 +149,7 @@ describe('lobby new_message when storage fails', () => {
       await reader.auth({ app_id: appId });
       await server.app.get(DataSource).query('DROP TABLE messages');
       expect(await sender.say('lost?')).toEqual(['INTERNAL_ERROR']);
-      await settle();
+      await syncClients(server, sender, reader);
       expect(sender.received).toEqual([]);
       expect(reader.received).toEqual([]);
       sender.close();

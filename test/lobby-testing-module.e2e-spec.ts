@@ -1,15 +1,18 @@
+import { Test } from '@nestjs/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DirectoryApp, type DirectoryUser, UserDirectory } from '../src/auth/user-directory.js';
 import { Clock } from '../src/common/clock.js';
-import { loadConfig } from '../src/config/app-config.js';
+import { AppConfig } from '../src/config/app-config.js';
+import { LobbyModule } from '../src/lobby/lobby.module.js';
 import { InstanceIdentity } from '../src/realtime/instance-identity.js';
 import { InMemoryPresenceStore } from '../src/realtime/presence/in-memory-presence.store.js';
 import { PresenceStore } from '../src/realtime/presence/presence-store.js';
 import { PresenceService } from '../src/realtime/presence/presence.service.js';
+import { ChatgateTestingModule } from '../src/testing/index.js';
 import { FakeClock } from './support/fake-clock.js';
 import { LobbyClient } from './support/lobby-client.js';
 import type { TestServer } from './support/server.js';
-import { startTestingApp } from './support/testing-app.js';
+import { ROOMY_LIMITS, serveTestingModule } from './support/testing-app.js';
 
 /** The site's user service, as a test double: two apps and their users, by token hash. */
 class FakeDirectory extends UserDirectory {
@@ -30,7 +33,7 @@ class FakeDirectory extends UserDirectory {
 
 const PRESENCE_TTL_MS = 3000;
 
-describe('the lobby under Nest’s testing harness: a fake clock, a fake user directory, another instance', () => {
+describe('LobbyModule alone under Nest’s testing harness: a fake clock, a fake user directory, another instance', () => {
   const clock = new FakeClock();
   const presenceStore = new InMemoryPresenceStore();
   let server: TestServer;
@@ -44,17 +47,16 @@ describe('the lobby under Nest’s testing harness: a fake clock, a fake user di
   };
 
   beforeAll(async () => {
-    server = await startTestingApp({
-      env: { PRESENCE_TTL_MS: String(PRESENCE_TTL_MS) },
-      customize: (builder) =>
-        builder
-          .overrideProvider(Clock)
-          .useValue(clock)
-          .overrideProvider(UserDirectory)
-          .useValue(new FakeDirectory())
-          .overrideProvider(PresenceStore)
-          .useValue(presenceStore),
-    });
+    const env = { PRESENCE_TTL_MS: String(PRESENCE_TTL_MS), LOG_LEVEL: 'error', ...ROOMY_LIMITS };
+    server = await serveTestingModule(
+      Test.createTestingModule({ imports: [ChatgateTestingModule.forRoot({ env }), LobbyModule] })
+        .overrideProvider(Clock)
+        .useValue(clock)
+        .overrideProvider(UserDirectory)
+        .useValue(new FakeDirectory())
+        .overrideProvider(PresenceStore)
+        .useValue(presenceStore),
+    );
   });
   afterAll(async () => {
     clients.forEach((client) => client.close());
@@ -88,7 +90,7 @@ describe('the lobby under Nest’s testing harness: a fake clock, a fake user di
   });
 
   it('announces user_left for the members of an instance that stopped renewing, within the bound', async () => {
-    const config = loadConfig({ PRESENCE_TTL_MS: String(PRESENCE_TTL_MS) });
+    const config = server.app.get(AppConfig);
     // Another instance holding max's socket: it renews once, on a clock nobody advances, then goes silent.
     const silent = new PresenceService(presenceStore, new InstanceIdentity(), new FakeClock(clock.now()), config);
     await silent.onModuleInit();
@@ -99,7 +101,10 @@ describe('the lobby under Nest’s testing harness: a fake clock, a fake user di
     expect(watcher.data.room.users.ghost).toEqual({ id: 555, uname: 'ghost', role: 'member' });
 
     clock.advance(PRESENCE_TTL_MS); // the lease has not run out yet
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The renewals the clock started are in flight: one more, awaited, comes after them (the store answers in
+    // order), so any user_left they published is on the wire before the marker's reply, on the same socket.
+    await server.app.get(PresenceService).tick();
+    expect(await watcher.say('marker')).toEqual(['USER_REQUIRED']);
     expect(watcher.events('user_left')).toEqual([]);
     clock.advance(PRESENCE_TTL_MS / 3 + 1); // past the lease, plus one sweep
     expect(await watcher.waitFor('user_left')).toEqual([{ id: 555, uname: 'ghost', role: 'member' }]);

@@ -4,6 +4,7 @@ import { createSeller, SellerClient } from './support/seller-client.js';
 import { type TestServer, uniqueUname } from './support/server.js';
 import { useTestServer } from './support/suite.js';
 import { startTestingApp } from './support/testing-app.js';
+import { until } from './support/until.js';
 
 describe('health and metrics over HTTP', () => {
   // Metrics are per instance: this reads one instance's while its sockets talk to it.
@@ -79,8 +80,7 @@ describe('/metrics behind METRICS_TOKEN, and readiness on shutdown', () => {
     const lobby = await LobbyClient.connect(server.url);
     const seller = await SellerClient.connect(server.url);
     const closing = server.close();
-    const ready = await until(async () => (await fetch(`${server.url}/health/ready`)).status === 503);
-    expect(ready).toBe(true);
+    await until(async () => (await fetch(`${server.url}/health/ready`)).status === 503, { what: 'readiness 503' });
     const body = (await (await fetch(`${server.url}/health/ready`)).json()) as { error: unknown };
     expect(body.error).toEqual({ lifecycle: { status: 'down', message: 'shutting down' } });
     expect(seller.closeCode).toBeNull();
@@ -98,13 +98,4 @@ async function scrape(url: string): Promise<Map<string, number>> {
     if (match) samples.set(match[1], Number(match[2]));
   }
   return samples;
-}
-
-async function until(check: () => Promise<boolean>, timeoutMs = 3000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  return false;
 }

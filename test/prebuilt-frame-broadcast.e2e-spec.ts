@@ -6,7 +6,8 @@ import ioV2 from 'socket.io-client-v2';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { boundEngineSocket } from '../src/realtime/outgoing-bound.js';
 import { PrebuiltFrameBroadcast } from '../src/realtime/prebuilt-frame-broadcast.js';
-import { LobbyClient, settle } from './support/lobby-client.js';
+import { LobbyClient } from './support/lobby-client.js';
+import { until } from './support/until.js';
 
 // A plain socket.io server with the options Chatgate's lobby uses (EIO3 allowed, both transports, the outgoing
 // bound): the direct write relies on private parts of engine.io and of its `ws` (prebuilt-frame-broadcast.ts), and
@@ -99,7 +100,7 @@ describe('PrebuiltFrameBroadcast on engine.io 6 and ws 8', () => {
 
     expect(await stays.client.waitFor('new_message', 3)).toEqual([1, 2, 3]);
     expect(await joins.client.waitFor('new_message')).toEqual([3]);
-    await settle();
+    await leaves.client.sync();
     expect(leaves.client.events()).toEqual([['new_message', 1]]);
   });
 
@@ -130,7 +131,7 @@ describe('PrebuiltFrameBroadcast on engine.io 6 and ws 8', () => {
       ['held', 2],
       ['new_message', 'after'],
     ]);
-    await waitUntil(() => legacyEvents.length === 1);
+    await until(() => legacyEvents.length === 1);
     expect(legacyEvents).toEqual([['new_message', 'after']]);
     expect(watched).toEqual([
       ['2["new_message","after"]'],
@@ -185,12 +186,4 @@ describe('PrebuiltFrameBroadcast on engine.io 6 and ws 8', () => {
 
 function tcpOf(client: LobbyClient): TcpSocket {
   return (client.socket.io.engine.transport as unknown as { ws: { _socket: TcpSocket } }).ws._socket;
-}
-
-async function waitUntil(done: () => boolean, ms = 3000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }

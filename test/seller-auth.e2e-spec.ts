@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { settle } from './support/lobby-client.js';
 import { createSeller } from './support/seller-client.js';
 import { useTestServer } from './support/suite.js';
 
@@ -21,7 +20,7 @@ describe('seller chat auth (protocols.md §2.2)', () => {
     });
     expect(chatId).toBeGreaterThanOrEqual(1);
     expect(status).toEqual({ command: 'status', data: { chatId, status: false } });
-    await settle();
+    await suite.sync(client);
     expect(client.frames).toHaveLength(2);
     expect((await suite.api.get(`/api/sellers/${seller.id}/chats`)).body).toEqual([
       { id: chatId, client: { id: expect.any(Number), name: 'shoom' } },
@@ -59,7 +58,7 @@ describe('seller chat auth (protocols.md §2.2)', () => {
     });
     expect(restatus).toEqual({ command: 'status', data: { chatId, status: true } });
     await sellerTab.waitFor('status', 3);
-    await settle();
+    await suite.sync(sellerTab);
     expect(sellerTab.frames.slice(1)).toEqual([
       { command: 'chat', data: { id: chatId, chatter: 'Ann' } },
       { command: 'status', data: { chatId, status: true } },
@@ -94,7 +93,7 @@ describe('seller chat auth (protocols.md §2.2)', () => {
 
     const laterTab = await connect();
     await laterTab.request('auth', { id: String(seller.id), token: seller.token });
-    await settle();
+    await suite.sync(laterTab);
     expect(laterTab.frames).toEqual([
       {
         command: 'auth',
@@ -131,7 +130,7 @@ describe('seller chat auth (protocols.md §2.2)', () => {
   ])('refuses %s', async (_, data, error) => {
     const client = await connect();
     expect(await client.request('auth', data)).toEqual([{ command: 'auth', data: data ?? {}, error }]);
-    await settle(50);
+    await suite.sync(client);
     expect(client.frames).toHaveLength(1);
   });
 
@@ -191,7 +190,7 @@ describe('seller chat auth (protocols.md §2.2)', () => {
     expect(await atB.waitFor('message')).toEqual([
       { command: 'message', data: { id: ack.data.id, text: 'for roamer', date: ack.data.date, chatId: chatB } },
     ]);
-    await settle();
+    await suite.sync(atA);
     expect(atA.frames).toHaveLength(2);
   });
 

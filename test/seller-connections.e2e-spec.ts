@@ -22,7 +22,7 @@ describe('seller chat connections: status, dead peers, limits, garbage', () => {
     await settle();
     tab2.close();
     await client.waitFor('status', 3);
-    await settle();
+    await suite.sync(client);
     expect(client.of('status')).toEqual([
       { command: 'status', data: { chatId, status: false } },
       { command: 'status', data: { chatId, status: true } },
@@ -90,7 +90,8 @@ describe('seller chat connections: status, dead peers, limits, garbage', () => {
     client.send('message', { text: 'x', clientDate: { nested: true }, chatId: { id: chatId } });
     client.send('auth', [1, 2]);
     await client.waitFor('message', 2);
-    await settle();
+    await client.waitFor('auth', 2);
+    await suite.sync(client, sellerTab);
     expect(client.frames.slice(2)).toEqual([
       { command: 'message', data: { text: ['not', 'a', 'string'], clientDate: 1, chatId }, error: 'TEXT_IS_REQUIRED' },
       {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { settle } from './support/lobby-client.js';
 import { createSeller } from './support/seller-client.js';
 import { useTestServer } from './support/suite.js';
 
@@ -52,7 +51,7 @@ describe('seller chat messages (protocols.md §2.3)', () => {
     expect(await sellerTab1.waitFor('message')).toEqual([{ command: 'message', data: delivered }]);
     expect(await sellerTab2.waitFor('message')).toEqual([{ command: 'message', data: delivered }]);
     expect(await clientTab2.waitFor('message')).toEqual([{ command: 'message', data: { ...delivered, my: true } }]);
-    await settle();
+    await suite.sync(sellerTab1, sellerTab2, clientTab1, clientTab2);
     expect([sellerTab1, sellerTab2, clientTab2].map((c) => c.frames.length)).toEqual(framesBefore.map((n) => n + 1));
     expect(clientTab1.of('message')).toEqual([ack]);
 

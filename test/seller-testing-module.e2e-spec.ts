@@ -1,19 +1,23 @@
+import { Test } from '@nestjs/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChatUsersService } from '../src/chats/chat-users.service.js';
 import { Clock } from '../src/common/clock.js';
-import { loadConfig } from '../src/config/app-config.js';
+import { AppConfig } from '../src/config/app-config.js';
 import { InstanceIdentity } from '../src/realtime/instance-identity.js';
 import { InMemoryPresenceStore } from '../src/realtime/presence/in-memory-presence.store.js';
 import { PresenceStore } from '../src/realtime/presence/presence-store.js';
 import { PresenceService } from '../src/realtime/presence/presence.service.js';
 import { ONLINE_PLACE } from '../src/seller/seller-chat.types.js';
+import { SellerModule } from '../src/seller/seller.module.js';
+import { ChatgateTestingModule } from '../src/testing/index.js';
 import { FakeClock } from './support/fake-clock.js';
-import { createSeller, SellerClient } from './support/seller-client.js';
+import { SellerClient } from './support/seller-client.js';
 import type { TestServer } from './support/server.js';
-import { startTestingApp } from './support/testing-app.js';
+import { ROOMY_LIMITS, serveTestingModule } from './support/testing-app.js';
 
 const PRESENCE_TTL_MS = 3000;
 
-describe('the seller chat under Nest’s testing harness: a fake clock and another instance', () => {
+describe('SellerModule alone under Nest’s testing harness: a fake clock and another instance', () => {
   const clock = new FakeClock(Date.UTC(2030, 5, 1, 12, 0, 0));
   const presenceStore = new InMemoryPresenceStore();
   let server: TestServer;
@@ -25,19 +29,24 @@ describe('the seller chat under Nest’s testing harness: a fake clock and anoth
   };
 
   beforeAll(async () => {
-    server = await startTestingApp({
-      env: { PRESENCE_TTL_MS: String(PRESENCE_TTL_MS) },
-      customize: (builder) =>
-        builder.overrideProvider(Clock).useValue(clock).overrideProvider(PresenceStore).useValue(presenceStore),
-    });
+    const env = { PRESENCE_TTL_MS: String(PRESENCE_TTL_MS), LOG_LEVEL: 'error', ...ROOMY_LIMITS };
+    server = await serveTestingModule(
+      Test.createTestingModule({ imports: [ChatgateTestingModule.forRoot({ env }), SellerModule] })
+        .overrideProvider(Clock)
+        .useValue(clock)
+        .overrideProvider(PresenceStore)
+        .useValue(presenceStore),
+    );
   });
+  /** Sellers are provisioned by the site through the admin API; with SellerModule alone, by its service. */
+  const createSeller = (name: string) => server.app.get(ChatUsersService).createSeller(name);
   afterAll(async () => {
     clients.forEach((client) => client.close());
     await server.close();
   });
 
   it('dates messages by the injected clock', async () => {
-    const seller = await createSeller(server.api, 'Timekeeper');
+    const seller = await createSeller('Timekeeper');
     const tab = await connect();
     await tab.request('auth', { id: seller.id, token: seller.token });
     const client = await connect();
@@ -55,7 +64,7 @@ describe('the seller chat under Nest’s testing harness: a fake clock and anoth
   });
 
   it('answers a resend within a minute with the original, and stores it anew after that', async () => {
-    const seller = await createSeller(server.api, 'Patient');
+    const seller = await createSeller('Patient');
     const tab = await connect();
     await tab.request('auth', { id: seller.id, token: seller.token });
     const client = await connect();
@@ -73,8 +82,8 @@ describe('the seller chat under Nest’s testing harness: a fake clock and anoth
   });
 
   it('takes a seller offline when the instance holding its connection stops renewing, with status false', async () => {
-    const seller = await createSeller(server.api, 'Elsewhere');
-    const config = loadConfig({ PRESENCE_TTL_MS: String(PRESENCE_TTL_MS) });
+    const seller = await createSeller('Elsewhere');
+    const config = server.app.get(AppConfig);
     // The seller's tab is on another instance, which renews once and then goes silent.
     const silent = new PresenceService(presenceStore, new InstanceIdentity(), new FakeClock(clock.now()), config);
     await silent.onModuleInit();
@@ -85,8 +94,13 @@ describe('the seller chat under Nest’s testing harness: a fake clock and anoth
     const chatId = Number(Object.keys(auth.data.chats)[0]);
     expect(status).toEqual({ command: 'status', data: { chatId, status: true } });
 
-    clock.advance(PRESENCE_TTL_MS);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    clock.advance(PRESENCE_TTL_MS); // the lease has not run out yet
+    // The renewals the clock started are in flight: one more, awaited, comes after them (the store answers in
+    // order), so any status they pushed is on the wire before the marker's refusal, on the same connection.
+    await server.app.get(PresenceService).tick();
+    expect(await client.request('message', { clientDate: 1 })).toEqual([
+      { command: 'message', data: { clientDate: 1 }, error: 'CHAT_ID_IS_REQUIRED' },
+    ]);
     expect(client.of('status')).toHaveLength(1);
     clock.advance(PRESENCE_TTL_MS / 3 + 1);
     expect(await client.waitFor('status', 2)).toEqual([status, { command: 'status', data: { chatId, status: false } }]);

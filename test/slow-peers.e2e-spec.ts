@@ -4,6 +4,7 @@ import { LobbyClient } from './support/lobby-client.js';
 import { createSeller, SellerClient } from './support/seller-client.js';
 import { uniqueUname } from './support/server.js';
 import { useTestServer } from './support/suite.js';
+import { until } from './support/until.js';
 
 /** The TCP socket under a seller-chat client or a socket.io client on the websocket transport. */
 function tcpOf(client: SellerClient | LobbyClient): TcpSocket {
@@ -44,7 +45,7 @@ describe('peers that stop reading', () => {
         writers.map(async ({ client, chatId }) => {
           const before = client.frames.length;
           for (let i = 0; i < 10; i++) client.send('message', { text: BIG, clientDate: batch * 100 + i + 1, chatId });
-          await waitUntil(() => client.frames.length >= before + 10 || offline());
+          await until(() => client.frames.length >= before + 10 || offline(), { timeoutMs: 5000 });
         }),
       );
     }
@@ -141,8 +142,3 @@ describe('slow and idle HTTP clients', () => {
     expect((await suite.api.get('/api/apps')).status).toBe(200);
   });
 });
-
-async function waitUntil(done: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
-}

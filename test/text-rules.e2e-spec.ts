@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { settle } from './support/lobby-client.js';
 import { createSeller } from './support/seller-client.js';
 import { uniqueUname } from './support/server.js';
 import { useTestServer } from './support/suite.js';
@@ -21,7 +20,7 @@ describe('text rules, the same on every database', () => {
     const sender = await suite.joinLobby(appId, user.hashedToken);
     for (const text of [...UNSTORABLE, INVISIBLE, ` ${INVISIBLE} `]) sender.emitTrackingAck('new_message', text);
     expect(await sender.waitFor('client_error', 5)).toEqual(Array(5).fill('`new_message` text must be 1-140 chars'));
-    await settle();
+    await suite.sync(sender);
     expect(sender.events('new_message')).toEqual([]);
     expect((await suite.api.get(`/api/apps/${appId}/messages`)).body).toEqual([]);
     expect(await sender.say('still fine')).toEqual([]);

@@ -78,7 +78,7 @@ describe('lobby auth against a remote user directory (USER_DIRECTORY_URL)', () =
     const client = await connect();
     const tracked = client.emitTrackingAck('auth', { app_id: 99 });
     expect(await client.waitFor('client_error')).toEqual(['no app found with the app_id you sent to `auth` event']);
-    await settle();
+    await suite.sync(client);
     expect(tracked.acked).toEqual([]);
   });
 

@@ -1,5 +1,6 @@
 import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { AppsModule } from '../apps/apps.module.js';
+import { ChatsModule } from '../chats/chats.module.js';
 import { LobbyModule } from '../lobby/lobby.module.js';
 import { SellerModule } from '../seller/seller.module.js';
 import { UsersModule } from '../users/users.module.js';
@@ -10,7 +11,7 @@ import { SellersController } from './sellers.controller.js';
 import { UsersController } from './users.controller.js';
 
 @Module({
-  imports: [AppsModule, UsersModule, LobbyModule, SellerModule],
+  imports: [AppsModule, UsersModule, ChatsModule, LobbyModule, SellerModule],
   controllers: [AppsController, UsersController, SellersController],
   providers: [AdminTokenGuard],
 })

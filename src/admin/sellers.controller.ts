@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { SellerChatService } from '../seller/seller-chat.service.js';
-import { ChatUsersService } from '../users/chat-users.service.js';
+import { ChatUsersService } from '../chats/chat-users.service.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { ApiErrorResponses } from './api-error-responses.js';
 import {

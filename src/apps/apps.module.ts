@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DirectoryChanges } from '../auth/directory-changes.js';
+import { UsersModule } from '../users/users.module.js';
 import { AppStaffEntity } from './app-staff.entity.js';
 import { AppEntity } from './app.entity.js';
 import { AppsService } from './apps.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([AppEntity, AppStaffEntity])],
-  providers: [AppsService, DirectoryChanges],
+  imports: [TypeOrmModule.forFeature([AppEntity, AppStaffEntity]), UsersModule],
+  providers: [AppsService],
   exports: [AppsService],
 })
 export class AppsModule {}

@@ -8,7 +8,7 @@ import { unameKey } from '../users/roles.js';
 import { AppStaffEntity, type AppStaffRole } from './app-staff.entity.js';
 import { AppEntity } from './app.entity.js';
 import { Clock } from '../common/clock.js';
-import { DirectoryChanges } from '../auth/directory-changes.js';
+import { DirectoryChanges } from '../users/directory-changes.js';
 import { normalize as normalizeOrigin } from '../realtime/origin-check.js';
 
 export interface AppView {

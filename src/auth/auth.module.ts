@@ -5,8 +5,8 @@ import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
 import { UsersModule } from '../users/users.module.js';
 import { UsersService } from '../users/users.service.js';
+import { DirectoryChanges } from '../users/directory-changes.js';
 import { CachedUserDirectory } from './cached-user-directory.js';
-import { DirectoryChanges } from './directory-changes.js';
 import { HttpUserDirectory } from './http-user-directory.js';
 import { LocalUserDirectory } from './local-user-directory.js';
 import { UserDirectory } from './user-directory.js';
@@ -14,7 +14,6 @@ import { UserDirectory } from './user-directory.js';
 @Module({
   imports: [AppsModule, UsersModule],
   providers: [
-    DirectoryChanges,
     {
       provide: UserDirectory,
       inject: [AppConfig, AppsService, UsersService, Clock, DirectoryChanges],

@@ -3,8 +3,8 @@ import { Clock, SystemClock } from '../common/clock.js';
 import { AppConfig } from './app-config.js';
 
 /**
- * The validated configuration and the clock, for every module. Import `ConfigModule.forRoot(config)` once at the
- * root (AppModule does); a test that compiles a feature module alone imports it beside that module.
+ * The validated configuration and the clock, for every module: global, provided once per app by CoreModule (which
+ * AppModule and, in a test of a feature module alone, ChatgateTestingModule import).
  */
 @Global()
 @Module({})

@@ -1,9 +1,8 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { StorageHealth } from './storage-health.js';
 
-/** Storage state every module may consult (the message writer, readiness), and SQLite's checkpoints. */
-@Global()
+/** Storage state for the modules that consult it (the message writer, readiness), and SQLite's checkpoints. */
 @Module({
   providers: [StorageHealth, SqliteCheckpointer],
   exports: [StorageHealth],

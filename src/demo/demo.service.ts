@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { AppsService } from '../apps/apps.service.js';
 import { AppConfig } from '../config/app-config.js';
-import { ChatUsersService } from '../users/chat-users.service.js';
+import { ChatUsersService } from '../chats/chat-users.service.js';
 import type { UserRole } from '../users/roles.js';
 import { UserEntity } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';

@@ -10,7 +10,7 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
-import { normalizeTokenHash } from '../auth/tokens.js';
+import { normalizeTokenHash } from '../users/tokens.js';
 import { Clock } from '../common/clock.js';
 import { OverloadedError } from '../common/refusal.js';
 import { SetMap } from '../common/set-map.js';
@@ -63,7 +63,10 @@ export class LobbyGateway
     BeforeApplicationShutdown
 {
   private readonly logger = new Logger(LobbyGateway.name);
-  private server!: Server;
+  // `server` and the two subscriptions are set by `afterInit`, which only an app's WebSocket adapter calls: in a
+  // module compiled without an HTTP app (a test of LobbyModule alone) they stay unset, and the shutdown hooks have
+  // nothing to close.
+  private server?: Server;
   private subscription!: Subscription;
   private fanout!: LobbyFanout;
   /** Sockets in a lobby as a user, by user id: what a revoked token or a changed role closes. */
@@ -109,13 +112,15 @@ export class LobbyGateway
   }
 
   onModuleDestroy(): void {
-    this.subscription.close();
-    this.identity.close();
+    // Unset when the HTTP app never started (see `server`).
+    this.subscription?.close();
+    this.identity?.close();
   }
 
   /** Takes every member out of presence while the database and the bus still work; sockets close after this. */
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.server.of('/').sockets.values()].map((socket) => this.signOut(socket)));
+    const sockets = this.server?.of('/').sockets.values() ?? [];
+    await Promise.all([...sockets].map((socket) => this.signOut(socket)));
   }
 
   handleConnection(socket: Socket): void {

@@ -1,20 +1,16 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { DatabaseModule } from '../database/database.module.js';
 import { DocsController } from './docs.controller.js';
 import { HealthController } from './health.controller.js';
 import { MetricsController } from './metrics.controller.js';
-import { Metrics } from './metrics.js';
+import { MetricsModule } from './metrics.module.js';
 import { ShutdownState } from './shutdown-state.js';
 
-/**
- * What operators see: /health/live, /health/ready, /metrics and the AsyncAPI document; Metrics for every module to
- * record into.
- */
-@Global()
+/** What operators see: /health/live, /health/ready, /metrics and the AsyncAPI document, and the shutdown drain. */
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false })],
+  imports: [TerminusModule.forRoot({ logger: false }), DatabaseModule, MetricsModule],
   controllers: [HealthController, MetricsController, DocsController],
-  providers: [Metrics, ShutdownState],
-  exports: [Metrics, ShutdownState],
+  providers: [ShutdownState],
 })
 export class OperationsModule {}

@@ -6,6 +6,7 @@ import { isObservable, lastValueFrom } from 'rxjs';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { Admit } from './handshake.js';
 import { boundedWebSocketClass } from './outgoing-bound.js';
+import { rawWsGatewaysOf, refuseSharedPaths } from './raw-ws-gateways.js';
 import { RawWsHeartbeat } from './raw-ws-heartbeat.js';
 import { describeFault } from '../common/refusal.js';
 
@@ -80,9 +81,10 @@ export class RawWsAdapter extends AbstractWsAdapter {
     server: HttpServer;
     listener: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
   } | null = null;
+  private pathsChecked = false;
 
   constructor(
-    app: INestApplicationContext,
+    private readonly app: INestApplicationContext,
     private readonly settings: Record<string, RawWsSettings>,
     private readonly admit: Admit,
   ) {
@@ -93,15 +95,16 @@ export class RawWsAdapter extends AbstractWsAdapter {
     if (!options?.name || !options.path) throw new Error('a raw-ws gateway declares a name and a path');
     if (port !== 0)
       throw new Error(`raw-ws gateway "${options.name}" declares a port: raw-ws gateways share the app's port`);
+    // Before the first server: Nest never calls `create` for a gateway it merges into another's server.
+    if (!this.pathsChecked) refuseSharedPaths(rawWsGatewaysOf(this.app), (declared) => this.pathOf(declared));
+    this.pathsChecked = true;
     const { name, parser = parseJsonEvent, ...declared } = options;
     const { path, maxPayload, heartbeatIntervalMs, maxBufferedBytes } = {
       ...DEFAULTS,
       ...declared,
       ...this.settings[name],
     };
-    if (this.endpoints.has(path) || path.startsWith('/socket.io')) {
-      throw new Error(`raw-ws gateway "${name}": path ${path} is taken`);
-    }
+    if (path.startsWith('/socket.io')) throw new Error(`raw-ws gateway "${name}": path ${path} is socket.io's`);
     const dropped = () =>
       this.logger.warn(
         `${name}: dropping a connection with over ${maxBufferedBytes} bytes unsent (it stopped reading)`,
@@ -117,6 +120,11 @@ export class RawWsAdapter extends AbstractWsAdapter {
     endpointOfServer.set(server, endpoint);
     this.listenForUpgrades();
     return server;
+  }
+
+  /** Where a gateway is served: its declared path, unless the settings given for its name move it. */
+  private pathOf(declared: RawWsGatewayOptions): string {
+    return this.settings[declared.name]?.path ?? declared.path;
   }
 
   override bindClientConnect(

@@ -2,7 +2,6 @@ import { type DynamicModule, Global, Module, type Provider } from '@nestjs/commo
 import type { AppConfig } from '../config/app-config.js';
 import { DeliveryBus, LocalDeliveryBus } from './delivery-bus.js';
 import { InstanceIdentity } from './instance-identity.js';
-import { LimitsModule } from './limits/limits.module.js';
 import { MemoryRateLimiterFactory, RateLimiterFactory } from './limits/rate-limiter.factory.js';
 import { InMemoryPresenceStore } from './presence/in-memory-presence.store.js';
 import { PresenceStore } from './presence/presence-store.js';
@@ -13,10 +12,11 @@ import { RedisPresenceStore } from './redis/redis-presence.store.js';
 import { RedisRateLimiterFactory } from './redis/redis-rate-limiter.factory.js';
 
 /**
- * The realtime core every gateway leans on: the delivery bus, presence, this instance's identity, and the
- * counters of every limit (LimitsModule; each limiter comes from the RateLimiterFactory). In this process alone,
- * or, with REDIS_URL, shared with every instance through Redis. Tests replace `DeliveryBus`, `PresenceStore` and
- * `RateLimiterFactory` with overrideProvider.
+ * The realtime core every gateway leans on: the delivery bus, presence, this instance's identity, and the store
+ * of every limit's counters (RateLimiterFactory; the limits themselves are LimitsModule's). In this process alone,
+ * or, with REDIS_URL, shared with every instance through Redis. Global, like the configuration: one per app,
+ * imported once at the root (CoreModule), never by a feature module. Tests replace `DeliveryBus`, `PresenceStore`
+ * and `RateLimiterFactory` with overrideProvider.
  */
 @Global()
 @Module({})
@@ -36,9 +36,8 @@ export class RealtimeModule {
         ];
     return {
       module: RealtimeModule,
-      imports: [LimitsModule],
       providers: [InstanceIdentity, ...shared, PresenceService],
-      exports: [InstanceIdentity, DeliveryBus, PresenceService, RateLimiterFactory, LimitsModule],
+      exports: [InstanceIdentity, DeliveryBus, PresenceService, RateLimiterFactory],
     };
   }
 }

@@ -8,7 +8,7 @@ import { RateLimiterFactory, take } from '../realtime/limits/rate-limiter.factor
 import { PresenceService } from '../realtime/presence/presence.service.js';
 import { AppConfig } from '../config/app-config.js';
 import { Clock } from '../common/clock.js';
-import { type ChatUser, ChatUsersService } from '../users/chat-users.service.js';
+import { type ChatUser, ChatUsersService } from '../chats/chat-users.service.js';
 import {
   type AuthReplyData,
   type ChatMessageView,

@@ -1,6 +1,6 @@
 import type { DirectChat } from '../chats/chats.service.js';
 import { Refusal } from '../common/refusal.js';
-import type { ChatUser } from '../users/chat-users.service.js';
+import type { ChatUser } from '../chats/chat-users.service.js';
 import { defineChannel } from '../realtime/delivery-bus.js';
 
 /**

@@ -94,8 +94,9 @@ export class SellerGateway
   }
 
   onModuleDestroy(): void {
-    this.subscription.close();
-    this.identity.close();
+    // Unset when the HTTP app never started: `afterInit` is called by an app's WebSocket adapter only.
+    this.subscription?.close();
+    this.identity?.close();
   }
 
   /** Takes every connection offline while the database is still open; sockets are closed after this. */

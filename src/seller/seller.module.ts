@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
 import { ChatsModule } from '../chats/chats.module.js';
 import { MessagesModule } from '../messages/messages.module.js';
-import { UsersModule } from '../users/users.module.js';
+import { MetricsModule } from '../operations/metrics.module.js';
+import { LimitsModule } from '../realtime/limits/limits.module.js';
 import { SellerChatService } from './seller-chat.service.js';
 import { SellerErrorFilter } from './seller-error.filter.js';
 import { SellerGateway } from './seller.gateway.js';
 
 @Module({
-  imports: [UsersModule, ChatsModule, MessagesModule],
+  imports: [ChatsModule, MessagesModule, MetricsModule, LimitsModule],
   providers: [SellerChatService, SellerGateway, SellerErrorFilter],
   exports: [SellerChatService],
 })

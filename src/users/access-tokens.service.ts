@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
-import { generateToken, hashToken } from '../auth/tokens.js';
+import { generateToken, hashToken } from './tokens.js';
 import { AccessTokenEntity } from './access-token.entity.js';
 import { IdentityChanges } from './identity-changes.js';
 import type { UserEntity } from './user.entity.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DirectoryChanges } from '../auth/directory-changes.js';
+import { DirectoryChanges } from './directory-changes.js';
 import { defineChannel, DeliveryBus } from '../realtime/delivery-bus.js';
 
 /** A user's credentials or role changed: `tokenHash` names the one token revoked, otherwise everything changed. */

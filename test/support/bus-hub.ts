@@ -1,9 +1,4 @@
-import {
-  type Channel,
-  type EventMap,
-  LocalDeliveryBus,
-  type Publication,
-} from '../../src/realtime/delivery-bus.js';
+import { type Channel, type EventMap, LocalDeliveryBus, type Publication } from '../../src/realtime/delivery-bus.js';
 
 /**
  * The delivery buses of several simulated instances in one process, joined as Redis would join them: each bus
@@ -32,6 +27,14 @@ export class BusHub {
     const held = this.held ?? [];
     this.held = null;
     held.forEach((deliver) => deliver());
+  }
+
+  /**
+   * Resolves once every remote delivery forwarded before the call has been handed to its instance: a marker sent the
+   * way they are (after them on the timer queue, or after them when held deliveries are flushed).
+   */
+  delivered(): Promise<void> {
+    return new Promise((resolve) => (this.held ? this.held.push(resolve) : setTimeout(resolve, this.delayMs)));
   }
 
   forward<Events extends EventMap, Event extends keyof Events & string>(

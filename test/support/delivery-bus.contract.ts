@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defineChannel, type DeliveryBus, type Publication } from '../../src/realtime/delivery-bus.js';
+import { until } from './until.js';
 
 type Events = { e: { n: number } };
 const CH = defineChannel<Events>('ch');
@@ -81,12 +82,4 @@ export function deliveryBusContract(
       await close();
     });
   });
-}
-
-async function until(done: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }

@@ -89,10 +89,29 @@ export class LobbyClient {
     return event ? this.received.filter(([name]) => name === event) : [...this.received];
   }
 
+  /**
+   * Resolves once the server has answered a marker sent now on this connection, so whatever it had sent this
+   * connection before reading the marker has arrived: what a test then finds missing was never sent. The marker is
+   * a connect to a namespace that does not exist, refused by socket.io itself on the same Engine.IO connection
+   * (`connect_error`), touching nothing of the protocol, in any state (before auth, muted, rate-limited). What
+   * another instance publishes crosses the bus first: `useTestServer`'s `sync` waits for that too.
+   */
+  async sync(): Promise<void> {
+    const namespace = `/marker-${++markers}`;
+    const marker = this.socket.io.socket(namespace);
+    await new Promise<void>((resolve, reject) => {
+      marker.once('connect_error', () => resolve());
+      marker.once('connect', () => reject(new Error(`the marker namespace ${namespace} exists`)));
+    });
+    marker.disconnect();
+  }
+
   close(): void {
     this.socket.disconnect();
   }
 }
+
+let markers = 0;
 
 /** Lets in-flight frames arrive before asserting that something did not happen. */
 export function settle(ms = 150): Promise<void> {

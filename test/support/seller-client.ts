@@ -64,6 +64,25 @@ export class SellerClient {
     return this.frames.filter((f) => f.command === command);
   }
 
+  /**
+   * Resolves once the server has answered a marker sent now on this connection (a WebSocket ping, answered by the
+   * server's ws with a pong, after every frame it had queued for this connection), so whatever it had sent before
+   * reading the marker has arrived: what a test then finds missing was never sent. What another instance publishes
+   * crosses the bus first: `useTestServer`'s `sync` waits for that too.
+   */
+  async sync(): Promise<void> {
+    const payload = Buffer.from(`marker-${++markers}`);
+    await new Promise<void>((resolve) => {
+      const onPong = (data: Buffer) => {
+        if (!data.equals(payload)) return;
+        this.socket.off('pong', onPong);
+        resolve();
+      };
+      this.socket.on('pong', onPong);
+      this.socket.ping(payload);
+    });
+  }
+
   close(): void {
     this.socket.close();
   }
@@ -97,3 +116,5 @@ export async function createSeller(
   if (res.status !== 201) throw new Error(`createSeller: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as { id: number; name: string; token: string };
 }
+
+let markers = 0;

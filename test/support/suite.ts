@@ -3,6 +3,7 @@ import type WebSocket from 'ws';
 import { LobbyClient } from './lobby-client.js';
 import { SellerClient } from './seller-client.js';
 import { startServer, type TestServer } from './server.js';
+import type { SimulatedCluster } from './simulated-cluster.js';
 import { startTestingApp } from './testing-app.js';
 
 /**
@@ -44,6 +45,21 @@ export function useTestServer(
       track(await LobbyClient.join(suite.server.url, appId, hashedToken)),
     sellerClient: async (path?: string, options?: WebSocket.ClientOptions) =>
       track(await SellerClient.connect(suite.server.url, path, options)),
+    /**
+     * Resolves once each client has received everything the server side has sent it by now, for proving absence:
+     * under TEST_CLUSTER, remote deliveries already published reach their instance first (the bus hub's marker),
+     * then each client's own marker (`sync`) comes back on its connection. Call it once what the action publishes
+     * is out (its reply received); then "nothing else arrived" means nothing else was sent.
+     */
+    sync: (...clients: Syncable[]) => syncClients(suite.server, ...clients),
   };
   return suite;
+}
+
+type Syncable = { sync(): Promise<void> };
+
+/** `useTestServer`'s `sync`, for a server a test started itself. */
+export async function syncClients(server: TestServer, ...clients: Syncable[]): Promise<void> {
+  await (server as Partial<SimulatedCluster>).hub?.delivered();
+  await Promise.all(clients.map((client) => client.sync()));
 }

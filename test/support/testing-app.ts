@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import { AppModule } from '../../src/app.module.js';
 import { appOptions, configureApp, type ConfigureOptions } from '../../src/bootstrap.js';
-import { loadConfig } from '../../src/config/app-config.js';
+import { AppConfig, loadConfig } from '../../src/config/app-config.js';
 import { freshDatabase } from './database.js';
 import { Api, ADMIN_TOKEN, type TestServer } from './server.js';
 
@@ -46,10 +46,29 @@ export async function startTestingApp(options: TestingAppOptions = {}): Promise<
     ...options.env,
   });
   const builder = Test.createTestingModule({ imports: [AppModule.forRoot(config), ...(options.imports ?? [])] });
-  const moduleRef = await (options.customize ? options.customize(builder) : builder).compile();
+  return serveTestingModule(options.customize ? options.customize(builder) : builder, options, db.drop);
+}
+
+/**
+ * Compiles a testing module and serves it as main.ts serves the app (`configureApp`, with the configuration the
+ * module holds), listening on a free loopback port: the whole app (startTestingApp), or feature modules beside
+ * `ChatgateTestingModule.forRoot()`. `afterClose` runs once the app is closed (dropping its database, say).
+ */
+export async function serveTestingModule(
+  builder: TestingModuleBuilder,
+  options: ConfigureOptions = {},
+  afterClose: () => Promise<void> = async () => {},
+): Promise<TestServer> {
+  const moduleRef = await builder.compile();
+  const config = moduleRef.get(AppConfig);
   const app: INestApplication = moduleRef.createNestApplication(appOptions(config));
   configureApp(app, config, options);
-  await app.listen(0, '127.0.0.1');
+  // A start that fails (a gateway refused, say) leaves nothing open behind it.
+  await app.listen(0, '127.0.0.1').catch(async (error: unknown) => {
+    await app.close();
+    await afterClose();
+    throw error;
+  });
   const { port } = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${port}`;
   let closed: Promise<void> | null = null;
@@ -61,7 +80,7 @@ export async function startTestingApp(options: TestingAppOptions = {}): Promise<
     close: () =>
       (closed ??= (async () => {
         await app.close();
-        await db.drop();
+        await afterClose();
       })()),
   };
 }

@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { AuthThrottle } from './auth-throttle.js';
 import { ClientAddresses } from './client-addresses.js';
 import { ConnectionCaps } from './connection-caps.js';
@@ -7,7 +7,6 @@ import { ConnectionCaps } from './connection-caps.js';
  * The limits kept at the edges. Their counters come from the RateLimiterFactory RealtimeModule provides: in
  * memory, or in Redis with REDIS_URL, so windowed limits hold across instances.
  */
-@Global()
 @Module({
   providers: [ClientAddresses, ConnectionCaps, AuthThrottle],
   exports: [ClientAddresses, ConnectionCaps, AuthThrottle],

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { DataSource, Repository } from 'typeorm';
-import { generateToken, hashToken } from '../auth/tokens.js';
-import type { DirectChat } from '../chats/chats.service.js';
-import { newClientWriter, type WriteNewClient } from '../chats/new-client-writer.js';
+import type { DirectChat } from './chats.service.js';
+import { newClientWriter, type WriteNewClient } from './new-client-writer.js';
 import { InvalidInputError, NotFoundError } from '../common/refusal.js';
 import { isRowId } from '../common/row-id.js';
-import { AccessTokensService } from './access-tokens.service.js';
-import { UserEntity, type UserKind } from './user.entity.js';
+import { AccessTokensService } from '../users/access-tokens.service.js';
+import { generateToken, hashToken } from '../users/tokens.js';
+import { UserEntity, type UserKind } from '../users/user.entity.js';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
 

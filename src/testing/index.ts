@@ -1,0 +1,1 @@
+export { ChatgateTestingModule, type ChatgateTestingOptions } from './chatgate-testing.module.js';
