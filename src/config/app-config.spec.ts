@@ -37,6 +37,8 @@ describe('loadConfig', () => {
       httpKeepAliveTimeoutMs: 5000,
       lobbyRateMessages: 5,
       lobbyRateWindowMs: 5000,
+      lobbyBlockedWordsMax: 500,
+      lobbyBlockedWordMaxLength: 64,
       sellerRateMessages: 10,
       sellerRateWindowMs: 5000,
       sellerMessageMax: 2000,
