@@ -25,6 +25,8 @@ export interface LobbyRoom {
   users: Record<string, LobbyMember>;
   history: LobbyMessage[];
   muteList: Record<string, MuteView>;
+  /** Seconds a member waits between messages; 0 when slow mode is off. */
+  slowMode: number;
 }
 
 /** The `auth` ack's payload. */
@@ -38,11 +40,24 @@ export type SayOutcome =
   | { kind: 'posted' }
   | { kind: 'muted'; mute: MuteView }
   | { kind: 'unmuted'; uname: string }
-  | { kind: 'not_muted'; uname: string };
+  | { kind: 'not_muted'; uname: string }
+  | { kind: 'deleted' | 'no_message'; messageId: number }
+  | { kind: 'purged'; uname: string; count: number }
+  /** `announced`: the lobby was told (it changed); otherwise only the sender is. */
+  | { kind: 'slow_mode'; seconds: number; announced: boolean };
 
 /** Events every socket of a lobby receives. */
 export const LOBBY_CHANNEL = 'lobby';
-export const LOBBY_BROADCASTS = ['user_joined', 'user_left', 'new_message', 'user_muted', 'user_unmuted'] as const;
+export const LOBBY_BROADCASTS = [
+  'user_joined',
+  'user_left',
+  'new_message',
+  'user_muted',
+  'user_unmuted',
+  'message_deleted',
+  // A slow-mode change is told to the whole lobby.
+  'system_message',
+] as const;
 export type LobbyBroadcast = (typeof LOBBY_BROADCASTS)[number];
 
 const LOBBY_ROOM_PREFIX = 'lobby:';

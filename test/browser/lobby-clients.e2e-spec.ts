@@ -74,7 +74,12 @@ describe('lobby widgets in Chromium on every socket.io-client generation, from a
 
       await page.evaluate(([url, opts]) => lobby.connect(url, opts, 5000), [server.url, options] as const);
       const auth = { app_id: appId, hashed_token: user.hashedToken };
-      const room = { users: { [other.uname]: otherMember, [user.uname]: member }, history: [before], muteList: {} };
+      const room = {
+        users: { [other.uname]: otherMember, [user.uname]: member },
+        history: [before],
+        muteList: {},
+        slowMode: 0,
+      };
       expect(await page.evaluate((payload) => lobby.emit('auth', payload), auth)).toEqual([
         null,
         { user: member, room },
