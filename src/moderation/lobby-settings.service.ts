@@ -2,10 +2,10 @@ import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/com
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, type Repository } from 'typeorm';
 import { Clock } from '../common/clock.js';
-import { ExpiringCache } from '../common/expiring-cache.js';
 import { InvalidInputError } from '../common/refusal.js';
 import { AppConfig } from '../config/app-config.js';
-import { DeliveryBus, type Subscription } from '../realtime/delivery-bus.js';
+import { AnnouncedCache } from '../realtime/announced-cache.js';
+import { DeliveryBus } from '../realtime/delivery-bus.js';
 import { LobbySettingsEntity } from './lobby-settings.entity.js';
 import { compileFilter, type MessageFilter } from './message-filter.js';
 
@@ -24,37 +24,29 @@ export interface LobbyRules extends LobbySettingsView {
 export const DEFAULT_LOBBY_SETTINGS: LobbySettingsView = { slowModeSeconds: 0, blockedWords: [], allowLinks: true };
 export const SLOW_MODE_MAX_SECONDS = 3600;
 
-/** Settings changes, announced to every instance: one room, since they are rare (the API, a staff command). */
-const SETTINGS_CHANNEL = 'lobby-settings';
-const SETTINGS_ROOM = 'lobby-settings';
-
 /**
  * Stores each app's lobby settings and hands the lobby its rules. Every lobby message needs them, so each app's
- * rules are read once and kept (CACHE_MAX_ENTRIES apps, CACHE_TTL_MS), as MutesService keeps mute lists and for the
- * same reason it is safe: settings change only through `update`, which announces the app on every instance after
- * storing the change, where the held rules are dropped.
+ * rules are read once and kept on every instance (AnnouncedCache: settings change only through `update`).
  */
 @Injectable()
 export class LobbySettingsService implements OnModuleInit, OnModuleDestroy {
-  private readonly rules: ExpiringCache<number, LobbyRules>;
-  private subscription?: Subscription;
+  private readonly rules: AnnouncedCache<LobbyRules>;
 
   constructor(
     @InjectRepository(LobbySettingsEntity) private readonly settings: Repository<LobbySettingsEntity>,
-    private readonly bus: DeliveryBus,
     private readonly config: AppConfig,
+    bus: DeliveryBus,
     clock: Clock,
   ) {
-    this.rules = new ExpiringCache(clock, config.cacheMaxEntries, config.cacheTtlMs);
+    this.rules = new AnnouncedCache(bus, 'lobby-settings', clock, config);
   }
 
-  async onModuleInit(): Promise<void> {
-    this.subscription = this.bus.subscribe(SETTINGS_CHANNEL, ({ data }) => this.rules.invalidate(data as number));
-    await this.subscription.watch(SETTINGS_ROOM);
+  onModuleInit(): Promise<void> {
+    return this.rules.open();
   }
 
   onModuleDestroy(): void {
-    this.subscription?.close();
+    this.rules.close();
   }
 
   /** The lobby's rules for an app (the defaults when none were set). */
@@ -115,7 +107,7 @@ export class LobbySettingsService implements OnModuleInit, OnModuleDestroy {
       .orIgnore()
       .execute();
     if (Object.keys(stored).length) await this.settings.update({ appId }, stored);
-    this.bus.publish(SETTINGS_CHANNEL, { room: SETTINGS_ROOM, event: 'lobby_settings_changed', data: appId });
+    this.rules.changed(appId);
     const after = await this.viewOf(appId);
     return { before, after };
   }
