@@ -375,6 +375,34 @@ describe('blocked-word bounds (LOBBY_BLOCKED_WORDS_MAX, LOBBY_BLOCKED_WORD_MAX_L
   });
 });
 
+describe('moderation metrics', () => {
+  it('counts each recorded action by kind on the instance that recorded it', async () => {
+    const server = await startTestingApp();
+    try {
+      const mod = await server.api.createUser(uniqueUname('mod'), 'mod');
+      const appId = await server.api.createApp();
+      const client = await LobbyClient.join(server.url, appId, mod.hashedToken);
+      for (const text of ['/slow 10', '/slow 0', '/mute someone 5', '/delete 1'])
+        client.socket.emit('new_message', text);
+      expect(await client.waitFor('system_message', 4)).toEqual([
+        'Slow mode is on: one message every 10 s',
+        'Slow mode is off',
+        'User "someone" muted for 5 minutes',
+        'No message 1 in this lobby',
+      ]);
+      client.close();
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      const counted = metrics.split('\n').filter((line) => line.startsWith('chatgate_moderation_actions_total{'));
+      expect(counted.sort()).toEqual([
+        'chatgate_moderation_actions_total{action="mute"} 1',
+        'chatgate_moderation_actions_total{action="slow_mode"} 2',
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('slow mode across a restart', () => {
   it('keeps the setting and each member’s last post', async () => {
     const db = usingPostgres() ? await freshDatabase() : sqliteFile();
