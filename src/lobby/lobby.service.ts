@@ -156,6 +156,7 @@ export class LobbyService {
       if (!staff) throw new LobbyRefusal('not_authorized');
       return this.moderation.command(session, member, parseCommand(trimmed));
     }
+    // Chatgate's own rules after the protocol's (docs/moderation.md): the lobby's filter and slow mode.
     if (!staff) await this.moderation.admit(session, member, trimmed);
     const stored = await this.messages.append({
       chatId: session.chatId,
