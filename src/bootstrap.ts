@@ -134,7 +134,7 @@ function secureHttp(app: INestApplication, addresses: ClientAddresses): void {
   (app.getHttpAdapter().getInstance() as Express).set('trust proxy', (address: string) => addresses.isTrusted(address));
 }
 
-/** Every numeric path parameter of this API is a row id (parsed by ParseIntPipe): an integer, not any number. */
+/** Every numeric path parameter of this API is a row id (ParseRowIdPipe): an integer, not any number. */
 function integerPathIds(document: OpenAPIObject): OpenAPIObject {
   for (const path of Object.values(document.paths)) {
     for (const operation of Object.values(path) as { parameters?: { in: string; schema?: { type?: string } }[] }[]) {

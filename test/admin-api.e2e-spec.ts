@@ -4,6 +4,9 @@ import { LobbyClient } from './support/lobby-client.js';
 import { startServer, uniqueUname } from './support/server.js';
 import { useTestServer } from './support/suite.js';
 
+/** An app's lobby settings until someone changes them (docs/moderation.md). */
+const NO_MODERATION = { slowModeSeconds: 0, blockedWords: [], allowLinks: true };
+
 describe('provisioning API', () => {
   const suite = useTestServer();
 
@@ -31,7 +34,7 @@ describe('provisioning API', () => {
     const res = await suite.api.post('/api/apps', { name: 'Dice', owners: ['olga'] });
     expect(res).toEqual({
       status: 201,
-      body: { id: expect.any(Number), name: 'Dice', owners: ['olga'], mods: [], origins: [] },
+      body: { id: expect.any(Number), name: 'Dice', owners: ['olga'], mods: [], origins: [], ...NO_MODERATION },
     });
     const got = await suite.api.get(`/api/apps/${res.body.id}`);
     expect(got).toEqual({ status: 200, body: res.body });
@@ -116,19 +119,14 @@ describe('provisioning API', () => {
     const appId = await suite.api.createApp(['olga'], ['max']);
     expect(await suite.api.patch(`/api/apps/${appId}`, { mods: ['Zed', 'amy', 'AMY'] })).toEqual({
       status: 200,
-      body: { id: appId, name: 'Test app', owners: ['olga'], mods: ['amy', 'Zed'], origins: [] },
+      body: { id: appId, name: 'Test app', owners: ['olga'], mods: ['amy', 'Zed'], origins: [], ...NO_MODERATION },
     });
-    expect((await suite.api.patch(`/api/apps/${appId}`, { name: 'Renamed', owners: [] })).body).toEqual({
-      id: appId,
-      name: 'Renamed',
-      owners: [],
-      mods: ['amy', 'Zed'],
-      origins: [],
-    });
+    const renamed = { id: appId, name: 'Renamed', owners: [], mods: ['amy', 'Zed'], origins: [], ...NO_MODERATION };
+    expect((await suite.api.patch(`/api/apps/${appId}`, { name: 'Renamed', owners: [] })).body).toEqual(renamed);
     expect((await suite.api.patch('/api/apps/999999', { name: 'x' })).status).toBe(404);
     expect((await suite.api.get('/api/apps/abc')).status).toBe(400);
     const listed = await suite.api.get(`/api/apps?after=${appId - 1}&limit=1`);
-    expect(listed.body).toEqual([{ id: appId, name: 'Renamed', owners: [], mods: ['amy', 'Zed'], origins: [] }]);
+    expect(listed.body).toEqual([renamed]);
   });
 
   it('revokes one token or all of them; a revoked token authenticates nobody', async () => {

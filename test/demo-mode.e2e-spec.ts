@@ -61,6 +61,9 @@ describe('demo mode: `npm start` on an empty SQLite file sets up the demo by its
       owners: [],
       mods: ['mia'],
       origins: [],
+      slowModeSeconds: 0,
+      blockedWords: [],
+      allowLinks: true,
     });
     await stop(first);
 

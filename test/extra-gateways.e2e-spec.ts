@@ -101,7 +101,10 @@ describe('gateways added beside the two protocols, on the one port', () => {
 
     const appId = await server.api.createApp();
     const lobby = await LobbyClient.connect(server.url);
-    expect(await lobby.auth({ app_id: appId })).toEqual([null, { room: { users: {}, history: [], muteList: {} } }]);
+    expect(await lobby.auth({ app_id: appId })).toEqual([
+      null,
+      { room: { users: {}, history: [], muteList: {}, slowMode: 0 } },
+    ]);
     expect(lobby.socket.io.engine.transport.name).toBe('websocket');
     lobby.close();
   });

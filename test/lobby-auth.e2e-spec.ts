@@ -57,7 +57,10 @@ describe('lobby auth (protocols.md §1.1)', () => {
   it('lets an anonymous reader in without a user key', async () => {
     const appId = await suite.api.createApp();
     const client = await connect();
-    expect(await client.auth({ app_id: appId })).toEqual([null, { room: { users: {}, history: [], muteList: {} } }]);
+    expect(await client.auth({ app_id: appId })).toEqual([
+      null,
+      { room: { users: {}, history: [], muteList: {}, slowMode: 0 } },
+    ]);
   });
 
   it.each([
@@ -70,7 +73,7 @@ describe('lobby auth (protocols.md §1.1)', () => {
     const client = await connect();
     expect(await client.auth({ app_id: appId, hashed_token: hashedToken })).toEqual([
       null,
-      { room: { users: {}, history: [], muteList: {} } },
+      { room: { users: {}, history: [], muteList: {}, slowMode: 0 } },
     ]);
     expect(client.events('client_error')).toEqual([]);
   });
@@ -82,7 +85,7 @@ describe('lobby auth (protocols.md §1.1)', () => {
     const member = { id: alice.id, uname: alice.uname, role: 'member' };
     expect(await client.auth({ app_id: appId, hashed_token: alice.hashedToken })).toEqual([
       null,
-      { user: member, room: { users: { [alice.uname]: member }, history: [], muteList: {} } },
+      { user: member, room: { users: { [alice.uname]: member }, history: [], muteList: {}, slowMode: 0 } },
     ]);
   });
 
@@ -150,7 +153,10 @@ describe('lobby auth (protocols.md §1.1)', () => {
   it('serves the same protocol over long-polling', async () => {
     const appId = await suite.api.createApp();
     const client = await connect(['polling']);
-    expect(await client.auth({ app_id: appId })).toEqual([null, { room: { users: {}, history: [], muteList: {} } }]);
+    expect(await client.auth({ app_id: appId })).toEqual([
+      null,
+      { room: { users: {}, history: [], muteList: {}, slowMode: 0 } },
+    ]);
     expect(client.socket.io.engine.transport.name).toBe('polling');
   });
 });

@@ -29,7 +29,7 @@ describe('lobby with socket.io-client 2.x (EIO3), as older widgets embed it', ()
       );
       expect(authReply).toEqual([
         null,
-        { user: member, room: { users: { [user.uname]: member }, history: [], muteList: {} } },
+        { user: member, room: { users: { [user.uname]: member }, history: [], muteList: {}, slowMode: 0 } },
       ]);
 
       const echoed = new Promise((resolve) => socket.once('new_message', resolve));

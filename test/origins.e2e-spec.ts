@@ -63,7 +63,16 @@ describe("an app's own allowed origins", () => {
       owners: [],
       origins: ['https://Site.example/'],
     });
-    expect(created.body).toEqual({ id: expect.any(Number), name: 'Picky', owners: [], mods: [], origins: [SITE] });
+    expect(created.body).toEqual({
+      id: expect.any(Number),
+      name: 'Picky',
+      owners: [],
+      mods: [],
+      origins: [SITE],
+      slowModeSeconds: 0,
+      blockedWords: [],
+      allowLinks: true,
+    });
     const appId = created.body.id;
     const foreign = await LobbyClient.connect(suite.server.url, ['websocket'], { extraHeaders: { origin: EVIL } });
     try {

@@ -51,6 +51,9 @@ describe('Engine.IO sessions per client address that have not said anything yet 
       expect(await send(`sid=${sid}`, { body: '1' })).toEqual({ status: 200, body: 'ok' });
     const client = await suite.lobbyClient(['polling']);
     const appId = await suite.api.createApp();
-    expect(await client.auth({ app_id: appId })).toEqual([null, { room: { users: {}, history: [], muteList: {} } }]);
+    expect(await client.auth({ app_id: appId })).toEqual([
+      null,
+      { room: { users: {}, history: [], muteList: {}, slowMode: 0 } },
+    ]);
   });
 });

@@ -118,7 +118,10 @@ describe('both protocols on one port', () => {
         await new Promise<void>((resolve) => engine.once('upgrade', () => resolve()));
       expect(lobby.socket.io.engine.transport.name).toBe('websocket');
       const wsOnly = await LobbyClient.connect(server.url, ['websocket']);
-      expect(await wsOnly.auth({ app_id: appId })).toEqual([null, { room: { users: {}, history: [], muteList: {} } }]);
+      expect(await wsOnly.auth({ app_id: appId })).toEqual([
+        null,
+        { room: { users: {}, history: [], muteList: {}, slowMode: 0 } },
+      ]);
 
       const seller = await createSeller(server.api, 'Both');
       const sellerTab = await SellerClient.connect(server.url, '/chat/ws');

@@ -61,7 +61,7 @@ describe('lobby auth against a remote user directory (USER_DIRECTORY_URL)', () =
     const user = { ...ALICE, role: 'mod' };
     expect(await client.auth({ app_id: 1, hashed_token: ALICE_HASH })).toEqual([
       null,
-      { user, room: { users: { Alice: user }, history: [], muteList: {} } },
+      { user, room: { users: { Alice: user }, history: [], muteList: {}, slowMode: 0 } },
     ]);
     expect(directory.requests).toContain(`/dir/hashed-token-users/${ALICE_HASH}`);
   });
@@ -70,7 +70,7 @@ describe('lobby auth against a remote user directory (USER_DIRECTORY_URL)', () =
     const client = await connect();
     expect(await client.auth({ app_id: 2, hashed_token: 'd'.repeat(64) })).toEqual([
       null,
-      { room: { users: {}, history: [], muteList: {} } },
+      { room: { users: {}, history: [], muteList: {}, slowMode: 0 } },
     ]);
   });
 

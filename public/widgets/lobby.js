@@ -14,6 +14,9 @@
     USER_REQUIRED: 'Sign in to write: readers without a user cannot post.',
     INTERNAL_ERROR: 'The server could not store the message; try again.',
   };
+  // Slow-mode changes reach the lobby as system_message texts (docs/moderation.md); the widget reads them to show it.
+  var SLOW_ON = /^Slow mode is on: one message every (\d+) s$/;
+  var SLOW_WAIT = /^Slow mode is on: wait (\d+) s$/;
   var ioLoads = {};
 
   function ChatgateLobby(options) {
@@ -23,7 +26,15 @@
     var base = (options.url || scriptOrigin).replace(/\/+$/, '');
     var ui = build(root, base, options.stylesheet !== false);
     var handlers = {};
-    var state = { me: null, users: {}, mutes: {}, shown: {}, max: options.maxLength || null, pending: null };
+    var state = {
+      me: null,
+      users: {},
+      mutes: {},
+      shown: {},
+      max: options.maxLength || null,
+      pending: null,
+      slowMode: 0,
+    };
     var socket = null;
     var destroyed = false;
     var muteTimer = null;
@@ -53,8 +64,31 @@
       line.appendChild(el('span', 'cg-author', message.user.uname));
       if (STAFF.indexOf(message.user.role) >= 0) line.appendChild(badge(message.user.role));
       line.appendChild(el('span', 'cg-text', message.text));
+      if (isStaff(state.me)) line.appendChild(deleteControl(message.id));
       ui.log.appendChild(line);
       ui.log.scrollTop = ui.log.scrollHeight;
+    }
+
+    function deleteControl(id) {
+      var button = el('button', 'cg-delete', '×');
+      button.type = 'button';
+      button.title = 'Delete for everyone';
+      button.setAttribute('aria-label', 'Delete message ' + id);
+      button.addEventListener('click', function () {
+        if (socket) socket.emit('new_message', '/delete ' + id);
+      });
+      return button;
+    }
+
+    function removeMessage(id) {
+      var line = ui.log.querySelector('.cg-msg[data-id="' + Number(id) + '"]');
+      if (line) line.parentNode.removeChild(line);
+    }
+
+    function renderSlowMode() {
+      ui.slow.textContent = state.slowMode
+        ? 'Slow mode: one message every ' + state.slowMode + ' s' + (isStaff(state.me) ? ' (staff exempt)' : '')
+        : '';
     }
 
     function activeMutes() {
@@ -109,8 +143,7 @@
       ui.input.disabled = !me;
       ui.button.disabled = !me;
       ui.input.placeholder = me ? 'Message as ' + me.uname : 'Reading anonymously: no user to write as';
-      var mute =
-        me && muted[me.uname.toLowerCase()] && STAFF.indexOf(me.role) < 0 ? state.mutes[me.uname.toLowerCase()] : null;
+      var mute = me && muted[me.uname.toLowerCase()] && !isStaff(me) ? state.mutes[me.uname.toLowerCase()] : null;
       ui.notice.textContent = mute
         ? 'You are muted until ' + clock(mute.expires_at) + ': messages you send are refused.'
         : '';
@@ -152,7 +185,9 @@
       state.me = data.user || null;
       state.users = data.room.users;
       state.mutes = data.room.muteList;
+      state.slowMode = data.room.slowMode || 0;
       data.room.history.forEach(showMessage);
+      renderSlowMode();
       setState(state.me ? 'Signed in as ' + state.me.uname : 'Reading anonymously');
       renderPeople();
       emit('ready', data);
@@ -198,6 +233,10 @@
         showMessage(message);
         emit('message', message);
       });
+      socket.on('message_deleted', function (data) {
+        removeMessage(data.id);
+        emit('message_deleted', data);
+      });
       socket.on('user_joined', function (user) {
         state.users[user.uname] = user;
         renderPeople();
@@ -222,6 +261,14 @@
       });
       socket.on('system_message', function (text) {
         logLine('system', text);
+        var slow = SLOW_ON.exec(text);
+        if (slow || text === 'Slow mode is off') {
+          state.slowMode = slow ? Number(slow[1]) : 0;
+          renderSlowMode();
+        }
+        // Held back by slow mode: what was typed stays, with the wait beside it.
+        var wait = SLOW_WAIT.exec(text);
+        if (wait) ui.error.textContent = 'Slow mode: wait ' + wait[1] + ' s before your next message.';
         // A command is answered here and never acked: it is done, so the box is cleared for the next one.
         if (state.pending && state.pending.charAt(0) === '/' && ui.input.value.trim() === state.pending) {
           ui.input.value = '';
@@ -309,7 +356,8 @@
     var box = el('div', 'cg-box cg-lobby');
     var head = el('div', 'cg-head');
     head.appendChild(el('span', 'cg-title', 'Lobby'));
-    var ui = { state: el('span', 'cg-state') };
+    var ui = { state: el('span', 'cg-state'), slow: el('span', 'cg-slow') };
+    head.appendChild(ui.slow);
     head.appendChild(ui.state);
     var body = el('div', 'cg-body');
     ui.log = el('ol', 'cg-log');
@@ -340,6 +388,10 @@
     });
     root.appendChild(box);
     return ui;
+  }
+
+  function isStaff(user) {
+    return Boolean(user) && STAFF.indexOf(user.role) >= 0;
   }
 
   function badge(role) {

@@ -2,6 +2,7 @@ import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common
 import { AppsModule } from '../apps/apps.module.js';
 import { ChatsModule } from '../chats/chats.module.js';
 import { LobbyModule } from '../lobby/lobby.module.js';
+import { ModerationModule } from '../moderation/moderation.module.js';
 import { SellerModule } from '../seller/seller.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
@@ -11,7 +12,7 @@ import { SellersController } from './sellers.controller.js';
 import { UsersController } from './users.controller.js';
 
 @Module({
-  imports: [AppsModule, UsersModule, ChatsModule, LobbyModule, SellerModule],
+  imports: [AppsModule, UsersModule, ChatsModule, LobbyModule, ModerationModule, SellerModule],
   controllers: [AppsController, UsersController, SellersController],
   providers: [AdminTokenGuard],
 })

@@ -13,10 +13,18 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiCreatedResponse, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import { AppsService, type AppView } from '../apps/apps.service.js';
+import { LobbyModeration } from '../lobby/lobby-moderation.js';
 import { LobbyService } from '../lobby/lobby.service.js';
 import type { LobbyMessage } from '../lobby/lobby.types.js';
+import { ModerationLog, type ModerationRecord } from '../moderation/moderation-log.service.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
-import { AppResponse, CreateAppDto, LobbyMessageResponse, UpdateAppDto } from './dto/apps.dto.js';
+import {
+  AppResponse,
+  CreateAppDto,
+  LobbyMessageResponse,
+  ModerationEntryResponse,
+  UpdateAppDto,
+} from './dto/apps.dto.js';
 import { LimitQuery, PaginationQuery } from './dto/pagination.dto.js';
 import { ApiErrorResponses } from './api-error-responses.js';
 import { ParseRowIdPipe } from './parse-row-id.pipe.js';
@@ -30,12 +38,15 @@ export class AppsController {
   constructor(
     private readonly apps: AppsService,
     private readonly lobby: LobbyService,
+    private readonly moderation: LobbyModeration,
+    private readonly log: ModerationLog,
   ) {}
 
   @Post()
   @ApiCreatedResponse({ type: AppResponse })
   create(@Body() body: CreateAppDto): Promise<AppView> {
-    return this.apps.create(body.name, body.owners, body.mods, body.origins);
+    const { name, owners, mods, origins, blockedWords, allowLinks } = body;
+    return this.apps.create(name, owners, mods, origins, { blockedWords, allowLinks });
   }
 
   @Get()
@@ -52,8 +63,26 @@ export class AppsController {
 
   @Patch(':id')
   @ApiOkResponse({ type: AppResponse, description: 'Lists given replace the current ones' })
-  update(@Param('id', ParseRowIdPipe) id: number, @Body() body: UpdateAppDto): Promise<AppView> {
-    return this.apps.update(id, body);
+  async update(@Param('id', ParseRowIdPipe) id: number, @Body() body: UpdateAppDto): Promise<AppView> {
+    const { slowModeSeconds, ...changes } = body;
+    const app = await this.apps.update(id, changes);
+    // Slow mode is the lobby's: a change is recorded in the moderation log and told to the lobby.
+    if (slowModeSeconds === undefined) return app;
+    await this.moderation.setAppSlowMode(id, slowModeSeconds);
+    return this.apps.get(id);
+  }
+
+  @Get(':id/moderation')
+  @ApiOkResponse({
+    type: [ModerationEntryResponse],
+    description: "The lobby's moderation log, oldest first: entries with an id above `after`, at most `limit`",
+  })
+  async moderationLog(
+    @Param('id', ParseRowIdPipe) id: number,
+    @Query() page: PaginationQuery,
+  ): Promise<ModerationRecord[]> {
+    await this.apps.get(id);
+    return this.log.list(id, page.limit, page.after);
   }
 
   @Get(':id/messages')
@@ -65,12 +94,14 @@ export class AppsController {
 
   @Delete(':id/messages/:messageId')
   @HttpCode(204)
-  @ApiNoContentResponse({ description: 'Deleted; later joins no longer see it in history' })
+  @ApiNoContentResponse({
+    description: 'Deleted for everyone: `message_deleted {id}` goes to the lobby, later joins no longer see it',
+  })
   async removeMessage(
     @Param('id', ParseRowIdPipe) id: number,
     @Param('messageId', ParseRowIdPipe) messageId: number,
   ): Promise<void> {
-    if (!(await this.lobby.removeMessage(id, messageId))) {
+    if (!(await this.moderation.deleteFromApp(id, messageId))) {
       throw new NotFoundException(`no message ${messageId} in the lobby of app ${id}`);
     }
   }

@@ -10,8 +10,14 @@ import { AppEntity } from './app.entity.js';
 import { Clock } from '../common/clock.js';
 import { DirectoryChanges } from '../users/directory-changes.js';
 import { normalize as normalizeOrigin } from '../realtime/origin-check.js';
+import {
+  DEFAULT_LOBBY_SETTINGS,
+  LobbySettingsService,
+  type LobbySettingsView,
+} from '../moderation/lobby-settings.service.js';
 
-export interface AppView {
+/** An app with its lobby's moderation settings. */
+export interface AppView extends LobbySettingsView {
   id: number;
   name: string;
   owners: string[];
@@ -20,7 +26,10 @@ export interface AppView {
   origins: string[];
 }
 
-export interface AppChanges {
+/** The lobby filter's settings, given when an app is created or changed (slow mode is the lobby's to set). */
+export type AppFilter = Partial<Pick<LobbySettingsView, 'blockedWords' | 'allowLinks'>>;
+
+export interface AppChanges extends AppFilter {
   name?: string;
   owners?: string[];
   mods?: string[];
@@ -34,10 +43,18 @@ export class AppsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly changes: DirectoryChanges,
+    private readonly settings: LobbySettingsService,
   ) {}
 
-  async create(name: string, owners: string[], mods: string[] = [], origins: string[] = []): Promise<AppView> {
+  async create(
+    name: string,
+    owners: string[],
+    mods: string[] = [],
+    origins: string[] = [],
+    filter: AppFilter = {},
+  ): Promise<AppView> {
     assertName(name);
+    this.settings.check(filter);
     const staff = staffRows(owners, 'owner').concat(staffRows(mods, 'mod'));
     const app = await this.dataSource.transaction(async (tx) => {
       const created = tx.create(AppEntity, {
@@ -53,6 +70,7 @@ export class AppsService {
         );
       return created;
     });
+    if (hasFilter(filter)) await this.settings.update(app.id, filter);
     return this.get(app.id);
   }
 
@@ -60,7 +78,7 @@ export class AppsService {
   async find(id: number): Promise<AppView | null> {
     if (!isRowId(id)) return null;
     const app = await this.apps.findOne({ where: { id }, relations: { staff: true } });
-    return app ? toView(app) : null;
+    return app ? toView(app, await this.settings.viewOf(id)) : null;
   }
 
   async get(id: number): Promise<AppView> {
@@ -77,13 +95,15 @@ export class AppsService {
       .orderBy('a.id', 'ASC')
       .take(limit)
       .getMany();
-    return apps.map(toView);
+    const settings = await this.settings.viewsOf(apps.map(({ id }) => id));
+    return apps.map((app) => toView(app, settings.get(app.id) ?? DEFAULT_LOBBY_SETTINGS));
   }
 
-  /** Renames the app and replaces whichever staff list is given. */
+  /** Renames the app and replaces whichever staff list and filter setting is given. */
   async update(id: number, changes: AppChanges): Promise<AppView> {
     await this.get(id);
     if (changes.name !== undefined) assertName(changes.name);
+    this.settings.check(changes);
     const lists: [AppStaffRole, string[] | undefined][] = [
       ['owner', changes.owners],
       ['mod', changes.mods],
@@ -103,6 +123,8 @@ export class AppsService {
           );
       }
     });
+    const { blockedWords, allowLinks } = changes;
+    if (hasFilter(changes)) await this.settings.update(id, { blockedWords, allowLinks });
     this.changes.announce({ appId: id });
     return this.get(id);
   }
@@ -126,7 +148,11 @@ function uniqueUnames(unames: string[]): string[] {
   return unames.filter((uname) => !seen.has(unameKey(uname)) && seen.add(unameKey(uname)));
 }
 
-function toView(app: AppEntity): AppView {
+function hasFilter({ blockedWords, allowLinks }: AppFilter): boolean {
+  return blockedWords !== undefined || allowLinks !== undefined;
+}
+
+function toView(app: AppEntity, settings: LobbySettingsView): AppView {
   const staff = [...(app.staff ?? [])].sort((a, b) => a.unameKey.localeCompare(b.unameKey));
   return {
     id: app.id,
@@ -134,6 +160,7 @@ function toView(app: AppEntity): AppView {
     owners: staff.filter((s) => s.role === 'owner').map((s) => s.uname),
     mods: staff.filter((s) => s.role === 'mod').map((s) => s.uname),
     origins: app.allowedOrigins ? (JSON.parse(app.allowedOrigins) as string[]) : [],
+    ...settings,
   };
 }
 

@@ -39,6 +39,8 @@ describe('loadConfig', () => {
       lobbyRateWindowMs: 5000,
       lobbyStaffRateMessages: 100,
       lobbyStaffRateWindowMs: 30_000,
+      lobbyBlockedWordsMax: 500,
+      lobbyBlockedWordMaxLength: 64,
       sellerRateMessages: 10,
       sellerRateWindowMs: 5000,
       sellerMessageMax: 2000,

@@ -71,6 +71,9 @@ export class AppConfig {
   /** The same for a lobby's staff (owner, admin, mod), whose commands count too: a wave of spam takes many. */
   readonly lobbyStaffRateMessages: number;
   readonly lobbyStaffRateWindowMs: number;
+  /** Bounds of an app's lobby word filter: how many blocked words, and the longest one in code points. */
+  readonly lobbyBlockedWordsMax: number;
+  readonly lobbyBlockedWordMaxLength: number;
   /** Seller-chat messages one user may send per window; more are answered RATE_LIMITED and not stored. */
   readonly sellerRateMessages: number;
   readonly sellerRateWindowMs: number;
@@ -189,6 +192,8 @@ export function loadConfig(env: Env): AppConfig {
     lobbyRateWindowMs: integer(env, 'LOBBY_RATE_WINDOW_MS', 5000, 1000, 3_600_000),
     lobbyStaffRateMessages: integer(env, 'LOBBY_STAFF_RATE_MESSAGES', 100, 1, 100_000),
     lobbyStaffRateWindowMs: integer(env, 'LOBBY_STAFF_RATE_WINDOW_MS', 30_000, 1000, 3_600_000),
+    lobbyBlockedWordsMax: integer(env, 'LOBBY_BLOCKED_WORDS_MAX', 500, 0, 10_000),
+    lobbyBlockedWordMaxLength: integer(env, 'LOBBY_BLOCKED_WORD_MAX_LENGTH', 64, 1, 1000),
     sellerRateMessages: integer(env, 'SELLER_RATE_MESSAGES', 10, 1, 100_000),
     sellerRateWindowMs: integer(env, 'SELLER_RATE_WINDOW_MS', 5000, 1000, 3_600_000),
     sellerMessageMax: integer(env, 'SELLER_MESSAGE_MAX', 2000, 1, 1_000_000),

@@ -4,6 +4,9 @@ import { AppStaffEntity } from '../apps/app-staff.entity.js';
 import { ChatEntity } from '../chats/chat.entity.js';
 import type { AppConfig, DatabaseConfig } from '../config/app-config.js';
 import { MessageEntity } from '../messages/message.entity.js';
+import { LobbyLastPostEntity } from '../moderation/lobby-last-post.entity.js';
+import { LobbySettingsEntity } from '../moderation/lobby-settings.entity.js';
+import { ModerationLogEntity } from '../moderation/moderation-log.entity.js';
 import { MuteEntity } from '../mutes/mute.entity.js';
 import { AccessTokenEntity } from '../users/access-token.entity.js';
 import { UserEntity } from '../users/user.entity.js';
@@ -16,6 +19,8 @@ import { MessageClientDate1763790000001 as PostgresClientDate } from './migratio
 import { MessageClientDate1763790000001 as SqliteClientDate } from './migrations/sqlite/1763790000001-MessageClientDate.js';
 import { MessageResendIndex1763790000002 as PostgresResendIndex } from './migrations/postgres/1763790000002-MessageResendIndex.js';
 import { MessageResendIndex1763790000002 as SqliteResendIndex } from './migrations/sqlite/1763790000002-MessageResendIndex.js';
+import { LobbyModeration1763790022000 as PostgresModeration } from './migrations/postgres/1763790022000-LobbyModeration.js';
+import { LobbyModeration1763790022000 as SqliteModeration } from './migrations/sqlite/1763790022000-LobbyModeration.js';
 
 export const ENTITIES = [
   UserEntity,
@@ -25,11 +30,14 @@ export const ENTITIES = [
   ChatEntity,
   MessageEntity,
   MuteEntity,
+  LobbySettingsEntity,
+  LobbyLastPostEntity,
+  ModerationLogEntity,
 ];
 
 const MIGRATIONS = {
-  sqlite: [SqliteInit, SqliteAppOrigins, SqliteClientDate, SqliteResendIndex],
-  postgres: [PostgresInit, PostgresAppOrigins, PostgresClientDate, PostgresResendIndex],
+  sqlite: [SqliteInit, SqliteAppOrigins, SqliteClientDate, SqliteResendIndex, SqliteModeration],
+  postgres: [PostgresInit, PostgresAppOrigins, PostgresClientDate, PostgresResendIndex, PostgresModeration],
 };
 
 export type DatabaseLimits = Pick<

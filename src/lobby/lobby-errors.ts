@@ -12,6 +12,11 @@ export type LobbyRefusalCode =
   | 'not_authorized'
   | 'invalid_unmute'
   | 'invalid_mute'
+  | 'invalid_delete'
+  | 'invalid_purge'
+  | 'invalid_slow'
+  | 'slow_mode'
+  | 'filtered'
   | 'rate_limited'
   | 'auth_throttled'
   | 'too_many_connections'
@@ -22,6 +27,8 @@ const HTTP_STATUS: Partial<Record<LobbyRefusalCode, number>> = {
   user_required: 401,
   muted: 403,
   not_authorized: 403,
+  slow_mode: 429,
+  filtered: 403,
   rate_limited: 429,
   auth_throttled: 429,
   too_many_connections: 429,
@@ -32,5 +39,12 @@ const HTTP_STATUS: Partial<Record<LobbyRefusalCode, number>> = {
 export class LobbyRefusal extends Refusal<LobbyRefusalCode> {
   constructor(code: LobbyRefusalCode) {
     super(code, code, HTTP_STATUS[code] ?? 400);
+  }
+}
+
+/** Slow mode held a member's message back: they may post again in `waitSeconds` (rounded up). */
+export class SlowModeRefusal extends LobbyRefusal {
+  constructor(readonly waitSeconds: number) {
+    super('slow_mode');
   }
 }

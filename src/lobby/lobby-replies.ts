@@ -1,5 +1,5 @@
 import type { Socket } from 'socket.io';
-import type { LobbyRefusal } from './lobby-errors.js';
+import { type LobbyRefusal, SlowModeRefusal } from './lobby-errors.js';
 import { JsonText } from '../realtime/json-text.js';
 import type { LobbyWelcome, SayOutcome } from './lobby.types.js';
 
@@ -21,7 +21,16 @@ export const LIMIT_MESSAGES = {
 export type AckFn = (...args: unknown[]) => void;
 
 export type LobbyReply =
-  { to: 'ack'; args: unknown[] } | { to: 'system_message'; text: string } | { to: 'client_error'; text: string };
+  | { to: 'ack'; args: unknown[] }
+  | { to: 'system_message'; text: string }
+  | { to: 'client_error'; text: string }
+  /** The sender hears what the whole lobby is told instead (a slow-mode change). */
+  | { to: 'nobody' };
+
+/** What the whole lobby is told when its slow mode changes. */
+export function slowModeText(seconds: number): string {
+  return seconds === 0 ? 'Slow mode is off' : `Slow mode is on: one message every ${seconds} s`;
+}
 
 export function replyToRefusal(refusal: LobbyRefusal, messageMax: number): LobbyReply {
   switch (refusal.code) {
@@ -47,6 +56,19 @@ export function replyToRefusal(refusal: LobbyRefusal, messageMax: number): Lobby
       return { to: 'system_message', text: 'Invalid unmute command' };
     case 'invalid_mute':
       return { to: 'system_message', text: 'Invalid mute command' };
+    // Chatgate's moderation (docs/moderation.md), answered the way the protocol answers a muted user.
+    case 'invalid_delete':
+      return { to: 'system_message', text: 'Invalid delete command' };
+    case 'invalid_purge':
+      return { to: 'system_message', text: 'Invalid purge command' };
+    case 'invalid_slow':
+      return { to: 'system_message', text: 'Invalid slow command' };
+    case 'slow_mode': {
+      const wait = refusal instanceof SlowModeRefusal ? refusal.waitSeconds : 1;
+      return { to: 'system_message', text: `Slow mode is on: wait ${wait} s` };
+    }
+    case 'filtered':
+      return { to: 'system_message', text: "Message blocked by this lobby's filter" };
     // Not in the original protocol; worded the way its own refusals are (README "Security and limits").
     case 'rate_limited':
       return { to: 'system_message', text: LIMIT_MESSAGES.rateLimited };
@@ -69,6 +91,14 @@ export function replyToOutcome(outcome: SayOutcome): LobbyReply {
       return { to: 'system_message', text: `User "${outcome.uname}" unmuted` };
     case 'not_muted':
       return { to: 'system_message', text: `User "${outcome.uname}" not in mutelist` };
+    case 'deleted':
+      return { to: 'system_message', text: `Message ${outcome.messageId} deleted` };
+    case 'no_message':
+      return { to: 'system_message', text: `No message ${outcome.messageId} in this lobby` };
+    case 'purged':
+      return { to: 'system_message', text: `Deleted ${outcome.count} messages by ${outcome.uname}` };
+    case 'slow_mode':
+      return outcome.announced ? { to: 'nobody' } : { to: 'system_message', text: slowModeText(outcome.seconds) };
   }
 }
 
@@ -77,7 +107,7 @@ export const INTERNAL_ERROR: LobbyReply = { to: 'ack', args: ['INTERNAL_ERROR'] 
 /** Puts a reply on the wire: through the ack (when the client gave one), or as the named event. */
 export function sendReply(socket: Socket, ack: AckFn | undefined, reply: LobbyReply): void {
   if (reply.to === 'ack') ack?.(...reply.args);
-  else socket.emit(reply.to, reply.text);
+  else if (reply.to !== 'nobody') socket.emit(reply.to, reply.text);
 }
 
 /** JSON of the objects auth replies share (LobbyRooms: a lobby's history and user list), by identity. */
@@ -95,6 +125,6 @@ function jsonOfShared(value: object): string {
  * as serializing `welcome` whole.
  */
 export function welcomeText({ user, room }: LobbyWelcome): JsonText {
-  const rest = `"room":{"users":${jsonOfShared(room.users)},"history":${jsonOfShared(room.history)},"muteList":${JSON.stringify(room.muteList)}}`;
+  const rest = `"room":{"users":${jsonOfShared(room.users)},"history":${jsonOfShared(room.history)},"muteList":${JSON.stringify(room.muteList)},"slowMode":${room.slowMode}}`;
   return new JsonText(user ? `{"user":${JSON.stringify(user)},${rest}}` : `{${rest}}`);
 }

@@ -3,7 +3,7 @@ import { Clock } from '../common/clock.js';
 import { ExpiringCache } from '../common/expiring-cache.js';
 import { SharedReads } from '../common/shared-reads.js';
 import { AppConfig } from '../config/app-config.js';
-import { defineChannel, DeliveryBus, type Subscription } from '../realtime/delivery-bus.js';
+import { DeliveryBus, type Subscription } from '../realtime/delivery-bus.js';
 import {
   LOBBY_CHANNEL,
   type LobbyMember,
@@ -13,16 +13,13 @@ import {
   lobbyRoom,
 } from './lobby.types.js';
 
-/** History changes that are not lobby broadcasts (an admin deleting a message), announced per lobby room. */
-const HISTORY_CHANNEL = defineChannel<{ message_removed: null }>('lobby-history');
-
 /**
  * What every `auth` reply of a lobby repeats, built once and shared by the sockets entering it on this instance:
  * its history and its user list. Both are shared objects: nobody may change them.
  *
  * The history is held only on a single instance (a bus no other process publishes on), for a lobby with sockets
  * here, from the first `opened` to the last `closed`. Why that is safe: every change to it is then delivered here
- * synchronously by whoever makes it, after storing it: a `new_message` broadcast, or a removal (`removed`); either
+ * synchronously by whoever makes it, after storing it: a `new_message` or `message_deleted` broadcast; either
  * drops the held history, and a read that raced the change is not kept. With several instances a message stored
  * elsewhere reaches this one later, or not at all while Redis is down, and an `auth` must still find it in the
  * history (README "Running several instances"): there each entering socket reads the database, sharing reads
@@ -35,41 +32,34 @@ export class LobbyRooms implements OnModuleDestroy {
   /** Held histories, and what drops them; null with several instances. */
   private readonly held: {
     histories: ExpiringCache<number, LobbyMessage[]>;
-    changes: Subscription[];
+    changes: Subscription;
   } | null = null;
   private readonly historyReads = new SharedReads<number, LobbyMessage[]>();
   /** The last user list built per open lobby, with the members it was built from. */
   private readonly users = new Map<number, { members: LobbyMember[]; users: LobbyRoom['users'] }>();
 
-  constructor(
-    private readonly bus: DeliveryBus,
-    clock: Clock,
-    config: AppConfig,
-  ) {
+  constructor(bus: DeliveryBus, clock: Clock, config: AppConfig) {
     if (bus.sharedWithOtherInstances) return;
     const histories = new ExpiringCache<number, LobbyMessage[]>(clock, config.cacheMaxEntries, config.cacheTtlMs);
     const changed = ({ room, event }: { room: string; event: string }) => {
-      if (event === 'new_message' || event === 'message_removed') histories.invalidate(lobbyChatId(room));
+      if (event === 'new_message' || event === 'message_deleted') histories.invalidate(lobbyChatId(room));
     };
-    this.held = {
-      histories,
-      changes: [bus.subscribe(LOBBY_CHANNEL, changed), bus.subscribe(HISTORY_CHANNEL, changed)],
-    };
+    this.held = { histories, changes: bus.subscribe(LOBBY_CHANNEL, changed) };
   }
 
   onModuleDestroy(): void {
-    this.held?.changes.forEach((subscription) => subscription.close());
+    this.held?.changes.close();
   }
 
   /** A socket is entering the lobby; resolves once changes to its history will reach this instance. */
   async opened(chatId: number): Promise<void> {
     this.open.set(chatId, (this.open.get(chatId) ?? 0) + 1);
-    await Promise.all(this.held?.changes.map((subscription) => subscription.watch(lobbyRoom(chatId))) ?? []);
+    await this.held?.changes.watch(lobbyRoom(chatId));
   }
 
   /** A socket that `opened` the lobby left it (or failed to enter); the last one takes what was held. */
   closed(chatId: number): void {
-    this.held?.changes.forEach((subscription) => subscription.unwatch(lobbyRoom(chatId)));
+    this.held?.changes.unwatch(lobbyRoom(chatId));
     const left = (this.open.get(chatId) ?? 1) - 1;
     if (left > 0) return void this.open.set(chatId, left);
     this.open.delete(chatId);
@@ -81,11 +71,6 @@ export class LobbyRooms implements OnModuleDestroy {
   history(chatId: number, read: () => Promise<LobbyMessage[]>): Promise<LobbyMessage[]> {
     const shared = () => this.historyReads.read(chatId, read);
     return this.held ? this.held.histories.load(chatId, shared) : shared();
-  }
-
-  /** Tells whoever holds the lobby's history that a message left it. */
-  removed(chatId: number): void {
-    this.bus.publish(HISTORY_CHANNEL, { room: lobbyRoom(chatId), event: 'message_removed', data: null });
   }
 
   /**

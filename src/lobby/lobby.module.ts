@@ -2,17 +2,19 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { ChatsModule } from '../chats/chats.module.js';
 import { MessagesModule } from '../messages/messages.module.js';
+import { ModerationModule } from '../moderation/moderation.module.js';
 import { MutesModule } from '../mutes/mutes.module.js';
 import { MetricsModule } from '../operations/metrics.module.js';
 import { LimitsModule } from '../realtime/limits/limits.module.js';
 import { LobbyExceptionFilter } from './lobby-exception.filter.js';
+import { LobbyModeration } from './lobby-moderation.js';
 import { LobbyRooms } from './lobby-rooms.js';
 import { LobbyGateway } from './lobby.gateway.js';
 import { LobbyService } from './lobby.service.js';
 
 @Module({
-  imports: [AuthModule, ChatsModule, MessagesModule, MutesModule, MetricsModule, LimitsModule],
-  providers: [LobbyService, LobbyRooms, LobbyGateway, LobbyExceptionFilter],
-  exports: [LobbyService],
+  imports: [AuthModule, ChatsModule, MessagesModule, MutesModule, ModerationModule, MetricsModule, LimitsModule],
+  providers: [LobbyService, LobbyModeration, LobbyRooms, LobbyGateway, LobbyExceptionFilter],
+  exports: [LobbyService, LobbyModeration],
 })
 export class LobbyModule {}

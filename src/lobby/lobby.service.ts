@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { UserDirectory, type DirectoryApp, type DirectoryUser } from '../auth/user-directory.js';
 import { ChatsService } from '../chats/chats.service.js';
-import { InvalidInputError } from '../common/refusal.js';
 import { SharedReads } from '../common/shared-reads.js';
 import { codePoints, isBlank, isStorableText } from '../common/text.js';
 import { AppConfig } from '../config/app-config.js';
 import { MessagesService, type StoredMessage } from '../messages/messages.service.js';
+import { LobbySettingsService } from '../moderation/lobby-settings.service.js';
 import { type MuteView, MutesService } from '../mutes/mutes.service.js';
 import { Metrics } from '../operations/metrics.js';
 import { type DeliveryEnvelope, DeliveryBus } from '../realtime/delivery-bus.js';
@@ -14,8 +14,9 @@ import { normalize as normalizeOrigin } from '../realtime/origin-check.js';
 import type { PresenceSnapshot } from '../realtime/presence/presence-store.js';
 import { PresenceService } from '../realtime/presence/presence.service.js';
 import { type LobbyRole, unameKey } from '../users/roles.js';
-import { isCommandText, type LobbyCommand, parseCommand } from './lobby-commands.js';
+import { isCommandText, parseCommand } from './lobby-commands.js';
 import { LobbyRefusal } from './lobby-errors.js';
+import { LobbyModeration } from './lobby-moderation.js';
 import { LobbyRooms } from './lobby-rooms.js';
 import {
   LOBBY_CHANNEL,
@@ -55,6 +56,8 @@ export class LobbyService {
     private readonly bus: DeliveryBus,
     private readonly config: AppConfig,
     private readonly metrics: Metrics,
+    private readonly moderation: LobbyModeration,
+    private readonly settings: LobbySettingsService,
     limiters: RateLimiterFactory,
   ) {
     this.memberRate = limiters.create({
@@ -105,12 +108,14 @@ export class LobbyService {
     await this.rooms.opened(chatId);
     let history: LobbyMessage[];
     let mutes: MuteView[];
+    let slowMode: number;
     try {
-      [history, mutes] = await Promise.all([
+      [history, mutes, { slowModeSeconds: slowMode }] = await Promise.all([
         this.rooms.history(chatId, async () =>
           (await this.messages.recent(chatId, this.config.lobbyHistorySize)).map(toLobbyMessage),
         ),
         this.mutes.active(chatId),
+        this.settings.rulesOf(session.appId),
       ]);
     } catch (error) {
       this.rooms.closed(chatId);
@@ -128,6 +133,7 @@ export class LobbyService {
         users: this.rooms.userList(chatId, present.members),
         history,
         muteList: Object.fromEntries(mutes.map((mute) => [mute.uname, mute])),
+        slowMode,
       },
     };
     return { welcome, presenceVersion: present.version };
@@ -158,8 +164,10 @@ export class LobbyService {
       throw new LobbyRefusal('text_length');
     if (isCommandText(trimmed)) {
       if (!staff) throw new LobbyRefusal('not_authorized');
-      return this.runCommand(session, member, parseCommand(trimmed));
+      return this.moderation.command(session, member, parseCommand(trimmed));
     }
+    // Chatgate's own rules after the protocol's (docs/moderation.md): the lobby's filter and slow mode.
+    if (!staff) await this.moderation.admit(session, member, trimmed);
     const stored = await this.messages.append({
       chatId: session.chatId,
       authorId: member.id,
@@ -176,39 +184,6 @@ export class LobbyService {
   async history(appId: number, limit: number): Promise<LobbyMessage[]> {
     const chatId = await this.chats.findLobbyId(appId);
     return chatId === null ? [] : (await this.messages.recent(chatId, limit)).map(toLobbyMessage);
-  }
-
-  /**
-   * Deletes a message from an app's lobby: later joins no longer see it in history. Connected widgets keep
-   * what they already show, since the protocol has no event to take a message back.
-   */
-  async removeMessage(appId: number, messageId: number): Promise<boolean> {
-    const chatId = await this.chats.findLobbyId(appId);
-    if (chatId === null || !(await this.messages.remove(chatId, messageId))) return false;
-    this.rooms.removed(chatId);
-    return true;
-  }
-
-  private async runCommand(session: LobbySession, member: LobbyMember, command: LobbyCommand): Promise<SayOutcome> {
-    switch (command.kind) {
-      case 'invalid_mute':
-        throw new LobbyRefusal('invalid_mute');
-      case 'invalid_unmute':
-        throw new LobbyRefusal('invalid_unmute');
-      case 'unmute': {
-        if (!(await this.mutes.unmute(session.chatId, command.uname)))
-          return { kind: 'not_muted', uname: command.uname };
-        this.publish(session, 'user_unmuted', { uname: command.uname });
-        return { kind: 'unmuted', uname: command.uname };
-      }
-      case 'mute': {
-        const mute = await this.mutes.mute(session.chatId, command.uname, command.mins, member.uname).catch((error) => {
-          throw error instanceof InvalidInputError ? new LobbyRefusal('invalid_mute') : error;
-        });
-        this.publish(session, 'user_muted', mute);
-        return { kind: 'muted', mute };
-      }
-    }
   }
 
   private publish<Event extends LobbyBroadcast>(

@@ -26,6 +26,8 @@ export interface LobbyRoom {
   users: Record<string, LobbyMember>;
   history: LobbyMessage[];
   muteList: Record<string, MuteView>;
+  /** Seconds a member waits between messages; 0 when slow mode is off. */
+  slowMode: number;
 }
 
 /** The `auth` ack's payload. */
@@ -39,7 +41,11 @@ export type SayOutcome =
   | { kind: 'posted' }
   | { kind: 'muted'; mute: MuteView }
   | { kind: 'unmuted'; uname: string }
-  | { kind: 'not_muted'; uname: string };
+  | { kind: 'not_muted'; uname: string }
+  | { kind: 'deleted' | 'no_message'; messageId: number }
+  | { kind: 'purged'; uname: string; count: number }
+  /** `announced`: the lobby was told (it changed); otherwise only the sender is. */
+  | { kind: 'slow_mode'; seconds: number; announced: boolean };
 
 /** Events every socket of a lobby receives, with their payloads. */
 export type LobbyEvents = {
@@ -48,6 +54,9 @@ export type LobbyEvents = {
   new_message: LobbyMessage;
   user_muted: MuteView;
   user_unmuted: { uname: string };
+  message_deleted: { id: number };
+  /** A slow-mode change is told to the whole lobby. */
+  system_message: string;
 };
 export const LOBBY_CHANNEL = defineChannel<LobbyEvents>('lobby');
 export type LobbyBroadcast = keyof LobbyEvents;
@@ -57,6 +66,8 @@ export const LOBBY_BROADCASTS: readonly LobbyBroadcast[] = [
   'new_message',
   'user_muted',
   'user_unmuted',
+  'message_deleted',
+  'system_message',
 ];
 
 const LOBBY_ROOM_PREFIX = 'lobby:';

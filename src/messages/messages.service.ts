@@ -122,9 +122,12 @@ export class MessagesService implements BeforeApplicationShutdown {
     return row && toStored(row);
   }
 
-  async remove(chatId: number, messageId: number): Promise<boolean> {
-    const result = await this.messages.delete({ chatId, id: messageId });
-    return (result.affected ?? 0) > 0;
+  /** Deletes those of `ids` that are messages of the chat, and returns them. */
+  async remove(chatId: number, ids: number[]): Promise<StoredMessage[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.messages.find({ where: { chatId, id: In(ids) }, order: { id: 'ASC' } });
+    if (rows.length) await this.messages.delete({ chatId, id: In(rows.map(({ id }) => id)) });
+    return rows.map(toStored);
   }
 
   /** Writes still queued are committed before the database closes (on SIGTERM, say). */

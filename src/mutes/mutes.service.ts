@@ -2,10 +2,10 @@ import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/com
 import { InjectRepository } from '@nestjs/typeorm';
 import { MoreThan, type Repository } from 'typeorm';
 import { Clock } from '../common/clock.js';
-import { ExpiringCache } from '../common/expiring-cache.js';
 import { InvalidInputError } from '../common/refusal.js';
 import { AppConfig } from '../config/app-config.js';
-import { defineChannel, DeliveryBus, type Subscription } from '../realtime/delivery-bus.js';
+import { AnnouncedCache } from '../realtime/announced-cache.js';
+import { DeliveryBus } from '../realtime/delivery-bus.js';
 import { MuteEntity } from './mute.entity.js';
 
 export interface MuteView {
@@ -17,43 +17,33 @@ export interface MuteView {
 /** A chat's mutes that had not run out when read, by uname; each is checked against the clock when used. */
 type MuteList = Map<string, { mins: number; expiresAt: number }>;
 
-/** Mute changes, announced to every instance: one room, since they are rare (a staff command). */
-/** The chat whose mutes changed. */
-const MUTES_CHANNEL = defineChannel<{ mutes_changed: number }>('mutes');
-const MUTES_ROOM = 'mutes';
-
 /**
  * Mutes are stored so they hold across restarts and instances. A mute is active while now < expires_at;
  * expired rows are simply ignored, and replaced or removed by the next mute or unmute of that name.
  *
- * Every lobby message asks whether its author is muted, so each chat's mute list is read once and kept
- * (bounded by CACHE_MAX_ENTRIES chats and CACHE_TTL_MS). Why that is safe: a list changes only through `mute`
- * and `unmute`, which announce the chat on every instance after storing the change; the list is dropped there
- * and read again on next use, and a read that raced the change is not kept. Expiry needs no announcement: each
- * entry's end is compared with the clock whenever it is used. CACHE_TTL_MS bounds what a lost announcement (a
- * Redis outage) can leave stale.
+ * Every lobby message asks whether its author is muted, so each chat's mute list is read once and kept on every
+ * instance (AnnouncedCache: a list changes only through `mute` and `unmute`, which announce the chat). Expiry needs
+ * no announcement: each entry's end is compared with the clock whenever it is used.
  */
 @Injectable()
 export class MutesService implements OnModuleInit, OnModuleDestroy {
-  private readonly lists: ExpiringCache<number, MuteList>;
-  private subscription?: Subscription;
+  private readonly lists: AnnouncedCache<MuteList>;
 
   constructor(
     @InjectRepository(MuteEntity) private readonly mutes: Repository<MuteEntity>,
     private readonly clock: Clock,
-    private readonly bus: DeliveryBus,
+    bus: DeliveryBus,
     config: AppConfig,
   ) {
-    this.lists = new ExpiringCache(clock, config.cacheMaxEntries, config.cacheTtlMs);
+    this.lists = new AnnouncedCache(bus, 'mutes', clock, config);
   }
 
-  async onModuleInit(): Promise<void> {
-    this.subscription = this.bus.subscribe(MUTES_CHANNEL, ({ data }) => this.lists.invalidate(data));
-    await this.subscription.watch(MUTES_ROOM);
+  onModuleInit(): Promise<void> {
+    return this.lists.open();
   }
 
   onModuleDestroy(): void {
-    this.subscription?.close();
+    this.lists.close();
   }
 
   /** Mutes `uname` (lowercase) in a chat, replacing any earlier mute. Throws when the end date is unrepresentable. */
@@ -66,7 +56,7 @@ export class MutesService implements OnModuleInit, OnModuleDestroy {
       { chatId, uname, mins, expiresAt: expiresAt.getTime(), mutedBy: mutedBy.toLowerCase() },
       { conflictPaths: ['chatId', 'uname'] },
     );
-    this.changed(chatId);
+    this.lists.changed(chatId);
     return { uname, mins, expires_at: expiresAt.toISOString() };
   }
 
@@ -74,7 +64,7 @@ export class MutesService implements OnModuleInit, OnModuleDestroy {
   async unmute(chatId: number, uname: string): Promise<boolean> {
     const active = await this.mutes.exists({ where: { chatId, uname, expiresAt: MoreThan(this.clock.now()) } });
     await this.mutes.delete({ chatId, uname });
-    this.changed(chatId);
+    this.lists.changed(chatId);
     return active;
   }
 
@@ -101,9 +91,5 @@ export class MutesService implements OnModuleInit, OnModuleDestroy {
       });
       return new Map(rows.map((row) => [row.uname, { mins: row.mins, expiresAt: row.expiresAt }]));
     });
-  }
-
-  private changed(chatId: number): void {
-    this.bus.publish(MUTES_CHANNEL, { room: MUTES_ROOM, event: 'mutes_changed', data: chatId });
   }
 }

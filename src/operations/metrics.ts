@@ -40,6 +40,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly moderationActions = new Counter({
+    name: 'chatgate_moderation_actions_total',
+    help: 'Lobby moderation actions recorded in the moderation log, by action',
+    labelNames: ['action'] as const,
+    registers: [this.registry],
+  });
+
   readonly commitBatchSize = new Histogram({
     name: 'chatgate_group_commit_batch_size',
     help: 'Messages per group-commit transaction',

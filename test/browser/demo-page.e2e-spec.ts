@@ -156,6 +156,36 @@ describe('the demo page at / and the lobby widget, in Chromium', () => {
     expect(await lobbyUsers(bob)).toEqual(['bob', 'mia [mod]']);
   });
 
+  it('gives staff a delete control that removes a message for everyone, and shows slow mode and its wait', async () => {
+    const [mia, bob] = [await demoPage('mia'), await demoPage('bob')];
+    const errors: string[] = [];
+    for (const page of [mia, bob]) page.on('pageerror', (error) => errors.push(error.message));
+    await say(bob, 'cheap coins at my site');
+    await until(() => tail(mia, 1)).toEqual(['bob: cheap coins at my site']);
+    expect(await bob.locator('#lobby .cg-delete').count()).toBe(0);
+    const line = mia.locator('#lobby .cg-msg', { hasText: 'cheap coins at my site' });
+    const id = await line.getAttribute('data-id');
+    await line.locator('.cg-delete').click();
+    await until(() => tail(mia, 1)).toEqual([`(system) Message ${id} deleted`]);
+    for (const page of [mia, bob]) {
+      await until(() => page.locator(`#lobby .cg-msg[data-id="${id}"]`).count()).toBe(0);
+      expect(await lobbyLog(page)).not.toContain('bob: cheap coins at my site');
+    }
+
+    await say(mia, '/slow 3600');
+    await until(() => text(bob, '#lobby .cg-slow')).toBe('Slow mode: one message every 3600 s');
+    expect(await text(mia, '#lobby .cg-slow')).toBe('Slow mode: one message every 3600 s (staff exempt)');
+    await say(bob, 'my one message');
+    await until(() => tail(mia, 1)).toEqual(['bob: my one message']);
+    await say(bob, 'and another');
+    await until(() => tail(bob, 1)).toEqual(['(system) Slow mode is on: wait 3600 s']);
+    expect(await text(bob, '#lobby .cg-error')).toBe('Slow mode: wait 3600 s before your next message.');
+    expect(await bob.inputValue('#lobby .cg-input')).toBe('and another');
+    await say(mia, '/slow 0');
+    await until(() => text(bob, '#lobby .cg-slow')).toBe('');
+    expect(errors).toEqual([]);
+  });
+
   it('counts code points and refuses a 141-code-point message visibly, without sending it', async () => {
     const [alice, bob] = [await demoPage('alice'), await demoPage('bob')];
     await alice.fill('#lobby .cg-input', '🙂'.repeat(141));

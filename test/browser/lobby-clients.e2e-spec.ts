@@ -8,6 +8,7 @@ import { startServer, type TestServer, uniqueUname } from '../support/server.js'
 declare const lobby: {
   connect(url: string, options: Record<string, unknown>, timeoutMs: number): Promise<void>;
   emit(event: string, payload: unknown): Promise<unknown[]>;
+  emitUnanswered(event: string, payload: unknown): void;
   received: [event: string, payload: unknown][];
   transport(): string;
   close(): void;
@@ -43,14 +44,15 @@ describe('lobby widgets in Chromium on every socket.io-client generation, from a
     it(`socket.io-client ${version} over ${mode}`, async () => {
       const appId = await server.api.createApp();
       const [other, user] = await Promise.all([
-        server.api.createUser(uniqueUname('other')),
+        // A mod: Chatgate's moderation events flow while the old client runs.
+        server.api.createUser(uniqueUname('other'), 'mod'),
         server.api.createUser(uniqueUname('widget')),
       ]);
-      const otherMember = { id: other.id, uname: other.uname, role: 'member' };
+      const otherMember = { id: other.id, uname: other.uname, role: 'mod' };
       const member = { id: user.id, uname: user.uname, role: 'member' };
       const message = (author: { uname: string }, text: string) => ({
         id: expect.any(Number),
-        user: { uname: author.uname, role: 'member' },
+        user: { uname: author.uname, role: author === other ? 'mod' : 'member' },
         text,
       });
       watcher = await LobbyClient.connect(server.url);
@@ -62,6 +64,8 @@ describe('lobby widgets in Chromium on every socket.io-client generation, from a
       context = await browser.newContext();
       const page = await context.newPage();
       page.setDefaultTimeout(5000);
+      const pageErrors: string[] = [];
+      page.on('pageerror', (error) => pageErrors.push(error.message));
       // A client that cannot read its handshake starts new sessions over and over: count them.
       const handshakes: string[] = [];
       const websockets: string[] = [];
@@ -74,7 +78,12 @@ describe('lobby widgets in Chromium on every socket.io-client generation, from a
 
       await page.evaluate(([url, opts]) => lobby.connect(url, opts, 5000), [server.url, options] as const);
       const auth = { app_id: appId, hashed_token: user.hashedToken };
-      const room = { users: { [other.uname]: otherMember, [user.uname]: member }, history: [before], muteList: {} };
+      const room = {
+        users: { [other.uname]: otherMember, [user.uname]: member },
+        history: [before],
+        muteList: {},
+        slowMode: 0,
+      };
       expect(await page.evaluate((payload) => lobby.emit('auth', payload), auth)).toEqual([
         null,
         { user: member, room },
@@ -83,7 +92,7 @@ describe('lobby widgets in Chromium on every socket.io-client generation, from a
       if (transport === 'websocket') await page.waitForFunction(() => lobby.transport() === 'websocket');
 
       expect(await watcher.say('live from another client')).toEqual([]);
-      const [, live] = await watcher.waitFor('new_message', 2);
+      const [, live] = (await watcher.waitFor('new_message', 2)) as { id: number }[];
       expect(live).toEqual(message(other, 'live from another client'));
       await page.waitForFunction(() => lobby.received.length >= 1);
       const text = `from socket.io-client ${version}`;
@@ -97,6 +106,29 @@ describe('lobby widgets in Chromium on every socket.io-client generation, from a
       ]);
       expect(await page.evaluate(() => lobby.transport())).toBe(transport);
 
+      // Slow mode, a refusal, a deletion for everyone (docs/moderation.md), as this generation receives them.
+      watcher.socket.emit('new_message', '/slow 3600');
+      await page.waitForFunction(() => lobby.received.length >= 3);
+      expect(await page.evaluate((m) => lobby.emit('new_message', m), 'under slow mode')).toEqual([]);
+      const [, , , slowPost] = await watcher.waitFor('new_message', 4);
+      expect(slowPost).toEqual(message(user, 'under slow mode'));
+      await page.evaluate((m) => lobby.emitUnanswered('new_message', m), 'one too many');
+      await page.waitForFunction(() => lobby.received.length >= 5);
+      watcher.socket.emit('new_message', `/delete ${live.id}`);
+      watcher.socket.emit('new_message', '/slow 0');
+      await page.waitForFunction(() => lobby.received.length >= 7);
+      const slowOn = 'Slow mode is on: one message every 3600 s';
+      expect(await page.evaluate(() => lobby.received)).toEqual([
+        ['new_message', live],
+        ['new_message', posted],
+        ['system_message', slowOn],
+        ['new_message', slowPost],
+        ['system_message', 'Slow mode is on: wait 3600 s'],
+        ['message_deleted', { id: live.id }],
+        ['system_message', 'Slow mode is off'],
+      ]);
+      await watcher.waitFor('system_message', 3);
+
       await page.evaluate(() => lobby.close());
       expect(await watcher.waitFor('user_left')).toEqual([member]);
       expect(watcher.received).toEqual([
@@ -104,8 +136,14 @@ describe('lobby widgets in Chromium on every socket.io-client generation, from a
         ['user_joined', member],
         ['new_message', live],
         ['new_message', posted],
+        ['system_message', slowOn],
+        ['new_message', slowPost],
+        ['message_deleted', { id: live.id }],
+        ['system_message', `Message ${live.id} deleted`],
+        ['system_message', 'Slow mode is off'],
         ['user_left', member],
       ]);
+      expect(pageErrors).toEqual([]);
       expect(handshakes).toHaveLength(1);
       expect(websockets).toHaveLength(transport === 'websocket' ? 1 : 0);
     });

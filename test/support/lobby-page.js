@@ -7,6 +7,7 @@ window.lobby = (function () {
     'user_left',
     'user_muted',
     'user_unmuted',
+    'message_deleted',
     'system_message',
     'client_error',
   ];
@@ -45,6 +46,13 @@ window.lobby = (function () {
         socket.emit(event, payload, function () {
           resolve(Array.prototype.slice.call(arguments));
         });
+      });
+    },
+
+    /** Emits with an ack the server never calls (a refused message): the ack is recorded as an event if it is. */
+    emitUnanswered: function (event, payload) {
+      socket.emit(event, payload, function () {
+        received.push(['ack', Array.prototype.slice.call(arguments)]);
       });
     },
 

@@ -1,5 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsOptional, IsString, Length, Matches } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
 
 const ORIGIN_PATTERN = /^https?:\/\/[^\s/?#]+\/?$/i;
 const ORIGIN_MESSAGE = 'each origin must be scheme://host[:port], such as https://site.example';
@@ -35,6 +46,24 @@ export class CreateAppDto {
   @ArrayMaxSize(100)
   @Matches(ORIGIN_PATTERN, { each: true, message: ORIGIN_MESSAGE })
   origins?: string[];
+
+  @ApiPropertyOptional({
+    example: ['scam', 'free coins'],
+    description:
+      "Words (or phrases) a member's lobby message may not contain: whole words, in any letter case, full-width " +
+      'and accented look-alikes included (docs/moderation.md). At most LOBBY_BLOCKED_WORDS_MAX words of at most ' +
+      'LOBBY_BLOCKED_WORD_MAX_LENGTH characters',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10_000)
+  @IsString({ each: true })
+  blockedWords?: string[];
+
+  @ApiPropertyOptional({ default: true, description: "false refuses members' lobby messages containing a link" })
+  @IsOptional()
+  @IsBoolean()
+  allowLinks?: boolean;
 }
 
 export class UpdateAppDto {
@@ -64,6 +93,30 @@ export class UpdateAppDto {
   @ArrayMaxSize(100)
   @Matches(ORIGIN_PATTERN, { each: true, message: ORIGIN_MESSAGE })
   origins?: string[];
+  @ApiPropertyOptional({ description: 'Replaces the blocked words; [] blocks none' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10_000)
+  @IsString({ each: true })
+  blockedWords?: string[];
+
+  @ApiPropertyOptional({ description: "false refuses members' lobby messages containing a link" })
+  @IsOptional()
+  @IsBoolean()
+  allowLinks?: boolean;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: 3600,
+    description:
+      'Slow mode: seconds a member waits between lobby messages; 0 turns it off. A change is told to the lobby',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  slowModeSeconds?: number;
 }
 
 export class AppResponse {
@@ -73,6 +126,34 @@ export class AppResponse {
   @ApiProperty({ type: [String] }) mods: string[];
   @ApiProperty({ type: [String], description: 'Allowed site origins of the lobby; empty allows any' })
   origins: string[];
+  @ApiProperty({ type: 'integer', description: "Slow mode's seconds between a member's messages; 0 is off" })
+  slowModeSeconds: number;
+  @ApiProperty({ type: [String], description: 'Words members may not post' })
+  blockedWords: string[];
+  @ApiProperty({ description: 'Whether members may post links' })
+  allowLinks: boolean;
+}
+
+export class ModerationEntryResponse {
+  @ApiProperty({ type: 'integer', description: 'Increasing; the cursor for `after`' }) id: number;
+  @ApiProperty({ example: '2026-12-06T12:00:00.000Z' }) at: string;
+  @ApiProperty({ type: 'string', nullable: true, description: "The staff member's uname; null for this API" })
+  actor: string | null;
+  @ApiProperty({ enum: ['mute', 'unmute', 'delete', 'purge', 'slow_mode'] }) action: string;
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description: "The uname acted on (a deleted message's author for delete); null for slow_mode",
+  })
+  target: string | null;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    example: { messageId: 42 },
+    description:
+      'mute: {mins, expires_at}; unmute: {}; delete: {messageId}; purge: {count, messageIds}; slow_mode: {seconds}',
+  })
+  details: Record<string, unknown>;
 }
 
 export class LobbyMessageResponse {
