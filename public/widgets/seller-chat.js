@@ -39,6 +39,7 @@
     var stopped = false;
     var lastClientDate = 0;
     var pending = {}; // by clientDate: the message shown as "sending…" until the server acks or refuses it
+    var sellerTakesOffline = false; // a client's seller stores messages while away (offlineMessages in the auth reply)
     var storageKey = 'chatgate-seller-chat:' + base + ':' + options.sellerId;
 
     function emit(event, payload) {
@@ -159,6 +160,7 @@
         fail('');
         if (data.token) storeToken(data.token);
         if (data.name) myName = data.name;
+        sellerTakesOffline = data.offlineMessages === true;
         authed(data);
       } else if (frame.command === 'chat') {
         if (!chats[data.id]) chats[data.id] = newChat(data.id, data.chatter, []);
@@ -274,9 +276,13 @@
       }
       ui.chatHead.appendChild(dot(chat.online));
       ui.chatHead.appendChild(el('span', 'cg-chatter', chat.chatter));
-      ui.chatHead.appendChild(
-        el('span', 'cg-presence', chat.online === null ? '' : chat.online ? 'online' : 'offline')
-      );
+      ui.chatHead.appendChild(el('span', 'cg-presence', presenceText(chat.online)));
+    }
+
+    function presenceText(online) {
+      if (online === null) return '';
+      if (online) return 'online';
+      return !seller && sellerTakesOffline ? 'away: leave a message, it will be read later' : 'offline';
     }
 
     function renderChat() {

@@ -10,7 +10,7 @@ export interface NewClientRow {
 }
 
 /** What a NewClientRow became, with the seller's name; null (and nothing written) when there is no such seller. */
-export type NewClient = { clientId: number; chatId: number; sellerName: string } | null;
+export type NewClient = { clientId: number; chatId: number; sellerName: string; offlineMessages: boolean } | null;
 
 /** Writes a NewClientRow, all or nothing. */
 export type WriteNewClient = (row: NewClientRow) => Promise<NewClient>;
@@ -29,9 +29,9 @@ export function newClientWriter(dataSource: DataSource, writeTimeoutMs: number):
 
 function sqliteWriter(dataSource: DataSource, writeTimeoutMs: number): WriteNewClient {
   const db = sqliteConnection(dataSource);
-  const seller = db
-    .prepare<[number], string>(`SELECT "name" FROM "users" WHERE "id" = ? AND "kind" = 'seller'`)
-    .pluck();
+  const seller = db.prepare<[number], { name: string; offlineMessages: number }>(
+    `SELECT "name", "offline_messages" AS "offlineMessages" FROM "users" WHERE "id" = ? AND "kind" = 'seller'`,
+  );
   const user = db.prepare(
     `INSERT INTO "users" ("kind", "name", "uname_key", "role", "created_at") VALUES ('client', ?, NULL, 'member', ?)`,
   );
@@ -42,11 +42,12 @@ function sqliteWriter(dataSource: DataSource, writeTimeoutMs: number): WriteNewC
   return immediateWrites(
     db,
     ({ name, tokenHash, sellerId, createdAt }: NewClientRow): NewClient => {
-      const sellerName = seller.get(sellerId);
-      if (sellerName === undefined) return null;
+      const found = seller.get(sellerId);
+      if (found === undefined) return null;
       const clientId = Number(user.run(name, createdAt).lastInsertRowid);
       token.run(clientId, tokenHash, createdAt);
-      return { clientId, chatId: Number(chat.run(sellerId, clientId, createdAt).lastInsertRowid), sellerName };
+      const chatId = Number(chat.run(sellerId, clientId, createdAt).lastInsertRowid);
+      return { clientId, chatId, sellerName: found.name, offlineMessages: found.offlineMessages === 1 };
     },
     writeTimeoutMs,
   );
@@ -60,7 +61,7 @@ function postgresWriter(dataSource: DataSource): WriteNewClient {
   return async ({ name, tokenHash, sellerId, createdAt }) => {
     const [row] = (await dataSource.query(
       `WITH "seller" AS (
-         SELECT "id", "name" FROM "users" WHERE "id" = $4::integer AND "kind" = 'seller'
+         SELECT "id", "name", "offline_messages" FROM "users" WHERE "id" = $4::integer AND "kind" = 'seller'
        ), "client" AS (
          INSERT INTO "users" ("kind", "name", "uname_key", "role", "created_at")
          SELECT 'client', $1::varchar, NULL, 'member', $2::bigint FROM "seller" RETURNING "id"
@@ -71,10 +72,13 @@ function postgresWriter(dataSource: DataSource): WriteNewClient {
          INSERT INTO "chats" ("kind", "app_id", "seller_id", "client_id", "created_at")
          SELECT 'direct', NULL, $4::integer, "id", $2::bigint FROM "client" RETURNING "id", "client_id"
        )
-       SELECT "chat"."id" AS "chatId", "chat"."client_id" AS "clientId", "seller"."name" AS "sellerName"
+       SELECT "chat"."id" AS "chatId", "chat"."client_id" AS "clientId", "seller"."name" AS "sellerName",
+         "seller"."offline_messages" AS "offlineMessages"
        FROM "chat", "seller"`,
       [name, createdAt, tokenHash, sellerId],
-    )) as { chatId: number | string; clientId: number | string; sellerName: string }[];
-    return row ? { clientId: Number(row.clientId), chatId: Number(row.chatId), sellerName: row.sellerName } : null;
+    )) as { chatId: number | string; clientId: number | string; sellerName: string; offlineMessages: boolean }[];
+    if (!row) return null;
+    const { sellerName, offlineMessages } = row;
+    return { clientId: Number(row.clientId), chatId: Number(row.chatId), sellerName, offlineMessages };
   };
 }

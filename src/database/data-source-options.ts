@@ -16,6 +16,8 @@ import { MessageClientDate1763790000001 as PostgresClientDate } from './migratio
 import { MessageClientDate1763790000001 as SqliteClientDate } from './migrations/sqlite/1763790000001-MessageClientDate.js';
 import { MessageResendIndex1763790000002 as PostgresResendIndex } from './migrations/postgres/1763790000002-MessageResendIndex.js';
 import { MessageResendIndex1763790000002 as SqliteResendIndex } from './migrations/sqlite/1763790000002-MessageResendIndex.js';
+import { SellerOfflineMessages1763790000003 as PostgresOfflineMessages } from './migrations/postgres/1763790000003-SellerOfflineMessages.js';
+import { SellerOfflineMessages1763790000003 as SqliteOfflineMessages } from './migrations/sqlite/1763790000003-SellerOfflineMessages.js';
 
 export const ENTITIES = [
   UserEntity,
@@ -28,8 +30,8 @@ export const ENTITIES = [
 ];
 
 const MIGRATIONS = {
-  sqlite: [SqliteInit, SqliteAppOrigins, SqliteClientDate, SqliteResendIndex],
-  postgres: [PostgresInit, PostgresAppOrigins, PostgresClientDate, PostgresResendIndex],
+  sqlite: [SqliteInit, SqliteAppOrigins, SqliteClientDate, SqliteResendIndex, SqliteOfflineMessages],
+  postgres: [PostgresInit, PostgresAppOrigins, PostgresClientDate, PostgresResendIndex, PostgresOfflineMessages],
 };
 
 export type DatabaseLimits = Pick<

@@ -8,7 +8,7 @@ import { RateLimiterFactory, take } from '../realtime/limits/rate-limiter.factor
 import { PresenceService } from '../realtime/presence/presence.service.js';
 import { AppConfig } from '../config/app-config.js';
 import { Clock } from '../common/clock.js';
-import { type ChatUser, ChatUsersService } from '../users/chat-users.service.js';
+import { type ChatUser, ChatUsersService, type SellerView } from '../users/chat-users.service.js';
 import {
   type AuthReplyData,
   type ChatMessageView,
@@ -74,21 +74,23 @@ export class SellerChatService {
         if (user.kind !== 'seller' || user.id !== request.sellerId) throw new SellerRefusal('USER_IS_NOT_SELLER');
         // The newest SELLER_AUTH_CHATS only: the reply must stay small enough for a browser to take quickly.
         const chats = (await this.chats.directChatsOf(user.id)).slice(-this.config.sellerAuthChats);
-        return { user: { ...user, kind: 'seller' }, chats, newChat: null, newToken: null };
+        return { user: { ...user, kind: 'seller' }, chats, newChat: null, newToken: null, offlineMessages: false };
       }
       case 'client-token': {
         const user = await this.users.findByToken(request.token);
         if (!user || user.kind !== 'client') throw new SellerRefusal('USER_NOT_FOUND');
         const seller = await this.requireSeller(request.sellerId);
         const { chat, created } = await this.chats.openDirect(seller, user);
-        return { user: { ...user, kind: 'client' }, chats: [chat], newChat: created ? chat : null, newToken: null };
+        const newChat = created ? chat : null;
+        const { offlineMessages } = seller;
+        return { user: { ...user, kind: 'client' }, chats: [chat], newChat, newToken: null, offlineMessages };
       }
       case 'client-name': {
         const created =
           request.sellerId === null ? null : await this.users.createClient(request.name, request.sellerId);
         if (!created) throw new SellerRefusal('CHAT_NOT_FOUND');
-        const { client, token, chat } = created;
-        return { user: { ...client, kind: 'client' }, chats: [chat], newChat: chat, newToken: token };
+        const { client, token, chat, offlineMessages } = created;
+        return { user: { ...client, kind: 'client' }, chats: [chat], newChat: chat, newToken: token, offlineMessages };
       }
     }
   }
@@ -107,6 +109,7 @@ export class SellerChatService {
     const reply: AuthReplyData = signIn.newToken
       ? { token: signIn.newToken, chats: {} }
       : { name: user.name, chats: {} };
+    if (signIn.offlineMessages) reply.offlineMessages = true;
     // A client created by this sign-in has one chat, made with it, and nothing can be in it yet: only the two
     // parties write, the client has no other connection (its token is in this reply), and the seller may write
     // only while the client is online, which it is not before the join below. So neither its history nor its list
@@ -138,7 +141,8 @@ export class SellerChatService {
   }
 
   /**
-   * Stores a message from a party of the chat while the other party is online, and delivers it to both
+   * Stores a message from a party of the chat while the other party is online (or from a client while its seller,
+   * offline, takes offline messages), and delivers it to both
    * parties' other connections. Resolves once stored, with what the sending connection is acknowledged.
    * The same text with the same clientDate, resent by its author to the chat within a minute, resolves with the
    * original, on any instance. `known` is the sending connection's chats (see KnownChats).
@@ -159,7 +163,10 @@ export class SellerChatService {
     };
     // The original client's reconnect loop resends a message whose ack it lost: the stored one answers it.
     const counterpart = counterpartOf(chat, user.id);
-    if (!(await this.presence.isPresent(ONLINE_PLACE, counterpart.id))) {
+    if (
+      !(await this.presence.isPresent(ONLINE_PLACE, counterpart.id)) &&
+      !(await this.takesOfflineMessage(chat, user))
+    ) {
       const resent = await this.messages.findResent(message, this.clock.now() - RESEND_WINDOW_MS);
       if (resent) return toDelivered(resent);
       throw new SellerRefusal('USER_IS_NOT_ONLINE');
@@ -191,6 +198,14 @@ export class SellerChatService {
   }
 
   /**
+   * A client's message to an offline seller who allows it is stored like any other; the seller reads it in its next
+   * auth reply. Asked only while the seller is offline, so online chats cost no query.
+   */
+  private takesOfflineMessage(chat: DirectChat, author: ChatUser): Promise<boolean> {
+    return chat.client.id === author.id ? this.users.takesOfflineMessages(chat.seller.id) : Promise.resolve(false);
+  }
+
+  /**
    * A chat and its parties from the store, kept in the connection's known chats if the connection was told about
    * the chat (so the map grows no larger than it was).
    */
@@ -201,7 +216,7 @@ export class SellerChatService {
     return chat;
   }
 
-  private async requireSeller(sellerId: number | null): Promise<ChatUser> {
+  private async requireSeller(sellerId: number | null): Promise<SellerView> {
     const seller = sellerId === null ? null : await this.users.findSeller(sellerId);
     if (!seller) throw new SellerRefusal('CHAT_NOT_FOUND');
     return seller;

@@ -50,6 +50,8 @@ export interface SignIn {
   newChat: DirectChat | null;
   /** The token of a client created by this sign-in: shown once, in the reply. */
   newToken: string | null;
+  /** A client's seller takes messages while offline (said in the client's auth reply for the project's widget). */
+  offlineMessages: boolean;
 }
 
 /**
@@ -70,6 +72,8 @@ export interface ChatMessageView {
 export interface AuthReplyData {
   name?: string;
   token?: string;
+  /** Only when true, in a client's reply: its seller takes messages while offline. */
+  offlineMessages?: true;
   chats: Record<number, { chatter: string; messages: ChatMessageView[] }>;
 }
 
