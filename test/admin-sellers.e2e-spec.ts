@@ -64,7 +64,7 @@ describe('provisioning API: sellers', () => {
 
     expect(await suite.api.get(`/api/sellers/${seller.id}/chats`)).toEqual({
       status: 200,
-      body: [{ id: chatId, client: { id: expect.any(Number), name: 'Kim' } }],
+      body: [{ id: chatId, client: { id: expect.any(Number), name: 'Kim' }, unread: 0, lastRead: 0 }],
     });
     expect((await suite.api.get(`/api/sellers/${seller.id}/chats/${chatId}/messages`)).body).toEqual([
       { id: ack.data.id, text: 'hello', date: ack.data.date, chatId, from: 'client' },

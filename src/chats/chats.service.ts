@@ -87,6 +87,57 @@ export class ChatsService {
     return rows.map((row) => toDirect(row) as DirectChat);
   }
 
+  /**
+   * Moves the seller's read mark of its chat up to `upTo`, never back and never past the chat's last message.
+   * Returns the mark and whether it moved, or null when the chat is not the seller's.
+   */
+  async markReadBySeller(
+    chatId: number,
+    sellerId: number,
+    upTo: number,
+  ): Promise<{ readId: number; moved: boolean } | null> {
+    if (!isRowId(chatId)) return null;
+    const lastUpTo = `(SELECT COALESCE(MAX(m."id"), 0) FROM "messages" m WHERE m."chat_id" = :chatId AND m."id" <= :upTo)`;
+    const result = await this.chats
+      .createQueryBuilder()
+      .update(ChatEntity)
+      .set({ sellerReadId: () => lastUpTo })
+      .where(`"id" = :chatId AND "seller_id" = :sellerId AND "seller_read_id" < ${lastUpTo}`, {
+        chatId,
+        sellerId,
+        upTo,
+      })
+      .execute();
+    const chat = await this.chats.findOneBy({ id: chatId, sellerId });
+    return chat && { readId: chat.sellerReadId, moved: (result.affected ?? 0) > 0 };
+  }
+
+  /**
+   * Per chat of the seller: its read mark and how many of the client's messages came after both that mark and the
+   * seller's last message (an answer counts as having read what it answers). Chats with nothing unread and no mark
+   * are left out.
+   */
+  async readStateOf(sellerId: number): Promise<Map<number, { lastRead: number; unread: number }>> {
+    const rows = (await this.chats
+      .createQueryBuilder('c')
+      .select('c.id', 'chatId')
+      .addSelect('c.seller_read_id', 'lastRead')
+      .addSelect(
+        `(SELECT COUNT(*) FROM "messages" m WHERE m."chat_id" = c."id" AND m."author_id" = c."client_id"
+          AND m."id" > c."seller_read_id" AND m."id" > COALESCE((SELECT MAX(s."id") FROM "messages" s
+          WHERE s."chat_id" = c."id" AND s."author_id" = c."seller_id"), 0))`,
+        'unread',
+      )
+      .where("c.kind = 'direct' AND c.seller_id = :sellerId", { sellerId })
+      .getRawMany()) as { chatId: number | string; lastRead: number | string; unread: number | string }[];
+    const states = new Map<number, { lastRead: number; unread: number }>();
+    for (const row of rows) {
+      const state = { lastRead: Number(row.lastRead), unread: Number(row.unread) };
+      if (state.lastRead > 0 || state.unread > 0) states.set(Number(row.chatId), state);
+    }
+    return states;
+  }
+
   private findDirect(sellerId: number, clientId: number): Promise<DirectChat | null> {
     return this.queryDirect()
       .andWhere('c.seller_id = :sellerId AND c.client_id = :clientId', { sellerId, clientId })

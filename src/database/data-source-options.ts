@@ -18,6 +18,8 @@ import { MessageResendIndex1763790000002 as PostgresResendIndex } from './migrat
 import { MessageResendIndex1763790000002 as SqliteResendIndex } from './migrations/sqlite/1763790000002-MessageResendIndex.js';
 import { SellerOfflineMessages1763790000003 as PostgresOfflineMessages } from './migrations/postgres/1763790000003-SellerOfflineMessages.js';
 import { SellerOfflineMessages1763790000003 as SqliteOfflineMessages } from './migrations/sqlite/1763790000003-SellerOfflineMessages.js';
+import { ChatSellerRead1763790000004 as PostgresSellerRead } from './migrations/postgres/1763790000004-ChatSellerRead.js';
+import { ChatSellerRead1763790000004 as SqliteSellerRead } from './migrations/sqlite/1763790000004-ChatSellerRead.js';
 
 export const ENTITIES = [
   UserEntity,
@@ -30,8 +32,15 @@ export const ENTITIES = [
 ];
 
 const MIGRATIONS = {
-  sqlite: [SqliteInit, SqliteAppOrigins, SqliteClientDate, SqliteResendIndex, SqliteOfflineMessages],
-  postgres: [PostgresInit, PostgresAppOrigins, PostgresClientDate, PostgresResendIndex, PostgresOfflineMessages],
+  sqlite: [SqliteInit, SqliteAppOrigins, SqliteClientDate, SqliteResendIndex, SqliteOfflineMessages, SqliteSellerRead],
+  postgres: [
+    PostgresInit,
+    PostgresAppOrigins,
+    PostgresClientDate,
+    PostgresResendIndex,
+    PostgresOfflineMessages,
+    PostgresSellerRead,
+  ],
 };
 
 export type DatabaseLimits = Pick<

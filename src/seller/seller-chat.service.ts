@@ -16,6 +16,9 @@ import {
   type DeliveredMessage,
   type KnownChats,
   ONLINE_PLACE,
+  type ReadData,
+  type ReadRequest,
+  type SellerChatSummary,
   SELLER_CHANNEL,
   type SellerPush,
   type SendRequest,
@@ -120,9 +123,16 @@ export class SellerChatService {
     const histories = fresh
       ? chats.map(() => [])
       : await Promise.all(chats.map((chat) => this.messages.recent(chat.id, limit)));
+    // A seller's tabs learn how far it has read each chat; a seller that never sent `read` gets the original reply.
+    const reads = user.kind === 'seller' ? await this.chats.readStateOf(user.id) : new Map<number, never>();
     for (const [i, chat] of chats.entries()) {
       const messages = histories[i].map((m) => view(m, user.id));
-      reply.chats[chat.id] = { chatter: counterpartOf(chat, user.id).name, messages };
+      const lastRead = reads.get(chat.id)?.lastRead ?? 0;
+      reply.chats[chat.id] = {
+        chatter: counterpartOf(chat, user.id).name,
+        messages,
+        ...(lastRead ? { lastRead } : {}),
+      };
     }
     if (newChat) this.push(newChat.seller.id, 'chat', { id: newChat.id, chatter: newChat.client.name });
     if ((await this.presence.join(ONLINE_PLACE, { id: user.id }, connectionId)) !== null)
@@ -180,10 +190,31 @@ export class SellerChatService {
     return delivered;
   }
 
-  /** A seller's chats, oldest first, for the site's back office. */
-  async chatsOfSeller(sellerId: number): Promise<{ id: number; client: { id: number; name: string } }[]> {
+  /**
+   * Marks the seller's chat read up to a message, for all of the seller's tabs: the mark moves forward only, and
+   * the seller's other connections are told when it does. Resolves with the mark as it now is.
+   */
+  async markRead(user: ChatUser, request: ReadRequest, connectionId: string, known: KnownChats): Promise<ReadData> {
+    const chat =
+      (request.chatId !== null && known.get(request.chatId)) || (await this.partiesOf(request.chatId, known));
+    if (!chat || chat.seller.id !== user.id) throw new SellerRefusal('CHAT_NOT_FOUND');
+    const marked = await this.chats.markReadBySeller(chat.id, user.id, request.id);
+    if (!marked) throw new SellerRefusal('CHAT_NOT_FOUND');
+    const read = { chatId: chat.id, id: marked.readId };
+    if (marked.moved) this.push(user.id, 'read', read, { exceptConnection: connectionId });
+    return read;
+  }
+
+  /** A seller's chats, oldest first, with its read mark and unread count of each, for the site's back office. */
+  async chatsOfSeller(sellerId: number): Promise<SellerChatSummary[]> {
     const seller = await this.users.requireSeller(sellerId);
-    return (await this.chats.directChatsOf(seller.id)).map((chat) => ({ id: chat.id, client: chat.client }));
+    const [chats, reads] = await Promise.all([this.chats.directChatsOf(seller.id), this.chats.readStateOf(seller.id)]);
+    return chats.map((chat) => ({
+      id: chat.id,
+      client: chat.client,
+      unread: reads.get(chat.id)?.unread ?? 0,
+      lastRead: reads.get(chat.id)?.lastRead ?? 0,
+    }));
   }
 
   /** One chat's messages, oldest first, each marked with the side that wrote it. */

@@ -74,7 +74,8 @@ export interface AuthReplyData {
   token?: string;
   /** Only when true, in a client's reply: its seller takes messages while offline. */
   offlineMessages?: true;
-  chats: Record<number, { chatter: string; messages: ChatMessageView[] }>;
+  /** `lastRead`: in a seller's reply, the chat's read mark when it has one (see `read`). */
+  chats: Record<number, { chatter: string; messages: ChatMessageView[]; lastRead?: number }>;
 }
 
 export interface StatusData {
@@ -89,6 +90,28 @@ export interface SendRequest {
   clientDate: unknown;
 }
 
+/** What a `read` frame asks: mark the chat read up to message `id`. */
+export interface ReadRequest {
+  chatId: number | null;
+  id: number;
+}
+
+/** A seller's read mark of a chat: the reply to `read`, and the push to the seller's other connections. */
+export interface ReadData {
+  chatId: number;
+  id: number;
+}
+
+/** A seller's chat as the back office lists it. */
+export interface SellerChatSummary {
+  id: number;
+  client: { id: number; name: string };
+  /** The client's messages after both the read mark and the seller's last message. */
+  unread: number;
+  /** The id of the last message the seller marked read; 0 for none. */
+  lastRead: number;
+}
+
 export interface DeliveredMessage {
   id: number;
   text: string;
@@ -99,7 +122,7 @@ export interface DeliveredMessage {
 export const SELLER_CHANNEL = 'seller';
 
 /** What the seller chat pushes to connections besides replies: the protocol's §2.4. */
-export const SELLER_PUSHES = ['chat', 'status', 'message'] as const;
+export const SELLER_PUSHES = ['chat', 'status', 'message', 'read'] as const;
 export type SellerPush = (typeof SELLER_PUSHES)[number];
 export const ONLINE_PLACE = 'seller-chat';
 

@@ -46,4 +46,34 @@ describe('the seller chat widget for a shop (docs/seller-shop.md), in Chromium',
     expect(await log(sellerPage)).toEqual(['< Open tomorrow?']);
     await until(() => text(client, '#chat .cg-chat-head')).toBe('Night shoponline');
   });
+
+  it("keeps the seller's unread counts across its tabs and reloads: opening a chat in one tab clears it in the others", async () => {
+    const seller = (await pages.server.api.post('/api/sellers', { name: 'Two tabs' })).body as {
+      id: number;
+      token: string;
+    };
+    const console = await pages.profile();
+    const tab1 = await open(console, { id: seller.id, token: seller.token });
+    const tab2 = await open(console, { id: seller.id, token: seller.token });
+    await until(() => text(tab2, '#chat .cg-state')).toBe('Signed in as Two tabs');
+    const client = await open(await pages.profile(), { sellerId: seller.id });
+    await client.fill('#chat .cg-name-input', 'kim');
+    await client.press('#chat .cg-name-input', 'Enter');
+    await until(() => text(client, '#chat .cg-chat-head')).toBe('Two tabsonline');
+    await write(client, 'first');
+    await write(client, 'second');
+    for (const tab of [tab1, tab2]) await until(() => text(tab, '#chat .cg-chat')).toBe('kim2');
+
+    await tab1.click('#chat .cg-chat-button');
+    await until(() => text(tab2, '#chat .cg-chat')).toBe('kim');
+    await tab2.reload();
+    await until(() => text(tab2, '#chat .cg-state')).toBe('Signed in as Two tabs');
+    expect(await text(tab2, '#chat .cg-chat')).toBe('kim');
+
+    await tab1.close();
+    await write(client, 'third');
+    await until(() => text(tab2, '#chat .cg-chat')).toBe('kim1');
+    const [chat] = (await pages.server.api.get(`/api/sellers/${seller.id}/chats`)).body;
+    expect(chat).toMatchObject({ unread: 1 });
+  });
 });

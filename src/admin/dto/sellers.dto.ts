@@ -51,6 +51,14 @@ export class SellerChatResponse {
     example: { id: 12, name: 'shoom' },
   })
   client: { id: number; name: string };
+  @ApiProperty({
+    type: 'integer',
+    description:
+      "The client's messages after both the seller's read mark (the `read` command) and its last message in the chat",
+  })
+  unread: number;
+  @ApiProperty({ type: 'integer', description: 'The id of the last message the seller marked read; 0 for none' })
+  lastRead: number;
 }
 
 export class SellerMessageResponse {
