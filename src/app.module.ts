@@ -13,6 +13,7 @@ import { OperationsModule } from './operations/operations.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { SellerModule } from './seller/seller.module.js';
 import { WebModule } from './web/web.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({})
 export class AppModule {
@@ -34,6 +35,7 @@ export class AppModule {
         DatabaseModule,
         RealtimeModule.forRoot(config),
         OperationsModule,
+        WebhooksModule,
         LobbyModule,
         SellerModule,
         AdminModule,

@@ -5,6 +5,8 @@ import { isRowId } from '../common/row-id.js';
 import { isUniqueViolation } from '../common/unique-violation.js';
 import { ChatEntity } from './chat.entity.js';
 import { Clock } from '../common/clock.js';
+import { WebhookSubscriptions } from '../webhooks/webhook-subscriptions.js';
+import { chatCreated } from './chat-events.js';
 
 /** A party of a direct chat: a seller or a client, by id and name. */
 export interface Party {
@@ -27,6 +29,7 @@ export class ChatsService {
   constructor(
     @InjectRepository(ChatEntity) private readonly chats: Repository<ChatEntity>,
     private readonly clock: Clock,
+    private readonly webhooks: WebhookSubscriptions,
   ) {}
 
   /**
@@ -54,14 +57,16 @@ export class ChatsService {
     const existing = await this.findDirect(seller.id, client.id);
     if (existing) return { chat: existing, created: false };
     try {
-      const result = await this.chats.insert({
-        kind: 'direct',
-        sellerId: seller.id,
-        clientId: client.id,
-        createdAt: this.clock.now(),
-      });
-      const id = (result.identifiers[0] as { id: number }).id;
-      const chat = { id, seller: { id: seller.id, name: seller.name }, client: { id: client.id, name: client.name } };
+      const createdAt = this.clock.now();
+      const wanted = this.webhooks.wants('seller.chat.created');
+      // With an event, the chat and its event are one transaction; without, the insert is atomic alone.
+      const chat = wanted
+        ? await this.chats.manager.transaction(async (tx) => {
+            const inserted = await this.insertDirect(tx.getRepository(ChatEntity), seller, client, createdAt);
+            await this.webhooks.record(tx, chatCreated(seller.id, inserted.id, inserted.client), createdAt);
+            return inserted;
+          })
+        : await this.insertDirect(this.chats, seller, client, createdAt);
       return { chat, created: true };
     } catch (error) {
       // A second connection of the same client opened it at the same moment.
@@ -70,6 +75,17 @@ export class ChatsService {
       if (!raced) throw error;
       return { chat: raced, created: false };
     }
+  }
+
+  private async insertDirect(
+    chats: Repository<ChatEntity>,
+    seller: Party,
+    client: Party,
+    createdAt: number,
+  ): Promise<DirectChat> {
+    const result = await chats.insert({ kind: 'direct', sellerId: seller.id, clientId: client.id, createdAt });
+    const id = (result.identifiers[0] as { id: number }).id;
+    return { id, seller: { id: seller.id, name: seller.name }, client: { id: client.id, name: client.name } };
   }
 
   /** A direct chat by id, or null (lobbies and unknown ids alike). */

@@ -1,5 +1,12 @@
 import type { DataSource } from 'typeorm';
 import { immediateWrites, sqliteConnection } from '../database/sqlite-writes.js';
+import {
+  OUTBOX_COLUMNS,
+  OUTBOX_WIDTH,
+  outboxRow,
+  outboxValues,
+  type WebhookEvent,
+} from '../webhooks/webhook-events.js';
 
 /** A client who named themselves to a seller's widget: its user row, its token's hash and its chat with the seller. */
 export interface NewClientRow {
@@ -7,6 +14,8 @@ export interface NewClientRow {
   tokenHash: string;
   sellerId: number;
   createdAt: number;
+  /** The webhook event of the new chat, given its ids: written in the same transaction. Null: none wanted. */
+  event: ((created: { clientId: number; chatId: number }) => WebhookEvent) | null;
 }
 
 /** What a NewClientRow became, with the seller's name; null (and nothing written) when there is no such seller. */
@@ -39,14 +48,18 @@ function sqliteWriter(dataSource: DataSource, writeTimeoutMs: number): WriteNewC
   const chat = db.prepare(
     `INSERT INTO "chats" ("kind", "app_id", "seller_id", "client_id", "created_at") VALUES ('direct', NULL, ?, ?, ?)`,
   );
+  const insertEvent = db.prepare(
+    `INSERT INTO "webhook_events" (${OUTBOX_COLUMNS}) VALUES (${Array.from({ length: OUTBOX_WIDTH }, () => '?').join(', ')})`,
+  );
   return immediateWrites(
     db,
-    ({ name, tokenHash, sellerId, createdAt }: NewClientRow): NewClient => {
+    ({ name, tokenHash, sellerId, createdAt, event }: NewClientRow): NewClient => {
       const found = seller.get(sellerId);
       if (found === undefined) return null;
       const clientId = Number(user.run(name, createdAt).lastInsertRowid);
       token.run(clientId, tokenHash, createdAt);
       const chatId = Number(chat.run(sellerId, clientId, createdAt).lastInsertRowid);
+      if (event) insertEvent.run(...outboxValues(outboxRow(event({ clientId, chatId }), createdAt)));
       return { clientId, chatId, sellerName: found.name, offlineMessages: found.offlineMessages === 1 };
     },
     writeTimeoutMs,
@@ -58,8 +71,8 @@ function sqliteWriter(dataSource: DataSource, writeTimeoutMs: number): WriteNewC
  * chat take the client's id from that INSERT.
  */
 function postgresWriter(dataSource: DataSource): WriteNewClient {
-  return async ({ name, tokenHash, sellerId, createdAt }) => {
-    const [row] = (await dataSource.query(
+  const write = async (query: Query, { name, tokenHash, sellerId, createdAt, event }: NewClientRow) => {
+    const [row] = (await query(
       `WITH "seller" AS (
          SELECT "id", "name", "offline_messages" FROM "users" WHERE "id" = $4::integer AND "kind" = 'seller'
        ), "client" AS (
@@ -79,6 +92,20 @@ function postgresWriter(dataSource: DataSource): WriteNewClient {
     )) as { chatId: number | string; clientId: number | string; sellerName: string; offlineMessages: boolean }[];
     if (!row) return null;
     const { sellerName, offlineMessages } = row;
-    return { clientId: Number(row.clientId), chatId: Number(row.chatId), sellerName, offlineMessages };
+    const created = { clientId: Number(row.clientId), chatId: Number(row.chatId) };
+    if (event) {
+      await query(
+        `INSERT INTO "webhook_events" (${OUTBOX_COLUMNS}) VALUES (${Array.from({ length: OUTBOX_WIDTH }, (_, i) => `$${i + 1}`).join(', ')})`,
+        outboxValues(outboxRow(event(created), createdAt)),
+      );
+    }
+    return { ...created, sellerName, offlineMessages };
   };
+  // With an event, the statement and the event's row are one transaction; without, the statement is atomic alone.
+  return (row) =>
+    row.event
+      ? dataSource.transaction((tx) => write((sql, values) => tx.query(sql, values), row))
+      : write((sql, values) => dataSource.query(sql, values), row);
 }
+
+type Query = (sql: string, values: unknown[]) => Promise<unknown>;

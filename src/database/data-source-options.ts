@@ -7,6 +7,7 @@ import { MessageEntity } from '../messages/message.entity.js';
 import { MuteEntity } from '../mutes/mute.entity.js';
 import { AccessTokenEntity } from '../users/access-token.entity.js';
 import { UserEntity } from '../users/user.entity.js';
+import { WEBHOOK_ENTITIES } from '../webhooks/webhook.entities.js';
 import { ClosingOnTimeoutClient } from './pg-client.js';
 import { Init1763780000000 as PostgresInit } from './migrations/postgres/1763780000000-Init.js';
 import { Init1763780000000 as SqliteInit } from './migrations/sqlite/1763780000000-Init.js';
@@ -20,6 +21,8 @@ import { SellerOfflineMessages1763790000003 as PostgresOfflineMessages } from '.
 import { SellerOfflineMessages1763790000003 as SqliteOfflineMessages } from './migrations/sqlite/1763790000003-SellerOfflineMessages.js';
 import { ChatSellerRead1763790000004 as PostgresSellerRead } from './migrations/postgres/1763790000004-ChatSellerRead.js';
 import { ChatSellerRead1763790000004 as SqliteSellerRead } from './migrations/sqlite/1763790000004-ChatSellerRead.js';
+import { Webhooks1763790000005 as PostgresWebhooks } from './migrations/postgres/1763790000005-Webhooks.js';
+import { Webhooks1763790000005 as SqliteWebhooks } from './migrations/sqlite/1763790000005-Webhooks.js';
 
 export const ENTITIES = [
   UserEntity,
@@ -29,10 +32,19 @@ export const ENTITIES = [
   ChatEntity,
   MessageEntity,
   MuteEntity,
+  ...WEBHOOK_ENTITIES,
 ];
 
 const MIGRATIONS = {
-  sqlite: [SqliteInit, SqliteAppOrigins, SqliteClientDate, SqliteResendIndex, SqliteOfflineMessages, SqliteSellerRead],
+  sqlite: [
+    SqliteInit,
+    SqliteAppOrigins,
+    SqliteClientDate,
+    SqliteResendIndex,
+    SqliteOfflineMessages,
+    SqliteSellerRead,
+    SqliteWebhooks,
+  ],
   postgres: [
     PostgresInit,
     PostgresAppOrigins,
@@ -40,6 +52,7 @@ const MIGRATIONS = {
     PostgresResendIndex,
     PostgresOfflineMessages,
     PostgresSellerRead,
+    PostgresWebhooks,
   ],
 };
 

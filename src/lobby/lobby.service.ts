@@ -14,6 +14,8 @@ import { normalize as normalizeOrigin } from '../realtime/origin-check.js';
 import type { PresenceSnapshot } from '../realtime/presence/presence-store.js';
 import { PresenceService } from '../realtime/presence/presence.service.js';
 import { type LobbyRole, unameKey } from '../users/roles.js';
+import type { WebhookEvent } from '../webhooks/webhook-events.js';
+import { WebhookSubscriptions } from '../webhooks/webhook-subscriptions.js';
 import { isCommandText, type LobbyCommand, parseCommand } from './lobby-commands.js';
 import { LobbyRefusal } from './lobby-errors.js';
 import { LobbyRooms } from './lobby-rooms.js';
@@ -53,6 +55,7 @@ export class LobbyService {
     private readonly bus: DeliveryBus,
     private readonly config: AppConfig,
     private readonly metrics: Metrics,
+    private readonly webhooks: WebhookSubscriptions,
     limiters: RateLimiterFactory,
   ) {
     this.rate = limiters.create({
@@ -156,6 +159,7 @@ export class LobbyService {
       authorName: member.uname,
       authorRole: member.role,
       text: trimmed,
+      event: this.webhooks.wants('lobby.message.created') ? (message) => messageCreated(session.appId, message) : null,
     });
     this.metrics.messagesStored.inc({ protocol: 'lobby' });
     this.publish(session, 'new_message', toLobbyMessage(stored), { messageId: stored.id });
@@ -174,7 +178,12 @@ export class LobbyService {
    */
   async removeMessage(appId: number, messageId: number): Promise<boolean> {
     const chatId = await this.chats.findLobbyId(appId);
-    if (chatId === null || !(await this.messages.remove(chatId, messageId))) return false;
+    const event = this.webhooks.eventIfWanted('lobby.message.deleted', () => ({
+      appId,
+      sellerId: null,
+      data: { appId, messageId },
+    }));
+    if (chatId === null || !(await this.messages.remove(chatId, messageId, event))) return false;
     this.rooms.removed(chatId);
     return true;
   }
@@ -186,13 +195,29 @@ export class LobbyService {
       case 'invalid_unmute':
         throw new LobbyRefusal('invalid_unmute');
       case 'unmute': {
-        if (!(await this.mutes.unmute(session.chatId, command.uname)))
+        const { appId } = session;
+        const event = this.webhooks.eventIfWanted('lobby.user.unmuted', () => ({
+          appId,
+          sellerId: null,
+          data: { appId, uname: command.uname, by: member.uname },
+        }));
+        if (!(await this.mutes.unmute(session.chatId, command.uname, event)))
           return { kind: 'not_muted', uname: command.uname };
         this.publish(session, 'user_unmuted', { uname: command.uname });
         return { kind: 'unmuted', uname: command.uname };
       }
       case 'mute': {
-        const mute = await this.mutes.mute(session.chatId, command.uname, command.mins, member.uname).catch((error) => {
+        const { appId } = session;
+        const event = this.webhooks.wants('lobby.user.muted')
+          ? (muted: MuteView): WebhookEvent => ({
+              type: 'lobby.user.muted',
+              appId,
+              sellerId: null,
+              data: { appId, ...muted, by: member.uname },
+            })
+          : null;
+        const muting = this.mutes.mute(session.chatId, command.uname, command.mins, member.uname, event);
+        const mute = await muting.catch((error) => {
           throw error instanceof InvalidInputError ? new LobbyRefusal('invalid_mute') : error;
         });
         this.publish(session, 'user_muted', mute);
@@ -217,6 +242,12 @@ function roleIn(app: DirectoryApp, user: DirectoryUser): LobbyRole {
   if (app.owners.some((owner) => unameKey(owner) === key)) return 'owner';
   if (user.role === 'member' && app.mods.some((mod) => unameKey(mod) === key)) return 'mod';
   return user.role;
+}
+
+/** `lobby.message.created`: the message as the lobby shows it, with its app and time. */
+function messageCreated(appId: number, message: StoredMessage): WebhookEvent {
+  const data = { appId, message: { ...toLobbyMessage(message), createdAt: new Date(message.createdAt).toISOString() } };
+  return { type: 'lobby.message.created', appId, sellerId: null, data };
 }
 
 function toLobbyMessage(message: StoredMessage): LobbyMessage {

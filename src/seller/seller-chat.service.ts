@@ -9,6 +9,8 @@ import { PresenceService } from '../realtime/presence/presence.service.js';
 import { AppConfig } from '../config/app-config.js';
 import { Clock } from '../common/clock.js';
 import { type ChatUser, ChatUsersService, type SellerView } from '../users/chat-users.service.js';
+import type { WebhookEvent } from '../webhooks/webhook-events.js';
+import { WebhookSubscriptions } from '../webhooks/webhook-subscriptions.js';
 import {
   type AuthReplyData,
   type ChatMessageView,
@@ -49,6 +51,7 @@ export class SellerChatService {
     private readonly metrics: Metrics,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly webhooks: WebhookSubscriptions,
     limiters: RateLimiterFactory,
   ) {
     this.rate = limiters.create({
@@ -170,6 +173,9 @@ export class SellerChatService {
       authorRole: null,
       text: request.text,
       clientDate: clientDateKey(request.clientDate),
+      event: this.webhooks.wants('seller.message.created')
+        ? (stored: StoredMessage) => messageCreated(chat, stored)
+        : null,
     };
     // The original client's reconnect loop resends a message whose ack it lost: the stored one answers it.
     const counterpart = counterpartOf(chat, user.id);
@@ -268,6 +274,18 @@ export class SellerChatService {
   ): void {
     this.bus.publish(SELLER_CHANNEL, { room: userRoom(userId), event: command, data, ...extra });
   }
+}
+
+/** `seller.message.created`: the message, the side that wrote it, and the chat's parties. */
+function messageCreated(chat: DirectChat, message: StoredMessage): WebhookEvent {
+  const from = message.authorId === chat.seller.id ? 'seller' : 'client';
+  const data = {
+    sellerId: chat.seller.id,
+    chatId: chat.id,
+    client: chat.client,
+    message: { ...toDelivered(message), from },
+  };
+  return { type: 'seller.message.created', appId: null, sellerId: chat.seller.id, data };
 }
 
 function view(message: StoredMessage, viewerId: number): ChatMessageView {

@@ -10,6 +10,8 @@ import { AccessTokensService } from './access-tokens.service.js';
 import { UserEntity, type UserKind } from './user.entity.js';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
+import { chatCreated } from '../chats/chat-events.js';
+import { WebhookSubscriptions } from '../webhooks/webhook-subscriptions.js';
 
 export interface ChatUser {
   id: number;
@@ -38,6 +40,7 @@ export class ChatUsersService {
     @InjectDataSource() dataSource: DataSource,
     private readonly tokens: AccessTokensService,
     private readonly clock: Clock,
+    private readonly webhooks: WebhookSubscriptions,
     config: AppConfig,
   ) {
     this.writeNewClient = newClientWriter(dataSource, config.databaseWriteTimeoutMs);
@@ -102,6 +105,9 @@ export class ChatUsersService {
       tokenHash: hashToken(token),
       sellerId,
       createdAt: this.clock.now(),
+      event: this.webhooks.wants('seller.chat.created')
+        ? ({ clientId, chatId }) => chatCreated(sellerId, chatId, { id: clientId, name: clientName })
+        : null,
     });
     if (!created) return null;
     const client = { id: created.clientId, name: clientName };
