@@ -8,6 +8,7 @@ import { LobbyModule } from './lobby/lobby.module.js';
 import { OperationsModule } from './operations/operations.module.js';
 import { SellerModule } from './seller/seller.module.js';
 import { WebModule } from './web/web.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({})
 export class AppModule {
@@ -22,6 +23,7 @@ export class AppModule {
       imports: [
         CoreModule.forRoot(config, dataSource),
         OperationsModule,
+        WebhooksModule,
         LobbyModule,
         SellerModule,
         AdminModule,

@@ -107,7 +107,7 @@ export function configureApp(
     .setTitle('Chatgate provisioning API')
     .setDescription(
       "For the integrating site's backend: lobby apps, users and their tokens, sellers (token rotation, chats and " +
-        'their messages), and lobby history. Bearer: ADMIN_TOKEN. The socket protocols are described in AsyncAPI ' +
+        'their messages), lobby history, and webhooks (docs/webhooks.md). Bearer: ADMIN_TOKEN. The socket protocols are described in AsyncAPI ' +
         'at /docs/asyncapi.yaml; health and metrics at /health/live, /health/ready and /metrics.',
     )
     .setVersion('1')

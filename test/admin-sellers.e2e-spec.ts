@@ -9,11 +9,16 @@ describe('provisioning API: sellers', () => {
     const res = await suite.api.post('/api/sellers', { name: 'Trainer' });
     expect(res).toEqual({
       status: 201,
-      body: { id: expect.any(Number), name: 'Trainer', token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) },
+      body: {
+        id: expect.any(Number),
+        name: 'Trainer',
+        offlineMessages: false,
+        token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      },
     });
     expect(await suite.api.get(`/api/sellers/${res.body.id}`)).toEqual({
       status: 200,
-      body: { id: res.body.id, name: 'Trainer' },
+      body: { id: res.body.id, name: 'Trainer', offlineMessages: false },
     });
     expect((await suite.api.get('/api/sellers/999999')).status).toBe(404);
   });
@@ -59,7 +64,7 @@ describe('provisioning API: sellers', () => {
 
     expect(await suite.api.get(`/api/sellers/${seller.id}/chats`)).toEqual({
       status: 200,
-      body: [{ id: chatId, client: { id: expect.any(Number), name: 'Kim' } }],
+      body: [{ id: chatId, client: { id: expect.any(Number), name: 'Kim' }, unread: 0, lastRead: 0 }],
     });
     expect((await suite.api.get(`/api/sellers/${seller.id}/chats/${chatId}/messages`)).body).toEqual([
       { id: ack.data.id, text: 'hello', date: ack.data.date, chatId, from: 'client' },

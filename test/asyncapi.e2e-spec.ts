@@ -46,6 +46,6 @@ describe('the AsyncAPI document', () => {
       expect(seller.has(command), `seller command ${command}`).toBe(true);
     }
     expect(lobbyHandled.sort()).toEqual(['auth', 'new_message']);
-    expect(sellerHandled.sort()).toEqual(['auth', 'message']);
+    expect(sellerHandled.sort()).toEqual(['auth', 'message', 'read']);
   });
 });

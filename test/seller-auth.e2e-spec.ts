@@ -23,7 +23,7 @@ describe('seller chat auth (protocols.md §2.2)', () => {
     await suite.sync(client);
     expect(client.frames).toHaveLength(2);
     expect((await suite.api.get(`/api/sellers/${seller.id}/chats`)).body).toEqual([
-      { id: chatId, client: { id: expect.any(Number), name: 'shoom' } },
+      { id: chatId, client: { id: expect.any(Number), name: 'shoom' }, unread: 0, lastRead: 0 },
     ]);
   });
 

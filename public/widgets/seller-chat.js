@@ -39,6 +39,7 @@
     var stopped = false;
     var lastClientDate = 0;
     var pending = {}; // by clientDate: the message shown as "sending…" until the server acks or refuses it
+    var sellerTakesOffline = false; // a client's seller stores messages while away (offlineMessages in the auth reply)
     var storageKey = 'chatgate-seller-chat:' + base + ':' + options.sellerId;
 
     function emit(event, payload) {
@@ -159,6 +160,7 @@
         fail('');
         if (data.token) storeToken(data.token);
         if (data.name) myName = data.name;
+        sellerTakesOffline = data.offlineMessages === true;
         authed(data);
       } else if (frame.command === 'chat') {
         if (!chats[data.id]) chats[data.id] = newChat(data.id, data.chatter, []);
@@ -169,6 +171,11 @@
         renderHeader();
       } else if (frame.command === 'message') {
         gotMessage(data);
+      } else if (frame.command === 'read') {
+        // This tab's mark, or one another tab of the seller set.
+        var read = chats[data.chatId];
+        if (read) read.lastRead = Math.max(read.lastRead, data.id);
+        renderList();
       }
       emit(frame.command, data);
     }
@@ -182,10 +189,11 @@
       chats = {};
       Object.keys(data.chats).forEach(function (id) {
         var chat = newChat(id, data.chats[id].chatter, data.chats[id].messages);
+        chat.lastRead = data.chats[id].lastRead || 0;
         var before = previous[id];
         if (before) {
           chat.online = before.online;
-          chat.lastRead = before.lastRead;
+          chat.lastRead = Math.max(chat.lastRead, before.lastRead);
           // Refused messages were never stored; ones lost with the connection may have been.
           chat.failed = before.failed.filter(function (item) {
             var text = item.querySelector('.cg-text').textContent;
@@ -224,15 +232,25 @@
       if (String(chat.id) === String(openId)) appendMessage(chat.messages[chat.messages.length - 1]);
     }
 
+    // The seller's console tells the server (and so its other tabs) how far it has read; a client has no mark.
     function markRead(chat) {
-      chat.messages.forEach(function (m) {
-        chat.lastRead = Math.max(chat.lastRead, m.id);
-      });
+      var newest = chat.messages.reduce(function (id, m) {
+        return Math.max(id, m.id);
+      }, 0);
+      if (newest <= chat.lastRead) return;
+      chat.lastRead = newest;
+      if (seller && ws && ws.readyState === WebSocket.OPEN) {
+        ws.send(JSON.stringify({ command: 'read', data: { chatId: chat.id, id: newest } }));
+      }
     }
 
+    // As the server counts: the client's messages after the read mark and after the seller's own last answer.
     function unread(chat) {
+      var answered = chat.messages.reduce(function (id, m) {
+        return m.my ? Math.max(id, m.id) : id;
+      }, 0);
       return chat.messages.filter(function (m) {
-        return !m.my && m.id > chat.lastRead;
+        return !m.my && m.id > chat.lastRead && m.id > answered;
       }).length;
     }
 
@@ -274,9 +292,13 @@
       }
       ui.chatHead.appendChild(dot(chat.online));
       ui.chatHead.appendChild(el('span', 'cg-chatter', chat.chatter));
-      ui.chatHead.appendChild(
-        el('span', 'cg-presence', chat.online === null ? '' : chat.online ? 'online' : 'offline')
-      );
+      ui.chatHead.appendChild(el('span', 'cg-presence', presenceText(chat.online)));
+    }
+
+    function presenceText(online) {
+      if (online === null) return '';
+      if (online) return 'online';
+      return !seller && sellerTakesOffline ? 'away: leave a message, it will be read later' : 'offline';
     }
 
     function renderChat() {

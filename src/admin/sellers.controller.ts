@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { SellerChatService } from '../seller/seller-chat.service.js';
-import { ChatUsersService } from '../chats/chat-users.service.js';
+import { ChatUsersService, type SellerView } from '../chats/chat-users.service.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { ApiErrorResponses } from './api-error-responses.js';
 import {
@@ -11,6 +11,7 @@ import {
   SellerMessageResponse,
   SellerResponse,
   SellerTokenResponse,
+  UpdateSellerDto,
 } from './dto/sellers.dto.js';
 import { NoBody } from './dto/no-body.dto.js';
 import { ParseRowIdPipe } from './parse-row-id.pipe.js';
@@ -28,16 +29,20 @@ export class SellersController {
 
   @Post()
   @ApiCreatedResponse({ type: CreatedSellerResponse })
-  async create(@Body() body: CreateSellerDto): Promise<CreatedSellerResponse> {
-    const { id, name, token } = await this.users.createSeller(body.name);
-    return { id, name, token };
+  create(@Body() body: CreateSellerDto): Promise<CreatedSellerResponse> {
+    return this.users.createSeller(body.name, body.offlineMessages);
   }
 
   @Get(':id')
   @ApiOkResponse({ type: SellerResponse })
-  async get(@Param('id', ParseRowIdPipe) id: number): Promise<SellerResponse> {
-    const { name } = await this.users.requireSeller(id);
-    return { id, name };
+  get(@Param('id', ParseRowIdPipe) id: number): Promise<SellerView> {
+    return this.users.getSeller(id);
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({ type: SellerResponse, description: 'Fields given replace the current ones' })
+  update(@Param('id', ParseRowIdPipe) id: number, @Body() body: UpdateSellerDto): Promise<SellerView> {
+    return this.users.updateSeller(id, body);
   }
 
   @Post(':id/tokens')

@@ -10,11 +10,21 @@ import { generateToken, hashToken } from '../users/tokens.js';
 import { UserEntity, type UserKind } from '../users/user.entity.js';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
+import { chatCreated } from '../chats/chat-events.js';
+import { WebhookSubscriptions } from '../webhooks/webhook-subscriptions.js';
 
 export interface ChatUser {
   id: number;
   kind: UserKind;
   name: string;
+}
+
+/** A seller as the site's backend sees it. */
+export interface SellerView {
+  id: number;
+  name: string;
+  /** Clients may write while the seller is offline (docs/seller-shop.md). */
+  offlineMessages: boolean;
 }
 
 /** Longest seller or client name kept; longer client names are cut (the protocol has no error for them). */
@@ -30,17 +40,53 @@ export class ChatUsersService {
     @InjectDataSource() dataSource: DataSource,
     private readonly tokens: AccessTokensService,
     private readonly clock: Clock,
+    private readonly webhooks: WebhookSubscriptions,
     config: AppConfig,
   ) {
     this.writeNewClient = newClientWriter(dataSource, config.databaseWriteTimeoutMs);
   }
 
-  async createSeller(name: string): Promise<ChatUser & { token: string }> {
+  async createSeller(name: string, offlineMessages = false): Promise<SellerView & { token: string }> {
     const trimmed = name.trim();
     if (trimmed.length < 1 || [...trimmed].length > CHAT_NAME_MAX) {
       throw new InvalidInputError(`name must be 1-${CHAT_NAME_MAX} characters`);
     }
-    return this.create('seller', trimmed);
+    const user = this.users.create({
+      kind: 'seller',
+      name: trimmed,
+      unameKey: null,
+      role: 'member',
+      offlineMessages,
+      createdAt: this.clock.now(),
+    });
+    await this.users.insert(user);
+    const { token } = await this.tokens.issue(user.id);
+    return { ...toSellerView(user), token };
+  }
+
+  /** Changes what a seller allows; read on each message to an offline seller, so it holds at once everywhere. */
+  async updateSeller(sellerId: number, changes: { offlineMessages?: boolean }): Promise<SellerView> {
+    const seller = await this.requireSellerRow(sellerId);
+    if (changes.offlineMessages !== undefined && changes.offlineMessages !== seller.offlineMessages) {
+      await this.users.update({ id: seller.id }, { offlineMessages: changes.offlineMessages });
+      seller.offlineMessages = changes.offlineMessages;
+    }
+    return toSellerView(seller);
+  }
+
+  async getSeller(sellerId: number): Promise<SellerView> {
+    return toSellerView(await this.requireSellerRow(sellerId));
+  }
+
+  async findSeller(sellerId: number): Promise<SellerView | null> {
+    const user = await this.findSellerRow(sellerId);
+    return user && toSellerView(user);
+  }
+
+  /** Whether the seller takes clients' messages while offline; false for no such seller. */
+  async takesOfflineMessages(sellerId: number): Promise<boolean> {
+    if (!isRowId(sellerId)) return false;
+    return this.users.exists({ where: { id: sellerId, kind: 'seller', offlineMessages: true } });
   }
 
   /**
@@ -50,7 +96,7 @@ export class ChatUsersService {
   async createClient(
     name: string,
     sellerId: number,
-  ): Promise<{ client: ChatUser; token: string; chat: DirectChat } | null> {
+  ): Promise<{ client: ChatUser; token: string; chat: DirectChat; offlineMessages: boolean } | null> {
     if (!isRowId(sellerId)) return null;
     const clientName = [...name.trim()].slice(0, CHAT_NAME_MAX).join('');
     const token = generateToken();
@@ -59,11 +105,19 @@ export class ChatUsersService {
       tokenHash: hashToken(token),
       sellerId,
       createdAt: this.clock.now(),
+      event: this.webhooks.wants('seller.chat.created')
+        ? ({ clientId, chatId }) => chatCreated(sellerId, chatId, { id: clientId, name: clientName })
+        : null,
     });
     if (!created) return null;
     const client = { id: created.clientId, name: clientName };
     const seller = { id: sellerId, name: created.sellerName };
-    return { client: { ...client, kind: 'client' }, token, chat: { id: created.chatId, seller, client } };
+    return {
+      client: { ...client, kind: 'client' },
+      token,
+      chat: { id: created.chatId, seller, client },
+      offlineMessages: created.offlineMessages,
+    };
   }
 
   /** Replaces every token of the seller with a new one. */
@@ -73,16 +127,8 @@ export class ChatUsersService {
     return (await this.tokens.issue(seller.id)).token;
   }
 
-  async findSeller(sellerId: number): Promise<ChatUser | null> {
-    if (!isRowId(sellerId)) return null;
-    const user = await this.users.findOneBy({ id: sellerId, kind: 'seller' });
-    return user && toChatUser(user);
-  }
-
   async requireSeller(sellerId: number): Promise<ChatUser> {
-    const seller = await this.findSeller(sellerId);
-    if (!seller) throw new NotFoundError(`no seller ${sellerId}`);
-    return seller;
+    return toChatUser(await this.requireSellerRow(sellerId));
   }
 
   /** Whoever holds this token: a seller or a client (lobby users have no business here). */
@@ -91,12 +137,19 @@ export class ChatUsersService {
     return user && user.kind !== 'lobby' ? toChatUser(user) : null;
   }
 
-  private async create(kind: 'seller', name: string): Promise<ChatUser & { token: string }> {
-    const user = this.users.create({ kind, name, unameKey: null, role: 'member', createdAt: this.clock.now() });
-    await this.users.insert(user);
-    const { token } = await this.tokens.issue(user.id);
-    return { ...toChatUser(user), token };
+  private async requireSellerRow(sellerId: number): Promise<UserEntity> {
+    const user = await this.findSellerRow(sellerId);
+    if (!user) throw new NotFoundError(`no seller ${sellerId}`);
+    return user;
   }
+
+  private async findSellerRow(sellerId: number): Promise<UserEntity | null> {
+    return isRowId(sellerId) ? this.users.findOneBy({ id: sellerId, kind: 'seller' }) : null;
+  }
+}
+
+function toSellerView(user: UserEntity): SellerView {
+  return { id: user.id, name: user.name, offlineMessages: user.offlineMessages };
 }
 
 function toChatUser(user: UserEntity): ChatUser {

@@ -33,6 +33,10 @@ export class ChatEntity {
   @JoinColumn({ name: 'client_id', foreignKeyConstraintName: 'FK_chats_client' })
   client?: Relation<UserEntity>;
 
+  /** A direct chat: the id of the last message its seller marked read (`read`), 0 for none. */
+  @Column({ name: 'seller_read_id', type: 'integer', default: 0 })
+  sellerReadId: number;
+
   @Column({ name: 'created_at', type: 'bigint', transformer: bigintNumber })
   createdAt: number;
 }

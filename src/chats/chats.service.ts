@@ -5,6 +5,8 @@ import { isRowId } from '../common/row-id.js';
 import { isUniqueViolation } from '../common/unique-violation.js';
 import { ChatEntity } from './chat.entity.js';
 import { Clock } from '../common/clock.js';
+import { WebhookSubscriptions } from '../webhooks/webhook-subscriptions.js';
+import { chatCreated } from './chat-events.js';
 
 /** A party of a direct chat: a seller or a client, by id and name. */
 export interface Party {
@@ -27,6 +29,7 @@ export class ChatsService {
   constructor(
     @InjectRepository(ChatEntity) private readonly chats: Repository<ChatEntity>,
     private readonly clock: Clock,
+    private readonly webhooks: WebhookSubscriptions,
   ) {}
 
   /**
@@ -54,14 +57,16 @@ export class ChatsService {
     const existing = await this.findDirect(seller.id, client.id);
     if (existing) return { chat: existing, created: false };
     try {
-      const result = await this.chats.insert({
-        kind: 'direct',
-        sellerId: seller.id,
-        clientId: client.id,
-        createdAt: this.clock.now(),
-      });
-      const id = (result.identifiers[0] as { id: number }).id;
-      const chat = { id, seller: { id: seller.id, name: seller.name }, client: { id: client.id, name: client.name } };
+      const createdAt = this.clock.now();
+      const wanted = this.webhooks.wants('seller.chat.created');
+      // With an event, the chat and its event are one transaction; without, the insert is atomic alone.
+      const chat = wanted
+        ? await this.chats.manager.transaction(async (tx) => {
+            const inserted = await this.insertDirect(tx.getRepository(ChatEntity), seller, client, createdAt);
+            await this.webhooks.record(tx, chatCreated(seller.id, inserted.id, inserted.client), createdAt);
+            return inserted;
+          })
+        : await this.insertDirect(this.chats, seller, client, createdAt);
       return { chat, created: true };
     } catch (error) {
       // A second connection of the same client opened it at the same moment.
@@ -70,6 +75,17 @@ export class ChatsService {
       if (!raced) throw error;
       return { chat: raced, created: false };
     }
+  }
+
+  private async insertDirect(
+    chats: Repository<ChatEntity>,
+    seller: Party,
+    client: Party,
+    createdAt: number,
+  ): Promise<DirectChat> {
+    const result = await chats.insert({ kind: 'direct', sellerId: seller.id, clientId: client.id, createdAt });
+    const id = (result.identifiers[0] as { id: number }).id;
+    return { id, seller: { id: seller.id, name: seller.name }, client: { id: client.id, name: client.name } };
   }
 
   /** A direct chat by id, or null (lobbies and unknown ids alike). */
@@ -85,6 +101,57 @@ export class ChatsService {
       .orderBy('c.id', 'ASC')
       .getMany();
     return rows.map((row) => toDirect(row) as DirectChat);
+  }
+
+  /**
+   * Moves the seller's read mark of its chat up to `upTo`, never back and never past the chat's last message.
+   * Returns the mark and whether it moved, or null when the chat is not the seller's.
+   */
+  async markReadBySeller(
+    chatId: number,
+    sellerId: number,
+    upTo: number,
+  ): Promise<{ readId: number; moved: boolean } | null> {
+    if (!isRowId(chatId)) return null;
+    const lastUpTo = `(SELECT COALESCE(MAX(m."id"), 0) FROM "messages" m WHERE m."chat_id" = :chatId AND m."id" <= :upTo)`;
+    const result = await this.chats
+      .createQueryBuilder()
+      .update(ChatEntity)
+      .set({ sellerReadId: () => lastUpTo })
+      .where(`"id" = :chatId AND "seller_id" = :sellerId AND "seller_read_id" < ${lastUpTo}`, {
+        chatId,
+        sellerId,
+        upTo,
+      })
+      .execute();
+    const chat = await this.chats.findOneBy({ id: chatId, sellerId });
+    return chat && { readId: chat.sellerReadId, moved: (result.affected ?? 0) > 0 };
+  }
+
+  /**
+   * Per chat of the seller: its read mark and how many of the client's messages came after both that mark and the
+   * seller's last message (an answer counts as having read what it answers). Chats with nothing unread and no mark
+   * are left out.
+   */
+  async readStateOf(sellerId: number): Promise<Map<number, { lastRead: number; unread: number }>> {
+    const rows = (await this.chats
+      .createQueryBuilder('c')
+      .select('c.id', 'chatId')
+      .addSelect('c.seller_read_id', 'lastRead')
+      .addSelect(
+        `(SELECT COUNT(*) FROM "messages" m WHERE m."chat_id" = c."id" AND m."author_id" = c."client_id"
+          AND m."id" > c."seller_read_id" AND m."id" > COALESCE((SELECT MAX(s."id") FROM "messages" s
+          WHERE s."chat_id" = c."id" AND s."author_id" = c."seller_id"), 0))`,
+        'unread',
+      )
+      .where("c.kind = 'direct' AND c.seller_id = :sellerId", { sellerId })
+      .getRawMany()) as { chatId: number | string; lastRead: number | string; unread: number | string }[];
+    const states = new Map<number, { lastRead: number; unread: number }>();
+    for (const row of rows) {
+      const state = { lastRead: Number(row.lastRead), unread: Number(row.unread) };
+      if (state.lastRead > 0 || state.unread > 0) states.set(Number(row.chatId), state);
+    }
+    return states;
   }
 
   private findDirect(sellerId: number, clientId: number): Promise<DirectChat | null> {

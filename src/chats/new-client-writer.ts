@@ -1,5 +1,12 @@
 import type { DataSource } from 'typeorm';
 import { immediateWrites, sqliteConnection } from '../database/sqlite-writes.js';
+import {
+  OUTBOX_COLUMNS,
+  OUTBOX_WIDTH,
+  outboxRow,
+  outboxValues,
+  type WebhookEvent,
+} from '../webhooks/webhook-events.js';
 
 /** A client who named themselves to a seller's widget: its user row, its token's hash and its chat with the seller. */
 export interface NewClientRow {
@@ -7,10 +14,12 @@ export interface NewClientRow {
   tokenHash: string;
   sellerId: number;
   createdAt: number;
+  /** The webhook event of the new chat, given its ids: written in the same transaction. Null: none wanted. */
+  event: ((created: { clientId: number; chatId: number }) => WebhookEvent) | null;
 }
 
 /** What a NewClientRow became, with the seller's name; null (and nothing written) when there is no such seller. */
-export type NewClient = { clientId: number; chatId: number; sellerName: string } | null;
+export type NewClient = { clientId: number; chatId: number; sellerName: string; offlineMessages: boolean } | null;
 
 /** Writes a NewClientRow, all or nothing. */
 export type WriteNewClient = (row: NewClientRow) => Promise<NewClient>;
@@ -29,9 +38,9 @@ export function newClientWriter(dataSource: DataSource, writeTimeoutMs: number):
 
 function sqliteWriter(dataSource: DataSource, writeTimeoutMs: number): WriteNewClient {
   const db = sqliteConnection(dataSource);
-  const seller = db
-    .prepare<[number], string>(`SELECT "name" FROM "users" WHERE "id" = ? AND "kind" = 'seller'`)
-    .pluck();
+  const seller = db.prepare<[number], { name: string; offlineMessages: number }>(
+    `SELECT "name", "offline_messages" AS "offlineMessages" FROM "users" WHERE "id" = ? AND "kind" = 'seller'`,
+  );
   const user = db.prepare(
     `INSERT INTO "users" ("kind", "name", "uname_key", "role", "created_at") VALUES ('client', ?, NULL, 'member', ?)`,
   );
@@ -39,14 +48,19 @@ function sqliteWriter(dataSource: DataSource, writeTimeoutMs: number): WriteNewC
   const chat = db.prepare(
     `INSERT INTO "chats" ("kind", "app_id", "seller_id", "client_id", "created_at") VALUES ('direct', NULL, ?, ?, ?)`,
   );
+  const insertEvent = db.prepare(
+    `INSERT INTO "webhook_events" (${OUTBOX_COLUMNS}) VALUES (${Array.from({ length: OUTBOX_WIDTH }, () => '?').join(', ')})`,
+  );
   return immediateWrites(
     db,
-    ({ name, tokenHash, sellerId, createdAt }: NewClientRow): NewClient => {
-      const sellerName = seller.get(sellerId);
-      if (sellerName === undefined) return null;
+    ({ name, tokenHash, sellerId, createdAt, event }: NewClientRow): NewClient => {
+      const found = seller.get(sellerId);
+      if (found === undefined) return null;
       const clientId = Number(user.run(name, createdAt).lastInsertRowid);
       token.run(clientId, tokenHash, createdAt);
-      return { clientId, chatId: Number(chat.run(sellerId, clientId, createdAt).lastInsertRowid), sellerName };
+      const chatId = Number(chat.run(sellerId, clientId, createdAt).lastInsertRowid);
+      if (event) insertEvent.run(...outboxValues(outboxRow(event({ clientId, chatId }), createdAt)));
+      return { clientId, chatId, sellerName: found.name, offlineMessages: found.offlineMessages === 1 };
     },
     writeTimeoutMs,
   );
@@ -57,10 +71,10 @@ function sqliteWriter(dataSource: DataSource, writeTimeoutMs: number): WriteNewC
  * chat take the client's id from that INSERT.
  */
 function postgresWriter(dataSource: DataSource): WriteNewClient {
-  return async ({ name, tokenHash, sellerId, createdAt }) => {
-    const [row] = (await dataSource.query(
+  const write = async (query: Query, { name, tokenHash, sellerId, createdAt, event }: NewClientRow) => {
+    const [row] = (await query(
       `WITH "seller" AS (
-         SELECT "id", "name" FROM "users" WHERE "id" = $4::integer AND "kind" = 'seller'
+         SELECT "id", "name", "offline_messages" FROM "users" WHERE "id" = $4::integer AND "kind" = 'seller'
        ), "client" AS (
          INSERT INTO "users" ("kind", "name", "uname_key", "role", "created_at")
          SELECT 'client', $1::varchar, NULL, 'member', $2::bigint FROM "seller" RETURNING "id"
@@ -71,10 +85,27 @@ function postgresWriter(dataSource: DataSource): WriteNewClient {
          INSERT INTO "chats" ("kind", "app_id", "seller_id", "client_id", "created_at")
          SELECT 'direct', NULL, $4::integer, "id", $2::bigint FROM "client" RETURNING "id", "client_id"
        )
-       SELECT "chat"."id" AS "chatId", "chat"."client_id" AS "clientId", "seller"."name" AS "sellerName"
+       SELECT "chat"."id" AS "chatId", "chat"."client_id" AS "clientId", "seller"."name" AS "sellerName",
+         "seller"."offline_messages" AS "offlineMessages"
        FROM "chat", "seller"`,
       [name, createdAt, tokenHash, sellerId],
-    )) as { chatId: number | string; clientId: number | string; sellerName: string }[];
-    return row ? { clientId: Number(row.clientId), chatId: Number(row.chatId), sellerName: row.sellerName } : null;
+    )) as { chatId: number | string; clientId: number | string; sellerName: string; offlineMessages: boolean }[];
+    if (!row) return null;
+    const { sellerName, offlineMessages } = row;
+    const created = { clientId: Number(row.clientId), chatId: Number(row.chatId) };
+    if (event) {
+      await query(
+        `INSERT INTO "webhook_events" (${OUTBOX_COLUMNS}) VALUES (${Array.from({ length: OUTBOX_WIDTH }, (_, i) => `$${i + 1}`).join(', ')})`,
+        outboxValues(outboxRow(event(created), createdAt)),
+      );
+    }
+    return { ...created, sellerName, offlineMessages };
   };
+  // With an event, the statement and the event's row are one transaction; without, the statement is atomic alone.
+  return (row) =>
+    row.event
+      ? dataSource.transaction((tx) => write((sql, values) => tx.query(sql, values), row))
+      : write((sql, values) => dataSource.query(sql, values), row);
 }
+
+type Query = (sql: string, values: unknown[]) => Promise<unknown>;

@@ -67,6 +67,13 @@ describe('loadConfig', () => {
       postgresStatementTimeoutMs: 5000,
       postgresQueryTimeoutMs: 7000,
       storageCheckIntervalMs: 1000,
+      webhookTimeoutMs: 10_000,
+      webhookRetryBaseMs: 10_000,
+      webhookRetryMaxDelayMs: 3_600_000,
+      webhookRetryForMs: 86_400_000,
+      webhookPollIntervalMs: 1000,
+      webhookConcurrency: 10,
+      webhookAllowPrivate: false,
     });
   });
 

@@ -124,6 +124,21 @@ export class AppConfig {
   readonly postgresQueryTimeoutMs: number;
   /** How often the SQLite file's identity and writability are checked (see StorageHealth). */
   readonly storageCheckIntervalMs: number;
+
+  // Webhooks (docs/webhooks.md): every attempt and the retries of an event are bounded.
+  /** One attempt: resolving, connecting, sending and the answer's status line. */
+  readonly webhookTimeoutMs: number;
+  /** The first retry's delay; each later one doubles, up to the maximum, with jitter. */
+  readonly webhookRetryBaseMs: number;
+  readonly webhookRetryMaxDelayMs: number;
+  /** How long after its event a delivery is retried before it is marked failed. */
+  readonly webhookRetryForMs: number;
+  /** How often each instance looks for events to fan out and deliveries that are due. */
+  readonly webhookPollIntervalMs: number;
+  /** Attempts one instance has in flight at once. */
+  readonly webhookConcurrency: number;
+  /** Lets endpoints resolve to loopback, private and link-local addresses (refused by default). */
+  readonly webhookAllowPrivate: boolean;
 }
 
 export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
@@ -220,6 +235,14 @@ export function loadConfig(env: Env): AppConfig {
     postgresStatementTimeoutMs: integer(env, 'POSTGRES_STATEMENT_TIMEOUT_MS', 5000, 10, 600_000),
     postgresQueryTimeoutMs: integer(env, 'POSTGRES_QUERY_TIMEOUT_MS', 7000, 10, 600_000),
     storageCheckIntervalMs: integer(env, 'STORAGE_CHECK_INTERVAL_MS', 1000, 50, 600_000),
+
+    webhookTimeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+    webhookRetryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 10_000, 10, 3_600_000),
+    webhookRetryMaxDelayMs: integer(env, 'WEBHOOK_RETRY_MAX_DELAY_MS', 3_600_000, 10, 86_400_000),
+    webhookRetryForMs: integer(env, 'WEBHOOK_RETRY_FOR_MS', 86_400_000, 0, 7 * 86_400_000),
+    webhookPollIntervalMs: integer(env, 'WEBHOOK_POLL_INTERVAL_MS', 1000, 10, 60_000),
+    webhookConcurrency: integer(env, 'WEBHOOK_CONCURRENCY', 10, 1, 1000),
+    webhookAllowPrivate: boolean(env, 'WEBHOOK_ALLOW_PRIVATE', false),
   };
   if (config.redisUrl && config.database.kind === 'sqlite') {
     // Several instances share one database; a SQLite file cannot be shared between hosts.

@@ -10,6 +10,7 @@ import { ModerationLogEntity } from '../moderation/moderation-log.entity.js';
 import { MuteEntity } from '../mutes/mute.entity.js';
 import { AccessTokenEntity } from '../users/access-token.entity.js';
 import { UserEntity } from '../users/user.entity.js';
+import { WEBHOOK_ENTITIES } from '../webhooks/webhook.entities.js';
 import { ClosingOnTimeoutClient } from './pg-client.js';
 import { Init1763780000000 as PostgresInit } from './migrations/postgres/1763780000000-Init.js';
 import { Init1763780000000 as SqliteInit } from './migrations/sqlite/1763780000000-Init.js';
@@ -19,6 +20,12 @@ import { MessageClientDate1763790000001 as PostgresClientDate } from './migratio
 import { MessageClientDate1763790000001 as SqliteClientDate } from './migrations/sqlite/1763790000001-MessageClientDate.js';
 import { MessageResendIndex1763790000002 as PostgresResendIndex } from './migrations/postgres/1763790000002-MessageResendIndex.js';
 import { MessageResendIndex1763790000002 as SqliteResendIndex } from './migrations/sqlite/1763790000002-MessageResendIndex.js';
+import { SellerOfflineMessages1763790000003 as PostgresOfflineMessages } from './migrations/postgres/1763790000003-SellerOfflineMessages.js';
+import { SellerOfflineMessages1763790000003 as SqliteOfflineMessages } from './migrations/sqlite/1763790000003-SellerOfflineMessages.js';
+import { ChatSellerRead1763790000004 as PostgresSellerRead } from './migrations/postgres/1763790000004-ChatSellerRead.js';
+import { ChatSellerRead1763790000004 as SqliteSellerRead } from './migrations/sqlite/1763790000004-ChatSellerRead.js';
+import { Webhooks1763790000005 as PostgresWebhooks } from './migrations/postgres/1763790000005-Webhooks.js';
+import { Webhooks1763790000005 as SqliteWebhooks } from './migrations/sqlite/1763790000005-Webhooks.js';
 import { LobbyModeration1763790022000 as PostgresModeration } from './migrations/postgres/1763790022000-LobbyModeration.js';
 import { LobbyModeration1763790022000 as SqliteModeration } from './migrations/sqlite/1763790022000-LobbyModeration.js';
 
@@ -33,11 +40,30 @@ export const ENTITIES = [
   LobbySettingsEntity,
   LobbyLastPostEntity,
   ModerationLogEntity,
+  ...WEBHOOK_ENTITIES,
 ];
 
 const MIGRATIONS = {
-  sqlite: [SqliteInit, SqliteAppOrigins, SqliteClientDate, SqliteResendIndex, SqliteModeration],
-  postgres: [PostgresInit, PostgresAppOrigins, PostgresClientDate, PostgresResendIndex, PostgresModeration],
+  sqlite: [
+    SqliteInit,
+    SqliteAppOrigins,
+    SqliteClientDate,
+    SqliteResendIndex,
+    SqliteOfflineMessages,
+    SqliteSellerRead,
+    SqliteWebhooks,
+    SqliteModeration,
+  ],
+  postgres: [
+    PostgresInit,
+    PostgresAppOrigins,
+    PostgresClientDate,
+    PostgresResendIndex,
+    PostgresOfflineMessages,
+    PostgresSellerRead,
+    PostgresWebhooks,
+    PostgresModeration,
+  ],
 };
 
 export type DatabaseLimits = Pick<

@@ -7,8 +7,10 @@ import { MessagesService, type StoredMessage } from '../messages/messages.servic
 import { LobbySettingsService } from '../moderation/lobby-settings.service.js';
 import { ModerationLog } from '../moderation/moderation-log.service.js';
 import { SlowModeService } from '../moderation/slow-mode.service.js';
-import { MutesService } from '../mutes/mutes.service.js';
+import { type MuteView, MutesService } from '../mutes/mutes.service.js';
 import { DeliveryBus } from '../realtime/delivery-bus.js';
+import type { WebhookEvent } from '../webhooks/webhook-events.js';
+import { WebhookSubscriptions } from '../webhooks/webhook-subscriptions.js';
 import type { LobbyCommand } from './lobby-commands.js';
 import { LobbyRefusal, SlowModeRefusal } from './lobby-errors.js';
 import { slowModeText } from './lobby-replies.js';
@@ -40,6 +42,7 @@ export class LobbyModeration {
     private readonly slowMode: SlowModeService,
     private readonly log: ModerationLog,
     private readonly bus: DeliveryBus,
+    private readonly webhooks: WebhookSubscriptions,
     private readonly config: AppConfig,
   ) {}
 
@@ -62,13 +65,28 @@ export class LobbyModeration {
       case 'invalid':
         throw new LobbyRefusal(`invalid_${command.command}`);
       case 'unmute': {
-        if (!(await this.mutes.unmute(lobby.chatId, command.uname))) return { kind: 'not_muted', uname: command.uname };
+        const event = this.webhooks.eventIfWanted('lobby.user.unmuted', () => ({
+          appId: lobby.appId,
+          sellerId: null,
+          data: { appId: lobby.appId, uname: command.uname, by: actor },
+        }));
+        if (!(await this.mutes.unmute(lobby.chatId, command.uname, event)))
+          return { kind: 'not_muted', uname: command.uname };
         await this.record(lobby, actor, 'unmute', command.uname, {});
         this.publish(lobby, 'user_unmuted', { uname: command.uname });
         return { kind: 'unmuted', uname: command.uname };
       }
       case 'mute': {
-        const mute = await this.mutes.mute(lobby.chatId, command.uname, command.mins, actor).catch((error) => {
+        const event = this.webhooks.wants('lobby.user.muted')
+          ? (muted: MuteView): WebhookEvent => ({
+              type: 'lobby.user.muted',
+              appId: lobby.appId,
+              sellerId: null,
+              data: { appId: lobby.appId, ...muted, by: actor },
+            })
+          : null;
+        const muting = this.mutes.mute(lobby.chatId, command.uname, command.mins, actor, event);
+        const mute = await muting.catch((error) => {
           throw error instanceof InvalidInputError ? new LobbyRefusal('invalid_mute') : error;
         });
         await this.record(lobby, actor, 'mute', mute.uname, { mins: mute.mins, expires_at: mute.expires_at });
@@ -107,7 +125,15 @@ export class LobbyModeration {
    * `message_deleted {id}` per message to the whole lobby, on every instance. Returns the messages deleted.
    */
   async deleteMessages(lobby: Lobby, messageIds: number[]): Promise<StoredMessage[]> {
-    const deleted = await this.messages.remove(lobby.chatId, messageIds.filter(isRowId));
+    const event = this.webhooks.wants('lobby.message.deleted')
+      ? ({ id }: StoredMessage): WebhookEvent => ({
+          type: 'lobby.message.deleted',
+          appId: lobby.appId,
+          sellerId: null,
+          data: { appId: lobby.appId, messageId: id },
+        })
+      : null;
+    const deleted = await this.messages.remove(lobby.chatId, messageIds.filter(isRowId), event);
     for (const message of deleted) this.publish(lobby, 'message_deleted', { id: message.id });
     return deleted;
   }

@@ -11,9 +11,19 @@ import { LobbyModeration } from './lobby-moderation.js';
 import { LobbyRooms } from './lobby-rooms.js';
 import { LobbyGateway } from './lobby.gateway.js';
 import { LobbyService } from './lobby.service.js';
+import { WebhookOutboxModule } from '../webhooks/webhook-outbox.module.js';
 
 @Module({
-  imports: [AuthModule, ChatsModule, MessagesModule, MutesModule, ModerationModule, MetricsModule, LimitsModule],
+  imports: [
+    WebhookOutboxModule,
+    AuthModule,
+    ChatsModule,
+    MessagesModule,
+    MutesModule,
+    ModerationModule,
+    MetricsModule,
+    LimitsModule,
+  ],
   providers: [LobbyService, LobbyModeration, LobbyRooms, LobbyGateway, LobbyExceptionFilter],
   exports: [LobbyService, LobbyModeration],
 })

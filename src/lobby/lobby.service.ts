@@ -14,6 +14,8 @@ import { normalize as normalizeOrigin } from '../realtime/origin-check.js';
 import type { PresenceSnapshot } from '../realtime/presence/presence-store.js';
 import { PresenceService } from '../realtime/presence/presence.service.js';
 import { type LobbyRole, unameKey } from '../users/roles.js';
+import type { WebhookEvent } from '../webhooks/webhook-events.js';
+import { WebhookSubscriptions } from '../webhooks/webhook-subscriptions.js';
 import { isCommandText, parseCommand } from './lobby-commands.js';
 import { LobbyRefusal } from './lobby-errors.js';
 import { LobbyModeration } from './lobby-moderation.js';
@@ -58,6 +60,7 @@ export class LobbyService {
     private readonly metrics: Metrics,
     private readonly moderation: LobbyModeration,
     private readonly settings: LobbySettingsService,
+    private readonly webhooks: WebhookSubscriptions,
     limiters: RateLimiterFactory,
   ) {
     this.memberRate = limiters.create({
@@ -174,6 +177,7 @@ export class LobbyService {
       authorName: member.uname,
       authorRole: member.role,
       text: trimmed,
+      event: this.webhooks.wants('lobby.message.created') ? (message) => messageCreated(session.appId, message) : null,
     });
     this.metrics.messagesStored.inc({ protocol: 'lobby' });
     this.publish(session, 'new_message', toLobbyMessage(stored), { messageId: stored.id });
@@ -202,6 +206,12 @@ function roleIn(app: DirectoryApp, user: DirectoryUser): LobbyRole {
   if (app.owners.some((owner) => unameKey(owner) === key)) return 'owner';
   if (user.role === 'member' && app.mods.some((mod) => unameKey(mod) === key)) return 'mod';
   return user.role;
+}
+
+/** `lobby.message.created`: the message as the lobby shows it, with its app and time. */
+function messageCreated(appId: number, message: StoredMessage): WebhookEvent {
+  const data = { appId, message: { ...toLobbyMessage(message), createdAt: new Date(message.createdAt).toISOString() } };
+  return { type: 'lobby.message.created', appId, sellerId: null, data };
 }
 
 function toLobbyMessage(message: StoredMessage): LobbyMessage {

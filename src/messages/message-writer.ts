@@ -1,6 +1,14 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { DataSource } from 'typeorm';
 import { immediateWrites, sqliteConnection } from '../database/sqlite-writes.js';
+import {
+  OUTBOX_COLUMNS,
+  OUTBOX_WIDTH,
+  type OutboxRow,
+  outboxRow,
+  outboxValues,
+  type WebhookEvent,
+} from '../webhooks/webhook-events.js';
 
 export interface MessageRow {
   chatId: number;
@@ -16,6 +24,11 @@ export interface MessageRow {
    * chat since this time; the first such row answers instead. Null: always written.
    */
   resendSince: number | null;
+  /**
+   * The webhook event the row raises once written, given its id: recorded in the same transaction (the outbox), so
+   * an acknowledged message's event is never lost. Null (no endpoint wants it): nothing more is written.
+   */
+  event: ((id: number) => WebhookEvent) | null;
 }
 
 /** What became of a row: written now, or the original it resends (`resent`), with that row's id and time. */
@@ -55,6 +68,9 @@ export function messageCommitter(dataSource: DataSource, writeTimeoutMs: number)
  */
 function sqliteCommitter(db: BetterSqlite3.Database, writeTimeoutMs: number): CommitRows {
   const insert = db.prepare(`INSERT INTO "messages" (${INSERT_COLUMNS}) VALUES (${COLUMNS.map(() => '?').join(', ')})`);
+  const insertEvent = db.prepare(
+    `INSERT INTO "webhook_events" (${OUTBOX_COLUMNS}) VALUES (${Array.from({ length: OUTBOX_WIDTH }, () => '?').join(', ')})`,
+  );
   const original = db.prepare<unknown[], { id: number; createdAt: number }>(
     `SELECT "id", "created_at" AS "createdAt" FROM "messages" WHERE "chat_id" = ? AND "client_date" = ?
      AND "author_id" = ? AND "text" = ? AND "created_at" >= ? ORDER BY "id" LIMIT 1`,
@@ -66,11 +82,9 @@ function sqliteCommitter(db: BetterSqlite3.Database, writeTimeoutMs: number): Co
         const found =
           mayResend(row) && original.get(row.chatId, row.clientDate, row.authorId, row.text, row.resendSince);
         if (found) return { id: found.id, createdAt: Number(found.createdAt), resent: true };
-        return {
-          id: Number(insert.run(...columnValues(row)).lastInsertRowid),
-          createdAt: row.createdAt,
-          resent: false,
-        };
+        const id = Number(insert.run(...columnValues(row)).lastInsertRowid);
+        if (row.event) insertEvent.run(...outboxValues(outboxRow(row.event(id), row.createdAt)));
+        return { id, createdAt: row.createdAt, resent: false };
       }),
     writeTimeoutMs,
   );
@@ -105,6 +119,13 @@ function postgresCommitter(dataSource: DataSource): CommitRows {
         toWrite.map((i) => rows[i]),
       );
       toWrite.forEach((i, k) => (outcomes[i] = { id: ids[k], createdAt: rows[i].createdAt, resent: false }));
+      await insertEvents(
+        tx,
+        toWrite.flatMap((i, k) => {
+          const event = rows[i].event;
+          return event ? [outboxRow(event(ids[k]), rows[i].createdAt)] : [];
+        }),
+      );
       repeats.forEach((first, i) => (outcomes[i] = { ...(outcomes[first] as CommittedRow), resent: true }));
       return outcomes as CommittedRow[];
     });
@@ -142,6 +163,15 @@ async function insertRows(tx: { query: Query }, rows: MessageRow[]): Promise<num
     rows.flatMap(columnValues),
   )) as { id: number | string }[];
   return inserted.map((row) => Number(row.id));
+}
+
+/** The outbox rows of a batch's written messages, in one statement of the batch's transaction. */
+async function insertEvents(tx: { query: Query }, events: OutboxRow[]): Promise<void> {
+  if (events.length === 0) return;
+  await tx.query(
+    `INSERT INTO "webhook_events" (${OUTBOX_COLUMNS}) VALUES ${tuples(events.length, OUTBOX_WIDTH)}`,
+    events.flatMap(outboxValues),
+  );
 }
 
 /** `count` parenthesised tuples of `width` numbered parameters ($1 …), each cast to `types` when given. */

@@ -4,9 +4,10 @@ import { DatabaseModule } from '../database/database.module.js';
 import { MetricsModule } from '../operations/metrics.module.js';
 import { MessageEntity } from './message.entity.js';
 import { MessagesService } from './messages.service.js';
+import { WebhookOutboxModule } from '../webhooks/webhook-outbox.module.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([MessageEntity]), DatabaseModule, MetricsModule],
+  imports: [WebhookOutboxModule, TypeOrmModule.forFeature([MessageEntity]), DatabaseModule, MetricsModule],
   providers: [MessagesService],
   exports: [MessagesService],
 })

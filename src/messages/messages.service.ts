@@ -10,6 +10,8 @@ import { isRowFault } from '../database/storage-faults.js';
 import { StorageHealth } from '../database/storage-health.js';
 import { Metrics } from '../operations/metrics.js';
 import { MessageEntity } from './message.entity.js';
+import type { WebhookEvent } from '../webhooks/webhook-events.js';
+import { WebhookSubscriptions } from '../webhooks/webhook-subscriptions.js';
 import { type CommitRows, type CommittedRow, messageCommitter, type MessageRow } from './message-writer.js';
 
 export interface NewMessage {
@@ -20,9 +22,11 @@ export interface NewMessage {
   text: string;
   /** The seller-chat client's clientDate, as JSON (see `appendOnce`). */
   clientDate?: string | null;
+  /** The webhook event the message raises, given its id and time; written in its transaction (message-writer.ts). */
+  event?: ((stored: StoredMessage) => WebhookEvent) | null;
 }
 
-export type StoredMessage = Omit<NewMessage, 'clientDate'> & { id: number; createdAt: number };
+export type StoredMessage = Omit<NewMessage, 'clientDate' | 'event'> & { id: number; createdAt: number };
 
 /** A message to write, and how far back a stored copy of it would make it a resend (null: never). */
 interface Pending {
@@ -57,6 +61,7 @@ export class MessagesService implements BeforeApplicationShutdown {
     private readonly clock: Clock,
     private readonly metrics: Metrics,
     private readonly storage: StorageHealth,
+    private readonly webhooks: WebhookSubscriptions,
     config: AppConfig,
   ) {
     this.commitRows = messageCommitter(dataSource, config.databaseWriteTimeoutMs);
@@ -122,12 +127,24 @@ export class MessagesService implements BeforeApplicationShutdown {
     return row && toStored(row);
   }
 
-  /** Deletes those of `ids` that are messages of the chat, and returns them. */
-  async remove(chatId: number, ids: number[]): Promise<StoredMessage[]> {
+  /**
+   * Deletes those of `ids` that are messages of the chat, and returns them. `event` builds each deletion's webhook
+   * event (null: none wanted), recorded in the same transaction.
+   */
+  async remove(
+    chatId: number,
+    ids: number[],
+    event: ((removed: StoredMessage) => WebhookEvent) | null = null,
+  ): Promise<StoredMessage[]> {
     if (ids.length === 0) return [];
-    const rows = await this.messages.find({ where: { chatId, id: In(ids) }, order: { id: 'ASC' } });
-    if (rows.length) await this.messages.delete({ chatId, id: In(rows.map(({ id }) => id)) });
-    return rows.map(toStored);
+    return this.messages.manager.transaction(async (tx) => {
+      const rows = await tx.find(MessageEntity, { where: { chatId, id: In(ids) }, order: { id: 'ASC' } });
+      if (rows.length === 0) return [];
+      await tx.delete(MessageEntity, { chatId, id: In(rows.map(({ id }) => id)) });
+      const removed = rows.map(toStored);
+      if (event) for (const message of removed) await this.webhooks.record(tx, event(message), this.clock.now());
+      return removed;
+    });
   }
 
   /** Writes still queued are committed before the database closes (on SIGTERM, say). */
@@ -152,11 +169,12 @@ export class MessagesService implements BeforeApplicationShutdown {
     const notReady = this.storage.check();
     if (notReady) return batch.map(() => refused(new StorageUnavailableError(notReady)));
     const createdAt = this.clock.now();
-    const rows: MessageRow[] = batch.map(({ message, resendWindowMs }) => ({
+    const rows: MessageRow[] = batch.map(({ message: { event, ...message }, resendWindowMs }) => ({
       ...message,
       clientDate: message.clientDate ?? null,
       createdAt,
       resendSince: resendWindowMs === null ? null : createdAt - resendWindowMs,
+      event: event ? (id) => event({ ...storedOf(message), id, createdAt }) : null,
     }));
     try {
       const committed = await this.commitRows(rows);
@@ -193,8 +211,12 @@ function asRefusal(error: unknown): StorageUnavailableError {
 
 /** A resend is answered with its original's id and time; the rest of it is the same by definition. */
 function appended(row: MessageRow, { id, createdAt, resent }: CommittedRow): Appended {
-  const { chatId, authorId, authorName, authorRole, text } = row;
-  return { message: { chatId, authorId, authorName, authorRole, text, id, createdAt }, resent };
+  return { message: { ...storedOf(row), id, createdAt }, resent };
+}
+
+function storedOf(message: Omit<NewMessage, 'event'>): Omit<StoredMessage, 'id' | 'createdAt'> {
+  const { chatId, authorId, authorName, authorRole, text } = message;
+  return { chatId, authorId, authorName, authorRole, text };
 }
 
 function refused(reason: unknown): PromiseRejectedResult {

@@ -6,6 +6,8 @@ import { InvalidInputError } from '../common/refusal.js';
 import { AppConfig } from '../config/app-config.js';
 import { AnnouncedCache } from '../realtime/announced-cache.js';
 import { DeliveryBus } from '../realtime/delivery-bus.js';
+import type { WebhookEvent } from '../webhooks/webhook-events.js';
+import { WebhookSubscriptions } from '../webhooks/webhook-subscriptions.js';
 import { MuteEntity } from './mute.entity.js';
 
 export interface MuteView {
@@ -33,6 +35,7 @@ export class MutesService implements OnModuleInit, OnModuleDestroy {
     @InjectRepository(MuteEntity) private readonly mutes: Repository<MuteEntity>,
     private readonly clock: Clock,
     bus: DeliveryBus,
+    private readonly webhooks: WebhookSubscriptions,
     config: AppConfig,
   ) {
     this.lists = new AnnouncedCache(bus, 'mutes', clock, config);
@@ -46,24 +49,47 @@ export class MutesService implements OnModuleInit, OnModuleDestroy {
     this.lists.close();
   }
 
-  /** Mutes `uname` (lowercase) in a chat, replacing any earlier mute. Throws when the end date is unrepresentable. */
-  async mute(chatId: number, uname: string, mins: number, mutedBy: string): Promise<MuteView> {
-    const expiresAt = new Date(this.clock.now() + mins * 60_000);
+  /**
+   * Mutes `uname` (lowercase) in a chat, replacing any earlier mute. Throws when the end date is unrepresentable.
+   * `event` builds the mute's webhook event (null: none wanted), recorded in the same transaction.
+   */
+  async mute(
+    chatId: number,
+    uname: string,
+    mins: number,
+    mutedBy: string,
+    event: ((mute: MuteView) => WebhookEvent) | null = null,
+  ): Promise<MuteView> {
+    const now = this.clock.now();
+    const expiresAt = new Date(now + mins * 60_000);
     if (!Number.isSafeInteger(mins) || Number.isNaN(expiresAt.getTime())) {
       throw new InvalidInputError('mute duration is out of range');
     }
-    await this.mutes.upsert(
-      { chatId, uname, mins, expiresAt: expiresAt.getTime(), mutedBy: mutedBy.toLowerCase() },
-      { conflictPaths: ['chatId', 'uname'] },
-    );
+    const view = { uname, mins, expires_at: expiresAt.toISOString() };
+    await this.mutes.manager.transaction(async (tx) => {
+      await tx.upsert(
+        MuteEntity,
+        { chatId, uname, mins, expiresAt: expiresAt.getTime(), mutedBy: mutedBy.toLowerCase() },
+        { conflictPaths: ['chatId', 'uname'] },
+      );
+      await this.webhooks.record(tx, event && event(view), now);
+    });
     this.lists.changed(chatId);
-    return { uname, mins, expires_at: expiresAt.toISOString() };
+    return view;
   }
 
-  /** Lifts an active mute; false when `uname` was not muted (or the mute had already run out). */
-  async unmute(chatId: number, uname: string): Promise<boolean> {
-    const active = await this.mutes.exists({ where: { chatId, uname, expiresAt: MoreThan(this.clock.now()) } });
-    await this.mutes.delete({ chatId, uname });
+  /**
+   * Lifts an active mute; false when `uname` was not muted (or the mute had already run out). `event` (the unmute's
+   * webhook event, if wanted) is recorded in the same transaction when a mute was lifted.
+   */
+  async unmute(chatId: number, uname: string, event: WebhookEvent | null = null): Promise<boolean> {
+    const now = this.clock.now();
+    const active = await this.mutes.manager.transaction(async (tx) => {
+      const wasActive = await tx.exists(MuteEntity, { where: { chatId, uname, expiresAt: MoreThan(now) } });
+      await tx.delete(MuteEntity, { chatId, uname });
+      if (wasActive) await this.webhooks.record(tx, event, now);
+      return wasActive;
+    });
     this.lists.changed(chatId);
     return active;
   }

@@ -3,6 +3,12 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 
 export type Protocol = 'lobby' | 'seller';
 
+/** What the webhook outbox holds that has not been delivered yet. */
+export interface WebhookBacklog {
+  pending: number;
+  oldestAgeSeconds: number;
+}
+
 /**
  * What Chatgate counts, in Prometheus terms, on a registry of its own (so several apps in one process, as in the
  * tests, do not share counters). Services and gateways record into it; `/metrics` serves it. Gauges that describe
@@ -61,7 +67,15 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly webhookDeliveries = new Counter({
+    name: 'chatgate_webhook_deliveries_total',
+    help: 'Webhook delivery attempts by outcome: delivered, retry (failed, tried again later), failed (given up)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   private readonly connectionSources = new Map<Protocol, () => number>();
+  private webhookBacklogSource: () => Promise<WebhookBacklog> = async () => ({ pending: 0, oldestAgeSeconds: 0 });
   private lobbyMemberSource: () => Map<number, number> = () => new Map();
   private sellerSource: () => number = () => 0;
 
@@ -89,6 +103,26 @@ export class Metrics {
         for (const [app, count] of lobbyMembers()) this.set({ app: String(app) }, count);
       },
     });
+    // One read per scrape for both gauges: the pending count's collect reads it, the age's uses the same answer.
+    let backlog: Promise<WebhookBacklog> | null = null;
+    const readBacklog = () =>
+      (backlog ??= this.webhookBacklogSource().finally(() => setImmediate(() => (backlog = null))));
+    new Gauge({
+      name: 'chatgate_webhook_pending',
+      help: 'Webhook events waiting to be delivered (per endpoint), and recorded events not yet assigned to endpoints',
+      registers: [this.registry],
+      async collect() {
+        this.set((await readBacklog()).pending);
+      },
+    });
+    new Gauge({
+      name: 'chatgate_webhook_oldest_pending_seconds',
+      help: 'Age of the oldest webhook event still waiting to be delivered; 0 when none waits',
+      registers: [this.registry],
+      async collect() {
+        this.set((await readBacklog()).oldestAgeSeconds);
+      },
+    });
     const sellers = () => this.sellerSource();
     new Gauge({
       name: 'chatgate_sellers_online',
@@ -98,6 +132,11 @@ export class Metrics {
         this.set(sellers());
       },
     });
+  }
+
+  /** The webhook dispatcher says how to read its backlog (a database query, made when scraped). */
+  countWebhookBacklog(read: () => Promise<WebhookBacklog>): void {
+    this.webhookBacklogSource = read;
   }
 
   /** A gateway says how to count its open connections. */

@@ -8,7 +8,9 @@ import { RateLimiterFactory, take } from '../realtime/limits/rate-limiter.factor
 import { PresenceService } from '../realtime/presence/presence.service.js';
 import { AppConfig } from '../config/app-config.js';
 import { Clock } from '../common/clock.js';
-import { type ChatUser, ChatUsersService } from '../chats/chat-users.service.js';
+import { type ChatUser, ChatUsersService, type SellerView } from '../chats/chat-users.service.js';
+import type { WebhookEvent } from '../webhooks/webhook-events.js';
+import { WebhookSubscriptions } from '../webhooks/webhook-subscriptions.js';
 import {
   type AuthReplyData,
   type ChatMessageView,
@@ -16,6 +18,9 @@ import {
   type DeliveredMessage,
   type KnownChats,
   ONLINE_PLACE,
+  type ReadData,
+  type ReadRequest,
+  type SellerChatSummary,
   SELLER_CHANNEL,
   type SellerEvents,
   type SellerPush,
@@ -47,6 +52,7 @@ export class SellerChatService {
     private readonly metrics: Metrics,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly webhooks: WebhookSubscriptions,
     limiters: RateLimiterFactory,
   ) {
     this.rate = limiters.create({
@@ -75,21 +81,23 @@ export class SellerChatService {
         if (user.kind !== 'seller' || user.id !== request.sellerId) throw new SellerRefusal('USER_IS_NOT_SELLER');
         // The newest SELLER_AUTH_CHATS only: the reply must stay small enough for a browser to take quickly.
         const chats = (await this.chats.directChatsOf(user.id)).slice(-this.config.sellerAuthChats);
-        return { user: { ...user, kind: 'seller' }, chats, newChat: null, newToken: null };
+        return { user: { ...user, kind: 'seller' }, chats, newChat: null, newToken: null, offlineMessages: false };
       }
       case 'client-token': {
         const user = await this.users.findByToken(request.token);
         if (!user || user.kind !== 'client') throw new SellerRefusal('USER_NOT_FOUND');
         const seller = await this.requireSeller(request.sellerId);
         const { chat, created } = await this.chats.openDirect(seller, user);
-        return { user: { ...user, kind: 'client' }, chats: [chat], newChat: created ? chat : null, newToken: null };
+        const newChat = created ? chat : null;
+        const { offlineMessages } = seller;
+        return { user: { ...user, kind: 'client' }, chats: [chat], newChat, newToken: null, offlineMessages };
       }
       case 'client-name': {
         const created =
           request.sellerId === null ? null : await this.users.createClient(request.name, request.sellerId);
         if (!created) throw new SellerRefusal('CHAT_NOT_FOUND');
-        const { client, token, chat } = created;
-        return { user: { ...client, kind: 'client' }, chats: [chat], newChat: chat, newToken: token };
+        const { client, token, chat, offlineMessages } = created;
+        return { user: { ...client, kind: 'client' }, chats: [chat], newChat: chat, newToken: token, offlineMessages };
       }
     }
   }
@@ -108,6 +116,7 @@ export class SellerChatService {
     const reply: AuthReplyData = signIn.newToken
       ? { token: signIn.newToken, chats: {} }
       : { name: user.name, chats: {} };
+    if (signIn.offlineMessages) reply.offlineMessages = true;
     // A client created by this sign-in has one chat, made with it, and nothing can be in it yet: only the two
     // parties write, the client has no other connection (its token is in this reply), and the seller may write
     // only while the client is online, which it is not before the join below. So neither its history nor its list
@@ -118,9 +127,16 @@ export class SellerChatService {
     const histories = fresh
       ? chats.map(() => [])
       : await Promise.all(chats.map((chat) => this.messages.recent(chat.id, limit)));
+    // A seller's tabs learn how far it has read each chat; a seller that never sent `read` gets the original reply.
+    const reads = user.kind === 'seller' ? await this.chats.readStateOf(user.id) : new Map<number, never>();
     for (const [i, chat] of chats.entries()) {
       const messages = histories[i].map((m) => view(m, user.id));
-      reply.chats[chat.id] = { chatter: counterpartOf(chat, user.id).name, messages };
+      const lastRead = reads.get(chat.id)?.lastRead ?? 0;
+      reply.chats[chat.id] = {
+        chatter: counterpartOf(chat, user.id).name,
+        messages,
+        ...(lastRead ? { lastRead } : {}),
+      };
     }
     if (newChat) this.push(newChat.seller.id, 'chat', { id: newChat.id, chatter: newChat.client.name });
     if ((await this.presence.join(ONLINE_PLACE, { id: user.id }, connectionId)) !== null)
@@ -139,7 +155,8 @@ export class SellerChatService {
   }
 
   /**
-   * Stores a message from a party of the chat while the other party is online, and delivers it to both
+   * Stores a message from a party of the chat while the other party is online (or from a client while its seller,
+   * offline, takes offline messages), and delivers it to both
    * parties' other connections. Resolves once stored, with what the sending connection is acknowledged.
    * The same text with the same clientDate, resent by its author to the chat within a minute, resolves with the
    * original, on any instance. `known` is the sending connection's chats (see KnownChats).
@@ -157,10 +174,16 @@ export class SellerChatService {
       authorRole: null,
       text: request.text,
       clientDate: clientDateKey(request.clientDate),
+      event: this.webhooks.wants('seller.message.created')
+        ? (stored: StoredMessage) => messageCreated(chat, stored)
+        : null,
     };
     // The original client's reconnect loop resends a message whose ack it lost: the stored one answers it.
     const counterpart = counterpartOf(chat, user.id);
-    if (!(await this.presence.isPresent(ONLINE_PLACE, counterpart.id))) {
+    if (
+      !(await this.presence.isPresent(ONLINE_PLACE, counterpart.id)) &&
+      !(await this.takesOfflineMessage(chat, user))
+    ) {
       const resent = await this.messages.findResent(message, this.clock.now() - RESEND_WINDOW_MS);
       if (resent) return toDelivered(resent);
       throw new SellerRefusal('USER_IS_NOT_ONLINE');
@@ -174,10 +197,31 @@ export class SellerChatService {
     return delivered;
   }
 
-  /** A seller's chats, oldest first, for the site's back office. */
-  async chatsOfSeller(sellerId: number): Promise<{ id: number; client: { id: number; name: string } }[]> {
+  /**
+   * Marks the seller's chat read up to a message, for all of the seller's tabs: the mark moves forward only, and
+   * the seller's other connections are told when it does. Resolves with the mark as it now is.
+   */
+  async markRead(user: ChatUser, request: ReadRequest, connectionId: string, known: KnownChats): Promise<ReadData> {
+    const chat =
+      (request.chatId !== null && known.get(request.chatId)) || (await this.partiesOf(request.chatId, known));
+    if (!chat || chat.seller.id !== user.id) throw new SellerRefusal('CHAT_NOT_FOUND');
+    const marked = await this.chats.markReadBySeller(chat.id, user.id, request.id);
+    if (!marked) throw new SellerRefusal('CHAT_NOT_FOUND');
+    const read = { chatId: chat.id, id: marked.readId };
+    if (marked.moved) this.push(user.id, 'read', read, { exceptConnection: connectionId });
+    return read;
+  }
+
+  /** A seller's chats, oldest first, with its read mark and unread count of each, for the site's back office. */
+  async chatsOfSeller(sellerId: number): Promise<SellerChatSummary[]> {
     const seller = await this.users.requireSeller(sellerId);
-    return (await this.chats.directChatsOf(seller.id)).map((chat) => ({ id: chat.id, client: chat.client }));
+    const [chats, reads] = await Promise.all([this.chats.directChatsOf(seller.id), this.chats.readStateOf(seller.id)]);
+    return chats.map((chat) => ({
+      id: chat.id,
+      client: chat.client,
+      unread: reads.get(chat.id)?.unread ?? 0,
+      lastRead: reads.get(chat.id)?.lastRead ?? 0,
+    }));
   }
 
   /** One chat's messages, oldest first, each marked with the side that wrote it. */
@@ -192,6 +236,14 @@ export class SellerChatService {
   }
 
   /**
+   * A client's message to an offline seller who allows it is stored like any other; the seller reads it in its next
+   * auth reply. Asked only while the seller is offline, so online chats cost no query.
+   */
+  private takesOfflineMessage(chat: DirectChat, author: ChatUser): Promise<boolean> {
+    return chat.client.id === author.id ? this.users.takesOfflineMessages(chat.seller.id) : Promise.resolve(false);
+  }
+
+  /**
    * A chat and its parties from the store, kept in the connection's known chats if the connection was told about
    * the chat (so the map grows no larger than it was).
    */
@@ -202,7 +254,7 @@ export class SellerChatService {
     return chat;
   }
 
-  private async requireSeller(sellerId: number | null): Promise<ChatUser> {
+  private async requireSeller(sellerId: number | null): Promise<SellerView> {
     const seller = sellerId === null ? null : await this.users.findSeller(sellerId);
     if (!seller) throw new SellerRefusal('CHAT_NOT_FOUND');
     return seller;
@@ -223,6 +275,18 @@ export class SellerChatService {
   ): void {
     this.bus.publish(SELLER_CHANNEL, { room: userRoom(userId), event: command, data, ...extra });
   }
+}
+
+/** `seller.message.created`: the message, the side that wrote it, and the chat's parties. */
+function messageCreated(chat: DirectChat, message: StoredMessage): WebhookEvent {
+  const from = message.authorId === chat.seller.id ? 'seller' : 'client';
+  const data = {
+    sellerId: chat.seller.id,
+    chatId: chat.id,
+    client: chat.client,
+    message: { ...toDelivered(message), from },
+  };
+  return { type: 'seller.message.created', appId: null, sellerId: chat.seller.id, data };
 }
 
 function view(message: StoredMessage, viewerId: number): ChatMessageView {

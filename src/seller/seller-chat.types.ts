@@ -51,6 +51,8 @@ export interface SignIn {
   newChat: DirectChat | null;
   /** The token of a client created by this sign-in: shown once, in the reply. */
   newToken: string | null;
+  /** A client's seller takes messages while offline (said in the client's auth reply for the project's widget). */
+  offlineMessages: boolean;
 }
 
 /**
@@ -71,7 +73,10 @@ export interface ChatMessageView {
 export interface AuthReplyData {
   name?: string;
   token?: string;
-  chats: Record<number, { chatter: string; messages: ChatMessageView[] }>;
+  /** Only when true, in a client's reply: its seller takes messages while offline. */
+  offlineMessages?: true;
+  /** `lastRead`: in a seller's reply, the chat's read mark when it has one (see `read`). */
+  chats: Record<number, { chatter: string; messages: ChatMessageView[]; lastRead?: number }>;
 }
 
 export interface StatusData {
@@ -86,6 +91,28 @@ export interface SendRequest {
   clientDate: unknown;
 }
 
+/** What a `read` frame asks: mark the chat read up to message `id`. */
+export interface ReadRequest {
+  chatId: number | null;
+  id: number;
+}
+
+/** A seller's read mark of a chat: the reply to `read`, and the push to the seller's other connections. */
+export interface ReadData {
+  chatId: number;
+  id: number;
+}
+
+/** A seller's chat as the back office lists it. */
+export interface SellerChatSummary {
+  id: number;
+  client: { id: number; name: string };
+  /** The client's messages after both the read mark and the seller's last message. */
+  unread: number;
+  /** The id of the last message the seller marked read; 0 for none. */
+  lastRead: number;
+}
+
 export interface DeliveredMessage {
   id: number;
   text: string;
@@ -93,15 +120,16 @@ export interface DeliveredMessage {
   chatId: number;
 }
 
-/** What the seller chat pushes to connections besides replies (the protocol's §2.4), with their payloads. */
+/** What the seller chat pushes to connections besides replies (the protocol's §2.4, and `read`), with their payloads. */
 export type SellerEvents = {
   chat: { id: number; chatter: string };
   status: StatusData;
   message: DeliveredMessage & { my?: true };
+  read: ReadData;
 };
 export const SELLER_CHANNEL = defineChannel<SellerEvents>('seller');
 export type SellerPush = keyof SellerEvents;
-export const SELLER_PUSHES: readonly SellerPush[] = ['chat', 'status', 'message'];
+export const SELLER_PUSHES: readonly SellerPush[] = ['chat', 'status', 'message', 'read'];
 export const ONLINE_PLACE = 'seller-chat';
 
 const USER_ROOM_PREFIX = 'user:';

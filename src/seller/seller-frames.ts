@@ -1,6 +1,7 @@
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../common/json-depth.js';
 import { codePoints, isBlank, isStorableText } from '../common/text.js';
-import type { SendRequest, SignInRequest } from './seller-chat.types.js';
+import { InvalidInputError } from '../common/refusal.js';
+import type { ReadRequest, SendRequest, SignInRequest } from './seller-chat.types.js';
 import { SellerRefusal } from './seller-chat.types.js';
 
 type Fields = Record<string, unknown>;
@@ -53,6 +54,15 @@ export function parseSend(data: unknown, maxLength: number): SendRequest {
   if (codePoints(fields.text) > maxLength) throw new SellerRefusal('TEXT_IS_TOO_LONG');
   if (!fields.clientDate) throw new SellerRefusal('DATE_IS_REQUIRED');
   return { chatId: parseId(fields.chatId), text: fields.text, clientDate: fields.clientDate };
+}
+
+/** A `read` frame: `{chatId, id}`, the chat and the message it is read up to. */
+export function parseRead(data: unknown): ReadRequest {
+  const fields = isFields(data) ? data : {};
+  if (!fields.chatId) throw new SellerRefusal('CHAT_ID_IS_REQUIRED');
+  const id = parseId(fields.id);
+  if (id === null) throw new InvalidInputError('id must be the id of a message');
+  return { chatId: parseId(fields.chatId), id };
 }
 
 /** Ids arrive as numbers or as strings of digits (the client takes chat ids from an object's keys). */

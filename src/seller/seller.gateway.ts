@@ -34,7 +34,7 @@ import {
 } from './seller-chat.types.js';
 import { type Push, SellerConnection } from './seller-connection.js';
 import { SellerErrorFilter } from './seller-error.filter.js';
-import { parseSellerFrame, parseSend, parseSignIn } from './seller-frames.js';
+import { parseRead, parseSellerFrame, parseSend, parseSignIn } from './seller-frames.js';
 
 /** Commands taken straight from the transport, off Nest's per-frame path (`afterInit`), not `@SubscribeMessage`. */
 export const SELLER_DIRECT_COMMANDS = ['message'] as const;
@@ -138,6 +138,18 @@ export class SellerGateway
   onAuth(@ConnectedSocket() socket: WebSocket, @MessageBody() data: unknown): Promise<void> {
     const connection = this.connectionOf(socket);
     return connection.queue.run(() => this.authenticate(connection, data));
+  }
+
+  /** A seller's tab marks a chat read up to a message; the reply is the chat's read mark (docs/seller-shop.md). */
+  @SubscribeMessage('read')
+  onRead(@ConnectedSocket() socket: WebSocket, @MessageBody() data: unknown): Promise<void> {
+    const connection = this.connectionOf(socket);
+    return connection.queue.run(async () => {
+      const request = parseRead(data);
+      if (!connection.signIn) throw new SellerRefusal('CHAT_NOT_FOUND');
+      const read = await this.chat.markRead(connection.signIn.user, request, connection.id, connection.knownChats);
+      connection.send({ command: 'read', data: read });
+    });
   }
 
   /**

@@ -6,9 +6,10 @@ import { LimitsModule } from '../realtime/limits/limits.module.js';
 import { SellerChatService } from './seller-chat.service.js';
 import { SellerErrorFilter } from './seller-error.filter.js';
 import { SellerGateway } from './seller.gateway.js';
+import { WebhookOutboxModule } from '../webhooks/webhook-outbox.module.js';
 
 @Module({
-  imports: [ChatsModule, MessagesModule, MetricsModule, LimitsModule],
+  imports: [WebhookOutboxModule, ChatsModule, MessagesModule, MetricsModule, LimitsModule],
   providers: [SellerChatService, SellerGateway, SellerErrorFilter],
   exports: [SellerChatService],
 })

@@ -28,6 +28,10 @@ export class UserEntity {
   @Column({ type: 'varchar', length: 16 })
   role: UserRole;
 
+  /** A seller's choice: clients may write while it is offline (their messages wait for its next sign-in). */
+  @Column({ name: 'offline_messages', type: 'boolean', default: false })
+  offlineMessages: boolean;
+
   @Column({ name: 'created_at', type: 'bigint', transformer: bigintNumber })
   createdAt: number;
 }

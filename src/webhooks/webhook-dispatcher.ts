@@ -1,0 +1,159 @@
+import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { Webhook } from 'standardwebhooks';
+import type { DataSource, Repository } from 'typeorm';
+import { Clock } from '../common/clock.js';
+import { RateLimitedLog } from '../common/rate-limited-log.js';
+import { describeFault } from '../common/refusal.js';
+import { AppConfig } from '../config/app-config.js';
+import { Metrics, type WebhookBacklog } from '../operations/metrics.js';
+import { type AttemptOutcome, postWebhook } from './webhook-sender.js';
+import { type ClaimedDelivery, webhookQueue, type WebhookQueue } from './webhook-queue.js';
+import { WebhookSubscriptions } from './webhook-subscriptions.js';
+import { WebhookDeliveryEntity, WebhookEventEntity } from './webhook.entities.js';
+
+/** Events fanned out per statement; a round repeats it while batches come back full. */
+const FAN_OUT_BATCH = 500;
+/** A claimed attempt's lease outlasts its timeout by this much, so it is never taken twice while it runs. */
+const LEASE_MARGIN_MS = 5000;
+
+/**
+ * Delivers the outbox. Every WEBHOOK_POLL_INTERVAL_MS each instance fans recorded events out into deliveries and
+ * claims the due ones, up to WEBHOOK_CONCURRENCY attempts in flight; an attempt's result is stored as it comes.
+ * Rounds run on real timers (not the injected Clock, which tests stop), while every stored time comes from the Clock.
+ * A dead endpoint costs rows (its deliveries wait in the database), never memory: only claimed attempts are held.
+ */
+@Injectable()
+export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Webhooks');
+  private readonly faults = new RateLimitedLog(this.logger);
+  private readonly queue: WebhookQueue;
+  private readonly attempts = new Set<Promise<void>>();
+  private timer?: NodeJS.Timeout;
+  private running: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(WebhookDeliveryEntity) private readonly deliveries: Repository<WebhookDeliveryEntity>,
+    private readonly subscriptions: WebhookSubscriptions,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+    private readonly metrics: Metrics,
+  ) {
+    this.queue = webhookQueue(dataSource, config.databaseWriteTimeoutMs);
+    metrics.countWebhookBacklog(() => this.backlog());
+  }
+
+  onApplicationBootstrap(): void {
+    this.schedule(0);
+  }
+
+  /**
+   * No new round starts; the running one and the attempts in flight (each within WEBHOOK_TIMEOUT_MS) end before the
+   * database closes.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+    await Promise.all(this.attempts);
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => (this.running = this.round()), delayMs);
+    this.timer.unref();
+  }
+
+  private async round(): Promise<void> {
+    try {
+      await this.subscriptions.refresh();
+      while ((await this.queue.fanOut(FAN_OUT_BATCH, this.clock.now())) === FAN_OUT_BATCH && !this.stopped);
+      const free = this.config.webhookConcurrency - this.attempts.size;
+      if (free > 0 && !this.stopped) {
+        const now = this.clock.now();
+        const claimed = await this.queue.claim(free, now, now + this.config.webhookTimeoutMs + LEASE_MARGIN_MS);
+        for (const delivery of claimed) {
+          const attempt = this.attempt(delivery).finally(() => this.attempts.delete(attempt));
+          this.attempts.add(attempt);
+        }
+      }
+    } catch (error) {
+      this.faults.error(`webhook round failed: ${describeFault(error)}`);
+    }
+    this.schedule(this.config.webhookPollIntervalMs);
+  }
+
+  private async attempt(delivery: ClaimedDelivery): Promise<void> {
+    // The wall clock, not the injected one: receivers check webhook-timestamp against their own.
+    const sentAt = new Date();
+    const headers = {
+      'webhook-id': delivery.uid,
+      'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
+      'webhook-signature': new Webhook(delivery.secret).sign(delivery.uid, sentAt, delivery.payload),
+    };
+    const outcome = await postWebhook(delivery.url, headers, delivery.payload, {
+      timeoutMs: this.config.webhookTimeoutMs,
+      allowPrivate: this.config.webhookAllowPrivate,
+    });
+    try {
+      await this.record(delivery, outcome);
+    } catch (error) {
+      // Its lease runs out and it is attempted again: at least once.
+      this.faults.error(`recording webhook delivery ${delivery.id} failed: ${describeFault(error)}`);
+    }
+  }
+
+  private async record(delivery: ClaimedDelivery, outcome: AttemptOutcome): Promise<void> {
+    const status = 'status' in outcome ? outcome.status : null;
+    if (status !== null && status >= 200 && status < 300) {
+      await this.deliveries.update(delivery.id, { state: 'delivered', lastStatus: status, lastError: null });
+      this.metrics.webhookDeliveries.inc({ outcome: 'delivered' });
+      return;
+    }
+    const lastError = 'error' in outcome ? outcome.error : `answered HTTP ${status}`;
+    const now = this.clock.now();
+    const nextAttemptAt = now + this.retryDelay(delivery.attempts);
+    const giveUp = nextAttemptAt > delivery.createdAt + this.config.webhookRetryForMs;
+    await this.deliveries.update(delivery.id, {
+      state: giveUp ? 'failed' : 'pending',
+      nextAttemptAt: giveUp ? now : nextAttemptAt,
+      lastStatus: status,
+      lastError,
+    });
+    this.metrics.webhookDeliveries.inc({ outcome: giveUp ? 'failed' : 'retry' });
+    if (giveUp) this.logger.warn({ event: 'webhook_failed', delivery: delivery.id, attempts: delivery.attempts });
+  }
+
+  /** Exponential: the base, doubled per attempt made, up to the maximum; then between half and all of it. */
+  private retryDelay(attempts: number): number {
+    const { webhookRetryBaseMs: base, webhookRetryMaxDelayMs: max } = this.config;
+    const exponential = Math.min(max, base * 2 ** Math.min(attempts - 1, 40));
+    return Math.round(exponential * (0.5 + Math.random() / 2));
+  }
+
+  private async backlog(): Promise<WebhookBacklog> {
+    const [deliveries, events] = await Promise.all([
+      this.deliveries
+        .createQueryBuilder('d')
+        .innerJoin(WebhookEventEntity, 'ev', 'ev.id = d.event_id')
+        .select('COUNT(*)', 'n')
+        .addSelect('MIN(ev.created_at)', 'oldest')
+        .where("d.state = 'pending'")
+        .getRawOne<{ n: string | number; oldest: string | number | null }>(),
+      this.dataSource
+        .getRepository(WebhookEventEntity)
+        .createQueryBuilder('ev')
+        .select('COUNT(*)', 'n')
+        .addSelect('MIN(ev.created_at)', 'oldest')
+        .where('ev.fanned_out = :no', { no: false })
+        .getRawOne<{ n: string | number; oldest: string | number | null }>(),
+    ]);
+    const oldest = [deliveries?.oldest, events?.oldest].filter((t) => t !== null && t !== undefined).map(Number);
+    return {
+      pending: Number(deliveries?.n ?? 0) + Number(events?.n ?? 0),
+      oldestAgeSeconds: oldest.length ? Math.max(0, (this.clock.now() - Math.min(...oldest)) / 1000) : 0,
+    };
+  }
+}

@@ -1,0 +1,46 @@
+import { randomBytes } from 'node:crypto';
+
+/** Every event a webhook endpoint can receive (docs/webhooks.md describes each one's `data`). */
+export const WEBHOOK_EVENT_TYPES = [
+  'lobby.message.created',
+  'lobby.message.deleted',
+  'lobby.user.muted',
+  'lobby.user.unmuted',
+  'seller.chat.created',
+  'seller.message.created',
+  'seller.message.unanswered',
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+/** An event, recorded in the transaction of the change it reports. `appId`/`sellerId` are what endpoints filter on. */
+export interface WebhookEvent {
+  type: WebhookEventType;
+  appId: number | null;
+  sellerId: number | null;
+  data: object;
+}
+
+/** A `webhook_events` row as written: the body every attempt sends, and the `webhook-id` every attempt carries. */
+export interface OutboxRow {
+  uid: string;
+  type: WebhookEventType;
+  appId: number | null;
+  sellerId: number | null;
+  payload: string;
+  createdAt: number;
+}
+
+/** The outbox's columns, in the order `outboxValues` gives them (for writers that bind values themselves). */
+export const OUTBOX_COLUMNS = '"uid", "type", "app_id", "seller_id", "payload", "created_at"';
+export const OUTBOX_WIDTH = 6;
+
+/** The row of an event that happened at `createdAt`; its body is the Standard Webhooks envelope `{type, timestamp, data}`. */
+export function outboxRow(event: WebhookEvent, createdAt: number): OutboxRow {
+  const { type, appId, sellerId, data } = event;
+  const payload = JSON.stringify({ type, timestamp: new Date(createdAt).toISOString(), data });
+  return { uid: `msg_${randomBytes(16).toString('hex')}`, type, appId, sellerId, payload, createdAt };
+}
+
+export function outboxValues(row: OutboxRow): unknown[] {
+  return [row.uid, row.type, row.appId, row.sellerId, row.payload, row.createdAt];
+}
