@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { LobbyClient, settle } from './support/lobby-client.js';
+import { LobbyClient } from './support/lobby-client.js';
 import { createSeller, SellerClient } from './support/seller-client.js';
 import { killed, spawnServer } from './support/server-process.js';
 import { ADMIN_TOKEN, Api } from './support/server.js';
+import { until } from './support/until.js';
 
 interface LogLine {
   level: string;
@@ -56,8 +57,12 @@ describe('logs of a full scenario (LOG_FORMAT=json, LOG_LEVEL=debug)', () => {
       new Database(file).exec('DROP TABLE access_tokens');
       expect((await api.delete(`/api/users/logged_user/tokens/${user.hashedToken}`)).status).toBe(500);
 
-      [lobby, stranger, tab, client, guesser].forEach((c) => c.close());
-      await settle(300);
+      const closing = [lobby, stranger, tab, client, guesser];
+      closing.forEach((c) => c.close());
+      // Each close is logged once the server has handled it: SIGTERM comes after the last of them.
+      await until(() => (server.output().match(/"event":"connection_close"/g) ?? []).length >= closing.length, {
+        what: 'a connection_close line for each closed connection',
+      });
     } finally {
       await killed(server.child, 'SIGTERM');
       rmSync(dir, { recursive: true, force: true });

@@ -1,9 +1,10 @@
 import { DataSource } from 'typeorm';
 import { describe, expect, it } from 'vitest';
-import { LobbyClient, settle } from './support/lobby-client.js';
+import { LobbyClient } from './support/lobby-client.js';
 import { createSeller, SellerClient } from './support/seller-client.js';
 import { startServer } from './support/server.js';
 import { useTestServer } from './support/suite.js';
+import { until } from './support/until.js';
 
 describe('seller chat connections: status, dead peers, limits, garbage', () => {
   const suite = useTestServer({ SELLER_PING_INTERVAL_MS: '150', SELLER_MAX_FRAME_BYTES: '1024' });
@@ -18,8 +19,10 @@ describe('seller chat connections: status, dead peers, limits, garbage', () => {
     expect(await tab1.request('auth', { id: seller.id, token: seller.token })).toHaveLength(1);
     const tab2 = await connect();
     await tab2.request('auth', { id: seller.id, token: seller.token });
+    // A status pushed for the close that was not the last would be published before the last one's, so the marker
+    // below finds it whichever close the server handles first.
     tab1.close();
-    await settle();
+    await tab1.waitForClose();
     tab2.close();
     await client.waitFor('status', 3);
     await suite.sync(client);
@@ -41,7 +44,11 @@ describe('seller chat connections: status, dead peers, limits, garbage', () => {
     const lively = await connect();
     await lively.request('auth', { token: auth.data.token, sellerId: seller.id }, 2);
     expect(await silent.waitForClose()).toBe(1006);
-    await settle(400);
+    // The server pings a connection again only after finding its previous ping answered: a second ping reaching the
+    // lively connection means the heartbeat checked it and kept it.
+    let pings = 0;
+    lively.socket.on('ping', () => pings++);
+    await until(() => pings >= 2, { what: 'two heartbeat pings on the lively connection' });
     expect(lively.closeCode).toBeNull();
     lively.close();
     await sellerTab.waitFor('status', 2);

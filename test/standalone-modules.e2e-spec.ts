@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { type DynamicModule, Logger, type Type } from '@nestjs/common';
+import { GLOBAL_MODULE_METADATA } from '@nestjs/common/constants.js';
 import { Test } from '@nestjs/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ChatgateTestingModule } from '../src/testing/index.js';
@@ -33,6 +34,11 @@ describe('every feature module compiles alone beside ChatgateTestingModule', asy
     const names = modules.map(({ module }) => module.name);
     expect(names).toEqual(expect.arrayContaining([...ROOTS, 'LobbyModule', 'SellerModule']));
     expect(names.every((name) => name.endsWith('Module'))).toBe(true);
+  });
+
+  it('finds none of them global: each is imported where it is used', () => {
+    const global = features.filter(({ module }) => Reflect.getMetadata(GLOBAL_MODULE_METADATA, module) === true);
+    expect(global.map(({ module }) => module.name)).toEqual([]);
   });
 
   it.each(features.map(({ file, module }) => [module.name, file, module] as const))(
