@@ -1,4 +1,5 @@
 // Provisioning through Chatgate's REST API with the run's ADMIN_TOKEN, 8 requests in flight.
+import { createServer } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ADMIN, log } from './config.mjs';
 
@@ -60,4 +61,36 @@ export async function provisionLobby(server, users) {
   const [appId] = await provisionApps(server, 1);
   const hashes = await provisionUsers(server, users);
   return (k) => Array.from({ length: k }, (_, i) => ({ app_id: appId, hashed_token: hashes[i % users] }));
+}
+
+/** Words every lobby of intake-features blocks: a realistic list that none of the bench's messages contains. */
+const BLOCKED_WORDS = Array.from({ length: 50 }, (_, i) => `blocked${i}word`);
+
+/**
+ * What intake-features adds to its lobbies: a blocked-word list on each, and one webhook endpoint, served here,
+ * that wants every lobby message. Returns the receiver: `drained(n, ms)` waits until it has had n deliveries.
+ */
+export async function provisionFeatures(server, appIds) {
+  await provision('word filters', appIds.length, (i) =>
+    api(server, 'PATCH', `/api/apps/${appIds[i]}`, { blockedWords: BLOCKED_WORDS }),
+  );
+  let received = 0;
+  const receiver = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      received += 1;
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${receiver.address().port}/hook`;
+  await api(server, 'POST', '/api/webhooks', { url, events: ['lobby.message.created'] });
+  return {
+    async drained(expected, timeoutMs) {
+      const t0 = Date.now();
+      while (received < expected && Date.now() - t0 < timeoutMs) await sleep(200);
+      return { received, afterMs: Date.now() - t0 };
+    },
+    close: () => new Promise((resolve) => receiver.close(resolve)),
+  };
 }

@@ -2,7 +2,8 @@
 // pinned to core 0, drives them from the load generator (bench/load.mjs) pinned to core 1, reads server CPU from
 // /proc/<pid>/stat and memory from /proc/<pid>/status plus the preloaded bench/gc-hook.mjs, prints a table and
 // writes bench/results/<timestamp>.json. Scenarios: idle-lobby idle-seller fanout intake-sqlite intake-postgres
-// seller redis-fanout (bench/scenarios/). Knobs (env): BENCH_SCALE (socket counts × this, default 1), BENCH_PROFILE=1
+// intake-features seller redis-fanout (bench/scenarios/). Knobs (env): BENCH_SCALE (socket counts × this, default 1),
+// BENCH_PROFILE=1
 // (CPU profiles and heap snapshots of Chatgate under bench/results/profiles/<run>/), BENCH_STALL_LOG=<file> (every
 // server's event-loop stalls and GC pauses, bench/gc-hook.mjs), BENCH_NODE_ARGS (Node flags for every server alike),
 // BENCH_SERVER_LOG=<file> (every server's output; with BENCH_NODE_ARGS='--trace-gc --trace-gc-nvp',
@@ -16,7 +17,7 @@ import { loadavg, machine } from './measure.mjs';
 import { report, row } from './report.mjs';
 import { fanout } from './scenarios/fanout.mjs';
 import { idleLobby, idleSeller } from './scenarios/idle.mjs';
-import { intake } from './scenarios/intake.mjs';
+import { intake, intakeFeatures } from './scenarios/intake.mjs';
 import { redisFanout } from './scenarios/redis-fanout.mjs';
 import { seller } from './scenarios/seller.mjs';
 
@@ -26,6 +27,7 @@ const SCENARIOS = {
   fanout,
   'intake-sqlite': () => intake('sqlite'),
   'intake-postgres': () => intake('postgres'),
+  'intake-features': intakeFeatures,
   seller,
   'redis-fanout': redisFanout,
 };

@@ -1,11 +1,12 @@
 // intake-sqlite, intake-postgres: 1000 lobby senders, each in its own lobby, climb the rate ladder against Chatgate
 // on SQLite or PostgreSQL; afterwards the rows in `messages` must equal the acks. Baseline: plain socket.io (run once
-// per bench run, shared by both scenarios).
+// per bench run, shared by both scenarios). intake-features: the SQLite ladder again with a blocked-word list on every
+// lobby and one webhook endpoint that wants every lobby message, against the same ladder without them.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { log, n } from '../config.mjs';
 import { countMessages, freshPostgres } from '../databases.mjs';
 import { Generator, withGenerator } from '../generator.mjs';
-import { provisionApps, provisionUsers } from '../provision.mjs';
+import { provisionApps, provisionFeatures, provisionUsers } from '../provision.mjs';
 import { raw, row } from '../report.mjs';
 import { sioUrl, startBaseline, startChatgate } from '../servers.mjs';
 import { climbRates, rateRows } from './rate-steps.mjs';
@@ -46,34 +47,45 @@ async function baselineIntake() {
   return raw.intakeBaseline;
 }
 
-export async function intake(kind) {
+/** Chatgate's intake ladder on `kind`; with `features`, every lobby has a word filter and one webhook endpoint gets every message. */
+async function chatgateIntake(kind, { features = false } = {}) {
   const senders = n(1000);
   const gen = new Generator();
   let pgdb = null;
   let server;
-  let c;
+  let receiver;
   try {
     const env = {};
     if (kind === 'postgres') {
       pgdb = await freshPostgres();
       env.DATABASE_URL = pgdb.url;
     }
-    server = await startChatgate('chatgate', env, { profileName: `intake-${kind}` });
+    if (features) env.WEBHOOK_ALLOW_PRIVATE = 'true';
+    const name = features ? `intake-${kind}-features` : `intake-${kind}`;
+    server = await startChatgate('chatgate', env, { profileName: name });
     const appIds = await provisionApps(server, senders);
     const hashes = await provisionUsers(server, Math.min(senders, 100));
-    c = await intakeRun(
-      `chatgate intake (${kind})`,
+    if (features) receiver = await provisionFeatures(server, appIds);
+    const c = await intakeRun(
+      `chatgate intake (${kind}${features ? ', filter and webhook' : ''})`,
       server,
       gen,
       appIds.map((id, i) => ({ app_id: id, hashed_token: hashes[i % hashes.length] })),
       { database: server.database },
     );
+    if (receiver) c.webhooks = await receiver.drained(c.acked, 60_000);
+    return c;
   } finally {
     gen.stop();
     await server?.stop();
+    await receiver?.close();
     await pgdb?.drop().catch((e) => log('drop failed', e.message));
   }
-  raw[`intake-${kind}`] = c;
+}
+
+export async function intake(kind) {
+  const senders = n(1000);
+  const c = (raw[`intake-${kind}`] ??= await chatgateIntake(kind));
   const b = await baselineIntake();
   const label = `lobby intake, ${kind === 'postgres' ? 'PostgreSQL' : 'SQLite'} (${senders} senders, own lobbies)`;
   rateRows(label, c, b);
@@ -83,5 +95,22 @@ export async function intake(kind) {
     c.rows === c.acked ? `${c.rows} = ${c.acked}` : `MISMATCH ${c.rows} ≠ ${c.acked}`,
     '–',
     '',
+  );
+}
+
+export async function intakeFeatures() {
+  const plain = (raw['intake-sqlite'] ??= await chatgateIntake('sqlite'));
+  const c = await chatgateIntake('sqlite', { features: true });
+  raw['intake-features'] = c;
+  const label = `lobby intake, SQLite, filter + webhook (${n(1000)} senders) vs without`;
+  rateRows(label, c, plain, 'the baseline column is Chatgate without the filter and the webhook');
+  const { received, afterMs } = c.webhooks;
+  row(
+    label,
+    'webhook deliveries = acks',
+    received === c.acked ? `${received} = ${c.acked}` : `MISSING ${received} of ${c.acked}`,
+    '–',
+    '',
+    `${afterMs} ms after the ladder ended`,
   );
 }

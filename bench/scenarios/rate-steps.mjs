@@ -46,14 +46,14 @@ function sameRate(a, b) {
 }
 
 /** Rows comparing Chatgate's ladder `c` with the baseline's `b`. */
-export function rateRows(label, c, b) {
+export function rateRows(label, c, b, baselineNote = 'baseline does not persist') {
   row(
     label,
     'acked/s with p99 ≤ 50 ms',
     c.best?.ackedPerSec ?? 0,
     b.best?.ackedPerSec ?? 0,
     '/s',
-    `steps ${RATE_STEPS.join('/')}; baseline does not persist`,
+    `steps ${RATE_STEPS.join('/')}; ${baselineNote}`,
   );
   const same = sameRate(c.steps, b.steps);
   if (same)
