@@ -23,6 +23,8 @@ import { ChatSellerRead1763790000004 as PostgresSellerRead } from './migrations/
 import { ChatSellerRead1763790000004 as SqliteSellerRead } from './migrations/sqlite/1763790000004-ChatSellerRead.js';
 import { Webhooks1763790000005 as PostgresWebhooks } from './migrations/postgres/1763790000005-Webhooks.js';
 import { Webhooks1763790000005 as SqliteWebhooks } from './migrations/sqlite/1763790000005-Webhooks.js';
+import { WebhookTimers1763790000006 as PostgresWebhookTimers } from './migrations/postgres/1763790000006-WebhookTimers.js';
+import { WebhookTimers1763790000006 as SqliteWebhookTimers } from './migrations/sqlite/1763790000006-WebhookTimers.js';
 
 export const ENTITIES = [
   UserEntity,
@@ -44,6 +46,7 @@ const MIGRATIONS = {
     SqliteOfflineMessages,
     SqliteSellerRead,
     SqliteWebhooks,
+    SqliteWebhookTimers,
   ],
   postgres: [
     PostgresInit,
@@ -53,6 +56,7 @@ const MIGRATIONS = {
     PostgresOfflineMessages,
     PostgresSellerRead,
     PostgresWebhooks,
+    PostgresWebhookTimers,
   ],
 };
 

@@ -176,6 +176,11 @@ export class SellerChatService {
       event: this.webhooks.wants('seller.message.created')
         ? (stored: StoredMessage) => messageCreated(chat, stored)
         : null,
+      // A client's message is checked on once it has waited, if anyone wants to hear that it still waits.
+      followUpAfterMs:
+        chat.client.id === user.id && this.webhooks.wants('seller.message.unanswered')
+          ? this.config.unansweredAfterMs
+          : null,
     };
     // The original client's reconnect loop resends a message whose ack it lost: the stored one answers it.
     const counterpart = counterpartOf(chat, user.id);
