@@ -66,17 +66,16 @@ describe('seller.message.unanswered, on a fake clock', () => {
       const id = await say(`marker ${markers}`);
       const isMarker = (event: { type: string; data: { message: { id: number } } }) =>
         event.type === 'seller.message.created' && event.data.message.id === id;
-      for (;;) {
-        const events = site.received.map((request) => WebhookReceiver.verify(hook.secret, request));
-        if (events.some(isMarker)) {
-          // The deliveries list shows every event fanned out so far, delivered or not yet.
-          const deliveries = (await server.api.get(`/api/webhooks/${hook.id}/deliveries?limit=500`)).body as {
-            state: string;
-          }[];
-          if (deliveries.every((d) => d.state === 'delivered')) return events.filter((e) => !isMarker(e));
-        }
-        await site.waitFor(site.received.length + 1);
-      }
+      const delivered = async () => (await server.api.get(`/api/webhooks/${hook.id}/deliveries?limit=500`)).body;
+      const events = () => site.received.map((request) => WebhookReceiver.verify(hook.secret, request));
+      // The deliveries list shows every event fanned out so far: all delivered, the marker among them.
+      await expect
+        .poll(
+          async () =>
+            events().some(isMarker) && (await delivered()).every((d: { state: string }) => d.state === 'delivered'),
+        )
+        .toBe(true);
+      return events().filter((e) => !isMarker(e));
     };
   }
   const unansweredIn = (events: { type: string; data: any }[], chatId: number) =>

@@ -2,11 +2,11 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { DataSource } from 'typeorm';
 import { immediateWrites, sqliteConnection } from '../database/sqlite-writes.js';
 import {
-  OUTBOX_COLUMNS,
-  OUTBOX_WIDTH,
   type OutboxRow,
   outboxRow,
   outboxValues,
+  postgresOutboxInsert,
+  SQLITE_OUTBOX_INSERT,
   type WebhookEvent,
 } from '../webhooks/webhook-events.js';
 
@@ -70,9 +70,7 @@ export function messageCommitter(dataSource: DataSource, writeTimeoutMs: number)
  */
 function sqliteCommitter(db: BetterSqlite3.Database, writeTimeoutMs: number): CommitRows {
   const insert = db.prepare(`INSERT INTO "messages" (${INSERT_COLUMNS}) VALUES (${COLUMNS.map(() => '?').join(', ')})`);
-  const insertEvent = db.prepare(
-    `INSERT INTO "webhook_events" (${OUTBOX_COLUMNS}) VALUES (${Array.from({ length: OUTBOX_WIDTH }, () => '?').join(', ')})`,
-  );
+  const insertEvent = db.prepare(SQLITE_OUTBOX_INSERT);
   const insertTimer = db.prepare(`INSERT INTO "webhook_timers" ("message_id", "due_at") VALUES (?, ?)`);
   const original = db.prepare<unknown[], { id: number; createdAt: number }>(
     `SELECT "id", "created_at" AS "createdAt" FROM "messages" WHERE "chat_id" = ? AND "client_date" = ?
@@ -178,11 +176,8 @@ async function insertRows(tx: { query: Query }, rows: MessageRow[]): Promise<num
 
 /** The outbox rows of a batch's written messages, in one statement of the batch's transaction. */
 async function insertEvents(tx: { query: Query }, events: OutboxRow[]): Promise<void> {
-  if (events.length === 0) return;
-  await tx.query(
-    `INSERT INTO "webhook_events" (${OUTBOX_COLUMNS}) VALUES ${tuples(events.length, OUTBOX_WIDTH)}`,
-    events.flatMap(outboxValues),
-  );
+  const insert = postgresOutboxInsert(events);
+  if (insert) await tx.query(insert.sql, insert.values);
 }
 
 /** The follow-up timers of a batch's written messages (`[messageId, dueAt]`), in one statement of its transaction. */

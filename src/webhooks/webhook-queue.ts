@@ -1,11 +1,10 @@
 import type { DataSource } from 'typeorm';
 import { immediateWrites, sqliteConnection } from '../database/sqlite-writes.js';
 import {
-  OUTBOX_COLUMNS,
-  OUTBOX_WIDTH,
-  type OutboxRow,
   outboxRow,
   outboxValues,
+  postgresOutboxInsert,
+  SQLITE_OUTBOX_INSERT,
   type WebhookEvent,
 } from './webhook-events.js';
 
@@ -136,9 +135,7 @@ function sqliteQueue(dataSource: DataSource, writeTimeoutMs: number): WebhookQue
   const waiting = db.prepare<[number], WaitingMessage>(
     `SELECT ${WAITING_COLUMNS} FROM "messages" m JOIN "chats" c ON c."id" = m."chat_id" WHERE m."id" = ? AND ${STILL_WAITING}`,
   );
-  const insertEvent = db.prepare(
-    `INSERT INTO "webhook_events" (${OUTBOX_COLUMNS}) VALUES (${Array.from({ length: OUTBOX_WIDTH }, () => '?').join(', ')})`,
-  );
+  const insertEvent = db.prepare(SQLITE_OUTBOX_INSERT);
   const fireTimers = immediateWrites(
     db,
     ({ limit, now }: { limit: number; now: number }) => {
@@ -213,18 +210,8 @@ function postgresQueue(dataSource: DataSource): WebhookQueue {
            WHERE m."id" = ANY($1::integer[]) AND ${STILL_WAITING} ORDER BY m."id"`,
           [timers.map((timer) => timer.messageId)],
         )) as WaitingMessage[];
-        const events: OutboxRow[] = messages.map((message) => outboxRow(unanswered(message), now));
-        if (events.length) {
-          await tx.query(
-            `INSERT INTO "webhook_events" (${OUTBOX_COLUMNS}) VALUES ${events
-              .map(
-                (_, r) =>
-                  `(${Array.from({ length: OUTBOX_WIDTH }, (_, c) => `$${r * OUTBOX_WIDTH + c + 1}`).join(', ')})`,
-              )
-              .join(', ')}`,
-            events.flatMap(outboxValues),
-          );
-        }
+        const insert = postgresOutboxInsert(messages.map((message) => outboxRow(unanswered(message), now)));
+        if (insert) await tx.query(insert.sql, insert.values);
         return timers.length;
       }),
   };
