@@ -9,8 +9,8 @@ import { PresenceService } from '../realtime/presence/presence.service.js';
 import { AppConfig } from '../config/app-config.js';
 import { Clock } from '../common/clock.js';
 import { type ChatUser, ChatUsersService, type SellerView } from '../users/chat-users.service.js';
-import type { WebhookEvent } from '../webhooks/webhook-events.js';
 import { WebhookSubscriptions } from '../webhooks/webhook-subscriptions.js';
+import { messageCreated, toDelivered, toUnixSeconds } from './seller-messages.js';
 import {
   type AuthReplyData,
   type ChatMessageView,
@@ -281,25 +281,9 @@ export class SellerChatService {
   }
 }
 
-/** `seller.message.created`: the message, the side that wrote it, and the chat's parties. */
-function messageCreated(chat: DirectChat, message: StoredMessage): WebhookEvent {
-  const from = message.authorId === chat.seller.id ? 'seller' : 'client';
-  const data = {
-    sellerId: chat.seller.id,
-    chatId: chat.id,
-    client: chat.client,
-    message: { ...toDelivered(message), from },
-  };
-  return { type: 'seller.message.created', appId: null, sellerId: chat.seller.id, data };
-}
-
 function view(message: StoredMessage, viewerId: number): ChatMessageView {
   const base = { id: message.id, text: message.text, date: toUnixSeconds(message.createdAt) };
   return message.authorId === viewerId ? { ...base, my: true } : base;
-}
-
-function toDelivered(message: StoredMessage): DeliveredMessage {
-  return { id: message.id, text: message.text, date: toUnixSeconds(message.createdAt), chatId: message.chatId };
 }
 
 /** How long a resent message (same chat, author, clientDate and text) is answered with the original. */
@@ -309,8 +293,4 @@ const RESEND_WINDOW_MS = 60_000;
 function clientDateKey(clientDate: unknown): string | null {
   const json = JSON.stringify(clientDate);
   return json !== undefined && json.length <= 32 ? json : null;
-}
-
-function toUnixSeconds(epochMs: number): number {
-  return Math.floor(epochMs / 1000);
 }
