@@ -1,10 +1,10 @@
 import type { DataSource } from 'typeorm';
 import { immediateWrites, sqliteConnection } from '../database/sqlite-writes.js';
 import {
-  OUTBOX_COLUMNS,
-  OUTBOX_WIDTH,
   outboxRow,
   outboxValues,
+  postgresOutboxInsert,
+  SQLITE_OUTBOX_INSERT,
   type WebhookEvent,
 } from '../webhooks/webhook-events.js';
 
@@ -48,9 +48,7 @@ function sqliteWriter(dataSource: DataSource, writeTimeoutMs: number): WriteNewC
   const chat = db.prepare(
     `INSERT INTO "chats" ("kind", "app_id", "seller_id", "client_id", "created_at") VALUES ('direct', NULL, ?, ?, ?)`,
   );
-  const insertEvent = db.prepare(
-    `INSERT INTO "webhook_events" (${OUTBOX_COLUMNS}) VALUES (${Array.from({ length: OUTBOX_WIDTH }, () => '?').join(', ')})`,
-  );
+  const insertEvent = db.prepare(SQLITE_OUTBOX_INSERT);
   return immediateWrites(
     db,
     ({ name, tokenHash, sellerId, createdAt, event }: NewClientRow): NewClient => {
@@ -93,12 +91,8 @@ function postgresWriter(dataSource: DataSource): WriteNewClient {
     if (!row) return null;
     const { sellerName, offlineMessages } = row;
     const created = { clientId: Number(row.clientId), chatId: Number(row.chatId) };
-    if (event) {
-      await query(
-        `INSERT INTO "webhook_events" (${OUTBOX_COLUMNS}) VALUES (${Array.from({ length: OUTBOX_WIDTH }, (_, i) => `$${i + 1}`).join(', ')})`,
-        outboxValues(outboxRow(event(created), createdAt)),
-      );
-    }
+    const insert = event && postgresOutboxInsert([outboxRow(event(created), createdAt)]);
+    if (insert) await query(insert.sql, insert.values);
     return { ...created, sellerName, offlineMessages };
   };
   // With an event, the statement and the event's row are one transaction; without, the statement is atomic alone.

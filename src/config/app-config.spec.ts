@@ -74,6 +74,7 @@ describe('loadConfig', () => {
       webhookPollIntervalMs: 1000,
       webhookConcurrency: 10,
       webhookAllowPrivate: false,
+      unansweredAfterMs: 180_000,
     });
   });
 

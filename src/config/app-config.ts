@@ -139,6 +139,8 @@ export class AppConfig {
   readonly webhookConcurrency: number;
   /** Lets endpoints resolve to loopback, private and link-local addresses (refused by default). */
   readonly webhookAllowPrivate: boolean;
+  /** A client's message neither answered nor read by its seller this long raises `seller.message.unanswered`. */
+  readonly unansweredAfterMs: number;
 }
 
 export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
@@ -243,6 +245,7 @@ export function loadConfig(env: Env): AppConfig {
     webhookPollIntervalMs: integer(env, 'WEBHOOK_POLL_INTERVAL_MS', 1000, 10, 60_000),
     webhookConcurrency: integer(env, 'WEBHOOK_CONCURRENCY', 10, 1, 1000),
     webhookAllowPrivate: boolean(env, 'WEBHOOK_ALLOW_PRIVATE', false),
+    unansweredAfterMs: integer(env, 'UNANSWERED_AFTER_MS', 180_000, 1000, 7 * 86_400_000),
   };
   if (config.redisUrl && config.database.kind === 'sqlite') {
     // Several instances share one database; a SQLite file cannot be shared between hosts.

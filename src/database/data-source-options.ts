@@ -26,6 +26,8 @@ import { ChatSellerRead1763790000004 as PostgresSellerRead } from './migrations/
 import { ChatSellerRead1763790000004 as SqliteSellerRead } from './migrations/sqlite/1763790000004-ChatSellerRead.js';
 import { Webhooks1763790000005 as PostgresWebhooks } from './migrations/postgres/1763790000005-Webhooks.js';
 import { Webhooks1763790000005 as SqliteWebhooks } from './migrations/sqlite/1763790000005-Webhooks.js';
+import { WebhookTimers1763790000006 as PostgresWebhookTimers } from './migrations/postgres/1763790000006-WebhookTimers.js';
+import { WebhookTimers1763790000006 as SqliteWebhookTimers } from './migrations/sqlite/1763790000006-WebhookTimers.js';
 import { LobbyModeration1763790022000 as PostgresModeration } from './migrations/postgres/1763790022000-LobbyModeration.js';
 import { LobbyModeration1763790022000 as SqliteModeration } from './migrations/sqlite/1763790022000-LobbyModeration.js';
 
@@ -52,6 +54,7 @@ const MIGRATIONS = {
     SqliteOfflineMessages,
     SqliteSellerRead,
     SqliteWebhooks,
+    SqliteWebhookTimers,
     SqliteModeration,
   ],
   postgres: [
@@ -62,6 +65,7 @@ const MIGRATIONS = {
     PostgresOfflineMessages,
     PostgresSellerRead,
     PostgresWebhooks,
+    PostgresWebhookTimers,
     PostgresModeration,
   ],
 };

@@ -2,11 +2,11 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { DataSource } from 'typeorm';
 import { immediateWrites, sqliteConnection } from '../database/sqlite-writes.js';
 import {
-  OUTBOX_COLUMNS,
-  OUTBOX_WIDTH,
   type OutboxRow,
   outboxRow,
   outboxValues,
+  postgresOutboxInsert,
+  SQLITE_OUTBOX_INSERT,
   type WebhookEvent,
 } from '../webhooks/webhook-events.js';
 
@@ -29,6 +29,8 @@ export interface MessageRow {
    * an acknowledged message's event is never lost. Null (no endpoint wants it): nothing more is written.
    */
   event: ((id: number) => WebhookEvent) | null;
+  /** When to check whether the written row is still unanswered (a webhook timer, same transaction); null: never. */
+  followUpAt: number | null;
 }
 
 /** What became of a row: written now, or the original it resends (`resent`), with that row's id and time. */
@@ -68,9 +70,8 @@ export function messageCommitter(dataSource: DataSource, writeTimeoutMs: number)
  */
 function sqliteCommitter(db: BetterSqlite3.Database, writeTimeoutMs: number): CommitRows {
   const insert = db.prepare(`INSERT INTO "messages" (${INSERT_COLUMNS}) VALUES (${COLUMNS.map(() => '?').join(', ')})`);
-  const insertEvent = db.prepare(
-    `INSERT INTO "webhook_events" (${OUTBOX_COLUMNS}) VALUES (${Array.from({ length: OUTBOX_WIDTH }, () => '?').join(', ')})`,
-  );
+  const insertEvent = db.prepare(SQLITE_OUTBOX_INSERT);
+  const insertTimer = db.prepare(`INSERT INTO "webhook_timers" ("message_id", "due_at") VALUES (?, ?)`);
   const original = db.prepare<unknown[], { id: number; createdAt: number }>(
     `SELECT "id", "created_at" AS "createdAt" FROM "messages" WHERE "chat_id" = ? AND "client_date" = ?
      AND "author_id" = ? AND "text" = ? AND "created_at" >= ? ORDER BY "id" LIMIT 1`,
@@ -84,6 +85,7 @@ function sqliteCommitter(db: BetterSqlite3.Database, writeTimeoutMs: number): Co
         if (found) return { id: found.id, createdAt: Number(found.createdAt), resent: true };
         const id = Number(insert.run(...columnValues(row)).lastInsertRowid);
         if (row.event) insertEvent.run(...outboxValues(outboxRow(row.event(id), row.createdAt)));
+        if (row.followUpAt !== null) insertTimer.run(id, row.followUpAt);
         return { id, createdAt: row.createdAt, resent: false };
       }),
     writeTimeoutMs,
@@ -124,6 +126,13 @@ function postgresCommitter(dataSource: DataSource): CommitRows {
         toWrite.flatMap((i, k) => {
           const event = rows[i].event;
           return event ? [outboxRow(event(ids[k]), rows[i].createdAt)] : [];
+        }),
+      );
+      await insertTimers(
+        tx,
+        toWrite.flatMap((i, k) => {
+          const dueAt = rows[i].followUpAt;
+          return dueAt === null ? [] : [[ids[k], dueAt]];
         }),
       );
       repeats.forEach((first, i) => (outcomes[i] = { ...(outcomes[first] as CommittedRow), resent: true }));
@@ -167,10 +176,16 @@ async function insertRows(tx: { query: Query }, rows: MessageRow[]): Promise<num
 
 /** The outbox rows of a batch's written messages, in one statement of the batch's transaction. */
 async function insertEvents(tx: { query: Query }, events: OutboxRow[]): Promise<void> {
-  if (events.length === 0) return;
+  const insert = postgresOutboxInsert(events);
+  if (insert) await tx.query(insert.sql, insert.values);
+}
+
+/** The follow-up timers of a batch's written messages (`[messageId, dueAt]`), in one statement of its transaction. */
+async function insertTimers(tx: { query: Query }, timers: number[][]): Promise<void> {
+  if (timers.length === 0) return;
   await tx.query(
-    `INSERT INTO "webhook_events" (${OUTBOX_COLUMNS}) VALUES ${tuples(events.length, OUTBOX_WIDTH)}`,
-    events.flatMap(outboxValues),
+    `INSERT INTO "webhook_timers" ("message_id", "due_at") VALUES ${tuples(timers.length, 2)}`,
+    timers.flat(),
   );
 }
 

@@ -24,9 +24,14 @@ export interface NewMessage {
   clientDate?: string | null;
   /** The webhook event the message raises, given its id and time; written in its transaction (message-writer.ts). */
   event?: ((stored: StoredMessage) => WebhookEvent) | null;
+  /** Check back this long after it is stored whether it is still unanswered (a webhook timer); absent: never. */
+  followUpAfterMs?: number | null;
 }
 
-export type StoredMessage = Omit<NewMessage, 'clientDate' | 'event'> & { id: number; createdAt: number };
+export type StoredMessage = Omit<NewMessage, 'clientDate' | 'event' | 'followUpAfterMs'> & {
+  id: number;
+  createdAt: number;
+};
 
 /** A message to write, and how far back a stored copy of it would make it a resend (null: never). */
 interface Pending {
@@ -169,12 +174,13 @@ export class MessagesService implements BeforeApplicationShutdown {
     const notReady = this.storage.check();
     if (notReady) return batch.map(() => refused(new StorageUnavailableError(notReady)));
     const createdAt = this.clock.now();
-    const rows: MessageRow[] = batch.map(({ message: { event, ...message }, resendWindowMs }) => ({
+    const rows: MessageRow[] = batch.map(({ message: { event, followUpAfterMs, ...message }, resendWindowMs }) => ({
       ...message,
       clientDate: message.clientDate ?? null,
       createdAt,
       resendSince: resendWindowMs === null ? null : createdAt - resendWindowMs,
       event: event ? (id) => event({ ...storedOf(message), id, createdAt }) : null,
+      followUpAt: followUpAfterMs ? createdAt + followUpAfterMs : null,
     }));
     try {
       const committed = await this.commitRows(rows);
@@ -214,7 +220,7 @@ function appended(row: MessageRow, { id, createdAt, resent }: CommittedRow): App
   return { message: { ...storedOf(row), id, createdAt }, resent };
 }
 
-function storedOf(message: Omit<NewMessage, 'event'>): Omit<StoredMessage, 'id' | 'createdAt'> {
+function storedOf(message: Omit<NewMessage, 'event' | 'followUpAfterMs'>): Omit<StoredMessage, 'id' | 'createdAt'> {
   const { chatId, authorId, authorName, authorRole, text } = message;
   return { chatId, authorId, authorName, authorRole, text };
 }

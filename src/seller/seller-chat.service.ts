@@ -9,8 +9,8 @@ import { PresenceService } from '../realtime/presence/presence.service.js';
 import { AppConfig } from '../config/app-config.js';
 import { Clock } from '../common/clock.js';
 import { type ChatUser, ChatUsersService, type SellerView } from '../chats/chat-users.service.js';
-import type { WebhookEvent } from '../webhooks/webhook-events.js';
 import { WebhookSubscriptions } from '../webhooks/webhook-subscriptions.js';
+import { messageCreated, toDelivered, toUnixSeconds } from './seller-messages.js';
 import {
   type AuthReplyData,
   type ChatMessageView,
@@ -177,6 +177,11 @@ export class SellerChatService {
       event: this.webhooks.wants('seller.message.created')
         ? (stored: StoredMessage) => messageCreated(chat, stored)
         : null,
+      // A client's message is checked on once it has waited, if anyone wants to hear that it still waits.
+      followUpAfterMs:
+        chat.client.id === user.id && this.webhooks.wants('seller.message.unanswered')
+          ? this.config.unansweredAfterMs
+          : null,
     };
     // The original client's reconnect loop resends a message whose ack it lost: the stored one answers it.
     const counterpart = counterpartOf(chat, user.id);
@@ -277,25 +282,9 @@ export class SellerChatService {
   }
 }
 
-/** `seller.message.created`: the message, the side that wrote it, and the chat's parties. */
-function messageCreated(chat: DirectChat, message: StoredMessage): WebhookEvent {
-  const from = message.authorId === chat.seller.id ? 'seller' : 'client';
-  const data = {
-    sellerId: chat.seller.id,
-    chatId: chat.id,
-    client: chat.client,
-    message: { ...toDelivered(message), from },
-  };
-  return { type: 'seller.message.created', appId: null, sellerId: chat.seller.id, data };
-}
-
 function view(message: StoredMessage, viewerId: number): ChatMessageView {
   const base = { id: message.id, text: message.text, date: toUnixSeconds(message.createdAt) };
   return message.authorId === viewerId ? { ...base, my: true } : base;
-}
-
-function toDelivered(message: StoredMessage): DeliveredMessage {
-  return { id: message.id, text: message.text, date: toUnixSeconds(message.createdAt), chatId: message.chatId };
 }
 
 /** How long a resent message (same chat, author, clientDate and text) is answered with the original. */
@@ -305,8 +294,4 @@ const RESEND_WINDOW_MS = 60_000;
 function clientDateKey(clientDate: unknown): string | null {
   const json = JSON.stringify(clientDate);
   return json !== undefined && json.length <= 32 ? json : null;
-}
-
-function toUnixSeconds(epochMs: number): number {
-  return Math.floor(epochMs / 1000);
 }

@@ -69,6 +69,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   private async round(): Promise<void> {
     try {
       await this.subscriptions.refresh();
+      while ((await this.queue.fireTimers(FAN_OUT_BATCH, this.clock.now())) === FAN_OUT_BATCH && !this.stopped);
       while ((await this.queue.fanOut(FAN_OUT_BATCH, this.clock.now())) === FAN_OUT_BATCH && !this.stopped);
       const free = this.config.webhookConcurrency - this.attempts.size;
       if (free > 0 && !this.stopped) {

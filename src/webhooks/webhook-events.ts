@@ -30,9 +30,23 @@ export interface OutboxRow {
   createdAt: number;
 }
 
-/** The outbox's columns, in the order `outboxValues` gives them (for writers that bind values themselves). */
-export const OUTBOX_COLUMNS = '"uid", "type", "app_id", "seller_id", "payload", "created_at"';
-export const OUTBOX_WIDTH = 6;
+const OUTBOX_COLUMNS = '"uid", "type", "app_id", "seller_id", "payload", "created_at"';
+const OUTBOX_WIDTH = 6;
+
+/** SQLite: writes one outbox row, its values bound in the order `outboxValues` gives them. */
+export const SQLITE_OUTBOX_INSERT = `INSERT INTO "webhook_events" (${OUTBOX_COLUMNS}) VALUES (${Array.from(
+  { length: OUTBOX_WIDTH },
+  () => '?',
+).join(', ')})`;
+
+/** PostgreSQL: one statement writing all `rows`, with its values; null when there are none. */
+export function postgresOutboxInsert(rows: OutboxRow[]): { sql: string; values: unknown[] } | null {
+  if (rows.length === 0) return null;
+  const tuple = (r: number) =>
+    `(${Array.from({ length: OUTBOX_WIDTH }, (_, c) => `$${r * OUTBOX_WIDTH + c + 1}`).join(', ')})`;
+  const sql = `INSERT INTO "webhook_events" (${OUTBOX_COLUMNS}) VALUES ${rows.map((_, r) => tuple(r)).join(', ')}`;
+  return { sql, values: rows.flatMap(outboxValues) };
+}
 
 /** The row of an event that happened at `createdAt`; its body is the Standard Webhooks envelope `{type, timestamp, data}`. */
 export function outboxRow(event: WebhookEvent, createdAt: number): OutboxRow {

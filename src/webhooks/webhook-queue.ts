@@ -1,5 +1,12 @@
 import type { DataSource } from 'typeorm';
 import { immediateWrites, sqliteConnection } from '../database/sqlite-writes.js';
+import {
+  outboxRow,
+  outboxValues,
+  postgresOutboxInsert,
+  SQLITE_OUTBOX_INSERT,
+  type WebhookEvent,
+} from './webhook-events.js';
 
 /** A delivery claimed for one attempt, with what the attempt sends. */
 export interface ClaimedDelivery {
@@ -22,6 +29,54 @@ export interface WebhookQueue {
    * later round) takes it while this attempt runs, and a crashed attempt is due again once the lease ends.
    */
   claim(limit: number, now: number, leaseUntil: number): Promise<ClaimedDelivery[]>;
+  /**
+   * Takes up to `limit` due follow-up timers: each whose message still waits, and is the first of its waiting streak,
+   * becomes a `seller.message.unanswered` event in the same transaction. Returns how many timers were taken.
+   */
+  fireTimers(limit: number, now: number): Promise<number>;
+}
+
+/** A client's message that still waits for its seller, as the follow-up query finds it. */
+interface WaitingMessage {
+  chatId: number;
+  sellerId: number;
+  clientId: number;
+  clientName: string;
+  id: number;
+  text: string;
+  createdAt: number | string;
+}
+
+/**
+ * The timer's message `m` of chat `c` still waits, and starts its waiting streak: written by the client, after the
+ * seller's read mark, answered by no later seller message, and no earlier client message waits with it (one event
+ * per streak: the streak's first message's timer is due first, the later ones' find it).
+ */
+const STILL_WAITING = `m."author_id" = c."client_id" AND m."id" > c."seller_read_id"
+  AND NOT EXISTS (SELECT 1 FROM "messages" s WHERE s."chat_id" = c."id" AND s."author_id" = c."seller_id" AND s."id" > m."id")
+  AND NOT EXISTS (SELECT 1 FROM "messages" e WHERE e."chat_id" = c."id" AND e."author_id" = c."client_id"
+    AND e."id" < m."id" AND e."id" > c."seller_read_id"
+    AND e."id" > COALESCE((SELECT MAX(s."id") FROM "messages" s WHERE s."chat_id" = c."id" AND s."author_id" = c."seller_id"), 0))`;
+
+const WAITING_COLUMNS = `c."id" AS "chatId", c."seller_id" AS "sellerId", c."client_id" AS "clientId",
+  m."author_name" AS "clientName", m."id", m."text", m."created_at" AS "createdAt"`;
+
+/** `seller.message.unanswered`: the first message of a streak the seller has neither answered nor read. */
+function unanswered(row: WaitingMessage): WebhookEvent {
+  const { chatId, sellerId, clientId, clientName, id, text } = row;
+  const createdAt = Number(row.createdAt);
+  return {
+    type: 'seller.message.unanswered',
+    appId: null,
+    sellerId,
+    data: {
+      sellerId,
+      chatId,
+      client: { id: clientId, name: clientName },
+      message: { id, text, date: Math.floor(createdAt / 1000), chatId },
+      waitingSince: new Date(createdAt).toISOString(),
+    },
+  };
 }
 
 /** An endpoint wants an event: its type, its scope, and not from before the endpoint existed. */
@@ -73,9 +128,31 @@ function sqliteQueue(dataSource: DataSource, writeTimeoutMs: number): WebhookQue
     },
     writeTimeoutMs,
   );
+  const dueTimers = db.prepare<[number, number], { id: number; messageId: number }>(
+    `SELECT "id", "message_id" AS "messageId" FROM "webhook_timers" WHERE "due_at" <= ? ORDER BY "due_at" LIMIT ?`,
+  );
+  const dropTimer = db.prepare(`DELETE FROM "webhook_timers" WHERE "id" = ?`);
+  const waiting = db.prepare<[number], WaitingMessage>(
+    `SELECT ${WAITING_COLUMNS} FROM "messages" m JOIN "chats" c ON c."id" = m."chat_id" WHERE m."id" = ? AND ${STILL_WAITING}`,
+  );
+  const insertEvent = db.prepare(SQLITE_OUTBOX_INSERT);
+  const fireTimers = immediateWrites(
+    db,
+    ({ limit, now }: { limit: number; now: number }) => {
+      const timers = dueTimers.all(now, limit);
+      for (const timer of timers) {
+        dropTimer.run(timer.id);
+        const message = waiting.get(timer.messageId);
+        if (message) insertEvent.run(...outboxValues(outboxRow(unanswered(message), now)));
+      }
+      return timers.length;
+    },
+    writeTimeoutMs,
+  );
   return {
     fanOut: (limit, now) => fanOut({ limit, now }),
     claim: (limit, now, leaseUntil) => claim({ limit, now, leaseUntil }),
+    fireTimers: (limit, now) => fireTimers({ limit, now }),
   };
 }
 
@@ -116,6 +193,27 @@ function postgresQueue(dataSource: DataSource): WebhookQueue {
         createdAt: Number(row.createdAt),
       }));
     },
+    fireTimers: (limit, now) =>
+      dataSource.transaction(async (tx) => {
+        const timers = updatedRows<{ messageId: number }>(
+          await tx.query(
+            `DELETE FROM "webhook_timers" WHERE "id" IN (
+               SELECT "id" FROM "webhook_timers" WHERE "due_at" <= $1::bigint ORDER BY "due_at" LIMIT $2
+               FOR UPDATE SKIP LOCKED
+             ) RETURNING "message_id" AS "messageId"`,
+            [now, limit],
+          ),
+        );
+        if (timers.length === 0) return 0;
+        const messages = (await tx.query(
+          `SELECT ${WAITING_COLUMNS} FROM "messages" m JOIN "chats" c ON c."id" = m."chat_id"
+           WHERE m."id" = ANY($1::integer[]) AND ${STILL_WAITING} ORDER BY m."id"`,
+          [timers.map((timer) => timer.messageId)],
+        )) as WaitingMessage[];
+        const insert = postgresOutboxInsert(messages.map((message) => outboxRow(unanswered(message), now)));
+        if (insert) await tx.query(insert.sql, insert.values);
+        return timers.length;
+      }),
   };
 }
 

@@ -107,4 +107,22 @@ export class WebhookDeliveryEntity {
   lastError: string | null;
 }
 
-export const WEBHOOK_ENTITIES = [WebhookEndpointEntity, WebhookEventEntity, WebhookDeliveryEntity];
+/**
+ * A client's message to check on once it has waited UNANSWERED_AFTER_MS: written with the message (only while some
+ * endpoint wants `seller.message.unanswered`); when due it becomes that event if the message still waits and
+ * starts its waiting streak, and is deleted either way.
+ */
+@Entity('webhook_timers')
+@Index('idx_webhook_timers_due', ['dueAt'])
+export class WebhookTimerEntity {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ name: 'message_id', type: 'integer' })
+  messageId: number;
+
+  @Column({ name: 'due_at', type: 'bigint', transformer: bigintNumber })
+  dueAt: number;
+}
+
+export const WEBHOOK_ENTITIES = [WebhookEndpointEntity, WebhookEventEntity, WebhookDeliveryEntity, WebhookTimerEntity];
