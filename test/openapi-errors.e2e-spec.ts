@@ -11,8 +11,9 @@ interface Attempt {
 }
 
 /**
- * How to provoke each error a route may declare (a 400 once for each kind of input the route checks). `reaches` is well-formed input the route acts on: answered 401
- * without the token, and 500 once the database is gone. A missing row is id 99999 (nothing creates that many here).
+ * How to provoke each error a route may declare (a 400 once for each kind of input the route checks). `reaches` is
+ * well-formed input the route acts on: answered 401 without the token, and 500 once the database is gone. A missing
+ * row is id 99999 (nothing creates that many here).
  */
 type Provocations = { reaches: Attempt } & Partial<Record<400 | 404 | 409 | 415, Attempt | Attempt[]>>;
 
@@ -195,7 +196,7 @@ describe('the errors the OpenAPI document declares for each provisioning route',
           .filter((key) => key !== 'reaches')
           .map(Number),
       ];
-      expect(statuses.sort(), route).toEqual(provoked.sort());
+      expect(statuses.sort(byNumber), route).toEqual(provoked.sort(byNumber));
     }
   });
 
@@ -232,3 +233,5 @@ describe('the errors the OpenAPI document declares for each provisioning route',
     }
   });
 });
+
+const byNumber = (a: number, b: number) => a - b;
