@@ -15,10 +15,12 @@ interface Attempt {
  * well-formed input the route acts on: answered 401 without the token, and 500 once the database is gone. A missing
  * row is id 99999 (nothing creates that many here).
  */
-type Provocations = { reaches: Attempt } & Partial<Record<400 | 404 | 409 | 415, Attempt | Attempt[]>>;
+type Provocations = { reaches: Attempt } & Partial<Record<400 | 404 | 409 | 413 | 415, Attempt | Attempt[]>>;
 
 const taken = uniqueUname('taken');
 const notJson = (path: string): Attempt => ({ path, body: 'name=x', type: 'text/plain' });
+/** One byte over 100 kB of JSON. */
+const tooLarge = (path: string): Attempt => ({ path, body: `"${'x'.repeat(102_400 - 1)}"`, type: 'application/json' });
 
 const ROUTES: Record<string, Provocations> = {
   'POST /api/apps': {
@@ -27,6 +29,7 @@ const ROUTES: Record<string, Provocations> = {
       { path: '/api/apps', body: { name: 'Lobby', owners: [], colour: 'red' } },
       { path: '/api/apps', body: '{"name": ', type: 'application/json' },
     ],
+    413: tooLarge('/api/apps'),
     415: notJson('/api/apps'),
   },
   'GET /api/apps': { reaches: { path: '/api/apps' }, 400: { path: '/api/apps?limit=0' } },
@@ -42,6 +45,7 @@ const ROUTES: Record<string, Provocations> = {
       { path: '/api/apps/1', body: { name: 7 } },
     ],
     404: { path: '/api/apps/99999', body: { name: 'Renamed' } },
+    413: tooLarge('/api/apps/1'),
     415: notJson('/api/apps/1'),
   },
   'GET /api/apps/{id}/moderation': {
@@ -63,6 +67,7 @@ const ROUTES: Record<string, Provocations> = {
     reaches: { path: '/api/users', body: { uname: uniqueUname('new') } },
     400: { path: '/api/users', body: { uname: 'no spaces allowed' } },
     409: { path: '/api/users', body: { uname: taken.toUpperCase() } },
+    413: tooLarge('/api/users'),
     415: notJson('/api/users'),
   },
   'GET /api/users': { reaches: { path: '/api/users' }, 400: { path: '/api/users?limit=x' } },
@@ -71,12 +76,14 @@ const ROUTES: Record<string, Provocations> = {
     reaches: { path: `/api/users/${taken}`, body: { role: 'mod' } },
     400: { path: `/api/users/${taken}`, body: { role: 'owner' } },
     404: { path: '/api/users/nobody', body: { role: 'mod' } },
+    413: tooLarge(`/api/users/${taken}`),
     415: notJson(`/api/users/${taken}`),
   },
   'POST /api/users/{uname}/tokens': {
     reaches: { path: `/api/users/${taken}/tokens` },
     400: { path: `/api/users/${taken}/tokens`, body: { expires: 60 } },
     404: { path: '/api/users/nobody/tokens' },
+    413: tooLarge(`/api/users/${taken}/tokens`),
     415: notJson(`/api/users/${taken}/tokens`),
   },
   'DELETE /api/users/{uname}/tokens': {
@@ -90,6 +97,7 @@ const ROUTES: Record<string, Provocations> = {
   'POST /api/sellers': {
     reaches: { path: '/api/sellers', body: { name: 'Shop' } },
     400: { path: '/api/sellers', body: { name: '' } },
+    413: tooLarge('/api/sellers'),
     415: notJson('/api/sellers'),
   },
   'GET /api/sellers/{id}': {
@@ -104,12 +112,14 @@ const ROUTES: Record<string, Provocations> = {
       { path: '/api/sellers/1', body: { offlineMessages: 'yes' } },
     ],
     404: { path: '/api/sellers/99999', body: { offlineMessages: true } },
+    413: tooLarge('/api/sellers/1'),
     415: notJson('/api/sellers/1'),
   },
   'POST /api/sellers/{id}/tokens': {
     reaches: { path: '/api/sellers/1/tokens' },
     400: [{ path: '/api/sellers/1/tokens', body: { name: 'x' } }, { path: '/api/sellers/one/tokens' }],
     404: { path: '/api/sellers/99999/tokens' },
+    413: tooLarge('/api/sellers/1/tokens'),
     415: notJson('/api/sellers/1/tokens'),
   },
   'GET /api/sellers/{id}/chats': {
@@ -128,6 +138,7 @@ const ROUTES: Record<string, Provocations> = {
       { path: '/api/webhooks', body: { url: 'ftp://127.0.0.1/hooks' } },
       { path: '/api/webhooks', body: { url: 'http://127.0.0.1:9/hooks', appId: 0 } },
     ],
+    413: tooLarge('/api/webhooks'),
     415: notJson('/api/webhooks'),
   },
   'GET /api/webhooks': { reaches: { path: '/api/webhooks' } },
@@ -209,7 +220,7 @@ describe('the errors the OpenAPI document declares for each provisioning route',
 
   it('answers each declared 4xx to the input the table gives for it', async () => {
     for (const [route, provocations] of Object.entries(ROUTES)) {
-      for (const status of [400, 404, 409, 415] as const) {
+      for (const status of [400, 404, 409, 413, 415] as const) {
         for (const attempt of [provocations[status] ?? []].flat()) {
           const answer = await send(route.split(' ')[0], attempt);
           expect(

@@ -10,13 +10,18 @@ export const INVALID = {
   noBody: 'a body with any field (this route reads none)',
 } as const;
 
-export const NOT_JSON = 'A request body that is not `application/json`';
+/** What a route that reads a body may answer before the handler sees it: the JSON parser's size limit, the type. */
+export const BODY_ERRORS = {
+  413: "A body over 100 kB (Express's JSON parser limit)",
+  415: 'A request body that is not `application/json`',
+} as const;
 
-/** A route's own errors: the causes of its 400, and what its 404, 409 or 415 means. */
+/** A route's own errors: the causes of its 400, and what its 404, 409, 413 or 415 means. */
 interface RouteErrors {
   400?: readonly string[];
   404?: string;
   409?: string;
+  413?: string;
   415?: string;
 }
 

@@ -26,7 +26,7 @@ import {
   UpdateAppDto,
 } from './dto/apps.dto.js';
 import { LimitQuery, PaginationQuery } from './dto/pagination.dto.js';
-import { ApiErrorResponses, ApiErrors, INVALID, NOT_JSON } from './api-error-responses.js';
+import { ApiErrorResponses, ApiErrors, BODY_ERRORS, INVALID } from './api-error-responses.js';
 import { ParseRowIdPipe } from './parse-row-id.pipe.js';
 
 @ApiTags('apps')
@@ -43,7 +43,7 @@ export class AppsController {
   ) {}
 
   @Post()
-  @ApiErrors({ 400: [INVALID.body], 415: NOT_JSON })
+  @ApiErrors({ 400: [INVALID.body], ...BODY_ERRORS })
   @ApiCreatedResponse({ type: AppResponse })
   create(@Body() body: CreateAppDto): Promise<AppView> {
     const { name, owners, mods, origins, blockedWords, allowLinks } = body;
@@ -65,7 +65,7 @@ export class AppsController {
   }
 
   @Patch(':id')
-  @ApiErrors({ 400: [INVALID.id, INVALID.body], 404: 'No such app', 415: NOT_JSON })
+  @ApiErrors({ 400: [INVALID.id, INVALID.body], 404: 'No such app', ...BODY_ERRORS })
   @ApiOkResponse({ type: AppResponse, description: 'Lists given replace the current ones' })
   async update(@Param('id', ParseRowIdPipe) id: number, @Body() body: UpdateAppDto): Promise<AppView> {
     const { slowModeSeconds, ...changes } = body;

@@ -5,7 +5,7 @@ import { AdminTokenGuard } from './admin-token.guard.js';
 import { PaginationQuery } from './dto/pagination.dto.js';
 import { NoBody } from './dto/no-body.dto.js';
 import { CreateUserDto, RevokedResponse, TokenResponse, UpdateUserDto, UserResponse } from './dto/users.dto.js';
-import { ApiErrorResponses, ApiErrors, INVALID, NOT_JSON } from './api-error-responses.js';
+import { ApiErrorResponses, ApiErrors, BODY_ERRORS, INVALID } from './api-error-responses.js';
 
 /** A uname in the path is looked up as given: one that could never be a uname is no user either (404, not 400). */
 const NO_USER = 'No such user';
@@ -19,7 +19,7 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Post()
-  @ApiErrors({ 400: [INVALID.body], 409: 'The uname is taken, in any letter case', 415: NOT_JSON })
+  @ApiErrors({ 400: [INVALID.body], 409: 'The uname is taken, in any letter case', ...BODY_ERRORS })
   @ApiCreatedResponse({ type: UserResponse })
   create(@Body() body: CreateUserDto): Promise<UserView> {
     return this.users.create(body.uname, body.role);
@@ -40,7 +40,7 @@ export class UsersController {
   }
 
   @Patch(':uname')
-  @ApiErrors({ 400: [INVALID.body], 404: NO_USER, 415: NOT_JSON })
+  @ApiErrors({ 400: [INVALID.body], 404: NO_USER, ...BODY_ERRORS })
   @ApiOkResponse({
     type: UserResponse,
     description: "Disconnects the user's live lobby sockets; their next auth has the new role",
@@ -50,7 +50,7 @@ export class UsersController {
   }
 
   @Post(':uname/tokens')
-  @ApiErrors({ 400: [INVALID.noBody], 404: NO_USER, 415: NOT_JSON })
+  @ApiErrors({ 400: [INVALID.noBody], 404: NO_USER, ...BODY_ERRORS })
   @ApiCreatedResponse({ type: TokenResponse })
   issueToken(@Param('uname') uname: string, @Body() _body: NoBody): Promise<IssuedToken> {
     return this.users.issueToken(uname);

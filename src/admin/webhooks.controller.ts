@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AdminTokenGuard } from './admin-token.guard.js';
-import { ApiErrorResponses, ApiErrors, INVALID, NOT_JSON } from './api-error-responses.js';
+import { ApiErrorResponses, ApiErrors, BODY_ERRORS, INVALID } from './api-error-responses.js';
 import { PaginationQuery } from './dto/pagination.dto.js';
 import {
   CreatedWebhookResponse,
@@ -21,7 +21,7 @@ export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
 
   @Post()
-  @ApiErrors({ 400: [INVALID.body, 'a `url` refused as a target'], 415: NOT_JSON })
+  @ApiErrors({ 400: [INVALID.body, 'a `url` refused as a target'], ...BODY_ERRORS })
   @ApiCreatedResponse({ type: CreatedWebhookResponse, description: 'Deliveries start with the events that follow' })
   create(@Body() body: CreateWebhookDto): Promise<EndpointView & { secret: string }> {
     return this.webhooks.create(body);
