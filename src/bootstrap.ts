@@ -111,7 +111,12 @@ export function configureApp(
         'at /docs/asyncapi.yaml; health and metrics at /health/live, /health/ready and /metrics.',
     )
     .setVersion('1')
-    .addBearerAuth()
+    // Not addBearerAuth(), which declares `bearerFormat: JWT`: the bearer is the ADMIN_TOKEN setting, an opaque string.
+    .addSecurity('bearer', {
+      type: 'http',
+      scheme: 'bearer',
+      description: 'The ADMIN_TOKEN the server was started with',
+    })
     .build();
   SwaggerModule.setup('docs', app, () => integerPathIds(SwaggerModule.createDocument(app, openApi)));
   return app;

@@ -26,7 +26,7 @@ import {
   UpdateAppDto,
 } from './dto/apps.dto.js';
 import { LimitQuery, PaginationQuery } from './dto/pagination.dto.js';
-import { ApiErrorResponses } from './api-error-responses.js';
+import { ApiErrorResponses, ApiErrors, BODY_ERRORS, INVALID } from './api-error-responses.js';
 import { ParseRowIdPipe } from './parse-row-id.pipe.js';
 
 @ApiTags('apps')
@@ -43,6 +43,7 @@ export class AppsController {
   ) {}
 
   @Post()
+  @ApiErrors({ 400: [INVALID.body], ...BODY_ERRORS })
   @ApiCreatedResponse({ type: AppResponse })
   create(@Body() body: CreateAppDto): Promise<AppView> {
     const { name, owners, mods, origins, blockedWords, allowLinks } = body;
@@ -50,18 +51,21 @@ export class AppsController {
   }
 
   @Get()
+  @ApiErrors({ 400: [INVALID.query] })
   @ApiOkResponse({ type: [AppResponse] })
   list(@Query() page: PaginationQuery): Promise<AppView[]> {
     return this.apps.list(page.limit, page.after);
   }
 
   @Get(':id')
+  @ApiErrors({ 400: [INVALID.id], 404: 'No such app' })
   @ApiOkResponse({ type: AppResponse })
   get(@Param('id', ParseRowIdPipe) id: number): Promise<AppView> {
     return this.apps.get(id);
   }
 
   @Patch(':id')
+  @ApiErrors({ 400: [INVALID.id, INVALID.body], 404: 'No such app', ...BODY_ERRORS })
   @ApiOkResponse({ type: AppResponse, description: 'Lists given replace the current ones' })
   async update(@Param('id', ParseRowIdPipe) id: number, @Body() body: UpdateAppDto): Promise<AppView> {
     const { slowModeSeconds, ...changes } = body;
@@ -73,6 +77,7 @@ export class AppsController {
   }
 
   @Get(':id/moderation')
+  @ApiErrors({ 400: [INVALID.id, INVALID.query], 404: 'No such app' })
   @ApiOkResponse({
     type: [ModerationEntryResponse],
     description: "The lobby's moderation log, oldest first: entries with an id above `after`, at most `limit`",
@@ -86,6 +91,7 @@ export class AppsController {
   }
 
   @Get(':id/messages')
+  @ApiErrors({ 400: [INVALID.id, INVALID.query], 404: 'No such app' })
   @ApiOkResponse({ type: [LobbyMessageResponse], description: "The lobby's last messages, oldest first" })
   async history(@Param('id', ParseRowIdPipe) id: number, @Query() page: LimitQuery): Promise<LobbyMessage[]> {
     await this.apps.get(id);
@@ -94,6 +100,7 @@ export class AppsController {
 
   @Delete(':id/messages/:messageId')
   @HttpCode(204)
+  @ApiErrors({ 400: [INVALID.id], 404: 'No such app, or no such message in its lobby' })
   @ApiNoContentResponse({
     description: 'Deleted for everyone: `message_deleted {id}` goes to the lobby, later joins no longer see it',
   })

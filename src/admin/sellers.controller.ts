@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nest
 import { SellerChatService } from '../seller/seller-chat.service.js';
 import { ChatUsersService, type SellerView } from '../chats/chat-users.service.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
-import { ApiErrorResponses } from './api-error-responses.js';
+import { ApiErrorResponses, ApiErrors, BODY_ERRORS, INVALID } from './api-error-responses.js';
 import {
   CreatedSellerResponse,
   CreateSellerDto,
@@ -28,36 +28,42 @@ export class SellersController {
   ) {}
 
   @Post()
+  @ApiErrors({ 400: [INVALID.body], ...BODY_ERRORS })
   @ApiCreatedResponse({ type: CreatedSellerResponse })
   create(@Body() body: CreateSellerDto): Promise<CreatedSellerResponse> {
     return this.users.createSeller(body.name, body.offlineMessages);
   }
 
   @Get(':id')
+  @ApiErrors({ 400: [INVALID.id], 404: 'No such seller' })
   @ApiOkResponse({ type: SellerResponse })
   get(@Param('id', ParseRowIdPipe) id: number): Promise<SellerView> {
     return this.users.getSeller(id);
   }
 
   @Patch(':id')
+  @ApiErrors({ 400: [INVALID.id, INVALID.body], 404: 'No such seller', ...BODY_ERRORS })
   @ApiOkResponse({ type: SellerResponse, description: 'Fields given replace the current ones' })
   update(@Param('id', ParseRowIdPipe) id: number, @Body() body: UpdateSellerDto): Promise<SellerView> {
     return this.users.updateSeller(id, body);
   }
 
   @Post(':id/tokens')
+  @ApiErrors({ 400: [INVALID.id, INVALID.noBody], 404: 'No such seller', ...BODY_ERRORS })
   @ApiCreatedResponse({ type: SellerTokenResponse })
   async rotateToken(@Param('id', ParseRowIdPipe) id: number, @Body() _body: NoBody): Promise<SellerTokenResponse> {
     return { token: await this.users.rotateSellerToken(id) };
   }
 
   @Get(':id/chats')
+  @ApiErrors({ 400: [INVALID.id], 404: 'No such seller' })
   @ApiOkResponse({ type: [SellerChatResponse] })
   chats(@Param('id', ParseRowIdPipe) id: number): Promise<SellerChatResponse[]> {
     return this.sellerChat.chatsOfSeller(id);
   }
 
   @Get(':id/chats/:chatId/messages')
+  @ApiErrors({ 400: [INVALID.id], 404: 'No such seller, or no such chat of theirs' })
   @ApiOkResponse({ type: [SellerMessageResponse] })
   messages(
     @Param('id', ParseRowIdPipe) id: number,

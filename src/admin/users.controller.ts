@@ -5,7 +5,10 @@ import { AdminTokenGuard } from './admin-token.guard.js';
 import { PaginationQuery } from './dto/pagination.dto.js';
 import { NoBody } from './dto/no-body.dto.js';
 import { CreateUserDto, RevokedResponse, TokenResponse, UpdateUserDto, UserResponse } from './dto/users.dto.js';
-import { ApiErrorResponses } from './api-error-responses.js';
+import { ApiErrorResponses, ApiErrors, BODY_ERRORS, INVALID } from './api-error-responses.js';
+
+/** A uname in the path is looked up as given: one that could never be a uname is no user either (404, not 400). */
+const NO_USER = 'No such user';
 
 @ApiTags('users')
 @ApiBearerAuth()
@@ -16,24 +19,28 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Post()
+  @ApiErrors({ 400: [INVALID.body], 409: 'The uname is taken, in any letter case', ...BODY_ERRORS })
   @ApiCreatedResponse({ type: UserResponse })
   create(@Body() body: CreateUserDto): Promise<UserView> {
     return this.users.create(body.uname, body.role);
   }
 
   @Get()
+  @ApiErrors({ 400: [INVALID.query] })
   @ApiOkResponse({ type: [UserResponse] })
   list(@Query() page: PaginationQuery): Promise<UserView[]> {
     return this.users.list(page.limit, page.after);
   }
 
   @Get(':uname')
+  @ApiErrors({ 404: NO_USER })
   @ApiOkResponse({ type: UserResponse })
   get(@Param('uname') uname: string): Promise<UserView> {
     return this.users.get(uname);
   }
 
   @Patch(':uname')
+  @ApiErrors({ 400: [INVALID.body], 404: NO_USER, ...BODY_ERRORS })
   @ApiOkResponse({
     type: UserResponse,
     description: "Disconnects the user's live lobby sockets; their next auth has the new role",
@@ -43,18 +50,21 @@ export class UsersController {
   }
 
   @Post(':uname/tokens')
+  @ApiErrors({ 400: [INVALID.noBody], 404: NO_USER, ...BODY_ERRORS })
   @ApiCreatedResponse({ type: TokenResponse })
   issueToken(@Param('uname') uname: string, @Body() _body: NoBody): Promise<IssuedToken> {
     return this.users.issueToken(uname);
   }
 
   @Delete(':uname/tokens')
+  @ApiErrors({ 404: NO_USER })
   @ApiOkResponse({ type: RevokedResponse, description: "Revokes all of the user's tokens" })
   async revokeAll(@Param('uname') uname: string): Promise<{ revoked: number }> {
     return { revoked: await this.users.revokeTokens(uname) };
   }
 
   @Delete(':uname/tokens/:hashedToken')
+  @ApiErrors({ 404: NO_USER })
   @ApiOkResponse({ type: RevokedResponse, description: 'Revokes one token, named by its hashed_token' })
   async revokeOne(
     @Param('uname') uname: string,

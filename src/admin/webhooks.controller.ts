@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AdminTokenGuard } from './admin-token.guard.js';
-import { ApiErrorResponses } from './api-error-responses.js';
+import { ApiErrorResponses, ApiErrors, BODY_ERRORS, INVALID } from './api-error-responses.js';
 import { PaginationQuery } from './dto/pagination.dto.js';
 import {
   CreatedWebhookResponse,
@@ -21,6 +21,7 @@ export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
 
   @Post()
+  @ApiErrors({ 400: [INVALID.body, 'a `url` refused as a target'], ...BODY_ERRORS })
   @ApiCreatedResponse({ type: CreatedWebhookResponse, description: 'Deliveries start with the events that follow' })
   create(@Body() body: CreateWebhookDto): Promise<EndpointView & { secret: string }> {
     return this.webhooks.create(body);
@@ -33,6 +34,7 @@ export class WebhooksController {
   }
 
   @Get(':id')
+  @ApiErrors({ 400: [INVALID.id], 404: 'No such webhook' })
   @ApiOkResponse({ type: WebhookResponse })
   get(@Param('id', ParseRowIdPipe) id: number): Promise<EndpointView> {
     return this.webhooks.get(id);
@@ -40,12 +42,14 @@ export class WebhooksController {
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiErrors({ 400: [INVALID.id], 404: 'No such webhook' })
   @ApiNoContentResponse({ description: 'Deleted with its deliveries; nothing more is sent to it' })
   remove(@Param('id', ParseRowIdPipe) id: number): Promise<void> {
     return this.webhooks.remove(id);
   }
 
   @Get(':id/deliveries')
+  @ApiErrors({ 400: [INVALID.id, INVALID.query], 404: 'No such webhook' })
   @ApiOkResponse({ type: [WebhookDeliveryResponse], description: 'Oldest first' })
   deliveries(@Param('id', ParseRowIdPipe) id: number, @Query() page: PaginationQuery): Promise<DeliveryView[]> {
     return this.webhooks.deliveriesOf(id, page.limit, page.after);
@@ -53,6 +57,7 @@ export class WebhooksController {
 
   @Post(':id/deliveries/:deliveryId/retry')
   @HttpCode(200)
+  @ApiErrors({ 400: [INVALID.id], 404: 'No such delivery of this webhook' })
   @ApiOkResponse({ type: WebhookDeliveryResponse, description: 'Due now: attempted in the next round' })
   retry(
     @Param('id', ParseRowIdPipe) id: number,
