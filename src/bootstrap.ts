@@ -1,19 +1,13 @@
 import type { Server } from 'node:http';
-import {
-  ConsoleLogger,
-  type INestApplication,
-  type LoggerService,
-  type ValidationError,
-  ValidationPipe,
-} from '@nestjs/common';
+import { ConsoleLogger, type INestApplication, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { Express } from 'express';
 import helmet from 'helmet';
 import type { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
+import { InputValidationPipe } from './common/input-validation.pipe.js';
 import { JsonDepthPipe } from './common/json-depth.js';
-import { InvalidInputError } from './common/refusal.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
 import type { AppConfig } from './config/app-config.js';
 import { ChatgateIoAdapter } from './realtime/chatgate-io-adapter.js';
@@ -87,19 +81,7 @@ export function configureApp(
       ),
     ),
   );
-  app.useGlobalPipes(
-    new JsonDepthPipe(),
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      transform: true,
-      // A Refusal, so each transport words it: 400 with every message over HTTP, the protocol's error on sockets.
-      exceptionFactory: (errors) => {
-        const details = errors.flatMap(brokenRules);
-        return new InvalidInputError(details.join('; ') || 'invalid input', details);
-      },
-    }),
-  );
+  app.useGlobalPipes(new JsonDepthPipe(), new InputValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();
 
@@ -175,10 +157,6 @@ function countingRefusals(judge: ReturnType<typeof allOf>, metrics: Metrics): Re
     if (admission.refusal) metrics.refusals.inc({ protocol, limit: admission.refusal.reason });
     return admission;
   };
-}
-
-function brokenRules(error: ValidationError): string[] {
-  return [...Object.values(error.constraints ?? {}), ...(error.children ?? []).flatMap(brokenRules)];
 }
 
 const LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;

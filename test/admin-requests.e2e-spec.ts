@@ -54,6 +54,10 @@ describe('what the provisioning API reads', () => {
     ['/api/apps/-1', 'id'],
     ['/api/apps/1.5', 'id'],
     ['/api/apps/abc', 'id'],
+    ['/api/apps/1e3', 'id'],
+    ['/api/apps/0x1', 'id'],
+    ['/api/apps/+1', 'id'],
+    ['/api/apps/1.0', 'id'],
     ['/api/sellers/2147483648', 'id'],
     ['/api/sellers/1/chats/2147483648/messages', 'chatId'],
   ])('answers %s 400, naming the id that cannot be one', async (path, name) => {
