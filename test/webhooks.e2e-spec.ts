@@ -215,22 +215,6 @@ describe('webhooks (docs/webhooks.md)', () => {
     expect((await suite.api.post(`/api/webhooks/${id}/deliveries/999999/retry`)).status).toBe(404);
   });
 
-  it('cuts an attempt the receiver never answers, and counts outcomes and the backlog in /metrics', async () => {
-    const site = await receiver();
-    site.answer = () => {}; // never answers
-    const { id } = await subscribe(site.url, { events: ['lobby.message.created'] });
-    const appId = await suite.api.createApp();
-    const user = await suite.api.createUser(uniqueUname('ignored'));
-    await (await suite.joinLobby(appId, user.hashedToken)).say('hello?');
-    await expect
-      .poll(async () => (await suite.api.get(`/api/webhooks/${id}/deliveries`)).body[0], { timeout: 10_000 })
-      .toMatchObject({ state: 'pending', lastStatus: null, lastError: 'timed out' });
-    const metrics = await (await fetch(`${suite.server.url}/metrics`)).text();
-    expect(metrics).toMatch(/^chatgate_webhook_deliveries_total\{outcome="retry"\} [1-9]/m);
-    expect(metrics).toMatch(/^chatgate_webhook_pending 1$/m);
-    expect(metrics).toMatch(/^chatgate_webhook_oldest_pending_seconds \d/m);
-  });
-
   it('sends an endpoint only the events and the seller it asked for', async () => {
     const site = await receiver();
     const first = await sellerChat();
@@ -257,6 +241,31 @@ describe('webhooks (docs/webhooks.md)', () => {
     const { client, chatId } = await sellerChat();
     await client.request('message', { text: 'nobody here either', clientDate: 1, chatId });
     expect(Number((await dataSource.query('SELECT COUNT(*) AS n FROM webhook_events'))[0].n)).toBe(before);
+  });
+});
+
+/** Metrics are per instance: one instance here, so the one that counts is the one that made the attempt. */
+describe('webhook metrics', () => {
+  const suite = useTestServer(QUICK_WEBHOOKS, { singleInstance: true });
+  let site: WebhookReceiver | undefined;
+  afterEach(() => site?.close());
+
+  it('cuts an attempt the receiver never answers, and counts outcomes and the backlog in /metrics', async () => {
+    site = await WebhookReceiver.start();
+    site.answer = () => {}; // never answers
+    const created = await suite.api.post('/api/webhooks', { url: site.url, events: ['lobby.message.created'] });
+    expect(created.status).toBe(201);
+    const { id } = created.body as { id: number };
+    const appId = await suite.api.createApp();
+    const user = await suite.api.createUser(uniqueUname('ignored'));
+    await (await suite.joinLobby(appId, user.hashedToken)).say('hello?');
+    await expect
+      .poll(async () => (await suite.api.get(`/api/webhooks/${id}/deliveries`)).body[0], { timeout: 10_000 })
+      .toMatchObject({ state: 'pending', lastStatus: null, lastError: 'timed out' });
+    const metrics = await (await fetch(`${suite.server.url}/metrics`)).text();
+    expect(metrics).toMatch(/^chatgate_webhook_deliveries_total\{outcome="retry"\} [1-9]/m);
+    expect(metrics).toMatch(/^chatgate_webhook_pending 1$/m);
+    expect(metrics).toMatch(/^chatgate_webhook_oldest_pending_seconds \d/m);
   });
 });
 
