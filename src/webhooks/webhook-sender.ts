@@ -2,6 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { BlockList, isIP } from 'node:net';
+import { canonical } from '../common/ip-addresses.js';
 
 /** What one attempt came to: the receiver's HTTP status, or why there was none. */
 export type AttemptOutcome = { status: number } | { error: string };
@@ -34,9 +35,8 @@ for (const [network, prefix] of [
 }
 
 export function isPrivateAddress(address: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return PRIVATE.check(mapped[1], 'ipv4');
-  return PRIVATE.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
+  const plain = canonical(address);
+  return PRIVATE.check(plain, isIP(plain) === 6 ? 'ipv6' : 'ipv4');
 }
 
 /** Why a URL may not be a webhook target, or null. Resolves its host, as the attempt will. */
