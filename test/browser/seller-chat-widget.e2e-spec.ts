@@ -2,17 +2,9 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useWidgetPages } from '../support/embedding-site.js';
 import { startServer } from '../support/server.js';
+import { chatLog, text, write } from '../support/seller-widget-page.js';
 
 const until = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 5000 });
-const text = (page: Page, selector: string) => page.locator(selector).textContent();
-/** The open chat as a person reads it: `> text` for one's own messages, `< text` for the other side's. */
-const log = (page: Page) =>
-  page.locator('#chat .cg-log li').evaluateAll((items) =>
-    items.map((li) => {
-      const reason = li.querySelector('.cg-reason');
-      return `${li.classList.contains('cg-mine') ? '>' : '<'} ${li.querySelector('.cg-text')!.textContent}${reason ? ` (${reason.textContent})` : ''}`;
-    }),
-  );
 /** What the pages' own scripts see (test/ is typed without the DOM library). */
 declare const localStorage: { getItem(key: string): string | null; setItem(key: string, value: string): void };
 declare const location: { protocol: string };
@@ -50,11 +42,6 @@ describe('the seller chat widget in Chromium, embedded on another origin', () =>
     return page;
   }
 
-  async function write(page: Page, message: string): Promise<void> {
-    await page.fill('#chat .cg-input', message);
-    await page.press('#chat .cg-input', 'Enter');
-  }
-
   it('lets a client and the seller talk both ways; the seller sees new chats, unread counts and the client go offline and back; a reload restores the chat', async () => {
     await newSeller('Trainer shop');
     const sellerPage = await open(await profile(), { id: seller.id, token: seller.token });
@@ -69,21 +56,21 @@ describe('the seller chat widget in Chromium, embedded on another origin', () =>
     await until(() => sellerPage.locator('#chat .cg-chat .cg-dot').getAttribute('title')).toBe('online');
 
     await write(client, 'Hi! Is the blue one in stock?');
-    await until(() => log(client)).toEqual(['> Hi! Is the blue one in stock?']);
+    await until(() => chatLog(client)).toEqual(['> Hi! Is the blue one in stock?']);
     await until(() => text(sellerPage, '#chat .cg-chat')).toBe('shoom1');
     await sellerPage.click('#chat .cg-chat-button');
-    expect(await log(sellerPage)).toEqual(['< Hi! Is the blue one in stock?']);
+    expect(await chatLog(sellerPage)).toEqual(['< Hi! Is the blue one in stock?']);
     expect(await text(sellerPage, '#chat .cg-chat')).toBe('shoom');
     expect(await presence(sellerPage)).toBe('shoomonline');
 
     await write(sellerPage, 'Yes, two left.');
-    await until(() => log(client)).toEqual(['> Hi! Is the blue one in stock?', '< Yes, two left.']);
-    expect(await log(sellerPage)).toEqual(['< Hi! Is the blue one in stock?', '> Yes, two left.']);
+    await until(() => chatLog(client)).toEqual(['> Hi! Is the blue one in stock?', '< Yes, two left.']);
+    expect(await chatLog(sellerPage)).toEqual(['< Hi! Is the blue one in stock?', '> Yes, two left.']);
 
     await client.close();
     await until(() => presence(sellerPage)).toBe('shoomoffline');
     await write(sellerPage, 'Still there?');
-    await until(() => log(sellerPage)).toEqual([
+    await until(() => chatLog(sellerPage)).toEqual([
       '< Hi! Is the blue one in stock?',
       '> Yes, two left.',
       '> Still there? (Not delivered: shoom is offline.)',
@@ -93,11 +80,11 @@ describe('the seller chat widget in Chromium, embedded on another origin', () =>
     const back = await open(clientProfile, { sellerId: seller.id });
     await until(() => text(back, '#chat .cg-state')).toBe('Chatting as shoom');
     await until(() => presence(sellerPage)).toBe('shoomonline');
-    expect(await log(back)).toEqual(['> Hi! Is the blue one in stock?', '< Yes, two left.']);
+    expect(await chatLog(back)).toEqual(['> Hi! Is the blue one in stock?', '< Yes, two left.']);
     expect(await back.locator('#chat .cg-prompt').isHidden()).toBe(true);
 
     await write(back, '<img src=x onerror=alert(1)>');
-    await until(() => log(sellerPage)).toEqual([
+    await until(() => chatLog(sellerPage)).toEqual([
       '< Hi! Is the blue one in stock?',
       '> Yes, two left.',
       '> Still there? (Not delivered: shoom is offline.)',
@@ -107,7 +94,7 @@ describe('the seller chat widget in Chromium, embedded on another origin', () =>
 
     await back.reload();
     await until(() => text(back, '#chat .cg-state')).toBe('Chatting as shoom');
-    expect(await log(back)).toEqual([
+    expect(await chatLog(back)).toEqual([
       '> Hi! Is the blue one in stock?',
       '< Yes, two left.',
       '> <img src=x onerror=alert(1)>',
@@ -122,7 +109,7 @@ describe('the seller chat widget in Chromium, embedded on another origin', () =>
     await until(() => presence(client)).toBe('Closed shopoffline');
 
     await write(client, 'Anyone there?');
-    await until(() => log(client)).toEqual(['> Anyone there? (Not delivered: Closed shop is offline.)']);
+    await until(() => chatLog(client)).toEqual(['> Anyone there? (Not delivered: Closed shop is offline.)']);
     expect(await client.inputValue('#chat .cg-input')).toBe('');
 
     // The frame the widget would send: its size is what the server's limit applies to.
@@ -133,7 +120,7 @@ describe('the seller chat widget in Chromium, embedded on another origin', () =>
       data: { id: 0, text, date: 0, clientDate: 1_800_000_000, chatId: String(chatId), my: false },
     };
     await write(client, text);
-    await until(() => log(client)).toEqual([
+    await until(() => chatLog(client)).toEqual([
       '> Anyone there? (Not delivered: Closed shop is offline.)',
       `> ${text} (Not delivered: the message is too long (${JSON.stringify(frame).length} bytes with its envelope, at most 256).)`,
     ]);
@@ -192,17 +179,17 @@ describe('the seller chat widget in Chromium, embedded on another origin', () =>
     });
     const client = await startClient(context, 'steady');
     await write(client, 'first');
-    await until(() => log(client)).toEqual(['> first']);
+    await until(() => chatLog(client)).toEqual(['> first']);
 
     await client.evaluate(() => window.sockets[0].close());
     await until(() => client.evaluate(() => window.sockets.length)).toBe(2);
     await until(() => text(client, '#chat .cg-state')).toBe('Chatting as steady');
-    expect(await log(client)).toEqual(['> first']);
+    expect(await chatLog(client)).toEqual(['> first']);
     await until(() => presence(client)).toBe('Steady shoponline');
 
     await write(client, 'second');
-    await until(() => log(client)).toEqual(['> first', '> second']);
+    await until(() => chatLog(client)).toEqual(['> first', '> second']);
     await sellerPage.click('#chat .cg-chat-button');
-    await until(() => log(sellerPage)).toEqual(['< first', '< second']);
+    await until(() => chatLog(sellerPage)).toEqual(['< first', '< second']);
   });
 });

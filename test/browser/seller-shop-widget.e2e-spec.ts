@@ -2,16 +2,9 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useWidgetPages } from '../support/embedding-site.js';
 import { startServer } from '../support/server.js';
+import { chatLog, text, write } from '../support/seller-widget-page.js';
 
 const until = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 5000 });
-const text = (page: Page, selector: string) => page.locator(selector).textContent();
-const log = (page: Page) =>
-  page.locator('#chat .cg-log li').evaluateAll((items) =>
-    items.map((li) => {
-      const reason = li.querySelector('.cg-reason');
-      return `${li.classList.contains('cg-mine') ? '>' : '<'} ${li.querySelector('.cg-text')!.textContent}${reason ? ` (${reason.textContent})` : ''}`;
-    }),
-  );
 
 describe('the seller chat widget for a shop (docs/seller-shop.md), in Chromium', () => {
   const pages = useWidgetPages(() => startServer());
@@ -20,11 +13,6 @@ describe('the seller chat widget for a shop (docs/seller-shop.md), in Chromium',
     const page = await context.newPage();
     await page.goto(pages.site.pageUrl('seller-chat', options));
     return page;
-  }
-
-  async function write(page: Page, message: string): Promise<void> {
-    await page.fill('#chat .cg-input', message);
-    await page.press('#chat .cg-input', 'Enter');
   }
 
   it('lets a client leave a message while a seller who allows it is away; the seller finds it on sign-in', async () => {
@@ -38,12 +26,12 @@ describe('the seller chat widget for a shop (docs/seller-shop.md), in Chromium',
     );
 
     await write(client, 'Open tomorrow?');
-    await until(() => log(client)).toEqual(['> Open tomorrow?']);
+    await until(() => chatLog(client)).toEqual(['> Open tomorrow?']);
 
     const sellerPage = await open(await pages.profile(), { id: seller.id, token: seller.token });
     await until(() => text(sellerPage, '#chat .cg-chat')).toBe('owl1');
     await sellerPage.click('#chat .cg-chat-button');
-    expect(await log(sellerPage)).toEqual(['< Open tomorrow?']);
+    expect(await chatLog(sellerPage)).toEqual(['< Open tomorrow?']);
     await until(() => text(client, '#chat .cg-chat-head')).toBe('Night shoponline');
   });
 
