@@ -10,14 +10,14 @@ import { InputValidationPipe } from './common/input-validation.pipe.js';
 import { JsonDepthPipe } from './common/json-depth.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
 import type { AppConfig } from './config/app-config.js';
-import { ChatgateIoAdapter } from './realtime/chatgate-io-adapter.js';
-import { allOf, type HandshakeCheck } from './realtime/handshake.js';
+import { ChatgateIoAdapter } from './realtime/transports/chatgate-io-adapter.js';
+import { allOf, type HandshakeCheck } from './realtime/connection/handshake.js';
 import { ClientAddresses } from './realtime/limits/client-addresses.js';
 import { ConnectionCaps } from './realtime/limits/connection-caps.js';
-import { originAllowed } from './realtime/origin-check.js';
+import { originAllowed } from './realtime/limits/origin-check.js';
 import { Metrics } from './operations/metrics.js';
-import { RawWsAdapter } from './realtime/raw-ws-adapter.js';
-import { TransportRouterAdapter } from './realtime/transport-router.adapter.js';
+import { RawWsAdapter } from './realtime/transports/raw-ws-adapter.js';
+import { TransportRouterAdapter } from './realtime/transports/transport-router.adapter.js';
 
 /** Builds the whole app on an open database, configured and ready to listen: what main.ts runs. */
 export async function createApp(config: AppConfig, dataSource?: DataSource): Promise<INestApplication> {

@@ -4,9 +4,9 @@ import type { Socket as EngineSocket } from 'engine.io';
 import { Server, type Socket } from 'socket.io';
 import ioV2 from 'socket.io-client-v2';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { answerAcksDirectly } from '../src/realtime/direct-acks.js';
-import { JsonText, jsonTextParser } from '../src/realtime/json-text.js';
-import { boundEngineSocket } from '../src/realtime/outgoing-bound.js';
+import { answerAcksDirectly } from '../src/realtime/internals/direct-acks.js';
+import { JsonText, jsonTextParser } from '../src/realtime/connection/json-text.js';
+import { boundEngineSocket } from '../src/realtime/internals/outgoing-bound.js';
 import { LobbyClient } from './support/lobby-client.js';
 
 // A plain socket.io server with the lobby's options (EIO3 allowed, both transports, the JsonText parser, the outgoing

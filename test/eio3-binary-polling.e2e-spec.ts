@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { useTestServer } from './support/suite.js';
 
 // engine.io's own EIO3 parser, reached by file because its package exports only the main entry: if the pinned
-// engine.io moves or changes it, this file fails along with the seam src/realtime/eio3-binary-polling.ts uses.
+// engine.io moves or changes it, this file fails along with the seam src/realtime/internals/eio3-binary-polling.ts uses.
 const require = createRequire(import.meta.url);
 const parserV3 = require(join(dirname(require.resolve('engine.io')), 'parser-v3/index.js')) as {
   decodePayload(data: string, callback: (packet: Packet) => void): void;

@@ -4,7 +4,7 @@ import { type DirectoryApp, type DirectoryUser, UserDirectory } from '../src/aut
 import { Clock } from '../src/common/clock.js';
 import { AppConfig } from '../src/config/app-config.js';
 import { LobbyModule } from '../src/lobby/lobby.module.js';
-import { InstanceIdentity } from '../src/realtime/instance-identity.js';
+import { InstanceIdentity } from '../src/realtime/bus/instance-identity.js';
 import { InMemoryPresenceStore } from '../src/realtime/presence/in-memory-presence.store.js';
 import { PresenceStore } from '../src/realtime/presence/presence-store.js';
 import { PresenceService } from '../src/realtime/presence/presence.service.js';

@@ -4,8 +4,8 @@ import type { Socket as EngineSocket } from 'engine.io';
 import { Server, type Socket } from 'socket.io';
 import ioV2 from 'socket.io-client-v2';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { boundEngineSocket } from '../src/realtime/outgoing-bound.js';
-import { PrebuiltFrameBroadcast } from '../src/realtime/prebuilt-frame-broadcast.js';
+import { boundEngineSocket } from '../src/realtime/internals/outgoing-bound.js';
+import { PrebuiltFrameBroadcast } from '../src/realtime/internals/prebuilt-frame-broadcast.js';
 import { LobbyClient } from './support/lobby-client.js';
 import { until } from './support/until.js';
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatUsersService } from '../src/chats/chat-users.service.js';
 import { Clock } from '../src/common/clock.js';
 import { AppConfig } from '../src/config/app-config.js';
-import { InstanceIdentity } from '../src/realtime/instance-identity.js';
+import { InstanceIdentity } from '../src/realtime/bus/instance-identity.js';
 import { InMemoryPresenceStore } from '../src/realtime/presence/in-memory-presence.store.js';
 import { PresenceStore } from '../src/realtime/presence/presence-store.js';
 import { PresenceService } from '../src/realtime/presence/presence.service.js';

@@ -9,7 +9,7 @@ import { AppStaffEntity, type AppStaffRole } from './app-staff.entity.js';
 import { AppEntity } from './app.entity.js';
 import { Clock } from '../common/clock.js';
 import { DirectoryChanges } from '../users/directory-changes.js';
-import { normalize as normalizeOrigin } from '../realtime/origin-check.js';
+import { normalize as normalizeOrigin } from '../realtime/limits/origin-check.js';
 import {
   DEFAULT_LOBBY_SETTINGS,
   LobbySettingsService,

@@ -1,7 +1,7 @@
 import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Clock } from '../common/clock.js';
 import { ExpiringCache } from '../common/expiring-cache.js';
-import type { Subscription } from '../realtime/delivery-bus.js';
+import type { Subscription } from '../realtime/bus/delivery-bus.js';
 import type { DirectoryChange, DirectoryChanges } from '../users/directory-changes.js';
 import { type DirectoryApp, type DirectoryUser, UserDirectory } from './user-directory.js';
 

@@ -2,9 +2,9 @@ import type { Server, Socket } from 'socket.io';
 import type { Clock } from '../common/clock.js';
 import { SetMap } from '../common/set-map.js';
 import type { Metrics } from '../operations/metrics.js';
-import type { Delivery } from '../realtime/delivery-bus.js';
-import { PrebuiltFrameBroadcast } from '../realtime/prebuilt-frame-broadcast.js';
-import { PushGate, type Snapshot } from '../realtime/push-gate.js';
+import type { Delivery } from '../realtime/bus/delivery-bus.js';
+import { PrebuiltFrameBroadcast } from '../realtime/internals/prebuilt-frame-broadcast.js';
+import { PushGate, type Snapshot } from '../realtime/connection/push-gate.js';
 import type { LobbyEvents } from './lobby.types.js';
 
 /**

@@ -8,7 +8,7 @@ import { LobbySettingsService } from '../moderation/lobby-settings.service.js';
 import { ModerationLog } from '../moderation/moderation-log.service.js';
 import { SlowModeService } from '../moderation/slow-mode.service.js';
 import { type MuteView, MutesService } from '../mutes/mutes.service.js';
-import { DeliveryBus } from '../realtime/delivery-bus.js';
+import { DeliveryBus } from '../realtime/bus/delivery-bus.js';
 import type { WebhookEvent } from '../webhooks/webhook-events.js';
 import { WebhookSubscriptions } from '../webhooks/webhook-subscriptions.js';
 import type { LobbyCommand } from './lobby-commands.js';

@@ -1,6 +1,6 @@
 import type { Socket } from 'socket.io';
 import { type LobbyRefusal, SlowModeRefusal } from './lobby-errors.js';
-import { JsonText } from '../realtime/json-text.js';
+import { JsonText } from '../realtime/connection/json-text.js';
 import type { LobbyWelcome, SayOutcome } from './lobby.types.js';
 
 /** The protocol's exact words. Existing widgets display or match them, so they are part of the contract. */

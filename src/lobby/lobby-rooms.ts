@@ -3,7 +3,7 @@ import { Clock } from '../common/clock.js';
 import { ExpiringCache } from '../common/expiring-cache.js';
 import { SharedReads } from '../common/shared-reads.js';
 import { AppConfig } from '../config/app-config.js';
-import { DeliveryBus, type Subscription } from '../realtime/delivery-bus.js';
+import { DeliveryBus, type Subscription } from '../realtime/bus/delivery-bus.js';
 import {
   LOBBY_CHANNEL,
   type LobbyMember,

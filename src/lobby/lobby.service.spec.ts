@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../test/support/fake-clock.js';
 import { type DirectoryApp, type DirectoryUser, UserDirectory } from '../auth/user-directory.js';
 import { Clock } from '../common/clock.js';
-import { type Delivery, DeliveryBus } from '../realtime/delivery-bus.js';
+import { type Delivery, DeliveryBus } from '../realtime/bus/delivery-bus.js';
 import { ChatgateTestingModule } from '../testing/index.js';
 import { LobbyModule } from './lobby.module.js';
 import { LobbyService } from './lobby.service.js';

@@ -8,9 +8,9 @@ import { MessagesService, type StoredMessage } from '../messages/messages.servic
 import { LobbySettingsService } from '../moderation/lobby-settings.service.js';
 import { type MuteView, MutesService } from '../mutes/mutes.service.js';
 import { Metrics } from '../operations/metrics.js';
-import { type DeliveryEnvelope, DeliveryBus } from '../realtime/delivery-bus.js';
+import { type DeliveryEnvelope, DeliveryBus } from '../realtime/bus/delivery-bus.js';
 import { RateLimiterFactory, take } from '../realtime/limits/rate-limiter.factory.js';
-import { normalize as normalizeOrigin } from '../realtime/origin-check.js';
+import { normalize as normalizeOrigin } from '../realtime/limits/origin-check.js';
 import type { PresenceSnapshot } from '../realtime/presence/presence-store.js';
 import { PresenceService } from '../realtime/presence/presence.service.js';
 import { type LobbyRole, unameKey } from '../users/roles.js';

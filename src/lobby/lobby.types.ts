@@ -1,6 +1,6 @@
 import type { LobbyRole } from '../users/roles.js';
 import type { MuteView } from '../mutes/mutes.service.js';
-import { defineChannel } from '../realtime/delivery-bus.js';
+import { defineChannel } from '../realtime/bus/delivery-bus.js';
 
 /** A user as the lobby protocol shows them: in `room.users`, `user_joined` and `user_left`. */
 export interface LobbyMember {

@@ -4,8 +4,8 @@ import { In, type Repository } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { InvalidInputError } from '../common/refusal.js';
 import { AppConfig } from '../config/app-config.js';
-import { AnnouncedCache } from '../realtime/announced-cache.js';
-import { DeliveryBus } from '../realtime/delivery-bus.js';
+import { AnnouncedCache } from '../realtime/bus/announced-cache.js';
+import { DeliveryBus } from '../realtime/bus/delivery-bus.js';
 import { LobbySettingsEntity } from './lobby-settings.entity.js';
 import { compileFilter, type MessageFilter } from './message-filter.js';
 

@@ -1,15 +1,15 @@
 import { type DynamicModule, Global, Module, type Provider } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config.js';
-import { DeliveryBus, LocalDeliveryBus } from './delivery-bus.js';
-import { InstanceIdentity } from './instance-identity.js';
+import { DeliveryBus, LocalDeliveryBus } from './bus/delivery-bus.js';
+import { InstanceIdentity } from './bus/instance-identity.js';
 import { MemoryRateLimiterFactory, RateLimiterFactory } from './limits/rate-limiter.factory.js';
 import { InMemoryPresenceStore } from './presence/in-memory-presence.store.js';
 import { PresenceStore } from './presence/presence-store.js';
 import { PresenceService } from './presence/presence.service.js';
 import { RedisConnections } from './redis/redis-connections.js';
-import { RedisDeliveryBus } from './redis/redis-delivery-bus.js';
-import { RedisPresenceStore } from './redis/redis-presence.store.js';
-import { RedisRateLimiterFactory } from './redis/redis-rate-limiter.factory.js';
+import { RedisDeliveryBus } from './bus/redis-delivery-bus.js';
+import { RedisPresenceStore } from './presence/redis-presence.store.js';
+import { RedisRateLimiterFactory } from './limits/redis-rate-limiter.factory.js';
 
 /**
  * The realtime core every gateway leans on: the delivery bus, presence, this instance's identity, and the store

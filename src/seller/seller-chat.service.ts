@@ -3,7 +3,7 @@ import { ChatsService, type DirectChat } from '../chats/chats.service.js';
 import { describeFault, NotFoundError } from '../common/refusal.js';
 import { MessagesService, type StoredMessage } from '../messages/messages.service.js';
 import { Metrics } from '../operations/metrics.js';
-import { type DeliveryEnvelope, DeliveryBus } from '../realtime/delivery-bus.js';
+import { type DeliveryEnvelope, DeliveryBus } from '../realtime/bus/delivery-bus.js';
 import { RateLimiterFactory, take } from '../realtime/limits/rate-limiter.factory.js';
 import { PresenceService } from '../realtime/presence/presence.service.js';
 import { AppConfig } from '../config/app-config.js';

@@ -1,7 +1,7 @@
 import type { DirectChat } from '../chats/chats.service.js';
 import { Refusal } from '../common/refusal.js';
 import type { ChatUser } from '../chats/chat-users.service.js';
-import { defineChannel } from '../realtime/delivery-bus.js';
+import { defineChannel } from '../realtime/bus/delivery-bus.js';
 
 /**
  * The error codes of the AH Chat protocol, and three of Chatgate's limits (README "Security and limits"):

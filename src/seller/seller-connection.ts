@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
-import { PushGate, type Sequenced } from '../realtime/push-gate.js';
-import { SerialQueue } from '../realtime/serial-queue.js';
+import { PushGate, type Sequenced } from '../realtime/connection/push-gate.js';
+import { SerialQueue } from '../realtime/connection/serial-queue.js';
 import type { KnownChats, SignIn } from './seller-chat.types.js';
 
 export interface Frame {

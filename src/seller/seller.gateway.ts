@@ -15,11 +15,11 @@ import { describeFault } from '../common/refusal.js';
 import { SetMap } from '../common/set-map.js';
 import { AppConfig } from '../config/app-config.js';
 import { Metrics } from '../operations/metrics.js';
-import { type Delivery, DeliveryBus, type Subscription } from '../realtime/delivery-bus.js';
+import { type Delivery, DeliveryBus, type Subscription } from '../realtime/bus/delivery-bus.js';
 import { AuthThrottle } from '../realtime/limits/auth-throttle.js';
 import { ClientAddresses } from '../realtime/limits/client-addresses.js';
 import { ConnectionCaps } from '../realtime/limits/connection-caps.js';
-import { type DirectFrameHandler, handleFramesDirectly, type RawWsGatewayOptions } from '../realtime/raw-ws-adapter.js';
+import { type DirectFrameHandler, handleFramesDirectly, type RawWsGatewayOptions } from '../realtime/transports/raw-ws-adapter.js';
 import { IDENTITY_CHANNEL, identityRoom } from '../users/identity-changes.js';
 import { SellerChatService } from './seller-chat.service.js';
 import {

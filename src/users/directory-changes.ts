@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { defineChannel, DeliveryBus, type Subscription } from '../realtime/delivery-bus.js';
+import { defineChannel, DeliveryBus, type Subscription } from '../realtime/bus/delivery-bus.js';
 /** One room: every instance that caches directory answers hears every change (they come from the admin API, rarely). */
 const DIRECTORY_ROOM = 'directory';
 

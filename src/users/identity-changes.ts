@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DirectoryChanges } from './directory-changes.js';
-import { defineChannel, DeliveryBus } from '../realtime/delivery-bus.js';
+import { defineChannel, DeliveryBus } from '../realtime/bus/delivery-bus.js';
 
 /** A user's credentials or role changed: `tokenHash` names the one token revoked, otherwise everything changed. */
 export interface IdentityChange {

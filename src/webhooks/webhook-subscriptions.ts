@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import { RateLimitedLog } from '../common/rate-limited-log.js';
 import { describeFault } from '../common/refusal.js';
-import { defineChannel, DeliveryBus, type Subscription } from '../realtime/delivery-bus.js';
+import { defineChannel, DeliveryBus, type Subscription } from '../realtime/bus/delivery-bus.js';
 import { outboxRow, WEBHOOK_EVENT_TYPES, type WebhookEvent, type WebhookEventType } from './webhook-events.js';
 import { WebhookEndpointEntity, WebhookEventEntity } from './webhook.entities.js';
 

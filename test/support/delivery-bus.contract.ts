@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defineChannel, type DeliveryBus, type Publication } from '../../src/realtime/delivery-bus.js';
+import { defineChannel, type DeliveryBus, type Publication } from '../../src/realtime/bus/delivery-bus.js';
 import { until } from './until.js';
 
 type Events = { e: { n: number } };

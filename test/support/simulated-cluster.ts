@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { LobbyGateway } from '../../src/lobby/lobby.gateway.js';
-import { DeliveryBus } from '../../src/realtime/delivery-bus.js';
+import { DeliveryBus } from '../../src/realtime/bus/delivery-bus.js';
 import { InMemoryPresenceStore } from '../../src/realtime/presence/in-memory-presence.store.js';
 import { PresenceStore } from '../../src/realtime/presence/presence-store.js';
 import { BusHub } from './bus-hub.js';

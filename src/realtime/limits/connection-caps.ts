@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppConfig } from '../../config/app-config.js';
-import type { HandshakeCheck } from '../handshake.js';
+import type { HandshakeCheck } from '../connection/handshake.js';
 import { ClientAddresses } from './client-addresses.js';
 import { acquire, RateLimiterFactory } from './rate-limiter.factory.js';
 

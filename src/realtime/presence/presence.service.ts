@@ -3,7 +3,7 @@ import { Clock } from '../../common/clock.js';
 import { promiseFrom } from '../../common/promise-from.js';
 import { describeFault } from '../../common/refusal.js';
 import { AppConfig } from '../../config/app-config.js';
-import { InstanceIdentity } from '../instance-identity.js';
+import { InstanceIdentity } from '../bus/instance-identity.js';
 import { HeldConnections } from './held-connections.js';
 import {
   type Departure,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../test/support/fake-clock.js';
 import { presenceStoreContract } from '../../../test/support/presence-store.contract.js';
 import { loadConfig } from '../../config/app-config.js';
-import { InstanceIdentity } from '../instance-identity.js';
+import { InstanceIdentity } from '../bus/instance-identity.js';
 import { InMemoryPresenceStore } from './in-memory-presence.store.js';
 import type { Departure } from './presence-store.js';
 import { PresenceService } from './presence.service.js';

@@ -1,10 +1,10 @@
 import { deliveryBusContract } from '../../../test/support/delivery-bus.contract.js';
 import { presenceStoreContract } from '../../../test/support/presence-store.contract.js';
 import { freshRedisPrefix, redisConfig } from '../../../test/support/redis.js';
-import { InstanceIdentity } from '../instance-identity.js';
+import { InstanceIdentity } from '../bus/instance-identity.js';
 import { RedisConnections } from './redis-connections.js';
-import { RedisDeliveryBus } from './redis-delivery-bus.js';
-import { RedisPresenceStore } from './redis-presence.store.js';
+import { RedisDeliveryBus } from '../bus/redis-delivery-bus.js';
+import { RedisPresenceStore } from '../presence/redis-presence.store.js';
 
 deliveryBusContract('RedisDeliveryBus (two instances through Redis)', async () => {
   const config = redisConfig();

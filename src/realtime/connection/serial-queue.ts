@@ -1,5 +1,5 @@
-import { promiseFrom } from '../common/promise-from.js';
-import { OverloadedError } from '../common/refusal.js';
+import { promiseFrom } from '../../common/promise-from.js';
+import { OverloadedError } from '../../common/refusal.js';
 
 /**
  * One connection's requests, run one after another so a client's messages keep their order, with a bound on

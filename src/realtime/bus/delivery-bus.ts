@@ -1,4 +1,4 @@
-import type { Sequenced } from './push-gate.js';
+import type { Sequenced } from '../connection/push-gate.js';
 
 /** The events of one channel: each event's name and the payload its deliveries carry. */
 export type EventMap = Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OverloadedError } from '../common/refusal.js';
+import { OverloadedError } from '../../common/refusal.js';
 import { SerialQueue } from './serial-queue.js';
 
 describe('SerialQueue', () => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
-import { type LimiterOptions, RateLimiterFactory } from '../limits/rate-limiter.factory.js';
-import { RedisConnections } from './redis-connections.js';
+import { type LimiterOptions, RateLimiterFactory } from './rate-limiter.factory.js';
+import { RedisConnections } from '../redis/redis-connections.js';
 
 /**
  * Limits shared by every instance: windowed rates (messages, failed auths, name-auths) count in Redis, so a

@@ -3,17 +3,17 @@ import { type INestApplicationContext, Logger } from '@nestjs/common';
 import type { Socket as EngineSocket } from 'engine.io';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { Server, ServerOptions, Socket } from 'socket.io';
-import type { AppConfig } from '../config/app-config.js';
-import { answerAcksDirectly } from './direct-acks.js';
-import { serveEio3PollingAsBinary } from './eio3-binary-polling.js';
-import type { Admit } from './handshake.js';
+import type { AppConfig } from '../../config/app-config.js';
+import { answerAcksDirectly } from '../internals/direct-acks.js';
+import { serveEio3PollingAsBinary } from '../internals/eio3-binary-polling.js';
+import type { Admit } from '../connection/handshake.js';
 import { bindIoMessageHandlers } from './io-message-handlers.js';
-import { jsonTextParser } from './json-text.js';
-import { refuseUnsolicitedPongs } from './engine-heartbeat.js';
-import { boundEngineSocket } from './outgoing-bound.js';
-import { limitPendingSessions } from './pending-session-limit.js';
-import type { ClientAddresses } from './limits/client-addresses.js';
-import { describeFault } from '../common/refusal.js';
+import { jsonTextParser } from '../connection/json-text.js';
+import { refuseUnsolicitedPongs } from '../internals/engine-heartbeat.js';
+import { boundEngineSocket } from '../internals/outgoing-bound.js';
+import { limitPendingSessions } from '../limits/pending-session-limit.js';
+import type { ClientAddresses } from '../limits/client-addresses.js';
+import { describeFault } from '../../common/refusal.js';
 
 /**
  * socket.io with the settings real lobby widgets need: legacy socket.io-client 1.x/2.x (EIO3), both

@@ -1,6 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
 import { WsException } from '@nestjs/websockets';
-import { describeFault, Refusal } from '../common/refusal.js';
+import { describeFault, Refusal } from '../../common/refusal.js';
 
 interface Emitter {
   emit(event: string, payload: unknown): unknown;

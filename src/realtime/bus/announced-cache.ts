@@ -1,6 +1,6 @@
-import type { Clock } from '../common/clock.js';
-import { ExpiringCache } from '../common/expiring-cache.js';
-import type { AppConfig } from '../config/app-config.js';
+import type { Clock } from '../../common/clock.js';
+import { ExpiringCache } from '../../common/expiring-cache.js';
+import type { AppConfig } from '../../config/app-config.js';
 import { type Channel, defineChannel, type DeliveryBus, type Subscription } from './delivery-bus.js';
 
 /** The key whose answer changed. */

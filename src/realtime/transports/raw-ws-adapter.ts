@@ -4,11 +4,11 @@ import { type INestApplicationContext, Logger, type WebSocketAdapter } from '@ne
 import { AbstractWsAdapter } from '@nestjs/websockets';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
-import type { Admit } from './handshake.js';
-import { boundedWebSocketClass } from './outgoing-bound.js';
+import type { Admit } from '../connection/handshake.js';
+import { boundedWebSocketClass } from '../internals/outgoing-bound.js';
 import { rawWsGatewaysOf, refuseSharedPaths } from './raw-ws-gateways.js';
-import { RawWsHeartbeat } from './raw-ws-heartbeat.js';
-import { describeFault } from '../common/refusal.js';
+import { RawWsHeartbeat } from '../connection/raw-ws-heartbeat.js';
+import { describeFault } from '../../common/refusal.js';
 
 /** Turns a received frame into Nest's `{event, data}`; undefined drops the frame (the connection stays open). */
 export type FrameParser = (frame: string | Buffer) => { event: string; data: unknown } | undefined;

@@ -1,6 +1,9 @@
 import type { Socket as TcpSocket } from 'node:net';
 import type { Socket as EngineSocket } from 'engine.io';
 import { WebSocket } from 'ws';
+import type { WrittenAgainst } from './written-against.js';
+
+export const WRITTEN_AGAINST: WrittenAgainst = { 'engine.io': '6.6.12', 'ws (engine.io)': '8.21.3', ws: '8.22.0' };
 
 /**
  * Bounds on what a connection may have queued for sending. A peer that stops reading (a paused tab, a stalled

@@ -1,4 +1,4 @@
-import type { HandshakeCheck } from './handshake.js';
+import type { HandshakeCheck } from '../connection/handshake.js';
 
 /**
  * The site-origin allowlist (CORS_ORIGINS) at every handshake: a browser page from another origin is refused

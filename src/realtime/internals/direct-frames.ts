@@ -1,6 +1,9 @@
 import type { Socket as TcpSocket } from 'node:net';
 import * as wsModule from 'ws';
 import { WebSocket } from 'ws';
+import type { WrittenAgainst } from './written-against.js';
+
+export const WRITTEN_AGAINST: WrittenAgainst = { 'engine.io': '6.6.12', 'ws (engine.io)': '8.21.3', ws: '8.22.0' };
 
 /*
  * Frames written to an Engine.IO session's TCP socket past engine.io (PrebuiltFrameBroadcast, answerAcksDirectly),

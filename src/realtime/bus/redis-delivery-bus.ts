@@ -11,9 +11,9 @@ import {
   type Publication,
   type Subscription,
   untyped,
-} from '../delivery-bus.js';
-import { InstanceIdentity } from '../instance-identity.js';
-import { RedisConnections } from './redis-connections.js';
+} from './delivery-bus.js';
+import { InstanceIdentity } from './instance-identity.js';
+import { RedisConnections } from '../redis/redis-connections.js';
 
 interface WireDelivery {
   /** The publishing instance: its own echo is dropped. */

@@ -2,6 +2,9 @@ import type { Socket as EngineSocket } from 'engine.io';
 import type { Server } from 'socket.io';
 import { directlyWritable, type Session, textFrame } from './direct-frames.js';
 import { writeDirect } from './outgoing-bound.js';
+import type { WrittenAgainst } from './written-against.js';
+
+export const WRITTEN_AGAINST: WrittenAgainst = { 'socket.io': '4.8.3', 'engine.io': '6.6.12' };
 
 /**
  * A room broadcast that frames the event once and writes that WebSocket frame straight to the TCP socket of each

@@ -1,5 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Server as Engine } from 'engine.io';
+import type { WrittenAgainst } from './written-against.js';
+
+export const WRITTEN_AGAINST: WrittenAgainst = { 'engine.io': '6.6.12' };
 
 type Encoded = (payload: string | Buffer) => void;
 

@@ -6,9 +6,9 @@ import {
   type PresenceMember,
   type PresenceSnapshot,
   PresenceStore,
-} from '../presence/presence-store.js';
+} from './presence-store.js';
 import * as scripts from './presence-scripts.js';
-import { RedisConnections } from './redis-connections.js';
+import { RedisConnections } from '../redis/redis-connections.js';
 
 /** Presence shared by every instance through Redis; each operation is one Lua script (presence-scripts.ts). */
 @Injectable()

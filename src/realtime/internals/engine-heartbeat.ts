@@ -1,4 +1,7 @@
 import type { Socket as EngineSocket } from 'engine.io';
+import type { WrittenAgainst } from './written-against.js';
+
+export const WRITTEN_AGAINST: WrittenAgainst = { 'engine.io': '6.6.12' };
 
 /**
  * Engine.IO 4 counts any `pong` as the answer to its ping, and a pong that answers nothing still postpones the

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BusHub } from '../../test/support/bus-hub.js';
-import { deliveryBusContract } from '../../test/support/delivery-bus.contract.js';
+import { BusHub } from '../../../test/support/bus-hub.js';
+import { deliveryBusContract } from '../../../test/support/delivery-bus.contract.js';
 import { defineChannel, LocalDeliveryBus } from './delivery-bus.js';
 
 deliveryBusContract('LocalDeliveryBus (one process)', async () => {
