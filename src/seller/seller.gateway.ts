@@ -19,7 +19,11 @@ import { type Delivery, DeliveryBus, type Subscription } from '../realtime/bus/d
 import { AuthThrottle } from '../realtime/limits/auth-throttle.js';
 import { ClientAddresses } from '../realtime/limits/client-addresses.js';
 import { ConnectionCaps } from '../realtime/limits/connection-caps.js';
-import { type DirectFrameHandler, handleFramesDirectly, type RawWsGatewayOptions } from '../realtime/transports/raw-ws-adapter.js';
+import {
+  type DirectFrameHandler,
+  handleFramesDirectly,
+  type RawWsGatewayOptions,
+} from '../realtime/transports/raw-ws-adapter.js';
 import { IDENTITY_CHANNEL, identityRoom } from '../users/identity-changes.js';
 import { SellerChatService } from './seller-chat.service.js';
 import {

@@ -1,4 +1,9 @@
-import { type Channel, type EventMap, LocalDeliveryBus, type Publication } from '../../src/realtime/bus/delivery-bus.js';
+import {
+  type Channel,
+  type EventMap,
+  LocalDeliveryBus,
+  type Publication,
+} from '../../src/realtime/bus/delivery-bus.js';
 
 /**
  * The delivery buses of several simulated instances in one process, joined as Redis would join them: each bus
