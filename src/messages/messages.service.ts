@@ -1,6 +1,6 @@
 import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { type DataSource, In, MoreThanOrEqual, type Repository } from 'typeorm';
+import { type DataSource, In, MoreThan, MoreThanOrEqual, type Repository } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { RateLimitedLog } from '../common/rate-limited-log.js';
 import { describeFault, StorageUnavailableError } from '../common/refusal.js';
@@ -98,6 +98,25 @@ export class MessagesService implements BeforeApplicationShutdown {
     if (limit === 0) return [];
     const rows = await this.messages.find({ where: { chatId }, order: { id: 'DESC' }, take: limit });
     return rows.reverse().map(toStored);
+  }
+
+  /**
+   * The chat's messages after `afterId` (a message id the reader holds), oldest first: the newest `limit` of them,
+   * and `complete` when none was left out. A reconnecting reader and an instance repairing a gap in the bus both
+   * catch up with it; `complete: false` tells them the oldest part is missing.
+   */
+  async after(
+    chatId: number,
+    afterId: number,
+    limit: number,
+  ): Promise<{ messages: StoredMessage[]; complete: boolean }> {
+    const rows = await this.messages.find({
+      where: { chatId, id: MoreThan(afterId) },
+      order: { id: 'DESC' },
+      take: limit + 1,
+    });
+    const complete = rows.length <= limit;
+    return { messages: rows.slice(0, limit).reverse().map(toStored), complete };
   }
 
   /** Every message of a chat, oldest first. */
