@@ -32,6 +32,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   private timer?: NodeJS.Timeout;
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
+  private claiming: Promise<void> | null = null;
+  /** The last claim filled every free slot, so more deliveries are probably due. */
+  private moreDue = false;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -57,6 +60,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
+    await this.claiming;
     await Promise.all(this.attempts);
   }
 
@@ -71,19 +75,37 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       await this.subscriptions.refresh();
       while ((await this.queue.fireTimers(FAN_OUT_BATCH, this.clock.now())) === FAN_OUT_BATCH && !this.stopped);
       while ((await this.queue.fanOut(FAN_OUT_BATCH, this.clock.now())) === FAN_OUT_BATCH && !this.stopped);
-      const free = this.config.webhookConcurrency - this.attempts.size;
-      if (free > 0 && !this.stopped) {
-        const now = this.clock.now();
-        const claimed = await this.queue.claim(free, now, now + this.config.webhookTimeoutMs + LEASE_MARGIN_MS);
-        for (const delivery of claimed) {
-          const attempt = this.attempt(delivery).finally(() => this.attempts.delete(attempt));
-          this.attempts.add(attempt);
-        }
-      }
+      await this.fill();
     } catch (error) {
       this.faults.error(`webhook round failed: ${describeFault(error)}`);
     }
     this.schedule(this.config.webhookPollIntervalMs);
+  }
+
+  /**
+   * Claims due deliveries for the free attempt slots. While claims come back full, more are due: each finished
+   * attempt fills its slot again at once, so a backlog drains at the endpoints' pace (up to WEBHOOK_CONCURRENCY in
+   * flight), not at one batch per poll interval. Claims never overlap, so no slot is claimed twice.
+   */
+  private async fill(): Promise<void> {
+    const free = this.config.webhookConcurrency - this.attempts.size;
+    if (free <= 0 || this.stopped || this.claiming) return;
+    this.claiming = this.claim(free).finally(() => (this.claiming = null));
+    await this.claiming;
+  }
+
+  private async claim(free: number): Promise<void> {
+    const now = this.clock.now();
+    const claimed = await this.queue.claim(free, now, now + this.config.webhookTimeoutMs + LEASE_MARGIN_MS);
+    this.moreDue = claimed.length === free;
+    for (const delivery of claimed) {
+      const attempt = this.attempt(delivery).finally(() => {
+        this.attempts.delete(attempt);
+        if (this.moreDue)
+          this.fill().catch((error) => this.faults.error(`webhook claim failed: ${describeFault(error)}`));
+      });
+      this.attempts.add(attempt);
+    }
   }
 
   private async attempt(delivery: ClaimedDelivery): Promise<void> {
