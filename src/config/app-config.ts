@@ -56,7 +56,7 @@ export class AppConfig {
   /** Seed and serve the demo (page at /, demo credentials at /demo/config.json). */
   readonly demo: boolean;
 
-  // Security and limits (README "Security and limits"): what a hostile or broken client may cost the server.
+  // Security and limits (docs/security.md, docs/configuration.md "Limits"): what a hostile or broken client may cost the server.
   /** Bytes one connection may have queued for sending; past it the connection is dropped (a reader that stopped). */
   readonly outgoingBufferMaxBytes: number;
   /** How long a connection may stay without a successful auth before it is closed. */
@@ -105,7 +105,7 @@ export class AppConfig {
   readonly nameAuthsPerIp: number;
   readonly nameAuthWindowMs: number;
 
-  // Storage faults (README "Storage faults"): every wait on the database is bounded.
+  // Storage faults (docs/operations.md, "Storage faults"): every wait on the database is bounded.
   /** How long opening the database (all attempts, migrations included) may take before the process exits. */
   readonly databaseStartTimeoutMs: number;
   /** Further attempts to open the database after a transient failure (refused, timed out); permanent ones get none. */

@@ -22,7 +22,7 @@ import {
  * synchronously by whoever makes it, after storing it: a `new_message` or `message_deleted` broadcast; either
  * drops the held history, and a read that raced the change is not kept. With several instances a message stored
  * elsewhere reaches this one later, or not at all while Redis is down, and an `auth` must still find it in the
- * history (README "Running several instances"): there each entering socket reads the database, sharing reads
+ * history (docs/deployment.md, "Several instances"): there each entering socket reads the database, sharing reads
  * with the sockets entering at the same time (SharedReads never hands out a read older than the request).
  */
 @Injectable()
