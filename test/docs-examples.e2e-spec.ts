@@ -23,7 +23,12 @@ import { killed, type ServerProcess, spawnServer } from './support/server-proces
  */
 const ROOT = new URL('..', import.meta.url).pathname;
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
-const DOCS = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const DOCS = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 /** What the tour types in the lobby widget before reading it back over the API. */
 const LOBBY_TEXT = 'Hello from my page';
 
@@ -93,7 +98,9 @@ const MARK = '@@ end of command @@';
 /** Runs the commands in one bash, after `exports` (earlier blocks' `export`s: the reader's terminal keeps them). */
 async function runSession(commandList: Command[], exports: string[], port: number | null): Promise<string[]> {
   const local = (text: string) => (port === null ? text : text.replaceAll('localhost:3000', `127.0.0.1:${port}`));
-  const script = ['exec 2>&1', ...exports, ...commandList.map((c) => `${local(c.text)}printf '\\n${MARK}\\n'`)].join('\n');
+  const script = ['exec 2>&1', ...exports, ...commandList.map((c) => `${local(c.text)}printf '\\n${MARK}\\n'`)].join(
+    '\n',
+  );
   const home = mkdtempSync(join(tmpdir(), 'chatgate-docs-shell-'));
   try {
     const { stdout } = await promisify(execFile)('bash', ['-c', script], {
@@ -115,7 +122,9 @@ describe('the examples in README.md and docs/ do what they show, on a fresh serv
   let sitePage = '';
 
   beforeAll(async () => {
-    site = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(sitePage));
+    site = createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(sitePage),
+    );
     await new Promise<void>((resolve) => site!.listen(0, '127.0.0.1', resolve));
   });
   afterAll(async () => {

@@ -8,7 +8,12 @@ import { describe, expect, it } from 'vitest';
  * clone; the configuration reference names every setting the server reads.
  */
 const ROOT = resolve(new URL('..', import.meta.url).pathname);
-const PAGES = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const PAGES = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 
 /** The page's lines outside fenced code blocks, with their numbers, and inline code spans blanked. */
 function prose(markdown: string): { line: number; text: string }[] {
@@ -52,7 +57,8 @@ interface Link {
 function links(page: string): Link[] {
   const found: Link[] = [];
   for (const { line, text } of prose(readFileSync(join(ROOT, page), 'utf8'))) {
-    for (const match of text.matchAll(/!?\[[^\]]*\]\(([^)\s]+)(?: "[^"]*")?\)/g)) found.push({ page, line, target: match[1] });
+    for (const match of text.matchAll(/!?\[[^\]]*\]\(([^)\s]+)(?: "[^"]*")?\)/g))
+      found.push({ page, line, target: match[1] });
   }
   return found;
 }
