@@ -29,8 +29,13 @@ const DOCS = [
     .filter((f) => f.endsWith('.md'))
     .map((f) => `docs/${f}`),
 ];
-/** What the tour types in the lobby widget before reading it back over the API. */
-const LOBBY_TEXT = 'Hello from my page';
+/** What the README's tour has the reader type into the page's widgets before reading it back over the API. */
+const TOUR = {
+  lobby: 'Hello from my page',
+  clientName: 'shoom',
+  question: 'Is the blue one in stock?',
+  answer: 'Yes, two left.',
+};
 
 interface Block {
   kind: 'sh' | 'html';
@@ -189,7 +194,10 @@ describe('the examples in README.md and docs/ do what they show, on a fresh serv
     }
   });
 
-  /** The tour's page: both widgets load from another origin; olga writes in the lobby; the client is asked a name. */
+  /**
+   * The tour's page, served from another origin: olga writes in the lobby; a new client names itself and asks; the
+   * seller opens the chat in its console and answers, and the client sees the answer.
+   */
   async function usePage(html: string, port: number | null, values: Record<string, string>, where: string) {
     let page = html.replace(/<([a-z][a-z ]*)>/g, (placeholder, name: string) => values[name] ?? placeholder);
     if (port !== null) page = page.replaceAll('localhost:3000', `127.0.0.1:${port}`);
@@ -202,14 +210,24 @@ describe('the examples in README.md and docs/ do what they show, on a fresh serv
       tab.setDefaultTimeout(5000);
       const errors: string[] = [];
       tab.on('pageerror', (error) => errors.push(error.message));
+      const until = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 5000 });
       await tab.goto(`http://127.0.0.1:${(site!.address() as { port: number }).port}/`);
-      await expect.poll(() => tab.locator('#lobby .cg-input').isEnabled(), { timeout: 5000 }).toBe(true);
-      await tab.fill('#lobby .cg-input', LOBBY_TEXT);
+
+      await until(() => tab.locator('#lobby .cg-state').textContent()).toBe('Signed in as olga');
+      await tab.fill('#lobby .cg-input', TOUR.lobby);
       await tab.press('#lobby .cg-input', 'Enter');
-      await expect
-        .poll(() => tab.locator('#lobby .cg-msg .cg-text').allTextContents(), { timeout: 5000 })
-        .toEqual([LOBBY_TEXT]);
-      await expect.poll(() => tab.locator('#chat .cg-name-input').isVisible(), { timeout: 5000 }).toBe(true);
+      await until(() => tab.locator('#lobby .cg-msg .cg-text').allTextContents()).toEqual([TOUR.lobby]);
+
+      await tab.fill('#client .cg-name-input', TOUR.clientName);
+      await tab.press('#client .cg-name-input', 'Enter');
+      await until(() => tab.locator('#client .cg-state').textContent()).toBe(`Chatting as ${TOUR.clientName}`);
+      await tab.fill('#client .cg-input', TOUR.question);
+      await tab.press('#client .cg-input', 'Enter');
+      await until(() => tab.locator('#seller .cg-unread').textContent()).toBe('1');
+      await tab.click('#seller .cg-chat-button');
+      await tab.fill('#seller .cg-input', TOUR.answer);
+      await tab.press('#seller .cg-input', 'Enter');
+      await until(() => tab.locator('#client .cg-theirs .cg-text').allTextContents()).toEqual([TOUR.answer]);
       expect(errors, where).toEqual([]);
     } finally {
       await context.close();
