@@ -14,12 +14,12 @@ import { killed, type ServerProcess, spawnServer } from './support/server-proces
  *
  * A fenced block whose info string is `sh example` is a shell session: each command (a line, continued by a trailing
  * `\`) is run in one bash, in order, and its output must be exactly the `# → ` lines that follow it (none: no
- * output); an `export` holds for the file's later blocks too. `<a name>` in an expected line stands for one value the reader cannot know in advance (a token); the
- * value it matched is kept under that name. A block marked `html example` is a page of the reader's own site: it is
- * served from another origin with those values in place of the same `<a name>`, opened in Chromium, and used the
- * way the text around it says (write in the lobby). Each file's examples run in order against one server of its own,
- * started as the README's start command starts it (its ADMIN_TOKEN, SQLite file, demo on) on a free port that
- * replaces `localhost:3000`.
+ * output); an `export` holds for the file's later blocks too. `<a name>` in an expected line stands for one value the
+ * reader cannot know in advance (a token, a date); the value it matched is kept under that name. A block marked
+ * `html example` is a page of the reader's own site: it is served from another origin with those values in place of
+ * the same `<a name>`, opened in Chromium, and used the way the README's tour says (TOUR). Each file's examples run in
+ * order against one server of its own, started as the README's start command starts it (its ADMIN_TOKEN, an SQLite
+ * file, so the demo is on) on a free port that replaces `localhost:3000`.
  */
 const ROOT = new URL('..', import.meta.url).pathname;
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -155,44 +155,48 @@ describe('the examples in README.md and docs/ do what they show, on a fresh serv
     expect(withExamples).toEqual(expect.arrayContaining(['README.md', 'docs/configuration.md']));
   });
 
-  it.each(withExamples)('%s', async (file) => {
-    const blocks = exampleBlocks(readFileSync(join(ROOT, file), 'utf8'));
-    const values: Record<string, string> = {};
-    const exports: string[] = [];
-    let server: ServerProcess | null = null;
-    const port = async () => {
-      if (!server) {
-        server = await spawnServer({
-          ADMIN_TOKEN: startToken!,
-          DATABASE_URL: `sqlite:${join(dir, `${file.replace(/\W/g, '-')}.sqlite`)}`,
-        });
-        servers.push(server);
-      }
-      return Number(new URL(server.url).port);
-    };
+  it.each(withExamples)(
+    '%s',
+    async (file) => {
+      const blocks = exampleBlocks(readFileSync(join(ROOT, file), 'utf8'));
+      const values: Record<string, string> = {};
+      const exports: string[] = [];
+      let server: ServerProcess | null = null;
+      const port = async () => {
+        if (!server) {
+          server = await spawnServer({
+            ADMIN_TOKEN: startToken!,
+            DATABASE_URL: `sqlite:${join(dir, `${file.replace(/\W/g, '-')}.sqlite`)}`,
+          });
+          servers.push(server);
+        }
+        return Number(new URL(server.url).port);
+      };
 
-    for (const block of blocks) {
-      const where = `${file}:${block.line}`;
-      const usesServer = block.body.includes('localhost:3000');
-      if (block.kind === 'html') {
-        await usePage(block.body, usesServer ? await port() : null, values, where);
-        continue;
-      }
-      const list = commands(block.body);
-      const outputs = await runSession(list, exports, usesServer ? await port() : null);
-      exports.push(...list.map((command) => command.text.trim()).filter((text) => /^export \w+=\S+$/.test(text)));
-      list.forEach((command, i) => {
-        const actual = outputs[i].split('\n').filter((line) => line !== '');
-        const context = `${where}: ${command.text.trim()}\nprinted:\n${outputs[i]}`;
-        expect(actual.length, context).toBe(command.expected.length);
-        command.expected.forEach((shown, j) => {
-          const found = matchLine(shown, actual[j]);
-          expect(found, `${context}\nshown: ${shown}`).not.toBeNull();
-          Object.assign(values, found);
+      for (const block of blocks) {
+        const where = `${file}:${block.line}`;
+        const usesServer = block.body.includes('localhost:3000');
+        if (block.kind === 'html') {
+          await usePage(block.body, usesServer ? await port() : null, values, where);
+          continue;
+        }
+        const list = commands(block.body);
+        const outputs = await runSession(list, exports, usesServer ? await port() : null);
+        exports.push(...list.map((command) => command.text.trim()).filter((text) => /^export \w+=\S+$/.test(text)));
+        list.forEach((command, i) => {
+          const actual = outputs[i].split('\n').filter((line) => line !== '');
+          const context = `${where}: ${command.text.trim()}\nprinted:\n${outputs[i]}`;
+          expect(actual.length, context).toBe(command.expected.length);
+          command.expected.forEach((shown, j) => {
+            const found = matchLine(shown, actual[j]);
+            expect(found, `${context}\nshown: ${shown}`).not.toBeNull();
+            Object.assign(values, found);
+          });
         });
-      });
-    }
-  });
+      }
+    },
+    90_000,
+  ); // a server start, a browser and several shell sessions, on a machine the whole suite shares
 
   /**
    * The tour's page, served from another origin: olga writes in the lobby; a new client names itself and asks; the
