@@ -7,7 +7,7 @@ import { RateLimitedLog } from '../common/rate-limited-log.js';
 import { describeFault } from '../common/refusal.js';
 import { AppConfig } from '../config/app-config.js';
 import { Metrics, type WebhookBacklog } from '../operations/metrics.js';
-import { type AttemptOutcome, postWebhook } from './webhook-sender.js';
+import { type AttemptOutcome, WebhookSender } from './webhook-sender.js';
 import { type ClaimedDelivery, webhookQueue, type WebhookQueue } from './webhook-queue.js';
 import { WebhookSubscriptions } from './webhook-subscriptions.js';
 import { WebhookDeliveryEntity, WebhookEventEntity } from './webhook.entities.js';
@@ -28,6 +28,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   private readonly logger = new Logger('Webhooks');
   private readonly faults = new RateLimitedLog(this.logger);
   private readonly queue: WebhookQueue;
+  private readonly sender = new WebhookSender();
   private readonly attempts = new Set<Promise<void>>();
   private timer?: NodeJS.Timeout;
   private running: Promise<void> = Promise.resolve();
@@ -62,6 +63,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     await this.running;
     await this.claiming;
     await Promise.all(this.attempts);
+    this.sender.close();
   }
 
   private schedule(delayMs: number): void {
@@ -116,7 +118,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
       'webhook-signature': new Webhook(delivery.secret).sign(delivery.uid, sentAt, delivery.payload),
     };
-    const outcome = await postWebhook(delivery.url, headers, delivery.payload, {
+    const outcome = await this.sender.post(delivery.url, headers, delivery.payload, {
       timeoutMs: this.config.webhookTimeoutMs,
       allowPrivate: this.config.webhookAllowPrivate,
     });
