@@ -14,9 +14,14 @@ export class SerialQueue {
 
   constructor(private readonly max: number) {}
 
+  /** True when `run` would refuse the next request. */
+  get full(): boolean {
+    return this.waiting >= this.max;
+  }
+
   /** Runs `work` after every earlier one settled; rejects with OverloadedError, without running it, when full. */
   run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.waiting >= this.max) {
+    if (this.full) {
       return Promise.reject(new OverloadedError(`more than ${this.max} requests in flight on one connection`));
     }
     this.waiting += 1;
