@@ -19,6 +19,7 @@ import { AuthThrottle } from '../realtime/limits/auth-throttle.js';
 import { ClientAddresses } from '../realtime/limits/client-addresses.js';
 import type { ConnectionSession } from '../realtime/connection/session.js';
 import { Sessions } from '../realtime/connection/sessions.js';
+import type { IoGatewayOptions } from '../realtime/transports/chatgate-io-adapter.js';
 import { IoClientTransport, type IoFrame } from '../realtime/transports/io-client-transport.js';
 import { LobbyRefusal } from './lobby-errors.js';
 import { LobbyExceptionFilter } from './lobby-exception.filter.js';
@@ -46,7 +47,7 @@ interface LobbySocketState {
  * (LobbyExceptionFilter words every refusal and fault). Broadcasts reach it through the delivery bus, for the
  * lobbies its sockets are in, and LobbyFanout hands them to socket.io's rooms.
  */
-@WebSocketGateway()
+@WebSocketGateway<IoGatewayOptions>({ name: 'lobby' })
 @UseFilters(LobbyExceptionFilter)
 export class LobbyGateway
   implements

@@ -46,9 +46,19 @@ export const SELLER_DIRECT_COMMANDS = ['message'] as const;
 /**
  * The AH Chat protocol over a raw WebSocket: parses frames, calls SellerChatService, and writes the replies.
  * It also delivers the bus's pushes to this process's connections, only for chats each connection knows.
- * Its path, frame limit and heartbeat are the transport's, set by name ("seller") from the configuration.
+ * Its path, frame limit and heartbeat are settings (SELLER_WS_PATH, SELLER_MAX_FRAME_BYTES, SELLER_PING_INTERVAL_MS).
  */
-@WebSocketGateway<RawWsGatewayOptions>({ transport: 'ws', name: 'seller', path: '/seller', parser: parseSellerFrame })
+@WebSocketGateway<RawWsGatewayOptions>({
+  transport: 'ws',
+  name: 'seller',
+  path: '/seller',
+  parser: parseSellerFrame,
+  configured: (config) => ({
+    path: config.sellerWsPath,
+    maxPayload: config.sellerMaxFrameBytes,
+    heartbeatIntervalMs: config.sellerPingIntervalMs,
+  }),
+})
 @UseFilters(SellerErrorFilter)
 export class SellerGateway
   implements

@@ -6,8 +6,8 @@ import { IDENTITY_CHANNEL, type IdentityChange, identityRoom } from '../realtime
 /**
  * Announces revoked tokens and changed roles to every instance (through the DeliveryBus, like every other
  * fan-out), so connections authenticated before the change do not keep powers they no longer have: the
- * connection core (realtime/connection/sessions.ts) closes the connections the change concerns, and their clients authenticate again, against a user
- * directory that has forgotten what it cached about that user (DirectoryChanges).
+ * connection core (realtime/connection/sessions.ts) closes the connections the change concerns, and their clients
+ * authenticate again, against a user directory that has forgotten what it cached about that user (DirectoryChanges).
  */
 @Injectable()
 export class IdentityChanges {

@@ -9,26 +9,29 @@ import { boundedWebSocketClass } from '../internals/outgoing-bound.js';
 import { rawWsGatewaysOf, refuseSharedPaths } from './raw-ws-gateways.js';
 import { RawWsHeartbeat } from '../connection/raw-ws-heartbeat.js';
 import { describeFault } from '../../common/refusal.js';
+import type { AppConfig } from '../../config/app-config.js';
 
 /** Turns a received frame into Nest's `{event, data}`; undefined drops the frame (the connection stays open). */
 export type FrameParser = (frame: string | Buffer) => { event: string; data: unknown } | undefined;
 
 /**
  * What a raw-ws gateway declares: `@WebSocketGateway<RawWsGatewayOptions>({ transport: 'ws', name: 'echo',
- * path: '/echo' })`. Settings given by name to RawWsAdapter (from the configuration) override the declared
- * path, frame limit and heartbeat; the parser is the gateway's own.
+ * path: '/echo' })`: its name (in metrics and logs), path, parser, frame limit and heartbeat. A gateway whose
+ * settings are configurable reads them from the configuration with `configured`, which overrides what it declares
+ * (the seller chat's SELLER_WS_PATH, SELLER_MAX_FRAME_BYTES and SELLER_PING_INTERVAL_MS).
  */
 export interface RawWsGatewayOptions {
   transport: 'ws';
   name: string;
   path: string;
+  configured?: (config: AppConfig) => RawWsSettings;
   /** Default: JSON `{event, data}` text frames, as Nest's WsAdapter reads them. */
   parser?: FrameParser;
   /** Largest frame in bytes; a larger one closes the connection with 1009. Default 64 KiB. */
   maxPayload?: number;
   /** Ping interval; a connection that missed the previous ping is terminated. 0 turns it off. Default 30 s. */
   heartbeatIntervalMs?: number;
-  /** Bytes a connection may have queued for sending; past it the connection is terminated. Default 1 MiB. */
+  /** Bytes a connection may have unsent; past it the connection is terminated. Default: OUTGOING_BUFFER_MAX_BYTES. */
   maxBufferedBytes?: number;
 }
 
@@ -66,7 +69,7 @@ export function handleFramesDirectly(server: WebSocketServer, event: string, han
 
 type MessageHandlers = Parameters<WebSocketAdapter['bindMessageHandlers']>[1];
 
-const DEFAULTS = { maxPayload: 64 * 1024, heartbeatIntervalMs: 30_000, maxBufferedBytes: 1024 * 1024 };
+const DEFAULTS = { maxPayload: 64 * 1024, heartbeatIntervalMs: 30_000 };
 
 /**
  * Raw WebSocket gateways on the app's own HTTP server, each at its own path with its own parser, frame limit and
@@ -85,7 +88,7 @@ export class RawWsAdapter extends AbstractWsAdapter {
 
   constructor(
     private readonly app: INestApplicationContext,
-    private readonly settings: Record<string, RawWsSettings>,
+    private readonly config: AppConfig,
     private readonly admit: Admit,
   ) {
     super(app);
@@ -98,11 +101,12 @@ export class RawWsAdapter extends AbstractWsAdapter {
     // Before the first server: Nest never calls `create` for a gateway it merges into another's server.
     if (!this.pathsChecked) refuseSharedPaths(rawWsGatewaysOf(this.app), (declared) => this.pathOf(declared));
     this.pathsChecked = true;
-    const { name, parser = parseJsonEvent, ...declared } = options;
+    const { name, parser = parseJsonEvent, configured, ...declared } = options;
     const { path, maxPayload, heartbeatIntervalMs, maxBufferedBytes } = {
       ...DEFAULTS,
+      maxBufferedBytes: this.config.outgoingBufferMaxBytes,
       ...declared,
-      ...this.settings[name],
+      ...configured?.(this.config),
     };
     if (path.startsWith('/socket.io')) throw new Error(`raw-ws gateway "${name}": path ${path} is socket.io's`);
     const dropped = () =>
@@ -122,9 +126,9 @@ export class RawWsAdapter extends AbstractWsAdapter {
     return server;
   }
 
-  /** Where a gateway is served: its declared path, unless the settings given for its name move it. */
+  /** Where a gateway is served: its declared path, unless its configured settings move it. */
   private pathOf(declared: RawWsGatewayOptions): string {
-    return this.settings[declared.name]?.path ?? declared.path;
+    return declared.configured?.(this.config).path ?? declared.path;
   }
 
   override bindClientConnect(
