@@ -89,7 +89,6 @@ export class LobbyGateway
     );
     this.fanout = new LobbyFanout(server, this.clock, this.metrics);
     this.subscription = this.bus.subscribe(LOBBY_CHANNEL, (delivery) => this.fanout.deliver(delivery));
-    this.metrics.countConnections('lobby', () => server.engine.clientsCount);
     this.metrics.countLobbyMembers(() => {
       const byApp = new Map<number, number>();
       for (const socket of server.of('/').sockets.values()) {

@@ -148,7 +148,7 @@ export class Metrics implements ConnectionMeter {
     this.webhookBacklogSource = read;
   }
 
-  /** A gateway says how to count its open connections. */
+  /** The connection core (Sessions) says how to count a gateway's open connections. */
   countConnections(protocol: Protocol, count: () => number): void {
     this.connectionSources.set(protocol, count);
   }

@@ -91,7 +91,6 @@ export class SellerGateway
     };
     for (const command of SELLER_DIRECT_COMMANDS) handleFramesDirectly(server, command, direct[command]);
     this.subscription = this.bus.subscribe(SELLER_CHANNEL, (delivery) => this.deliver(delivery));
-    this.metrics.countConnections('seller', () => server.clients.size);
     this.metrics.countOnlineSellers(
       () =>
         new Set(this.byUser.values().flatMap(({ signIn }) => (signIn?.user.kind === 'seller' ? [signIn.user.id] : [])))
@@ -110,7 +109,7 @@ export class SellerGateway
   }
 
   handleConnection(socket: WebSocket, request: IncomingMessage): void {
-    const transport = new WsClientTransport(socket, this.addresses.ofRequest(request), request.headers.origin);
+    const transport = WsClientTransport.of(socket, request, this.addresses);
     const connection: SellerConnection = new SellerConnection(
       this.sessions.open(socket, 'seller', transport, {
         details: () => ({ user: connection.signIn?.user.id, chats: [...connection.knownChats.keys()] }),

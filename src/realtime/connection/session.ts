@@ -36,6 +36,8 @@ export class ConnectionSession<Frame = unknown, Push extends Pushed<Frame> = Pus
   private slotOf: number | null = null;
   tokenHash: string | undefined;
   private closed = false;
+  /** Authenticated (or needing no auth): its deadline no longer runs. */
+  authenticated = false;
 
   constructor(
     readonly protocol: string,
@@ -61,13 +63,14 @@ export class ConnectionSession<Frame = unknown, Push extends Pushed<Frame> = Pus
   startDeadline(ms: number): void {
     this.deadline = setTimeout(() => {
       this.deadline = undefined;
-      if (this.transport.isOpen) this.transport.close('auth_deadline');
+      if (!this.authenticated && this.transport.isOpen) this.transport.close('auth_deadline');
     }, ms);
     this.deadline.unref();
   }
 
   /** Authenticated: the deadline's timer (and the connection its closure holds) goes now rather than when it fires. */
   established(): void {
+    this.authenticated = true;
     clearTimeout(this.deadline);
     this.deadline = undefined;
   }
@@ -149,7 +152,8 @@ export class ConnectionSession<Frame = unknown, Push extends Pushed<Frame> = Pus
   /** The transport closed: everything the session holds is given back. */
   ended(): void {
     this.closed = true;
-    this.established();
+    clearTimeout(this.deadline);
+    this.deadline = undefined;
     this.releaseUser();
     this.gate.discard();
   }

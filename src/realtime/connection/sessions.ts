@@ -21,7 +21,7 @@ export interface OpenOptions {
  * (ClientTransport), and gets the same lifecycle: the auth deadline (AUTH_DEADLINE_MS), the per-user connection
  * slot, the bounded request queue (CONNECTION_QUEUE_MAX), pushes held around the auth reply (LATE_DELIVERY_WINDOW_MS)
  * and the close when the identity it signed in with is revoked or changed, on any instance. It logs each
- * connection's open and close. (Admission, the outgoing bound and the heartbeat are the transports', applied before
+ * connection's open and close, and counts the open ones (chatgate_connections). (Admission, the outgoing bound and the heartbeat are the transports', applied before
  * a connection reaches a gateway: handshake.ts, the adapters and SseStreams.)
  */
 @Injectable()
@@ -35,6 +35,8 @@ export class Sessions implements OnModuleDestroy {
   readonly queueMax: number;
   readonly lateDeliveryWindowMs: number;
   private readonly authDeadlineMs: number;
+  /** Open connections by protocol; each protocol's count is registered with the meter at its first connection. */
+  private readonly openCounts = new Map<string, number>();
 
   constructor(
     private readonly caps: ConnectionCaps,
@@ -61,8 +63,12 @@ export class Sessions implements OnModuleDestroy {
   ): ConnectionSession<Frame, Push> {
     const session = new ConnectionSession<Frame, Push>(protocol, transport, this, options.details);
     this.ofClient.set(client, session);
-    if (!options.authenticated) session.startDeadline(this.authDeadlineMs);
+    if (options.authenticated) session.established();
+    else session.startDeadline(this.authDeadlineMs);
     transport.onClose(() => this.closed(session));
+    const count = this.openCounts.get(protocol);
+    if (count === undefined) this.meter.countConnections(protocol, () => this.openCounts.get(protocol) ?? 0);
+    this.openCounts.set(protocol, (count ?? 0) + 1);
     this.logger.debug({
       event: 'connection_open',
       protocol,
@@ -107,6 +113,7 @@ export class Sessions implements OnModuleDestroy {
   }
 
   private closed(session: ConnectionSession): void {
+    this.openCounts.set(session.protocol, (this.openCounts.get(session.protocol) ?? 1) - 1);
     this.logger.debug({
       event: 'connection_close',
       protocol: session.protocol,

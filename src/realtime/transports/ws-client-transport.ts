@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import type { ClientTransport, CloseCause } from '../connection/client-transport.js';
+import type { ClientAddresses } from '../limits/client-addresses.js';
 
 /** Each cause's close frame: 1008 (policy violation), with a reason a person reading a trace understands. */
 const REASONS: Record<CloseCause, string> = {
@@ -15,6 +17,11 @@ const REASONS: Record<CloseCause, string> = {
  */
 export class WsClientTransport implements ClientTransport<unknown> {
   readonly id = randomUUID();
+
+  /** The transport of a raw-ws gateway's new connection (`handleConnection(socket, request)`). */
+  static of(socket: WebSocket, request: IncomingMessage, addresses: ClientAddresses): WsClientTransport {
+    return new WsClientTransport(socket, addresses.ofRequest(request), request.headers.origin);
+  }
 
   constructor(
     private readonly socket: WebSocket,
