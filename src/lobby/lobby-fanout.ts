@@ -55,7 +55,8 @@ export class LobbyFanout {
   deliver(delivery: Delivery<LobbyEvents>): void {
     const { room, event, data, exceptConnection } = delivery;
     for (const connection of this.entering.of(room)) {
-      if (connection.id !== exceptConnection) connection.push(heldPush(delivery));
+      // Only taken while held: once the gate stops holding (a failed auth, its reply out), the room has the socket.
+      if (connection.id !== exceptConnection) connection.gate.take(heldPush(delivery));
     }
     const except = this.alreadySent(delivery);
     if (exceptConnection) except.push(exceptConnection);

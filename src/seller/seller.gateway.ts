@@ -174,6 +174,8 @@ export class SellerGateway
     if (!session.isOpen) return;
 
     connection.signIn = signIn;
+    // Signed in: no deadline from here, even while the welcome is built (the lobby's ends with its welcome).
+    session.established();
     signIn.chats.forEach((chat) => connection.knownChats.set(chat.id, chat));
     this.byUser.add(signIn.user.id, connection);
     let welcomed: boolean;

@@ -4,7 +4,7 @@ import { OverloadedError } from '../../common/refusal.js';
 /**
  * One connection's requests, run one after another so a client's messages keep their order, with a bound on
  * how many may wait: a client that sends faster than its requests complete is refused rather than allowed to
- * grow the server's memory. What the client then sees is each gateway's choice (both close the connection).
+ * grow the server's memory. ConnectionSession.run closes such a connection before the queue has to refuse.
  */
 export class SerialQueue {
   private tail: Promise<unknown> = Promise.resolve();
