@@ -1,7 +1,7 @@
 import { type IncomingMessage, type Server as HttpServer, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type INestApplicationContext, Logger, type WebSocketAdapter } from '@nestjs/common';
-import { AbstractWsAdapter } from '@nestjs/websockets';
+import { WsAdapter } from '@nestjs/platform-ws';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { Admit } from '../connection/handshake.js';
@@ -73,11 +73,14 @@ const DEFAULTS = { maxPayload: 64 * 1024, heartbeatIntervalMs: 30_000 };
 
 /**
  * Raw WebSocket gateways on the app's own HTTP server, each at its own path with its own parser, frame limit and
- * heartbeat. Unlike Nest's WsAdapter it answers only its own paths, leaving every other upgrade (socket.io's
- * `/socket.io/`) to its owner, and it dispatches frames without a per-connection RxJS pipeline.
+ * heartbeat: Nest's WsAdapter (@nestjs/platform-ws), which makes each gateway's server on the app's port, keeps the
+ * registry of paths and tells Nest when a client closes, extended where the connection core needs more. Each
+ * override says what WsAdapter cannot do: answer only its own paths and judge each upgrade first (its upgrade
+ * listener destroys every upgrade it does not serve, socket.io's among them), a parser per gateway (its parser is one
+ * for the adapter), frames dispatched without an RxJS pipeline per frame, and a "going away" close on shutdown.
  */
-export class RawWsAdapter extends AbstractWsAdapter {
-  private readonly logger = new Logger('RawWs');
+export class RawWsAdapter extends WsAdapter {
+  private readonly log = new Logger('RawWs');
   private readonly endpoints = new Map<string, Endpoint>();
   private readonly endpointOfClient = new WeakMap<WebSocket, Endpoint>();
   private upgradeListener: {
@@ -94,7 +97,7 @@ export class RawWsAdapter extends AbstractWsAdapter {
     super(app);
   }
 
-  create(port: number, options?: RawWsGatewayOptions): WebSocketServer {
+  override create(port: number, options?: RawWsGatewayOptions): WebSocketServer {
     if (!options?.name || !options.path) throw new Error('a raw-ws gateway declares a name and a path');
     if (port !== 0)
       throw new Error(`raw-ws gateway "${options.name}" declares a port: raw-ws gateways share the app's port`);
@@ -110,19 +113,37 @@ export class RawWsAdapter extends AbstractWsAdapter {
     };
     if (path.startsWith('/socket.io')) throw new Error(`raw-ws gateway "${name}": path ${path} is socket.io's`);
     const dropped = () =>
-      this.logger.warn(
-        `${name}: dropping a connection with over ${maxBufferedBytes} bytes unsent (it stopped reading)`,
-      );
-    const server = new WebSocketServer({
-      noServer: true,
+      this.log.warn(`${name}: dropping a connection with over ${maxBufferedBytes} bytes unsent (it stopped reading)`);
+    // WsAdapter makes the server (noServer, on the app's port: `ensureHttpServerExists` below) and registers its path.
+    const server = super.create(port, {
+      path,
       maxPayload,
       WebSocket: boundedWebSocketClass(maxBufferedBytes, dropped),
-    });
+    }) as WebSocketServer;
     const heartbeat = heartbeatIntervalMs > 0 ? new RawWsHeartbeat(heartbeatIntervalMs) : null;
     const endpoint: Endpoint = { name, path, parser, server, heartbeat, direct: new Map() };
     this.endpoints.set(path, endpoint);
     endpointOfServer.set(server, endpoint);
-    this.listenForUpgrades();
+    return server;
+  }
+
+  /**
+   * WsAdapter's own upgrade listener serves its registered paths and destroys every other upgrade, which on the
+   * app's one port would cut socket.io's websocket upgrades; and it admits without the handshake checks. This one
+   * judges each upgrade on a gateway's path first (origin, caps) and leaves every other path to its owner.
+   */
+  protected override ensureHttpServerExists(port: number, httpServer?: HttpServer): HttpServer | undefined {
+    if (this.httpServersRegistry.has(port) || !httpServer) return undefined;
+    this.httpServersRegistry.set(port, httpServer);
+    this.listenForUpgrades(httpServer);
+    return httpServer;
+  }
+
+  /**
+   * WsAdapter logs every client's socket error with its stack: a client's protocol violation (an oversized frame,
+   * say) is that client's problem, logged in one line per connection instead (`accept`).
+   */
+  override bindErrorHandler(server: WebSocketServer): WebSocketServer {
     return server;
   }
 
@@ -131,22 +152,11 @@ export class RawWsAdapter extends AbstractWsAdapter {
     return declared.configured?.(this.config).path ?? declared.path;
   }
 
-  override bindClientConnect(
-    server: WebSocketServer,
-    callback: (client: WebSocket, request: IncomingMessage) => void,
-  ): void {
-    server.on('connection', callback);
-  }
-
-  override bindClientDisconnect(client: WebSocket, callback: () => void): void {
-    client.once('close', callback);
-  }
-
   /**
-   * Nest's `_transform` wraps every handler result in an RxJS pipeline (`from(…).pipe(mergeAll())`), once per frame;
+   * A parser per gateway, where WsAdapter has one for the adapter; and Nest's `_transform` wraps every handler result in an RxJS pipeline (`from(…).pipe(mergeAll())`), once per frame;
    * `reply` awaits a plain value or promise directly and subscribes only to an Observable a handler returns.
    */
-  bindMessageHandlers(client: WebSocket, handlers: MessageHandlers, _transform: (data: unknown) => unknown): void {
+  override bindMessageHandlers(client: WebSocket, handlers: MessageHandlers, _transform: unknown): void {
     const endpoint = this.endpointOfClient.get(client);
     if (!endpoint) throw new Error('RawWsAdapter: a client it did not accept');
     const byEvent = new Map(handlers.map((handler) => [handler.message as string, handler]));
@@ -160,7 +170,10 @@ export class RawWsAdapter extends AbstractWsAdapter {
     });
   }
 
-  /** Closes with 1001 ("going away"), so clients know to reconnect elsewhere; stragglers are cut after a second. */
+  /**
+   * Closes with 1001 ("going away"), so clients know to reconnect elsewhere, where WsAdapter terminates them;
+   * stragglers are cut after a second.
+   */
   override async close(server: WebSocketServer): Promise<void> {
     for (const endpoint of this.endpoints.values()) if (endpoint.server === server) endpoint.heartbeat?.stop();
     await Promise.all([...server.clients].map((client) => closeGoingAway(client)));
@@ -168,15 +181,14 @@ export class RawWsAdapter extends AbstractWsAdapter {
   }
 
   override async dispose(): Promise<void> {
+    await super.dispose();
     this.endpoints.forEach((endpoint) => endpoint.heartbeat?.stop());
     this.endpoints.clear();
     if (this.upgradeListener) this.upgradeListener.server.off('upgrade', this.upgradeListener.listener);
     this.upgradeListener = null;
   }
 
-  private listenForUpgrades(): void {
-    if (this.upgradeListener) return;
-    const server = this.httpServer as HttpServer;
+  private listenForUpgrades(server: HttpServer): void {
     const listener = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       const endpoint = this.endpoints.get(pathOf(request.url) ?? '');
       if (!endpoint) return; // someone else's upgrade (socket.io's, say)
@@ -189,7 +201,7 @@ export class RawWsAdapter extends AbstractWsAdapter {
           this.accept(endpoint, request, socket, head);
         },
         (error: unknown) => {
-          this.logger.error(`${endpoint.name}: handshake check failed: ${describeFault(error)}`);
+          this.log.error(`${endpoint.name}: handshake check failed: ${describeFault(error)}`);
           refuseUpgrade(socket, 503, 'unavailable');
         },
       );
@@ -213,7 +225,7 @@ export class RawWsAdapter extends AbstractWsAdapter {
    * request (headers and all) alive for as long as the connection.
    */
   private protocolErrorLogger(name: string): (error: Error & { code?: string }) => void {
-    return (error) => this.logger.warn(`${name} connection closed on a protocol error: ${error.code ?? error.message}`);
+    return (error) => this.log.warn(`${name} connection closed on a protocol error: ${error.code ?? error.message}`);
   }
 
   private async reply(client: WebSocket, run: () => unknown): Promise<void> {
@@ -224,7 +236,7 @@ export class RawWsAdapter extends AbstractWsAdapter {
         client.send(JSON.stringify(response));
     } catch (error) {
       // The gateway's exception filter has answered the client; what reaches here is a filter's own failure.
-      this.logger.error(`handler failed: ${describeFault(error)}`);
+      this.log.error(`handler failed: ${describeFault(error)}`);
     }
   }
 }
