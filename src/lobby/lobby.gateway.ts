@@ -57,7 +57,7 @@ export class LobbyGateway
     OnModuleDestroy,
     BeforeApplicationShutdown
 {
-  // `server` and the two subscriptions are set by `afterInit`, which only an app's WebSocket adapter calls: in a
+  // `server` and the subscription are set by `afterInit`, which only an app's WebSocket adapter calls: in a
   // module compiled without an HTTP app (a test of LobbyModule alone) they stay unset, and the shutdown hooks have
   // nothing to close.
   private server?: Server;
