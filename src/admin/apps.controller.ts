@@ -76,6 +76,19 @@ export class AppsController {
     return this.apps.get(id);
   }
 
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiErrors({ 400: [INVALID.id], 404: 'No such app' })
+  @ApiNoContentResponse({
+    description:
+      "Deleted with its staff and its lobby: messages, mutes, settings, moderation log. The lobby's live sockets " +
+      'are disconnected on every instance; their next `auth` hears `app_not_found` (docs/rest-api.md)',
+  })
+  async remove(@Param('id', ParseRowIdPipe) id: number): Promise<void> {
+    const { lobbyChatId } = await this.apps.remove(id);
+    if (lobbyChatId !== null) this.lobby.closed(lobbyChatId);
+  }
+
   @Get(':id/moderation')
   @ApiErrors({ 400: [INVALID.id, INVALID.query], 404: 'No such app' })
   @ApiOkResponse({
