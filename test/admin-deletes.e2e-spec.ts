@@ -72,6 +72,12 @@ describe('provisioning API: deleting sellers, users and apps', () => {
     const before = await db().getRepository(ChatEntity).findBy({ sellerId: doomed.id });
     expect(before).toHaveLength(2);
 
+    // A field the route does not take is refused, not ignored: nothing is deleted.
+    expect(await api().request('DELETE', `/api/sellers/${doomed.id}`, { keepChats: true })).toEqual({
+      status: 400,
+      body: { statusCode: 400, error: 'Bad Request', message: 'property keepChats should not exist' },
+    });
+    expect((await api().get(`/api/sellers/${doomed.id}/chats`)).body).toHaveLength(2);
     expect(await api().delete(`/api/sellers/${doomed.id}`)).toEqual({ status: 204, body: null });
 
     expect(await sellerTab.waitForClose()).toBe(1008);

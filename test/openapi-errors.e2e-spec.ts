@@ -50,8 +50,10 @@ const ROUTES: Record<string, Provocations> = {
   },
   'DELETE /api/apps/{id}': {
     reaches: { path: '/api/apps/1' },
-    400: { path: '/api/apps/99999999999999999999' },
+    400: [{ path: '/api/apps/99999999999999999999' }, { path: '/api/apps/99999', body: { messages: 'keep' } }],
     404: { path: '/api/apps/99999' },
+    413: tooLarge('/api/apps/99999'),
+    415: notJson('/api/apps/99999'),
   },
   'GET /api/apps/{id}/moderation': {
     reaches: { path: '/api/apps/1/moderation' },
@@ -84,7 +86,13 @@ const ROUTES: Record<string, Provocations> = {
     413: tooLarge(`/api/users/${taken}`),
     415: notJson(`/api/users/${taken}`),
   },
-  'DELETE /api/users/{uname}': { reaches: { path: `/api/users/${taken}` }, 404: { path: '/api/users/nobody' } },
+  'DELETE /api/users/{uname}': {
+    reaches: { path: `/api/users/${taken}` },
+    400: { path: '/api/users/nobody', body: { keepMessages: true } },
+    404: { path: '/api/users/nobody' },
+    413: tooLarge('/api/users/nobody'),
+    415: notJson('/api/users/nobody'),
+  },
   'POST /api/users/{uname}/tokens': {
     reaches: { path: `/api/users/${taken}/tokens` },
     400: { path: `/api/users/${taken}/tokens`, body: { expires: 60 } },
@@ -124,8 +132,10 @@ const ROUTES: Record<string, Provocations> = {
   },
   'DELETE /api/sellers/{id}': {
     reaches: { path: '/api/sellers/1' },
-    400: { path: '/api/sellers/2147483648' },
+    400: [{ path: '/api/sellers/2147483648' }, { path: '/api/sellers/99999', body: { force: true } }],
     404: { path: '/api/sellers/99999' },
+    413: tooLarge('/api/sellers/99999'),
+    415: notJson('/api/sellers/99999'),
   },
   'POST /api/sellers/{id}/tokens': {
     reaches: { path: '/api/sellers/1/tokens' },

@@ -58,13 +58,13 @@ export class SellersController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiErrors({ 400: [INVALID.id], 404: 'No such seller' })
+  @ApiErrors({ 400: [INVALID.id, INVALID.noBody], 404: 'No such seller', ...BODY_ERRORS })
   @ApiNoContentResponse({
     description:
       'Deleted with its tokens, its chats and their messages, and its clients left with no other chat. The live ' +
       'connections of the seller and of its clients are closed on every instance (docs/rest-api.md)',
   })
-  remove(@Param('id', ParseRowIdPipe) id: number): Promise<void> {
+  remove(@Param('id', ParseRowIdPipe) id: number, @Body() _body: NoBody): Promise<void> {
     return this.users.deleteSeller(id);
   }
 

@@ -51,13 +51,13 @@ export class UsersController {
 
   @Delete(':uname')
   @HttpCode(204)
-  @ApiErrors({ 404: NO_USER })
+  @ApiErrors({ 400: [INVALID.noBody], 404: NO_USER, ...BODY_ERRORS })
   @ApiNoContentResponse({
     description:
       'Deleted with their tokens; their live lobby sockets are closed on every instance. Their lobby messages, ' +
       'mutes and staff places (by uname) stay (docs/rest-api.md)',
   })
-  remove(@Param('uname') uname: string): Promise<void> {
+  remove(@Param('uname') uname: string, @Body() _body: NoBody): Promise<void> {
     return this.users.remove(uname);
   }
 
