@@ -9,9 +9,11 @@ import { ModerationLogEntity } from '../src/moderation/moderation-log.entity.js'
 import { MuteEntity } from '../src/mutes/mute.entity.js';
 import { AccessTokenEntity } from '../src/users/access-token.entity.js';
 import { UserEntity } from '../src/users/user.entity.js';
+import { WebhookTimerEntity } from '../src/webhooks/webhook.entities.js';
 import { LobbyClient } from './support/lobby-client.js';
 import { createSeller, SellerClient } from './support/seller-client.js';
 import { uniqueUname } from './support/server.js';
+import { useTestServer } from './support/suite.js';
 import { useSimulatedCluster } from './support/simulated-cluster.js';
 
 /**
@@ -129,10 +131,13 @@ describe('provisioning API: deleting sellers, users and apps', () => {
   it("deletes a lobby user: their sockets close everywhere, their messages stay, their token is nobody's", async () => {
     const appId = await api().createApp();
     const user = await api().createUser(uniqueUname('leaving'));
+    // Slow mode keeps each member's last post: that row goes with the user.
+    expect((await api().patch(`/api/apps/${appId}`, { slowModeSeconds: 1 })).status).toBe(200);
     const other = await lobby(0, appId);
     const socket = await lobby(1, appId, user.hashedToken);
     expect(await socket.say('my last words')).toEqual([]);
     await other.waitFor('new_message');
+    expect(await db().getRepository(LobbyLastPostEntity).countBy({ userId: user.id })).toBe(1);
     const gone = disconnected(socket);
 
     expect(await api().delete(`/api/users/${user.uname}`)).toEqual({ status: 204, body: null });
@@ -140,6 +145,7 @@ describe('provisioning API: deleting sellers, users and apps', () => {
     expect(await gone).toBe('io server disconnect');
     expect(await other.waitFor('user_left')).toEqual([{ id: user.id, uname: user.uname, role: 'member' }]);
     expect(await db().getRepository(AccessTokenEntity).countBy({ userId: user.id })).toBe(0);
+    expect(await db().getRepository(LobbyLastPostEntity).countBy({ userId: user.id })).toBe(0);
     expect((await api().get(`/api/apps/${appId}/messages`)).body).toEqual([
       { id: expect.any(Number), user: { uname: user.uname, role: 'member' }, text: 'my last words' },
     ]);
@@ -165,6 +171,9 @@ describe('provisioning API: deleting sellers, users and apps', () => {
     ownerSocket.socket.emit('new_message', `/mute ${member.uname} 5`); // a mute is never acked
     await reader.waitFor('user_muted');
     const lobbyChat = await db().getRepository(ChatEntity).findOneByOrFail({ appId });
+    expect(await db().getRepository(LobbyLastPostEntity).countBy({ chatId: lobbyChat.id })).toBe(1);
+    expect(await db().getRepository(MuteEntity).countBy({ chatId: lobbyChat.id })).toBe(1);
+    expect(await db().getRepository(ModerationLogEntity).countBy({ appId })).toBe(2);
     const closed = [ownerSocket, memberSocket, reader].map(disconnected);
 
     expect(await api().delete(`/api/apps/${appId}`)).toEqual({ status: 204, body: null });
@@ -215,5 +224,35 @@ describe('provisioning API: deleting sellers, users and apps', () => {
     const otherApp = await api().createApp();
     const poster = (await api().createUser(uniqueUname('poster'))).hashedToken;
     for (const instance of [0, 1]) expect(await (await lobby(instance, otherApp, poster)).say('after')).toEqual([]);
+  });
+});
+
+describe('deleting a seller whose clients wait for an answer', () => {
+  const suite = useTestServer({ WEBHOOK_ALLOW_PRIVATE: 'true' }, { singleInstance: true });
+
+  it("deletes the follow-up timers of its chats' messages with them (no foreign key reaches those)", async () => {
+    const hook = { url: 'http://127.0.0.1:9/hooks', events: ['seller.message.unanswered'] };
+    expect((await suite.api.post('/api/webhooks', hook)).status).toBe(201);
+    const seller = await createSeller(suite.api, 'Silent');
+    const sellerTab = await suite.sellerClient();
+    await sellerTab.request('auth', { id: seller.id, token: seller.token });
+    const client = await suite.sellerClient();
+    const [auth] = await client.request('auth', { name: 'Waiting', sellerId: seller.id }, 2);
+    const chatId = Number(Object.keys(auth.data.chats)[0]);
+    const [sent] = await client.request('message', {
+      id: 0,
+      text: 'hello?',
+      date: 0,
+      clientDate: 1,
+      chatId: `${chatId}`,
+    });
+    const timers = suite.server.app.get(DataSource).getRepository(WebhookTimerEntity);
+    expect(await timers.countBy({ messageId: sent.data.id })).toBe(1);
+
+    expect((await suite.api.delete(`/api/sellers/${seller.id}`)).status).toBe(204);
+
+    expect(await timers.countBy({ messageId: sent.data.id })).toBe(0);
+    expect(await client.waitForClose()).toBe(1008);
+    expect(await sellerTab.waitForClose()).toBe(1008);
   });
 });
