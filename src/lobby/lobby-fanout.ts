@@ -6,7 +6,7 @@ import type { Delivery } from '../realtime/bus/delivery-bus.js';
 import { PrebuiltFrameBroadcast } from '../realtime/internals/prebuilt-frame-broadcast.js';
 import type { ConnectionSession, Pushed } from '../realtime/connection/session.js';
 import type { IoFrame } from '../realtime/transports/io-client-transport.js';
-import type { LobbyEvents } from './lobby.types.js';
+import type { LobbyChannelEvents, LobbyEvents } from './lobby.types.js';
 
 /**
  * The lobby's fan-out on this instance. Each delivery goes to the room in one broadcast (framed once and written
@@ -23,7 +23,7 @@ export class LobbyFanout {
   private readonly broadcast: PrebuiltFrameBroadcast;
 
   constructor(
-    server: Server,
+    private readonly server: Server,
     private readonly clock: Clock,
     private readonly metrics: Metrics,
   ) {
@@ -52,7 +52,8 @@ export class LobbyFanout {
     this.fresh.delete(room, connection);
   }
 
-  deliver(delivery: Delivery<LobbyEvents>): void {
+  deliver(delivery: Delivery<LobbyChannelEvents>): void {
+    if (delivery.event === 'closed') return this.close(delivery.room);
     const { room, event, data, exceptConnection } = delivery;
     for (const connection of this.entering.of(room)) {
       // Only taken while held: once the gate stops holding (a failed auth, its reply out), the room has the socket.
@@ -62,6 +63,15 @@ export class LobbyFanout {
     if (exceptConnection) except.push(exceptConnection);
     const receivers = this.broadcast.emit(room, except, event, data);
     if (event === 'new_message') this.metrics.messagesDelivered.inc({ protocol: 'lobby' }, receivers);
+  }
+
+  /**
+   * The lobby is gone (its app was deleted): its sockets here are disconnected, those being welcomed too (their
+   * auth sees the socket closed and leaves). A reconnect's `auth` hears `app_not_found`.
+   */
+  private close(room: string): void {
+    for (const connection of [...this.entering.of(room)]) connection.transport.close('removed');
+    this.server.in(room).disconnectSockets(true);
   }
 
   /** Sockets of the room whose just-sent auth reply already reflects this delivery. */

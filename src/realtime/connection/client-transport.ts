@@ -1,5 +1,8 @@
-/** Why the connection core closes a connection; each transport says it in its own protocol's words. */
-export type CloseCause = 'auth_deadline' | 'queue_overflow' | 'revoked';
+/**
+ * Why the connection core closes a connection; each transport says it in its own protocol's words. `removed`: what
+ * it was open for is gone (its lobby's app was deleted).
+ */
+export type CloseCause = 'auth_deadline' | 'queue_overflow' | 'revoked' | 'removed';
 
 /**
  * The one seam between the connection core (Sessions) and a transport: what the core needs of a client's

@@ -9,6 +9,7 @@ const REASONS: Record<CloseCause, string> = {
   auth_deadline: 'auth deadline passed',
   queue_overflow: 'too many requests in flight',
   revoked: 'credentials changed',
+  removed: 'removed',
 };
 
 /**
