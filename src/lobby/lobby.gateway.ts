@@ -77,6 +77,7 @@ export class LobbyGateway
 
   afterInit(server: Server): void {
     this.server = server;
+    this.sessions.declare('lobby');
     // Every message's path: Nest's per-event exception zone, pipes and parameter resolution cost more than the rest of
     // the gateway's work for it. Its failures are answered by the same exception filter.
     server.on('connection', (socket: Socket) =>

@@ -86,6 +86,7 @@ export class SellerGateway
   ) {}
 
   afterInit(server: WebSocketServer): void {
+    this.sessions.declare('seller');
     const direct: Record<(typeof SELLER_DIRECT_COMMANDS)[number], DirectFrameHandler> = {
       message: (socket, data) => this.onMessage(socket, data),
     };
