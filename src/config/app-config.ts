@@ -37,6 +37,8 @@ export class AppConfig {
   readonly redisUrl: string | null;
   /** Prefix of every Redis key and channel, so several deployments (or test runs) can share one Redis. */
   readonly redisKeyPrefix: string;
+  /** Most messages one room's repair reads back after a lost link to Redis (the newest of them); 0: no repair. */
+  readonly busRepairMaxMessages: number;
   /** Operations: log format, the bearer token of /metrics (null: open), how long readiness is false before closing. */
   readonly logFormat: 'json' | 'text';
   readonly metricsToken: string | null;
@@ -189,6 +191,7 @@ export function loadConfig(env: Env): AppConfig {
     lateDeliveryWindowMs: integer(env, 'LATE_DELIVERY_WINDOW_MS', 10_000, 0, 600_000),
     redisUrl: redisUrl(env, 'REDIS_URL'),
     redisKeyPrefix: optional(env, 'REDIS_KEY_PREFIX') ?? 'chatgate:',
+    busRepairMaxMessages: integer(env, 'BUS_REPAIR_MAX_MESSAGES', 1000, 0, 100_000),
     logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'text'] as const, env.NODE_ENV === 'production' ? 'json' : 'text'),
     metricsToken: optional(env, 'METRICS_TOKEN'),
     shutdownDrainMs: integer(env, 'SHUTDOWN_DRAIN_MS', 1000, 0, 60_000),

@@ -229,7 +229,8 @@ export class LobbyGateway
       this.subscription.unwatch(room);
       return this.lobby.leave(session, socket.id);
     }
-    const { welcome, presenceVersion } = entered;
+    const { welcome, presenceVersion, heldUpTo } = entered;
+    if (heldUpTo !== null) this.subscription.caughtUp(room, heldUpTo);
     state.session = session;
     // An idle socket need not keep its deadline's timer and closure until it fires.
     clearTimeout(state.deadline);

@@ -196,7 +196,8 @@ export class SellerGateway
     void this.identity.watch(identityRoom(signIn.user.id));
     try {
       await this.subscription.watch(userRoom(signIn.user.id));
-      const { reply, sellerStatus } = await this.chat.welcome(signIn, connection.id);
+      const { reply, sellerStatus, heldUpTo } = await this.chat.welcome(signIn, connection.id);
+      if (heldUpTo !== null) this.subscription.caughtUp(userRoom(signIn.user.id), heldUpTo);
       const first: Push[] = [{ frame: { command: 'auth', data: reply } }];
       if (sellerStatus) first.push({ frame: { command: 'status', data: sellerStatus } });
       const messageIds = Object.values(reply.chats).flatMap((chat) => chat.messages.map((message) => message.id));

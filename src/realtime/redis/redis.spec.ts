@@ -9,11 +9,26 @@ import { RedisPresenceStore } from '../presence/redis-presence.store.js';
 deliveryBusContract('RedisDeliveryBus (two instances through Redis)', async () => {
   const config = redisConfig();
   const connections = [new RedisConnections(config), new RedisConnections(config)];
-  const [a, b] = connections.map((redis) => new RedisDeliveryBus(redis, new InstanceIdentity()));
+  const [a, b] = connections.map((redis) => new RedisDeliveryBus(redis, new InstanceIdentity(), config));
+  // As in an app, whose rooms are watched once it listens: a room watched before would be repaired at first connect.
+  await Promise.all(connections.map((redis) => redis.started));
   return {
     a,
     b,
     crossProcess: true,
+    cutB: async () => {
+      const subscriber = connections[1].get('subscriber');
+      const ended = new Promise((resolve) => subscriber.once('end', resolve));
+      subscriber.disconnect();
+      await ended;
+      return {
+        // A's earlier publications have reached Redis (one connection's commands run in order): b missed them.
+        restore: async () => {
+          await connections[0].get('publisher').ping();
+          await subscriber.connect();
+        },
+      };
+    },
     close: async () => {
       await Promise.all(connections.map((redis) => redis.onApplicationShutdown()));
     },

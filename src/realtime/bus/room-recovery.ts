@@ -1,0 +1,173 @@
+import { Logger } from '@nestjs/common';
+import { describeFault } from '../../common/refusal.js';
+import type { Delivery, LocalHandlers, MissedMessages } from './delivery-bus.js';
+
+/** How long a repair whose database read failed waits before reading again. */
+const RETRY_MS = 1000;
+
+/** What this instance knows of one watched room of a repaired channel. */
+interface Ledger {
+  /** The highest message id delivered in the room here, or sent in an auth reply (`caughtUp`); -1: none yet. */
+  lastId: number;
+  /**
+   * Deliveries of the room may be missing after this id: the link was down. -1: since a point not known yet (the
+   * room was watched while the link was down, and no auth reply has said how far its connections are). null: none.
+   */
+  missingAfter: number | null;
+  /** While deliveries may be missing: the ids delivered here meanwhile (this instance's own), for the repair to skip. */
+  deliveredSince: Set<number> | null;
+  /** While the room's repair read runs: live deliveries, held to go out after what the read finds. */
+  held: Delivery[] | null;
+}
+
+/**
+ * The gap repair of one channel of a bus shared with other instances (DeliveryBus, "Gaps repaired"): it stands
+ * between the bus and the channel's local handlers, keeps per watched room the last message id delivered, and when
+ * the bus's link comes back reads what each room missed (`read`, the channel's own) and delivers it in order, once,
+ * before the deliveries that arrive meanwhile. Its cost per delivery is one map lookup and an id comparison; the rest
+ * happens only around an outage.
+ */
+export class RoomRecovery {
+  private readonly logger = new Logger('BusRepair');
+  private readonly ledgers = new Map<string, Ledger>();
+  private linkUp = false;
+  /** Counts losses of the link, so a repair knows whether another began while it read. */
+  private losses = 0;
+
+  constructor(
+    private readonly channel: string,
+    private readonly handlers: LocalHandlers,
+    private readonly read: MissedMessages,
+    /** Most messages one repair reads (BUS_REPAIR_MAX_MESSAGES). */
+    private readonly limit: number,
+  ) {}
+
+  /** `room` gained its first handler here. */
+  watched(room: string): void {
+    const missing = !this.linkUp;
+    this.ledgers.set(room, {
+      lastId: -1,
+      missingAfter: missing ? -1 : null,
+      deliveredSince: missing ? new Set() : null,
+      held: null,
+    });
+  }
+
+  /** `room` lost its last handler here: nobody is left to repair it for. */
+  unwatched(room: string): void {
+    this.ledgers.delete(room);
+  }
+
+  deliver(delivery: Delivery): void {
+    const ledger = this.ledgers.get(delivery.room);
+    if (ledger) {
+      if (ledger.held) return void ledger.held.push(delivery);
+      if (delivery.messageId !== undefined) this.delivered(ledger, delivery.messageId);
+    }
+    this.handlers.deliver(delivery);
+  }
+
+  /** The room's new connections hold its messages up to `messageId` (see Subscription.caughtUp). */
+  caughtUp(room: string, messageId: number): void {
+    const ledger = this.ledgers.get(room);
+    if (!ledger) return;
+    if (messageId > ledger.lastId) ledger.lastId = messageId;
+    if (ledger.missingAfter !== -1) return;
+    ledger.missingAfter = messageId;
+    if (this.linkUp && !ledger.held) void this.repair(room, ledger);
+  }
+
+  /** The link to the other instances is down: from now on every watched room may miss deliveries. */
+  lost(): void {
+    this.linkUp = false;
+    this.losses++;
+    for (const ledger of this.ledgers.values()) {
+      if (ledger.missingAfter !== null) continue;
+      ledger.missingAfter = ledger.lastId;
+      ledger.deliveredSince = new Set();
+    }
+  }
+
+  /** The link is back and every watched room resubscribed: each room that may have missed something is repaired. */
+  restored(): void {
+    this.linkUp = true;
+    for (const [room, ledger] of this.ledgers) this.repairIfDue(room, ledger);
+  }
+
+  private repairIfDue(room: string, ledger: Ledger): void {
+    if (this.linkUp && !ledger.held && ledger.missingAfter !== null && ledger.missingAfter >= 0)
+      void this.repair(room, ledger);
+  }
+
+  private async repair(room: string, ledger: Ledger): Promise<void> {
+    const after = ledger.missingAfter ?? -1;
+    const skip = ledger.deliveredSince ?? new Set<number>();
+    const losses = this.losses;
+    ledger.held = [];
+    let missed: Awaited<ReturnType<MissedMessages>> | null = null;
+    try {
+      missed = await this.read(room, after, this.limit);
+    } catch (error) {
+      this.logger.warn(`reading what ${this.channel} room ${room} missed failed: ${describeFault(error)}; retrying`);
+    }
+    const held = ledger.held;
+    ledger.held = null;
+    if (this.ledgers.get(room) !== ledger) return;
+    if (!missed) {
+      // Still missing after `after`: what was held goes out now (and is remembered as delivered), the read again later.
+      for (const delivery of held) this.deliver(delivery);
+      setTimeout(() => this.ledgers.get(room) === ledger && this.repairIfDue(room, ledger), RETRY_MS).unref();
+      return;
+    }
+    if (!missed.complete)
+      this.logger.warn(
+        `${this.channel} room ${room} missed more than ${this.limit} messages; only the newest ${this.limit} are delivered`,
+      );
+    const repaired = this.deliverRepair(ledger, missed.deliveries, held, skip);
+    if (this.losses === losses) {
+      ledger.missingAfter = null;
+      ledger.deliveredSince = null;
+    } else {
+      // The link was lost again while this read ran: what the read found is delivered, the rest is still missing.
+      ledger.missingAfter = Math.max(after, repaired);
+      this.repairIfDue(room, ledger);
+    }
+  }
+
+  /**
+   * Delivers what the read found, in id order, except what was already delivered here; a held live copy of a message
+   * goes out in its place (it carries the publisher's `exceptConnection`). Then the held deliveries the read did not
+   * cover. Returns the highest id the read found.
+   */
+  private deliverRepair(ledger: Ledger, found: Delivery[], held: Delivery[], skip: Set<number>): number {
+    const heldCopies = new Map<number, Delivery>();
+    for (const delivery of held) if (delivery.messageId !== undefined) heldCopies.set(delivery.messageId, delivery);
+    const covered = new Set<number>();
+    let highest = -1;
+    for (const delivery of found) {
+      const id = delivery.messageId;
+      if (id === undefined || covered.has(id)) continue;
+      covered.add(id);
+      if (id > highest) highest = id;
+      if (skip.has(id)) continue;
+      this.delivered(ledger, id);
+      this.handlers.deliver(heldCopies.get(id) ?? delivery);
+    }
+    for (const delivery of held) {
+      const id = delivery.messageId;
+      if (id !== undefined && covered.has(id)) continue;
+      if (id !== undefined) this.delivered(ledger, id);
+      this.handlers.deliver(delivery);
+    }
+    return highest;
+  }
+
+  private delivered(ledger: Ledger, id: number): void {
+    if (id > ledger.lastId) ledger.lastId = id;
+    const since = ledger.deliveredSince;
+    if (!since) return;
+    since.add(id);
+    // A repair reads at most `limit` messages, the newest: older ids need not be remembered (oldest added go first).
+    if (since.size > this.limit) since.delete(since.values().next().value as number);
+  }
+}
