@@ -12,13 +12,19 @@ type Events = { e: { n: number } };
 const CH = defineChannel<Events>('ch');
 const OTHER = defineChannel<Events>('other');
 
-/** Cuts `b`'s link to the other process; `restore` gives it back once what `a` published meanwhile is lost to `b`. */
+/** Cuts a link between the two processes; `restore` gives it back once what was published meanwhile is lost. */
 export type CutLink = () => Promise<{ restore(): Promise<void> }>;
+
+/** The links of a bus that can lose them: `b`'s for receiving, `a`'s for publishing. */
+export interface Links {
+  subscriberOfB: CutLink;
+  publisherOfA: CutLink;
+}
 
 /**
  * The DeliveryBus contract (delivery-bus.ts), for any implementation. `pair` makes two buses of two processes
- * joined by the implementation under test; a single-process bus passes the same bus twice. A bus whose link can be
- * lost gives `cutB`, and is held to its gap repair.
+ * joined by the implementation under test; a single-process bus passes the same bus twice. A bus whose links can be
+ * lost gives `links`, and is held to its gap repair.
  */
 export function deliveryBusContract(
   name: string,
@@ -26,7 +32,7 @@ export function deliveryBusContract(
     a: DeliveryBus;
     b: DeliveryBus;
     crossProcess: boolean;
-    cutB?: CutLink;
+    links?: Links;
     close(): Promise<void>;
   }>,
 ) {
@@ -86,8 +92,8 @@ export function deliveryBusContract(
     });
 
     it('after a lost link, delivers what the room missed in id order, once, before what arrived during the read', async () => {
-      const { a, b, cutB, close } = await pair();
-      if (!cutB) return void (await close());
+      const { a, b, links, close } = await pair();
+      if (!links) return void (await close());
       // The database: every delivery that carries a message id is stored before it is published.
       const stored: Delivery<Events>[] = [];
       const publishStored = (bus: DeliveryBus, n: number, exceptConnection?: string) => {
@@ -123,7 +129,7 @@ export function deliveryBusContract(
       await marker(100);
       expect(got).toEqual([1, 2]);
 
-      const link = await cutB();
+      const link = await links.subscriberOfB();
       publishStored(a, 3);
       publishStored(b, 4);
       expect(got).toEqual([1, 2, 4]);
@@ -149,6 +155,46 @@ export function deliveryBusContract(
       // The live copy of 5 went out in the read's place: its sender's connection is still spared it.
       expect(excepted[got.indexOf(5)]).toBe('sender');
       expect(reads).toHaveLength(1);
+      await close();
+    });
+
+    it('after a lost publication, lets the others read the messages it announced, those still stored, once', async () => {
+      const { a, b, links, close } = await pair();
+      if (!links) return void (await close());
+      let stored: Delivery<Events>[] = [];
+      const publishStored = (bus: DeliveryBus, n: number) => {
+        stored.push(delivery('r', n));
+        bus.publish(CH, delivery('r', n));
+      };
+      const reads: number[] = [];
+      b.recoverWith(CH, async (room, afterId) => {
+        reads.push(afterId);
+        return { deliveries: stored.filter((d) => d.room === room && (d.messageId ?? 0) > afterId), complete: true };
+      });
+      const got: number[] = [];
+      const subscription = b.subscribe(CH, (d) => got.push(d.data.n));
+      await subscription.watch('r');
+      subscription.caughtUp('r', 0);
+      const markers: number[] = [];
+      await b.subscribe(OTHER, (d) => markers.push(d.data.n)).watch('r');
+      const marker = async (n: number) => {
+        a.publish(OTHER, delivery('r', n));
+        await until(() => markers.includes(n), { what: `marker ${n} on b`, timeoutMs: 5000 });
+      };
+      publishStored(a, 1);
+      await marker(100);
+
+      const link = await links.publisherOfA();
+      publishStored(a, 2);
+      publishStored(a, 3);
+      publishStored(b, 4);
+      // 3 is deleted before a can tell: it must not come back.
+      stored = stored.filter((d) => d.data.n !== 3);
+      await link.restore();
+      await until(() => got.includes(2), { what: 'the message a could not publish, on b', timeoutMs: 5000 });
+      await marker(101);
+      expect(got).toEqual([1, 4, 2]);
+      expect(reads).toEqual([1]);
       await close();
     });
 

@@ -87,14 +87,16 @@ export type MissedMessages<Events extends EventMap = EventMap> = (
  * - **Gaps repaired, for channels that registered `recoverWith`.** While a process's link to the others is down,
  *   their deliveries do not reach it. When the link is back (resubscribed), it reads from the database, per room it
  *   watches, the messages after the last one it delivered there (or after `caughtUp`'s id), and delivers those it had
- *   not delivered, in id order, before any newer delivery of that room: live deliveries of a room, its own
+ *   not delivered, in id order, before any newer delivery of that room: the room's live deliveries, its own
  *   publications included, wait while its repair read runs, and those the repair already delivered are dropped
- *   (the held copy, with its `exceptConnection`, goes out in its place). So a connection that stays connected gets
- *   every stored message of its rooms once, in order; what the repair cannot bring back: more than
- *   BUS_REPAIR_MAX_MESSAGES messages of one room (the oldest are skipped, and logged), deletions and other events
- *   that store no message (`message_deleted`, `status`; presence is rebuilt by the presence store on its own).
- *   Deleted messages are not in the database, so never redelivered. Without a repair (or past it), a connection
- *   re-reads history on its next auth, and `messageId`/`presenceVersion` let it drop what it was already sent.
+ *   (the held copy, with its `exceptConnection`, goes out in the read's place). So a connection that stays
+ *   connected gets every stored message of its rooms once, in order. The other side of a gap: a process whose
+ *   publications failed names their message ids once it can publish again, and the others read those (late, once).
+ *   Deleted messages are not in the database, so never delivered again. What no repair brings back: more than
+ *   BUS_REPAIR_MAX_MESSAGES messages of one room (the newest are delivered, and the cut logged), and events that
+ *   store no message (`message_deleted`, `status`, `chat`; presence is rebuilt by the presence store on its own).
+ *   Past that, a connection re-reads history on its next auth, and `messageId`/`presenceVersion` let it drop what
+ *   it was already sent.
  * - **No echo.** A process never receives its own publication a second time.
  * - **Narrowed.** A handler is woken only for rooms it watches, so a process with no connection in a room
  *   does no work for it.

@@ -24,11 +24,11 @@ interface ChannelHere {
   recovery: RoomRecovery | null;
 }
 
-interface WireDelivery {
+/** What goes through a room's Redis channel: a delivery, or the ids of messages whose delivery the sender lost. */
+type Wire = {
   /** The publishing instance: its own echo is dropped. */
   from: string;
-  delivery: Delivery;
-}
+} & ({ delivery: Delivery } | { room: string; unsent: number[] });
 
 /**
  * The DeliveryBus across instances, shaped like socket.io's Redis adapter: a publication is delivered to this
@@ -46,6 +46,8 @@ export class RedisDeliveryBus extends DeliveryBus implements OnModuleDestroy {
   private readonly channels = new Map<string, ChannelHere>();
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
+  /** Ids of messages this instance could not publish, by Redis channel: announced when the publisher is back. */
+  private readonly unsent = new Map<string, { room: string; ids: number[] }>();
 
   constructor(
     private readonly redis: RedisConnections,
@@ -59,6 +61,7 @@ export class RedisDeliveryBus extends DeliveryBus implements OnModuleDestroy {
     this.subscriber.on('ready', () => void this.resubscribe());
     // Closed: whatever is published until the resubscription is done does not reach this instance.
     this.subscriber.on('close', () => this.recoveries().forEach((recovery) => recovery.lost()));
+    this.publisher.on('ready', () => this.announceUnsent());
   }
 
   publish<Events extends EventMap, Event extends keyof Events & string>(
@@ -67,8 +70,14 @@ export class RedisDeliveryBus extends DeliveryBus implements OnModuleDestroy {
   ): void {
     const here = this.channels.get(name);
     if (here) deliver(here, delivery);
-    const wire: WireDelivery = { from: this.instance.id, delivery };
-    this.publisher.publish(this.redisChannel(name, delivery.room), JSON.stringify(wire)).catch(() => undefined);
+    const wire: Wire = { from: this.instance.id, delivery };
+    const redisChannel = this.redisChannel(name, delivery.room);
+    const sent = this.publisher.publish(redisChannel, JSON.stringify(wire));
+    const { messageId } = delivery;
+    // A stored message the others did not hear of: they are told its id once the publisher is back.
+    if (messageId !== undefined && this.config.busRepairMaxMessages > 0)
+      sent.catch(() => this.remember(redisChannel, delivery.room, messageId));
+    else sent.catch(() => undefined);
   }
 
   subscribe<Events extends EventMap>({ name }: Channel<Events>, handler: DeliveryHandler<Events>): Subscription {
@@ -98,6 +107,24 @@ export class RedisDeliveryBus extends DeliveryBus implements OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.subscriber.removeAllListeners('message');
+  }
+
+  private remember(redisChannel: string, room: string, messageId: number): void {
+    let unsent = this.unsent.get(redisChannel);
+    if (!unsent) this.unsent.set(redisChannel, (unsent = { room, ids: [] }));
+    unsent.ids.push(messageId);
+    // The others read at most this many per room: older ids would not be found anyway.
+    if (unsent.ids.length > this.config.busRepairMaxMessages) unsent.ids.shift();
+  }
+
+  private announceUnsent(): void {
+    for (const [redisChannel, { room, ids }] of this.unsent) {
+      this.unsent.delete(redisChannel);
+      const wire: Wire = { from: this.instance.id, room, unsent: ids };
+      this.publisher.publish(redisChannel, JSON.stringify(wire)).catch(() => {
+        for (const id of ids) this.remember(redisChannel, room, id);
+      });
+    }
   }
 
   private channelHere(channel: string): ChannelHere {
@@ -134,16 +161,18 @@ export class RedisDeliveryBus extends DeliveryBus implements OnModuleDestroy {
   }
 
   private receive(redisChannel: string, message: string): void {
-    let wire: WireDelivery;
+    let wire: Wire;
     try {
-      wire = JSON.parse(message) as WireDelivery;
+      wire = JSON.parse(message) as Wire;
     } catch {
       return;
     }
     if (wire.from === this.instance.id) return;
     const channel = this.channelOf(redisChannel);
     const here = channel === null ? undefined : this.channels.get(channel);
-    if (here) deliver(here, wire.delivery);
+    if (!here) return;
+    if ('delivery' in wire) deliver(here, wire.delivery);
+    else here.recovery?.unsentElsewhere(wire.room, wire.unsent);
   }
 
   private redisChannel(channel: string, room: string): string {

@@ -18,6 +18,8 @@ interface Ledger {
   deliveredSince: Set<number> | null;
   /** While the room's repair read runs: live deliveries, held to go out after what the read finds. */
   held: Delivery[] | null;
+  /** The ids the last repair delivered every stored message of: after `after`, up to `upTo`. */
+  repaired: { after: number; upTo: number } | null;
 }
 
 /**
@@ -50,6 +52,7 @@ export class RoomRecovery {
       missingAfter: missing ? -1 : null,
       deliveredSince: missing ? new Set() : null,
       held: null,
+      repaired: null,
     });
   }
 
@@ -75,6 +78,33 @@ export class RoomRecovery {
     if (ledger.missingAfter !== -1) return;
     ledger.missingAfter = messageId;
     if (this.linkUp && !ledger.held) void this.repair(room, ledger);
+  }
+
+  /**
+   * Another instance could not publish these messages of `room` (its own link was down): those still stored are
+   * read and delivered, late, unless this instance's own repair covers them.
+   */
+  unsentElsewhere(room: string, ids: number[]): void {
+    const ledger = this.ledgers.get(room);
+    // Missing here too (or being repaired): the repair reads every message after the room's point, these included.
+    if (!ledger || ledger.missingAfter !== null || ledger.held) return;
+    const { repaired } = ledger;
+    const wanted = new Set(repaired ? ids.filter((id) => id <= repaired.after || id > repaired.upTo) : ids);
+    if (wanted.size > 0) void this.readUnsent(room, ledger, wanted);
+  }
+
+  private async readUnsent(room: string, ledger: Ledger, wanted: Set<number>): Promise<void> {
+    let missed: Awaited<ReturnType<MissedMessages>>;
+    try {
+      missed = await this.read(room, Math.min(...wanted) - 1, this.limit);
+    } catch (error) {
+      return this.logger.warn(`reading what ${this.channel} room ${room} was not sent failed: ${describeFault(error)}`);
+    }
+    if (this.ledgers.get(room) !== ledger) return;
+    for (const delivery of missed.deliveries) {
+      if (delivery.messageId === undefined || !wanted.delete(delivery.messageId)) continue;
+      this.deliver(delivery);
+    }
   }
 
   /** The link to the other instances is down: from now on every watched room may miss deliveries. */
@@ -123,13 +153,14 @@ export class RoomRecovery {
       this.logger.warn(
         `${this.channel} room ${room} missed more than ${this.limit} messages; only the newest ${this.limit} are delivered`,
       );
-    const repaired = this.deliverRepair(ledger, missed.deliveries, held, skip);
+    const upTo = Math.max(after, this.deliverRepair(ledger, missed.deliveries, held, skip));
+    ledger.repaired = { after, upTo };
     if (this.losses === losses) {
       ledger.missingAfter = null;
       ledger.deliveredSince = null;
     } else {
       // The link was lost again while this read ran: what the read found is delivered, the rest is still missing.
-      ledger.missingAfter = Math.max(after, repaired);
+      ledger.missingAfter = upTo;
       this.repairIfDue(room, ledger);
     }
   }

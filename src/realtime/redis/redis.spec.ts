@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import { deliveryBusContract } from '../../../test/support/delivery-bus.contract.js';
 import { presenceStoreContract } from '../../../test/support/presence-store.contract.js';
 import { freshRedisPrefix, redisConfig } from '../../../test/support/redis.js';
@@ -16,24 +17,35 @@ deliveryBusContract('RedisDeliveryBus (two instances through Redis)', async () =
     a,
     b,
     crossProcess: true,
-    cutB: async () => {
-      const subscriber = connections[1].get('subscriber');
-      const ended = new Promise((resolve) => subscriber.once('end', resolve));
-      subscriber.disconnect();
-      await ended;
-      return {
-        // A's earlier publications have reached Redis (one connection's commands run in order): b missed them.
-        restore: async () => {
-          await connections[0].get('publisher').ping();
-          await subscriber.connect();
-        },
-      };
+    links: {
+      subscriberOfB: async () => {
+        const subscriber = await cut(connections[1].get('subscriber'));
+        return {
+          // A's earlier publications have reached Redis (one connection's commands run in order): b missed them.
+          restore: async () => {
+            await connections[0].get('publisher').ping();
+            await subscriber.connect();
+          },
+        };
+      },
+      publisherOfA: async () => {
+        const publisher = await cut(connections[0].get('publisher'));
+        return { restore: () => publisher.connect() };
+      },
     },
     close: async () => {
       await Promise.all(connections.map((redis) => redis.onApplicationShutdown()));
     },
   };
 });
+
+/** Closes a connection as a failing network would, and waits until ioredis has given it up. */
+async function cut(redis: Redis): Promise<Redis> {
+  const ended = new Promise((resolve) => redis.once('end', resolve));
+  redis.disconnect();
+  await ended;
+  return redis;
+}
 
 presenceStoreContract('RedisPresenceStore', async () => {
   const connections = new RedisConnections(redisConfig(freshRedisPrefix()));
