@@ -167,6 +167,45 @@ export function deliveryBusContract(
     );
 
     it.runIf(losesLinks)(
+      'repairs a room first watched during an outage from where its first auth reply left it',
+      async () => {
+        const { a, b, links, close } = await linkedPair();
+        const stored: Delivery<Events>[] = [];
+        const publishStored = (bus: DeliveryBus, n: number) => {
+          stored.push(delivery('r', n));
+          bus.publish(CH, delivery('r', n));
+        };
+        const reads: number[] = [];
+        b.recoverWith(CH, async (room, afterId) => {
+          reads.push(afterId);
+          return { deliveries: stored.filter((d) => d.room === room && (d.messageId ?? 0) > afterId), complete: true };
+        });
+        const markers: number[] = [];
+        await b.subscribe(OTHER, (d) => markers.push(d.data.n)).watch('r');
+
+        const link = await links.subscriberOfB();
+        const got: number[] = [];
+        const subscription = b.subscribe(CH, (d) => got.push(d.data.n));
+        await subscription.watch('r');
+        publishStored(a, 1);
+        publishStored(a, 2);
+        await link.restore();
+        a.publish(OTHER, delivery('r', 100));
+        await until(() => markers.includes(100), { what: 'the marker on b', timeoutMs: 5000 });
+        // Back, but with nothing to say how far the room's connections are, nothing is read yet.
+        expect(reads).toEqual([]);
+        // Its first auth reply, read during the outage, held 1.
+        subscription.caughtUp('r', 1);
+        await until(() => got.length > 0, { what: 'the repair', timeoutMs: 5000 });
+        publishStored(a, 3);
+        await until(() => got.length > 1, { what: 'a live delivery' });
+        expect(got).toEqual([2, 3]);
+        expect(reads).toEqual([1]);
+        await close();
+      },
+    );
+
+    it.runIf(losesLinks)(
       'after a lost publication, lets the others read the messages it announced, those still stored, once',
       async () => {
         const { a, b, links, close } = await linkedPair();
