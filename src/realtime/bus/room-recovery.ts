@@ -18,8 +18,13 @@ interface Ledger {
   deliveredSince: Set<number> | null;
   /** While the room's repair read runs: live deliveries, held to go out after what the read finds. */
   held: Delivery[] | null;
-  /** The ids the last repair delivered every stored message of: after `after`, up to `upTo`. */
-  repaired: { after: number; upTo: number } | null;
+  /**
+   * Up to which id the last repair leaves nothing undelivered: what was delivered before the link was lost, then
+   * every message the repair read. null: never repaired.
+   */
+  repairedUpTo: number | null;
+  /** Ids another instance announced as unsent while this room's repair read ran: taken up after it. */
+  unsentMeanwhile: number[] | null;
 }
 
 /**
@@ -52,7 +57,8 @@ export class RoomRecovery {
       missingAfter: missing ? -1 : null,
       deliveredSince: missing ? new Set() : null,
       held: null,
-      repaired: null,
+      repairedUpTo: null,
+      unsentMeanwhile: null,
     });
   }
 
@@ -86,10 +92,13 @@ export class RoomRecovery {
    */
   unsentElsewhere(room: string, ids: number[]): void {
     const ledger = this.ledgers.get(room);
-    // Missing here too (or being repaired): the repair reads every message after the room's point, these included.
-    if (!ledger || ledger.missingAfter !== null || ledger.held) return;
-    const { repaired } = ledger;
-    const wanted = new Set(repaired ? ids.filter((id) => id <= repaired.after || id > repaired.upTo) : ids);
+    if (!ledger) return;
+    if (ledger.held) return void (ledger.unsentMeanwhile ??= []).push(...ids);
+    // Missing here too: the repair to come reads every message after the room's point, these included.
+    if (ledger.missingAfter !== null) return;
+    // A publication the sender saw fail may still have reached Redis before it went away, and this instance then.
+    const upTo = ledger.repairedUpTo ?? -1;
+    const wanted = new Set(ids.filter((id) => id > upTo));
     if (wanted.size > 0) void this.readUnsent(room, ledger, wanted);
   }
 
@@ -154,10 +163,13 @@ export class RoomRecovery {
         `${this.channel} room ${room} missed more than ${this.limit} messages; only the newest ${this.limit} are delivered`,
       );
     const upTo = Math.max(after, this.deliverRepair(ledger, missed.deliveries, held, skip));
-    ledger.repaired = { after, upTo };
+    ledger.repairedUpTo = upTo;
     if (this.losses === losses) {
       ledger.missingAfter = null;
       ledger.deliveredSince = null;
+      const unsent = ledger.unsentMeanwhile;
+      ledger.unsentMeanwhile = null;
+      if (unsent) this.unsentElsewhere(room, unsent);
     } else {
       // The link was lost again while this read ran: what the read found is delivered, the rest is still missing.
       ledger.missingAfter = upTo;
