@@ -206,6 +206,39 @@ export function deliveryBusContract(
     );
 
     it.runIf(losesLinks)(
+      'reads again a second later when the repair read fails, live deliveries going out meanwhile',
+      async () => {
+        const { a, b, links, close } = await linkedPair();
+        const stored: Delivery<Events>[] = [];
+        const publishStored = (bus: DeliveryBus, n: number) => {
+          stored.push(delivery('r', n));
+          bus.publish(CH, delivery('r', n));
+        };
+        const reads: number[] = [];
+        b.recoverWith(CH, async (room, afterId) => {
+          reads.push(afterId);
+          if (reads.length === 1) throw new Error('the database is away too');
+          return { deliveries: stored.filter((d) => d.room === room && (d.messageId ?? 0) > afterId), complete: true };
+        });
+        const got: number[] = [];
+        const subscription = b.subscribe(CH, (d) => got.push(d.data.n));
+        await subscription.watch('r');
+        subscription.caughtUp('r', 0);
+
+        const link = await links.subscriberOfB();
+        publishStored(a, 1);
+        await link.restore();
+        await until(() => reads.length === 1, { what: 'the first repair read', timeoutMs: 5000 });
+        publishStored(a, 2);
+        await until(() => got.length === 1, { what: 'the live delivery', timeoutMs: 5000 });
+        await until(() => got.length === 2, { what: 'the second repair read', timeoutMs: 5000 });
+        expect(got).toEqual([2, 1]);
+        expect(reads).toEqual([0, 0]);
+        await close();
+      },
+    );
+
+    it.runIf(losesLinks)(
       'after a lost publication, lets the others read the messages it announced, those still stored, once',
       async () => {
         const { a, b, links, close } = await linkedPair();
