@@ -9,8 +9,10 @@ import { toDelivered } from './seller-messages.js';
 /**
  * How the seller chat's rooms (one per user) read back what they missed while this instance's link to the others was
  * down (DeliveryBus, "Gaps repaired"): the stored messages of the user's chats, the newest SELLER_AUTH_CHATS as a
- * sign-in sees them, as `SellerChatService.send` pushed them. A chat opened meanwhile is not announced again (its
- * `chat` push stores nothing): its seller's tabs learn of it on their next auth, and its messages reach only those.
+ * sign-in sees them, as `SellerChatService.send` pushed them; before them, to a seller, a `chat` push for each of
+ * those chats, so that a chat opened meanwhile (whose push was lost) is announced as it would have been. A tab hears
+ * of a chat once (SellerGateway), so the chats it knows are not announced again; one it does not know among the
+ * newest SELLER_AUTH_CHATS was opened after its sign-in.
  */
 @Injectable()
 export class SellerRepair {
@@ -32,11 +34,14 @@ export class SellerRepair {
     const chatIds = chats.map((chat) => chat.id);
     const { messages, complete } = await this.messages.afterIn(chatIds, afterId, limit);
     const room = userRoom(userId);
-    const deliveries = messages.map((message) => {
+    const deliveries: Delivery<SellerEvents>[] = chats
+      .filter((chat) => chat.seller.id === userId)
+      .map((chat) => ({ room, event: 'chat', data: { id: chat.id, chatter: chat.client.name } }));
+    for (const message of messages) {
       const delivered = toDelivered(message);
       const data = message.authorId === userId ? { ...delivered, my: true as const } : delivered;
-      return { room, event: 'message' as const, data, messageId: message.id };
-    });
+      deliveries.push({ room, event: 'message', data, messageId: message.id });
+    }
     return { deliveries, complete };
   }
 }

@@ -108,6 +108,19 @@ describe('two instances whose Redis stops for 5 s while a writer on one posts 10
     // repair, which reads from further back for the reader already there; it is not given twice what it holds.
     const lateReader = await LobbyClient.join(far, appId);
     open.push(lateReader);
+    // A client that first contacts the seller during the outage, on the near instance: the seller's tab hears of the
+    // chat, then of its messages, from the repair.
+    const latecomer = await SellerClient.connect(near);
+    open.push(latecomer);
+    const [lateAuth] = await latecomer.request('auth', { name: 'Latecomer', sellerId: seller.id });
+    const lateChatId = Number(Object.keys(lateAuth.data.chats)[0]);
+    const lateSent: Sent[] = [];
+    for (let n = 1; n <= 3; n++) {
+      latecomer.send('message', { text: `late ${n}`, clientDate: n, chatId: lateChatId });
+      const ack = (await latecomer.waitFor('message', n)).at(-1) as Frame;
+      expect(ack.error).toBeUndefined();
+      lateSent.push({ id: ack.data.id, text: `late ${n}` });
+    }
     await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS / 2));
     await redis.restart();
     const back = Date.now();
@@ -130,7 +143,8 @@ describe('two instances whose Redis stops for 5 s while a writer on one posts 10
           tab.of('message').map(({ data }) => (data as Sent).text),
           'seller',
           sellerBefore + sellerDuring,
-        ),
+        ) &&
+        lateSent.every(({ id }) => tab.of('message').some(({ data }) => (data as Sent).id === id)),
       { what: 'the messages sent during the outage at the far readers', timeoutMs: CAUGHT_UP_WITHIN_MS },
     );
     const caughtUpAfterMs = Date.now() - back;
@@ -163,12 +177,21 @@ describe('two instances whose Redis stops for 5 s while a writer on one posts 10
       'marker',
     ]);
 
+    // Both chats' messages in id order: the repair delivered those of the outage sorted, the rest came live.
     const sellerGot = tab.of('message').map(({ data }) => data as Sent & { chatId: number; my?: true });
     expect(sellerGot.map(({ id, text }) => ({ id, text }))).toEqual([
-      ...sellerSent,
+      ...[...sellerSent, ...lateSent].sort((x, y) => x.id - y.id),
       { id: expect.any(Number), text: 'marker' },
     ]);
-    expect(sellerGot.every((m) => m.chatId === chatId && m.my === undefined)).toBe(true);
+    const lateIds = new Set(lateSent.map(({ id }) => id));
+    expect(sellerGot.every((m) => m.chatId === (lateIds.has(m.id) ? lateChatId : chatId) && !m.my)).toBe(true);
+    // The new chat was announced once, before its first message.
+    const chats = tab.frames.flatMap((frame, at) => (frame.command === 'chat' ? [{ ...frame, at }] : []));
+    expect(chats.map(({ data }) => data)).toEqual([
+      { id: chatId, chatter: 'Writer' },
+      { id: lateChatId, chatter: 'Latecomer' },
+    ]);
+    expect(chats[1].at).toBeLessThan(tab.frames.findIndex((frame) => frame.data?.text === 'late 1'));
     // The writing client got its acks, and no copy of its own messages.
     expect(client.of('message').map(({ data }) => data.text)).toEqual([
       ...sellerSent.map(({ text }) => text),

@@ -68,7 +68,8 @@ export interface Subscription {
  * How a channel's stored messages are read back as the deliveries that announced them, registered by the feature
  * that owns the channel (`DeliveryBus.recoverWith`): the messages of `room` after the message id `afterId`, oldest
  * first, each as the delivery `publish` carried (its `messageId` set), the newest `limit` of them; `complete` when
- * none was left out.
+ * none was left out. Deliveries without `messageId` among them (what the feature can tell from the database was
+ * announced, such as a new chat) are delivered in their place with the repair, and only then.
  */
 export type MissedMessages<Events extends EventMap = EventMap> = (
   room: string,
@@ -94,7 +95,8 @@ export type MissedMessages<Events extends EventMap = EventMap> = (
  *   publications failed names their message ids once it can publish again, and the others read those (late, once).
  *   Deleted messages are not in the database, so never delivered again. What no repair brings back: more than
  *   BUS_REPAIR_MAX_MESSAGES messages of one room (the newest are delivered, and the cut logged), and events that
- *   store no message (`message_deleted`, `status`, `chat`; presence is rebuilt by the presence store on its own).
+ *   store no message and that the feature does not read back (`message_deleted`, `status`; presence is rebuilt by the
+ *   presence store on its own).
  *   Past that, a connection re-reads history on its next auth, and `messageId`/`presenceVersion` let it drop what
  *   it was already sent.
  * - **No echo.** A process never receives its own publication a second time.

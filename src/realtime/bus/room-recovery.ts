@@ -189,6 +189,8 @@ export class RoomRecovery {
     let highest = -1;
     for (const delivery of found) {
       const id = delivery.messageId;
+      // What stores no message (a seller's new chat) comes with the messages, in its place, and is not tracked.
+      if (id === undefined) this.handlers.deliver(delivery);
       if (id === undefined || covered.has(id)) continue;
       covered.add(id);
       if (id > highest) highest = id;
