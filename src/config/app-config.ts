@@ -31,7 +31,10 @@ export class AppConfig {
   readonly presenceTtlMs: number;
   /** Requests one connection may have waiting; more close the connection. */
   readonly connectionQueueMax: number;
-  /** How long a connection remembers the message ids of the history it was sent, to drop late duplicates. */
+  /**
+   * How long a connection remembers the message ids of the history it was sent, to drop late duplicates; and how long
+   * an instance drops late live copies of what a bus repair delivered.
+   */
   readonly lateDeliveryWindowMs: number;
   /** Joins instances: the delivery bus and presence go through this Redis when set (redis:// or rediss://). */
   readonly redisUrl: string | null;

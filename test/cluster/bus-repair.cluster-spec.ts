@@ -157,7 +157,7 @@ describe('two instances whose Redis stops for 5 s while a writer on one posts 10
     expect(await speaker.say('marker')).toEqual([]);
     await reader.waitFor('new_message', lobbySent.length + 1, 10_000);
     client.send('message', { text: 'marker', clientDate: -1, chatId });
-    await tab.waitFor('message', sellerSent.length + 1, 10_000);
+    await tab.waitFor('message', sellerSent.length + lateSent.length + 1, 10_000);
     await client.waitFor('message', sellerSent.length + 1);
 
     const lobbyGot = reader.events('new_message').map(([, m]) => m as Sent & { user: unknown });

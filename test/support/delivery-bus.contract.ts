@@ -145,20 +145,23 @@ export function deliveryBusContract(
         expect(reads.map(({ afterId }) => afterId)).toEqual([2]);
 
         // While the read runs: 5 is stored in time for it (and arrives live as well, for all but its sender's
-        // connection), 6 and b's own 7 only after.
+        // connection), 6 and b's own 7 only after. 9 is stored in time too, but its writer publishes it only
+        // after the repair is done (its instance was busy).
         publishStored(a, 5, 'sender');
+        stored.push(delivery('r', 9));
         const found = stored.filter((d) => (d.messageId ?? 0) > reads[0].afterId);
         publishStored(a, 6);
         publishStored(b, 7);
         await marker(101);
         expect(got).toEqual([1, 2, 4]);
         reads[0].answer(found);
-        await until(() => got.length >= 7, { what: 'the repaired and the held deliveries' });
+        await until(() => got.length >= 8, { what: 'the repaired and the held deliveries' });
+        a.publish(CH, delivery('r', 9));
         publishStored(a, 8);
         await marker(102);
-        // The read's 3 and 5 (4 was b's own, delivered already), then the held ones in arrival order: b's own 7
-        // at once, a's 6 through the link.
-        expect(got).toEqual([1, 2, 4, 3, 5, 7, 6, 8]);
+        // The read's 3, 5 and 9 (4 was b's own, delivered already), then the held ones in arrival order: b's own 7
+        // at once, a's 6 through the link; 9's late live copy is dropped.
+        expect(got).toEqual([1, 2, 4, 3, 5, 9, 7, 6, 8]);
         // The live copy of 5 went out in the read's place: its sender's connection is still spared it.
         expect(excepted[got.indexOf(5)]).toBe('sender');
         expect(reads).toHaveLength(1);

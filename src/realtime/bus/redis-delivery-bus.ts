@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import { Clock } from '../../common/clock.js';
 import { describeFault } from '../../common/refusal.js';
 import { AppConfig } from '../../config/app-config.js';
 import {
@@ -53,6 +54,7 @@ export class RedisDeliveryBus extends DeliveryBus implements OnModuleDestroy {
     private readonly redis: RedisConnections,
     private readonly instance: InstanceIdentity,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {
     super();
     this.publisher = redis.get('publisher');
@@ -100,7 +102,14 @@ export class RedisDeliveryBus extends DeliveryBus implements OnModuleDestroy {
     if (this.config.busRepairMaxMessages === 0) return;
     const here = this.channelHere(name);
     // Sound as `untyped` is: this channel's rooms carry only its own events.
-    here.recovery = new RoomRecovery(name, here.handlers, read as MissedMessages, this.config.busRepairMaxMessages);
+    here.recovery = new RoomRecovery(
+      name,
+      here.handlers,
+      read as MissedMessages,
+      this.config.busRepairMaxMessages,
+      this.clock,
+      this.config.lateDeliveryWindowMs,
+    );
     // Registered after the first connect (the usual case, rooms not watched yet): the link is up already.
     if (this.subscriber.status === 'ready') here.recovery.restored();
   }

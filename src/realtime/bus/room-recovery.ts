@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { Clock } from '../../common/clock.js';
 import { describeFault } from '../../common/refusal.js';
 import type { Delivery, LocalHandlers, MissedMessages } from './delivery-bus.js';
 
@@ -25,6 +26,12 @@ interface Ledger {
   repairedUpTo: number | null;
   /** Ids another instance announced as unsent while this room's repair read ran: taken up after it. */
   unsentMeanwhile: number[] | null;
+  /**
+   * After a repair: the ids it delivered from its read, until `forgetRepairedAt`. A message committed before the read
+   * may be published after it ended (its writer's instance busy), and that live copy must not go out a second time.
+   */
+  repairedIds: Set<number> | null;
+  forgetRepairedAt: number;
 }
 
 /**
@@ -47,6 +54,9 @@ export class RoomRecovery {
     private readonly read: MissedMessages,
     /** Most messages one repair reads (BUS_REPAIR_MAX_MESSAGES). */
     private readonly limit: number,
+    private readonly clock: Clock,
+    /** How long after a repair a live copy of what it delivered is still dropped (LATE_DELIVERY_WINDOW_MS). */
+    private readonly lateWindowMs: number,
   ) {}
 
   /** `room` gained its first handler here. */
@@ -59,6 +69,8 @@ export class RoomRecovery {
       held: null,
       repairedUpTo: null,
       unsentMeanwhile: null,
+      repairedIds: null,
+      forgetRepairedAt: 0,
     });
   }
 
@@ -71,7 +83,11 @@ export class RoomRecovery {
     const ledger = this.ledgers.get(delivery.room);
     if (ledger) {
       if (ledger.held) return void ledger.held.push(delivery);
-      if (delivery.messageId !== undefined) this.delivered(ledger, delivery.messageId);
+      const id = delivery.messageId;
+      if (id !== undefined) {
+        if (ledger.repairedIds && this.repairedAlready(ledger, id)) return;
+        this.delivered(ledger, id);
+      }
     }
     this.handlers.deliver(delivery);
   }
@@ -164,6 +180,7 @@ export class RoomRecovery {
       );
     const upTo = Math.max(after, this.deliverRepair(ledger, missed.deliveries, held, skip));
     ledger.repairedUpTo = upTo;
+    ledger.forgetRepairedAt = this.clock.now() + this.lateWindowMs;
     if (this.losses === losses) {
       ledger.missingAfter = null;
       ledger.deliveredSince = null;
@@ -196,7 +213,9 @@ export class RoomRecovery {
       if (id > highest) highest = id;
       if (skip.has(id)) continue;
       this.delivered(ledger, id);
-      this.handlers.deliver(heldCopies.get(id) ?? delivery);
+      const heldCopy = heldCopies.get(id);
+      if (!heldCopy) (ledger.repairedIds ??= new Set()).add(id);
+      this.handlers.deliver(heldCopy ?? delivery);
     }
     for (const delivery of held) {
       const id = delivery.messageId;
@@ -205,6 +224,15 @@ export class RoomRecovery {
       this.handlers.deliver(delivery);
     }
     return highest;
+  }
+
+  /** True when a repair just delivered `id` from its read: this is its live copy, late. */
+  private repairedAlready(ledger: Ledger, id: number): boolean {
+    if (this.clock.now() > ledger.forgetRepairedAt) {
+      ledger.repairedIds = null;
+      return false;
+    }
+    return ledger.repairedIds?.delete(id) ?? false;
   }
 
   private delivered(ledger: Ledger, id: number): void {

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { SystemClock } from '../../common/clock.js';
 import { deliveryBusContract } from '../../../test/support/delivery-bus.contract.js';
 import { presenceStoreContract } from '../../../test/support/presence-store.contract.js';
 import { freshRedisPrefix, redisConfig } from '../../../test/support/redis.js';
@@ -12,7 +13,9 @@ deliveryBusContract(
   async () => {
     const config = redisConfig();
     const connections = [new RedisConnections(config), new RedisConnections(config)];
-    const [a, b] = connections.map((redis) => new RedisDeliveryBus(redis, new InstanceIdentity(), config));
+    const [a, b] = connections.map(
+      (redis) => new RedisDeliveryBus(redis, new InstanceIdentity(), config, new SystemClock()),
+    );
     // As in an app, whose rooms are watched once it listens: a room watched before would be repaired at first connect.
     await Promise.all(connections.map((redis) => redis.started));
     return {
