@@ -31,12 +31,17 @@ export class AppConfig {
   readonly presenceTtlMs: number;
   /** Requests one connection may have waiting; more close the connection. */
   readonly connectionQueueMax: number;
-  /** How long a connection remembers the message ids of the history it was sent, to drop late duplicates. */
+  /**
+   * How long a connection remembers the message ids of the history it was sent, to drop late duplicates; and how long
+   * an instance drops late live copies of what a bus repair delivered.
+   */
   readonly lateDeliveryWindowMs: number;
   /** Joins instances: the delivery bus and presence go through this Redis when set (redis:// or rediss://). */
   readonly redisUrl: string | null;
   /** Prefix of every Redis key and channel, so several deployments (or test runs) can share one Redis. */
   readonly redisKeyPrefix: string;
+  /** Most messages one room's repair reads back after a lost link to Redis (the newest of them); 0: no repair. */
+  readonly busRepairMaxMessages: number;
   /** Operations: log format, the bearer token of /metrics (null: open), how long readiness is false before closing. */
   readonly logFormat: 'json' | 'text';
   readonly metricsToken: string | null;
@@ -199,6 +204,7 @@ export function loadConfig(env: Env): AppConfig {
     lateDeliveryWindowMs: read.integer('LATE_DELIVERY_WINDOW_MS', 10_000, 0, 600_000),
     redisUrl: read.redisUrl('REDIS_URL'),
     redisKeyPrefix: read.optional('REDIS_KEY_PREFIX') ?? 'chatgate:',
+    busRepairMaxMessages: read.integer('BUS_REPAIR_MAX_MESSAGES', 1000, 0, 100_000),
     logFormat: read.oneOf(
       'LOG_FORMAT',
       ['json', 'text'] as const,

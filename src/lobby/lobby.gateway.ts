@@ -175,7 +175,8 @@ export class LobbyGateway
     let welcomed = false;
     try {
       welcomed = await connection.welcome(async () => {
-        const { welcome, presenceVersion } = await this.lobby.enter(session, socket.id);
+        const { welcome, presenceVersion, heldUpTo } = await this.lobby.enter(session, socket.id);
+        if (heldUpTo !== null) this.subscription.caughtUp(room, heldUpTo);
         return {
           snapshot: { messageIds: welcome.room.history.map((m) => m.id), presenceVersion },
           send: () => {

@@ -29,6 +29,7 @@ import {
   type LobbyWelcome,
   type LobbySession,
   isLobbyRoom,
+  lobbyChatId,
   lobbyRoom,
   type SayOutcome,
 } from './lobby.types.js';
@@ -82,6 +83,17 @@ export class LobbyService {
       const data = member as LobbyMember;
       this.bus.publish(LOBBY_CHANNEL, { room: place, event, data, presenceVersion: version });
     });
+    // What a lobby's watchers on this instance missed while its link to the others was down: its stored messages.
+    bus.recoverWith(LOBBY_CHANNEL, async (room, afterId, limit) => {
+      const { messages, complete } = await this.messages.after(lobbyChatId(room), afterId, limit);
+      const deliveries = messages.map((message) => ({
+        room,
+        event: 'new_message' as const,
+        data: toLobbyMessage(message),
+        messageId: message.id,
+      }));
+      return { deliveries, complete };
+    });
   }
 
   /**
@@ -101,12 +113,13 @@ export class LobbyService {
 
   /**
    * Marks the connection present and returns the room as it now is, with the presence version its user list
-   * is as of. Announces the member's first connection.
+   * is as of, and the id up to which the history holds every message of the lobby (null when history is off).
+   * Announces the member's first connection.
    */
   async enter(
     session: LobbySession,
     connectionId: string,
-  ): Promise<{ welcome: LobbyWelcome; presenceVersion: number }> {
+  ): Promise<{ welcome: LobbyWelcome; presenceVersion: number; heldUpTo: number | null }> {
     const { chatId, member } = session;
     await this.rooms.opened(chatId);
     let history: LobbyMessage[];
@@ -139,7 +152,8 @@ export class LobbyService {
         slowMode,
       },
     };
-    return { welcome, presenceVersion: present.version };
+    const heldUpTo = history.length > 0 ? history[history.length - 1].id : this.config.lobbyHistorySize > 0 ? 0 : null;
+    return { welcome, presenceVersion: present.version, heldUpTo };
   }
 
   /** Forgets a connection; announces the member's last one leaving. */

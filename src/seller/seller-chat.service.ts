@@ -110,7 +110,7 @@ export class SellerChatService {
   async welcome(
     signIn: SignIn,
     connectionId: string,
-  ): Promise<{ reply: AuthReplyData; sellerStatus: StatusData | null }> {
+  ): Promise<{ reply: AuthReplyData; sellerStatus: StatusData | null; heldUpTo: number | null }> {
     const { user, chats, newChat } = signIn;
     // A client created by this sign-in learns its token; everyone else is greeted by name.
     const reply: AuthReplyData = signIn.newToken
@@ -138,14 +138,18 @@ export class SellerChatService {
         ...(lastRead ? { lastRead } : {}),
       };
     }
+    // Every message of the chats up to the newest one sent is in the reply (null: histories are off).
+    const newest = Math.max(0, ...histories.map((history) => history.at(-1)?.id ?? 0));
+    const heldUpTo = fresh || limit > 0 ? newest : null;
     if (newChat) this.push(newChat.seller.id, 'chat', { id: newChat.id, chatter: newChat.client.name });
     if ((await this.presence.join(ONLINE_PLACE, { id: user.id }, connectionId)) !== null)
       await this.announceStatus(user.id, true, fresh ? chats : undefined);
-    if (user.kind === 'seller') return { reply, sellerStatus: null };
+    if (user.kind === 'seller') return { reply, sellerStatus: null, heldUpTo };
     const chat = chats[0];
     return {
       reply,
       sellerStatus: { chatId: chat.id, status: await this.presence.isPresent(ONLINE_PLACE, chat.seller.id) },
+      heldUpTo,
     };
   }
 

@@ -6,12 +6,13 @@ import { Sessions } from '../realtime/connection/sessions.js';
 import { LimitsModule } from '../realtime/limits/limits.module.js';
 import { SellerChatService } from './seller-chat.service.js';
 import { SellerErrorFilter } from './seller-error.filter.js';
+import { SellerRepair } from './seller-repair.js';
 import { SellerGateway } from './seller.gateway.js';
 import { WebhookOutboxModule } from '../webhooks/webhook-outbox.module.js';
 
 @Module({
   imports: [WebhookOutboxModule, ChatsModule, MessagesModule, MetricsModule, LimitsModule],
-  providers: [Sessions, SellerChatService, SellerGateway, SellerErrorFilter],
+  providers: [Sessions, SellerChatService, SellerRepair, SellerGateway, SellerErrorFilter],
   exports: [SellerChatService],
 })
 export class SellerModule {}
