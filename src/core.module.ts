@@ -5,11 +5,12 @@ import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { buildDataSourceOptions } from './database/data-source-options.js';
 import { startDatabase } from './database/start-database.js';
+import { MetricsModule } from './operations/metrics.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 
 /**
  * What every feature module leans on and none imports: the configuration and the Clock, the database connection,
- * and the realtime core (bus, presence, limit counters), each global and provided once per app. The root imports
+ * the realtime core (bus, presence, limit counters) and the metrics, each global and provided once per app. The root imports
  * it: AppModule in production, ChatgateTestingModule (src/testing/) beside a feature module under test.
  * `dataSource`, when given, is already open; otherwise it is opened here, by `startDatabase`.
  */
@@ -26,6 +27,7 @@ export class CoreModule {
           dataSourceFactory: async (options) => dataSource ?? startDatabase(options as DataSourceOptions, config),
         }),
         RealtimeModule.forRoot(config),
+        MetricsModule,
       ],
     };
   }

@@ -12,7 +12,7 @@ const SRC = resolve(import.meta.dirname, '../src');
  * Roots compose an app; they are not imported by feature modules. AppModule (the whole backend, which every other
  * e2e test starts), CoreModule and what it is made of (global, provided once per app), and the testing root itself.
  */
-const ROOTS = ['AppModule', 'CoreModule', 'ConfigModule', 'RealtimeModule', 'ChatgateTestingModule'];
+const ROOTS = ['AppModule', 'CoreModule', 'ConfigModule', 'RealtimeModule', 'MetricsModule', 'ChatgateTestingModule'];
 
 /** The class every `*.module.ts` under src/ exports, found anew on each run. */
 async function discoverModules(): Promise<{ file: string; module: Type }[]> {

@@ -4,9 +4,7 @@ import { ChatsModule } from '../chats/chats.module.js';
 import { MessagesModule } from '../messages/messages.module.js';
 import { ModerationModule } from '../moderation/moderation.module.js';
 import { MutesModule } from '../mutes/mutes.module.js';
-import { MetricsModule } from '../operations/metrics.module.js';
-import { Sessions } from '../realtime/connection/sessions.js';
-import { LimitsModule } from '../realtime/limits/limits.module.js';
+import { ConnectionCoreModule } from '../realtime/connection/connection-core.module.js';
 import { LobbyExceptionFilter } from './lobby-exception.filter.js';
 import { LobbyModeration } from './lobby-moderation.js';
 import { LobbyRooms } from './lobby-rooms.js';
@@ -22,10 +20,9 @@ import { WebhookOutboxModule } from '../webhooks/webhook-outbox.module.js';
     MessagesModule,
     MutesModule,
     ModerationModule,
-    MetricsModule,
-    LimitsModule,
+    ConnectionCoreModule,
   ],
-  providers: [Sessions, LobbyService, LobbyModeration, LobbyRooms, LobbyGateway, LobbyExceptionFilter],
+  providers: [LobbyService, LobbyModeration, LobbyRooms, LobbyGateway, LobbyExceptionFilter],
   exports: [LobbyService, LobbyModeration],
 })
 export class LobbyModule {}

@@ -1,11 +1,12 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { ConnectionMeter } from '../realtime/connection/connection-meter.js';
 import { Metrics } from './metrics.js';
 
 /**
- * The app's one Metrics registry, for every module that records into it (one instance, however many import it),
- * also as the connection core's ConnectionMeter.
+ * The app's one Metrics registry, for every module that records into it, also as the connection core's
+ * ConnectionMeter. Global, provided once by CoreModule: like the bus and the clock, every module may count.
  */
+@Global()
 @Module({
   providers: [Metrics, { provide: ConnectionMeter, useExisting: Metrics }],
   exports: [Metrics, ConnectionMeter],
