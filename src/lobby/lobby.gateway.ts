@@ -149,9 +149,12 @@ export class LobbyGateway
       app_id: appId,
       hashed_token: hashedToken,
       token_hash: legacyTokenHash,
+      since,
     } = payload as Record<string, unknown>;
     if (typeof appId !== 'number') throw new LobbyRefusal('auth_no_app_id');
     if (!ack) throw new LobbyRefusal('auth_no_callback');
+    // Chatgate's catch-up after a reconnect (docs/recovery.md); absent or null: the reply is the protocol's own.
+    if (since != null && !isMessageId(since)) throw new LobbyRefusal('auth_bad_since');
     const tokenHash = normalizeTokenHash(isNonEmptyString(hashedToken) ? hashedToken : legacyTokenHash);
     state.tokenHash = tokenHash;
 
@@ -164,7 +167,7 @@ export class LobbyGateway
       state.slotOf = session.member.id;
     }
     if (socket.disconnected) return this.releaseSlot(state);
-    await this.enter(socket, session, ack);
+    await this.enter(socket, session, ack, (since ?? null) as number | null);
   }
 
   private async onNewMessage(socket: Socket, text: unknown, ack?: AckFn): Promise<void> {
@@ -211,14 +214,14 @@ export class LobbyGateway
    * Watches the lobby before reading its history, so nothing published meanwhile is missed; holds what arrives
    * until the ack is out; then joins the socket.io room and sends what was held, minus what the history held.
    */
-  private async enter(socket: Socket, session: LobbySession, ack: AckFn): Promise<void> {
+  private async enter(socket: Socket, session: LobbySession, ack: AckFn, since: number | null): Promise<void> {
     const state = stateOf(socket);
     const room = lobbyRoom(session.chatId);
     await this.subscription.watch(room);
     this.fanout.hold(room, socket);
     let entered: Awaited<ReturnType<LobbyService['enter']>>;
     try {
-      entered = await this.lobby.enter(session, socket.id);
+      entered = await this.lobby.enter(session, socket.id, since);
     } catch (error) {
       this.fanout.abandon(room, socket);
       this.subscription.unwatch(room);
@@ -274,6 +277,11 @@ export class LobbyGateway
 
 function stateOf(socket: Socket): LobbySocketState {
   return socket.data as LobbySocketState;
+}
+
+/** A message id a reader may hold: a non-negative integer (0: it holds none yet). */
+function isMessageId(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
 function isNonEmptyString(value: unknown): value is string {

@@ -8,6 +8,7 @@ import { MetricsModule } from '../operations/metrics.module.js';
 import { LimitsModule } from '../realtime/limits/limits.module.js';
 import { LobbyExceptionFilter } from './lobby-exception.filter.js';
 import { LobbyModeration } from './lobby-moderation.js';
+import { LobbyCatchUp } from './lobby-catch-up.js';
 import { LobbyRooms } from './lobby-rooms.js';
 import { LobbyGateway } from './lobby.gateway.js';
 import { LobbyService } from './lobby.service.js';
@@ -24,7 +25,7 @@ import { WebhookOutboxModule } from '../webhooks/webhook-outbox.module.js';
     MetricsModule,
     LimitsModule,
   ],
-  providers: [LobbyService, LobbyModeration, LobbyRooms, LobbyGateway, LobbyExceptionFilter],
+  providers: [LobbyService, LobbyModeration, LobbyRooms, LobbyCatchUp, LobbyGateway, LobbyExceptionFilter],
   exports: [LobbyService, LobbyModeration],
 })
 export class LobbyModule {}

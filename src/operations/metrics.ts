@@ -53,6 +53,21 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly historyReads = new Counter({
+    name: 'chatgate_history_reads_total',
+    help:
+      'History queries for auth replies: recent (a lobby’s newest messages, shared by the sockets entering together), ' +
+      'catch_up (the messages after a reconnecting reader’s `since`, when the shared recent ones do not cover it)',
+    labelNames: ['protocol', 'kind'] as const,
+    registers: [this.registry],
+  });
+
+  readonly authQueue = new Gauge({
+    name: 'chatgate_auth_queue_length',
+    help: 'Auths waiting for their turn (AUTH_CONCURRENCY at once; at most AUTH_QUEUE_MAX wait)',
+    registers: [this.registry],
+  });
+
   readonly commitBatchSize = new Histogram({
     name: 'chatgate_group_commit_batch_size',
     help: 'Messages per group-commit transaction',
