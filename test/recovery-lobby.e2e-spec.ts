@@ -36,7 +36,7 @@ describe('lobby auth with since (docs/recovery.md)', () => {
     let n = 0;
     /** Posts `count` messages, each acked, and returns them as the lobby shows them. */
     const post = async (count: number) => {
-      const posted = [];
+      const posted: string[] = [];
       for (let i = 0; i < count; i++) {
         const text = `m${++n}`;
         expect(await writer.say(text)).toEqual([]);

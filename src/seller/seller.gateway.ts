@@ -38,7 +38,7 @@ import {
 } from './seller-chat.types.js';
 import { type Push, SellerConnection } from './seller-connection.js';
 import { SellerErrorFilter } from './seller-error.filter.js';
-import { parseRead, parseSellerFrame, parseSend, parseSignIn } from './seller-frames.js';
+import { parseRead, parseSellerFrame, parseSend, parseSignIn, parseSince } from './seller-frames.js';
 
 /** Commands taken straight from the transport, off Nest's per-frame path (`afterInit`), not `@SubscribeMessage`. */
 export const SELLER_DIRECT_COMMANDS = ['message'] as const;
@@ -180,6 +180,8 @@ export class SellerGateway
    * published meanwhile is missed; pushes are held until the auth reply is out, minus what the histories held.
    */
   private async authenticate(connection: SellerConnection, data: unknown): Promise<void> {
+    // A malformed `since` is refused before anything changes (docs/recovery.md).
+    const since = parseSince(data);
     // A second auth re-binds the connection: it first stops being whoever it was.
     if (connection.signIn) await this.forget(connection);
     const signIn = await this.signInLimited(connection.address, parseSignIn(data));
@@ -196,7 +198,7 @@ export class SellerGateway
     void this.identity.watch(identityRoom(signIn.user.id));
     try {
       await this.subscription.watch(userRoom(signIn.user.id));
-      const { reply, sellerStatus } = await this.chat.welcome(signIn, connection.id);
+      const { reply, sellerStatus } = await this.chat.welcome(signIn, connection.id, since);
       const first: Push[] = [{ frame: { command: 'auth', data: reply } }];
       if (sellerStatus) first.push({ frame: { command: 'status', data: sellerStatus } });
       const messageIds = Object.values(reply.chats).flatMap((chat) => chat.messages.map((message) => message.id));

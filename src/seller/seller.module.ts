@@ -5,12 +5,13 @@ import { MetricsModule } from '../operations/metrics.module.js';
 import { LimitsModule } from '../realtime/limits/limits.module.js';
 import { SellerChatService } from './seller-chat.service.js';
 import { SellerErrorFilter } from './seller-error.filter.js';
+import { SellerHistories } from './seller-histories.js';
 import { SellerGateway } from './seller.gateway.js';
 import { WebhookOutboxModule } from '../webhooks/webhook-outbox.module.js';
 
 @Module({
   imports: [WebhookOutboxModule, ChatsModule, MessagesModule, MetricsModule, LimitsModule],
-  providers: [SellerChatService, SellerGateway, SellerErrorFilter],
+  providers: [SellerChatService, SellerHistories, SellerGateway, SellerErrorFilter],
   exports: [SellerChatService],
 })
 export class SellerModule {}
