@@ -18,6 +18,7 @@ import { AppConfig } from '../config/app-config.js';
 import { Metrics } from '../operations/metrics.js';
 import { DeliveryBus, type Subscription } from '../realtime/bus/delivery-bus.js';
 import { eventArguments } from '../realtime/transports/io-message-handlers.js';
+import { AuthQueue } from '../realtime/limits/auth-queue.js';
 import { AuthThrottle } from '../realtime/limits/auth-throttle.js';
 import { ClientAddresses } from '../realtime/limits/client-addresses.js';
 import { ConnectionCaps } from '../realtime/limits/connection-caps.js';
@@ -36,6 +37,8 @@ export const LOBBY_DIRECT_EVENTS = ['new_message'] as const;
 /** What the gateway remembers about one socket, kept in `socket.data`. */
 interface LobbySocketState {
   authStarted?: boolean;
+  /** Its auth is waiting for a turn (AuthQueue) or running: the deadline waits too. */
+  authPending?: boolean;
   session?: LobbySession;
   /** This socket's `new_message`s, one at a time, so one sender's messages keep their order. */
   queue?: SerialQueue;
@@ -81,6 +84,7 @@ export class LobbyGateway
     private readonly config: AppConfig,
     private readonly metrics: Metrics,
     private readonly throttle: AuthThrottle,
+    private readonly authQueue: AuthQueue,
     private readonly caps: ConnectionCaps,
     private readonly addresses: ClientAddresses,
   ) {}
@@ -101,6 +105,7 @@ export class LobbyGateway
     this.subscription = this.bus.subscribe(LOBBY_CHANNEL, (delivery) => this.fanout.deliver(delivery));
     this.identity = this.bus.subscribe(IDENTITY_CHANNEL, ({ data }) => this.revoke(data));
     this.metrics.countConnections('lobby', () => server.engine.clientsCount);
+    this.metrics.countWaitingAuths(() => this.authQueue.waiting);
     this.metrics.countLobbyMembers(() => {
       const byApp = new Map<number, number>();
       for (const socket of server.of('/').sockets.values()) {
@@ -131,10 +136,13 @@ export class LobbyGateway
       address: this.addresses.ofHandshake(socket.handshake),
     });
     const state = stateOf(socket);
-    state.deadline = setTimeout(() => {
-      if (!state.session) socket.disconnect(true);
-    }, this.config.authDeadlineMs);
-    state.deadline.unref();
+    const expire = () => {
+      if (state.session) return;
+      // An auth still waiting for its turn (a reconnect storm) is not a silent connection: give it another term.
+      if (state.authPending) return void (state.deadline = setTimeout(expire, this.config.authDeadlineMs).unref());
+      socket.disconnect(true);
+    };
+    state.deadline = setTimeout(expire, this.config.authDeadlineMs).unref();
   }
 
   @SubscribeMessage('auth')
@@ -157,6 +165,25 @@ export class LobbyGateway
     if (since != null && !isMessageId(since)) throw new LobbyRefusal('auth_bad_since');
     const tokenHash = normalizeTokenHash(isNonEmptyString(hashedToken) ? hashedToken : legacyTokenHash);
     state.tokenHash = tokenHash;
+    state.authPending = true;
+    try {
+      await this.authQueue.run(() => this.signIn(socket, appId, tokenHash, ack, (since ?? null) as number | null));
+    } finally {
+      state.authPending = false;
+    }
+  }
+
+  /** `auth` once its checks passed and its turn came: who the socket is, then into the lobby. */
+  private async signIn(
+    socket: Socket,
+    appId: number,
+    tokenHash: string | null,
+    ack: AckFn,
+    since: number | null,
+  ): Promise<void> {
+    // Gone while it waited for its turn: nothing to do for it.
+    if (socket.disconnected) return;
+    const state = stateOf(socket);
 
     const session = await this.lobby.authenticate(appId, tokenHash, socket.handshake.headers.origin);
     // An unknown hash is an anonymous reader, as the protocol says, but counts as a guess against the address.
@@ -167,7 +194,7 @@ export class LobbyGateway
       state.slotOf = session.member.id;
     }
     if (socket.disconnected) return this.releaseSlot(state);
-    await this.enter(socket, session, ack, (since ?? null) as number | null);
+    await this.enter(socket, session, ack, since);
   }
 
   private async onNewMessage(socket: Socket, text: unknown, ack?: AckFn): Promise<void> {

@@ -62,12 +62,6 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly authQueue = new Gauge({
-    name: 'chatgate_auth_queue_length',
-    help: 'Auths waiting for their turn (AUTH_CONCURRENCY at once; at most AUTH_QUEUE_MAX wait)',
-    registers: [this.registry],
-  });
-
   readonly commitBatchSize = new Histogram({
     name: 'chatgate_group_commit_batch_size',
     help: 'Messages per group-commit transaction',
@@ -93,6 +87,7 @@ export class Metrics {
   private webhookBacklogSource: () => Promise<WebhookBacklog> = async () => ({ pending: 0, oldestAgeSeconds: 0 });
   private lobbyMemberSource: () => Map<number, number> = () => new Map();
   private sellerSource: () => number = () => 0;
+  private authQueueSource: () => number = () => 0;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'chatgate_' });
@@ -138,6 +133,15 @@ export class Metrics {
         this.set((await readBacklog()).oldestAgeSeconds);
       },
     });
+    const waitingAuths = () => this.authQueueSource();
+    new Gauge({
+      name: 'chatgate_auth_queue_length',
+      help: 'Auths waiting for their turn (AUTH_CONCURRENCY run at once; at most AUTH_QUEUE_MAX wait)',
+      registers: [this.registry],
+      collect() {
+        this.set(waitingAuths());
+      },
+    });
     const sellers = () => this.sellerSource();
     new Gauge({
       name: 'chatgate_sellers_online',
@@ -161,6 +165,10 @@ export class Metrics {
 
   countLobbyMembers(count: () => Map<number, number>): void {
     this.lobbyMemberSource = count;
+  }
+
+  countWaitingAuths(count: () => number): void {
+    this.authQueueSource = count;
   }
 
   countOnlineSellers(count: () => number): void {

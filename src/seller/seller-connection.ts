@@ -28,6 +28,8 @@ export class SellerConnection {
   readonly queue: SerialQueue;
   /** Closes the connection if it has not signed in within AUTH_DEADLINE_MS. */
   deadline?: NodeJS.Timeout;
+  /** Its auth is waiting for a turn (AuthQueue) or running: the deadline waits too. */
+  authPending = false;
 
   constructor(
     readonly socket: WebSocket,

@@ -16,6 +16,7 @@ import { SetMap } from '../common/set-map.js';
 import { AppConfig } from '../config/app-config.js';
 import { Metrics } from '../operations/metrics.js';
 import { type Delivery, DeliveryBus, type Subscription } from '../realtime/bus/delivery-bus.js';
+import { AuthQueue } from '../realtime/limits/auth-queue.js';
 import { AuthThrottle } from '../realtime/limits/auth-throttle.js';
 import { ClientAddresses } from '../realtime/limits/client-addresses.js';
 import { ConnectionCaps } from '../realtime/limits/connection-caps.js';
@@ -71,6 +72,7 @@ export class SellerGateway
     private readonly config: AppConfig,
     private readonly metrics: Metrics,
     private readonly throttle: AuthThrottle,
+    private readonly authQueue: AuthQueue,
     private readonly caps: ConnectionCaps,
     private readonly errors: SellerErrorFilter,
     private readonly addresses: ClientAddresses,
@@ -83,6 +85,7 @@ export class SellerGateway
     for (const command of SELLER_DIRECT_COMMANDS) handleFramesDirectly(server, command, direct[command]);
     this.subscription = this.bus.subscribe(SELLER_CHANNEL, (delivery) => this.deliver(delivery));
     this.metrics.countConnections('seller', () => server.clients.size);
+    this.metrics.countWaitingAuths(() => this.authQueue.waiting);
     this.metrics.countOnlineSellers(
       () =>
         new Set(this.byUser.values().flatMap(({ signIn }) => (signIn?.user.kind === 'seller' ? [signIn.user.id] : [])))
@@ -112,10 +115,16 @@ export class SellerGateway
     const connection = new SellerConnection(socket, this.config.connectionQueueMax, this.addresses.ofRequest(request));
     this.connections.set(socket, connection);
     // A connection that never signs in is closed (1008) after AUTH_DEADLINE_MS; the original client reconnects.
-    connection.deadline = setTimeout(() => {
-      if (!connection.signIn && isOpen(socket)) socket.close(1008, 'auth deadline passed');
-    }, this.config.authDeadlineMs);
-    connection.deadline.unref();
+    // One whose auth is still waiting for its turn (a reconnect storm) gets another term instead.
+    const expire = () => {
+      if (connection.signIn || !isOpen(socket)) return;
+      if (connection.authPending) {
+        connection.deadline = setTimeout(expire, this.config.authDeadlineMs).unref();
+        return;
+      }
+      socket.close(1008, 'auth deadline passed');
+    };
+    connection.deadline = setTimeout(expire, this.config.authDeadlineMs).unref();
     this.logger.debug({
       event: 'connection_open',
       protocol: 'seller',
@@ -141,7 +150,14 @@ export class SellerGateway
   @SubscribeMessage('auth')
   onAuth(@ConnectedSocket() socket: WebSocket, @MessageBody() data: unknown): Promise<void> {
     const connection = this.connectionOf(socket);
-    return connection.queue.run(() => this.authenticate(connection, data));
+    return connection.queue.run(async () => {
+      connection.authPending = true;
+      try {
+        await this.authQueue.run(() => this.authenticate(connection, data));
+      } finally {
+        connection.authPending = false;
+      }
+    });
   }
 
   /** A seller's tab marks a chat read up to a message; the reply is the chat's read mark (docs/seller-shop.md). */
@@ -182,6 +198,8 @@ export class SellerGateway
   private async authenticate(connection: SellerConnection, data: unknown): Promise<void> {
     // A malformed `since` is refused before anything changes (docs/recovery.md).
     const since = parseSince(data);
+    // Gone while it waited for its turn: nothing to do for it.
+    if (!isOpen(connection.socket)) return;
     // A second auth re-binds the connection: it first stops being whoever it was.
     if (connection.signIn) await this.forget(connection);
     const signIn = await this.signInLimited(connection.address, parseSignIn(data));

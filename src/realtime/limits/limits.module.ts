@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuthQueue } from './auth-queue.js';
 import { AuthThrottle } from './auth-throttle.js';
 import { ClientAddresses } from './client-addresses.js';
 import { ConnectionCaps } from './connection-caps.js';
@@ -8,7 +9,7 @@ import { ConnectionCaps } from './connection-caps.js';
  * memory, or in Redis with REDIS_URL, so windowed limits hold across instances.
  */
 @Module({
-  providers: [ClientAddresses, ConnectionCaps, AuthThrottle],
-  exports: [ClientAddresses, ConnectionCaps, AuthThrottle],
+  providers: [ClientAddresses, ConnectionCaps, AuthThrottle, AuthQueue],
+  exports: [ClientAddresses, ConnectionCaps, AuthThrottle, AuthQueue],
 })
 export class LimitsModule {}
