@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
+import { SharedReads } from '../common/shared-reads.js';
 import { AppConfig } from '../config/app-config.js';
 import { MessagesService } from '../messages/messages.service.js';
 import { ModerationLog } from '../moderation/moderation-log.service.js';
@@ -20,11 +21,14 @@ export interface CatchUp {
 /**
  * The lobby's history reads for auth replies: the newest LOBBY_HISTORY_SIZE messages (shared by the sockets
  * entering together, see LobbyRooms), and the catch-up of a reader that says which message it holds last, answered
- * from those when they reach back far enough and by one query otherwise. Both are counted in
- * chatgate_history_reads_total.
+ * from those when they reach back far enough and by one query otherwise, shared by the readers asking for the same
+ * `since` at the same time (the sockets of one reconnect storm hold mostly the same last message). Both are counted
+ * in chatgate_history_reads_total.
  */
 @Injectable()
 export class LobbyCatchUp {
+  private readonly catchUps = new SharedReads<string, { messages: LobbyMessage[]; complete: boolean }>();
+
   constructor(
     private readonly messages: MessagesService,
     private readonly log: ModerationLog,
@@ -48,12 +52,13 @@ export class LobbyCatchUp {
       this.metrics.historyReads.inc({ protocol: 'lobby', kind: 'deletions' });
       return this.log.deletedSince(session.appId, notBefore, limit);
     });
-    let missed = recent.after(since, limit, notBefore);
-    if (!missed) {
-      this.metrics.historyReads.inc({ protocol: 'lobby', kind: 'catch_up' });
-      const read = await this.messages.after(session.chatId, since, limit, notBefore);
-      missed = { messages: read.messages.map(toLobbyMessage), complete: read.complete };
-    }
+    const missed =
+      recent.after(since, limit, notBefore) ??
+      (await this.catchUps.read(`${session.chatId}:${since}`, async () => {
+        this.metrics.historyReads.inc({ protocol: 'lobby', kind: 'catch_up' });
+        const read = await this.messages.after(session.chatId, since, limit, notBefore);
+        return { messages: read.messages.map(toLobbyMessage), complete: read.complete };
+      }));
     const deleted = (await deletions).filter((id) => id <= since);
     return { history: missed.messages, recovered: missed.complete, deleted };
   }
