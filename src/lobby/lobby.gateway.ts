@@ -18,6 +18,7 @@ import { AppConfig } from '../config/app-config.js';
 import { Metrics } from '../operations/metrics.js';
 import { DeliveryBus, type Subscription } from '../realtime/bus/delivery-bus.js';
 import { eventArguments } from '../realtime/transports/io-message-handlers.js';
+import { AuthDeadline } from '../realtime/limits/auth-deadline.js';
 import { AuthQueue } from '../realtime/limits/auth-queue.js';
 import { AuthThrottle } from '../realtime/limits/auth-throttle.js';
 import { ClientAddresses } from '../realtime/limits/client-addresses.js';
@@ -37,8 +38,6 @@ export const LOBBY_DIRECT_EVENTS = ['new_message'] as const;
 /** What the gateway remembers about one socket, kept in `socket.data`. */
 interface LobbySocketState {
   authStarted?: boolean;
-  /** Its auth is waiting for a turn (AuthQueue) or running: the deadline waits too. */
-  authPending?: boolean;
   session?: LobbySession;
   /** This socket's `new_message`s, one at a time, so one sender's messages keep their order. */
   queue?: SerialQueue;
@@ -47,7 +46,7 @@ interface LobbySocketState {
   /** The token hash it authenticated with: revoking that token closes it. */
   tokenHash?: string | null;
   /** Closes the socket if it has not authenticated within AUTH_DEADLINE_MS. */
-  deadline?: NodeJS.Timeout;
+  deadline?: AuthDeadline;
 }
 
 /**
@@ -136,13 +135,9 @@ export class LobbyGateway
       address: this.addresses.ofHandshake(socket.handshake),
     });
     const state = stateOf(socket);
-    const expire = () => {
-      if (state.session) return;
-      // An auth still waiting for its turn (a reconnect storm) is not a silent connection: give it another term.
-      if (state.authPending) return void (state.deadline = setTimeout(expire, this.config.authDeadlineMs).unref());
-      socket.disconnect(true);
-    };
-    state.deadline = setTimeout(expire, this.config.authDeadlineMs).unref();
+    state.deadline = new AuthDeadline(this.config.authDeadlineMs, () => {
+      if (!state.session) socket.disconnect(true);
+    });
   }
 
   @SubscribeMessage('auth')
@@ -165,12 +160,9 @@ export class LobbyGateway
     if (since != null && !isMessageId(since)) throw new LobbyRefusal('auth_bad_since');
     const tokenHash = normalizeTokenHash(isNonEmptyString(hashedToken) ? hashedToken : legacyTokenHash);
     state.tokenHash = tokenHash;
-    state.authPending = true;
-    try {
-      await this.authQueue.run(() => this.signIn(socket, appId, tokenHash, ack, (since ?? null) as number | null));
-    } finally {
-      state.authPending = false;
-    }
+    const signIn = () =>
+      this.authQueue.run(() => this.signIn(socket, appId, tokenHash, ack, (since ?? null) as number | null));
+    await (state.deadline?.during(signIn) ?? signIn());
   }
 
   /** `auth` once its checks passed and its turn came: who the socket is, then into the lobby. */
@@ -226,7 +218,7 @@ export class LobbyGateway
       connection: socket.id,
       app: state.session?.appId,
     });
-    clearTimeout(state.deadline);
+    state.deadline?.clear();
     this.releaseSlot(state);
     await this.signOut(socket);
   }
@@ -261,9 +253,7 @@ export class LobbyGateway
     }
     const { welcome, presenceVersion } = entered;
     state.session = session;
-    // An idle socket need not keep its deadline's timer and closure until it fires.
-    clearTimeout(state.deadline);
-    state.deadline = undefined;
+    state.deadline?.clear();
     if (session.member) {
       this.byUser.add(session.member.id, socket);
       void this.identity.watch(identityRoom(session.member.id));

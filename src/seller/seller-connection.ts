@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { PushGate, type Sequenced } from '../realtime/connection/push-gate.js';
+import type { AuthDeadline } from '../realtime/limits/auth-deadline.js';
 import { SerialQueue } from '../realtime/connection/serial-queue.js';
 import type { KnownChats, SignIn } from './seller-chat.types.js';
 
@@ -26,10 +27,8 @@ export class SellerConnection {
   readonly knownChats: KnownChats = new Map();
   readonly gate = new PushGate<Push>();
   readonly queue: SerialQueue;
-  /** Closes the connection if it has not signed in within AUTH_DEADLINE_MS. */
-  deadline?: NodeJS.Timeout;
-  /** Its auth is waiting for a turn (AuthQueue) or running: the deadline waits too. */
-  authPending = false;
+  /** Closes the connection if it has not signed in within AUTH_DEADLINE_MS (set by the gateway on connection). */
+  deadline!: AuthDeadline;
 
   constructor(
     readonly socket: WebSocket,

@@ -16,6 +16,7 @@ import { SetMap } from '../common/set-map.js';
 import { AppConfig } from '../config/app-config.js';
 import { Metrics } from '../operations/metrics.js';
 import { type Delivery, DeliveryBus, type Subscription } from '../realtime/bus/delivery-bus.js';
+import { AuthDeadline } from '../realtime/limits/auth-deadline.js';
 import { AuthQueue } from '../realtime/limits/auth-queue.js';
 import { AuthThrottle } from '../realtime/limits/auth-throttle.js';
 import { ClientAddresses } from '../realtime/limits/client-addresses.js';
@@ -115,16 +116,9 @@ export class SellerGateway
     const connection = new SellerConnection(socket, this.config.connectionQueueMax, this.addresses.ofRequest(request));
     this.connections.set(socket, connection);
     // A connection that never signs in is closed (1008) after AUTH_DEADLINE_MS; the original client reconnects.
-    // One whose auth is still waiting for its turn (a reconnect storm) gets another term instead.
-    const expire = () => {
-      if (connection.signIn || !isOpen(socket)) return;
-      if (connection.authPending) {
-        connection.deadline = setTimeout(expire, this.config.authDeadlineMs).unref();
-        return;
-      }
-      socket.close(1008, 'auth deadline passed');
-    };
-    connection.deadline = setTimeout(expire, this.config.authDeadlineMs).unref();
+    connection.deadline = new AuthDeadline(this.config.authDeadlineMs, () => {
+      if (!connection.signIn && isOpen(socket)) socket.close(1008, 'auth deadline passed');
+    });
     this.logger.debug({
       event: 'connection_open',
       protocol: 'seller',
@@ -143,21 +137,16 @@ export class SellerGateway
       user,
       chats: [...(connection?.knownChats.keys() ?? [])],
     });
-    clearTimeout(connection?.deadline);
+    connection?.deadline.clear();
     if (connection?.signIn) await this.forget(connection);
   }
 
   @SubscribeMessage('auth')
   onAuth(@ConnectedSocket() socket: WebSocket, @MessageBody() data: unknown): Promise<void> {
     const connection = this.connectionOf(socket);
-    return connection.queue.run(async () => {
-      connection.authPending = true;
-      try {
-        await this.authQueue.run(() => this.authenticate(connection, data));
-      } finally {
-        connection.authPending = false;
-      }
-    });
+    return connection.queue.run(() =>
+      connection.deadline.during(() => this.authQueue.run(() => this.authenticate(connection, data))),
+    );
   }
 
   /** A seller's tab marks a chat read up to a message; the reply is the chat's read mark (docs/seller-shop.md). */
@@ -208,9 +197,7 @@ export class SellerGateway
 
     connection.gate.hold();
     connection.signIn = signIn;
-    // Signed in: the deadline's timer (and the connection its closure holds) can go now rather than when it fires.
-    clearTimeout(connection.deadline);
-    connection.deadline = undefined;
+    connection.deadline.clear();
     signIn.chats.forEach((chat) => connection.knownChats.set(chat.id, chat));
     this.byUser.add(signIn.user.id, connection);
     void this.identity.watch(identityRoom(signIn.user.id));
