@@ -5,9 +5,9 @@
 // Every loop is bounded by a count and a deadline; only 127.0.0.1 is contacted.
 import { performance } from 'node:perf_hooks';
 import { close, connect, interleave } from './load/groups.mjs';
-import { fanout, intakeStep, sellerStep } from './load/steps.mjs';
+import { closeLobbies, fanout, intakeStep, lobbyTraffic, sellerStep } from './load/steps.mjs';
 
-const ops = { connect, fanout, intakeStep, sellerStep, interleave, close };
+const ops = { connect, fanout, intakeStep, sellerStep, lobbyTraffic, closeLobbies, interleave, close };
 
 process.on('message', async ({ id, op, args }) => {
   try {

@@ -2,7 +2,7 @@
 // pinned to core 0, drives them from the load generator (bench/load.mjs) pinned to core 1, reads server CPU from
 // /proc/<pid>/stat and memory from /proc/<pid>/status plus the preloaded bench/gc-hook.mjs, prints a table and
 // writes bench/results/<timestamp>.json. Scenarios: idle-lobby idle-seller fanout intake-sqlite intake-postgres
-// intake-features seller redis-fanout (bench/scenarios/). Knobs (env): BENCH_SCALE (socket counts × this, default 1),
+// intake-features seller redis-fanout scale (bench/scenarios/). Knobs (env): BENCH_SCALE (socket counts × this, default 1),
 // BENCH_PROFILE=1
 // (CPU profiles and heap snapshots of Chatgate under bench/results/profiles/<run>/), BENCH_STALL_LOG=<file> (every
 // server's event-loop stalls and GC pauses, bench/gc-hook.mjs), BENCH_NODE_ARGS (Node flags for every server alike),
@@ -19,6 +19,7 @@ import { fanout } from './scenarios/fanout.mjs';
 import { idleLobby, idleSeller } from './scenarios/idle.mjs';
 import { intake, intakeFeatures } from './scenarios/intake.mjs';
 import { redisFanout } from './scenarios/redis-fanout.mjs';
+import { scale } from './scenarios/scale.mjs';
 import { seller } from './scenarios/seller.mjs';
 
 const SCENARIOS = {
@@ -30,6 +31,7 @@ const SCENARIOS = {
   'intake-features': intakeFeatures,
   seller,
   'redis-fanout': redisFanout,
+  scale,
 };
 
 async function main() {

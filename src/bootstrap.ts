@@ -11,7 +11,7 @@ import { JsonDepthPipe } from './common/json-depth.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
 import type { AppConfig } from './config/app-config.js';
 import { ChatgateIoAdapter } from './realtime/transports/chatgate-io-adapter.js';
-import { allOf, type HandshakeCheck } from './realtime/connection/handshake.js';
+import { allOf, type HandshakeCheck, Handshakes } from './realtime/connection/handshake.js';
 import { ClientAddresses } from './realtime/limits/client-addresses.js';
 import { ConnectionCaps } from './realtime/limits/connection-caps.js';
 import { originAllowed } from './realtime/limits/origin-check.js';
@@ -36,7 +36,7 @@ export function appOptions(config: AppConfig) {
 
 export interface ConfigureOptions {
   /**
-   * Checks every connection attempt runs before it becomes a socket, on every transport (see handshake.ts),
+   * Checks every connection attempt runs before it becomes a connection, on every transport (see handshake.ts),
    * after the built-in ones: the origin allowlist (CORS_ORIGINS), then the connection caps.
    */
   handshakeChecks?: HandshakeCheck[];
@@ -62,23 +62,13 @@ export function configureApp(
     allOf([originAllowed(config.corsOrigins), app.get(ConnectionCaps).check, ...(options.handshakeChecks ?? [])]),
     app.get(Metrics),
   );
+  app.get(Handshakes).use(admit);
   // socket.io at /socket.io/ for the lobby, raw WebSocket gateways at their own paths: one server, one port.
   app.useWebSocketAdapter(
     new TransportRouterAdapter(
       app,
       new ChatgateIoAdapter(app, config, admit, addresses),
-      new RawWsAdapter(
-        app,
-        {
-          seller: {
-            path: config.sellerWsPath,
-            maxPayload: config.sellerMaxFrameBytes,
-            heartbeatIntervalMs: config.sellerPingIntervalMs,
-            maxBufferedBytes: config.outgoingBufferMaxBytes,
-          },
-        },
-        admit,
-      ),
+      new RawWsAdapter(app, config, admit),
     ),
   );
   app.useGlobalPipes(new JsonDepthPipe(), new InputValidationPipe());
@@ -149,12 +139,11 @@ function limitHttp(app: INestApplication, config: AppConfig): void {
   );
 }
 
-/** Counts every handshake refusal in chatgate_refusals_total, by its reason. */
+/** Counts every handshake refusal in chatgate_refusals_total, by the gateway's name and the reason. */
 function countingRefusals(judge: ReturnType<typeof allOf>, metrics: Metrics): ReturnType<typeof allOf> {
   return async (request, transport) => {
     const admission = await judge(request, transport);
-    const protocol = transport.kind === 'ws' ? transport.gateway : 'lobby';
-    if (admission.refusal) metrics.refusals.inc({ protocol, limit: admission.refusal.reason });
+    if (admission.refusal) metrics.refused(transport.gateway, admission.refusal.reason);
     return admission;
   };
 }

@@ -48,6 +48,13 @@ const ROUTES: Record<string, Provocations> = {
     413: tooLarge('/api/apps/1'),
     415: notJson('/api/apps/1'),
   },
+  'DELETE /api/apps/{id}': {
+    reaches: { path: '/api/apps/1' },
+    400: [{ path: '/api/apps/99999999999999999999' }, { path: '/api/apps/99999', body: { messages: 'keep' } }],
+    404: { path: '/api/apps/99999' },
+    413: tooLarge('/api/apps/99999'),
+    415: notJson('/api/apps/99999'),
+  },
   'GET /api/apps/{id}/moderation': {
     reaches: { path: '/api/apps/1/moderation' },
     400: [{ path: '/api/apps/1/moderation?after=-1' }, { path: '/api/apps/abc/moderation' }],
@@ -79,6 +86,13 @@ const ROUTES: Record<string, Provocations> = {
     413: tooLarge(`/api/users/${taken}`),
     415: notJson(`/api/users/${taken}`),
   },
+  'DELETE /api/users/{uname}': {
+    reaches: { path: `/api/users/${taken}` },
+    400: { path: '/api/users/nobody', body: { keepMessages: true } },
+    404: { path: '/api/users/nobody' },
+    413: tooLarge('/api/users/nobody'),
+    415: notJson('/api/users/nobody'),
+  },
   'POST /api/users/{uname}/tokens': {
     reaches: { path: `/api/users/${taken}/tokens` },
     400: { path: `/api/users/${taken}/tokens`, body: { expires: 60 } },
@@ -100,6 +114,7 @@ const ROUTES: Record<string, Provocations> = {
     413: tooLarge('/api/sellers'),
     415: notJson('/api/sellers'),
   },
+  'GET /api/sellers': { reaches: { path: '/api/sellers' }, 400: { path: '/api/sellers?after=-1' } },
   'GET /api/sellers/{id}': {
     reaches: { path: '/api/sellers/1' },
     400: { path: '/api/sellers/1.5' },
@@ -114,6 +129,13 @@ const ROUTES: Record<string, Provocations> = {
     404: { path: '/api/sellers/99999', body: { offlineMessages: true } },
     413: tooLarge('/api/sellers/1'),
     415: notJson('/api/sellers/1'),
+  },
+  'DELETE /api/sellers/{id}': {
+    reaches: { path: '/api/sellers/1' },
+    400: [{ path: '/api/sellers/2147483648' }, { path: '/api/sellers/99999', body: { force: true } }],
+    404: { path: '/api/sellers/99999' },
+    413: tooLarge('/api/sellers/99999'),
+    415: notJson('/api/sellers/99999'),
   },
   'POST /api/sellers/{id}/tokens': {
     reaches: { path: '/api/sellers/1/tokens' },

@@ -10,9 +10,18 @@ export const groups = new Map(); // name -> array of clients
 /**
  * Opens one client per spec, keeping `inFlight` handshakes (connect + auth) under way at once: a window, not batches,
  * so one slow handshake does not idle the others and the time measures the server's pace, not the batches' tails.
- * Keeps the clients in group `name`.
+ * Keeps the clients in group `name`. Lobby clients connect from `localAddress` when given.
  */
-export async function connect({ name, kind, url, specs, inFlight = 100, timeoutMs = 20000, deadlineMs = 180000 }) {
+export async function connect({
+  name,
+  kind,
+  url,
+  specs,
+  localAddress,
+  inFlight = 100,
+  timeoutMs = 20000,
+  deadlineMs = 180000,
+}) {
   const list = groups.get(name) ?? [];
   groups.set(name, list);
   const t0 = now();
@@ -22,7 +31,8 @@ export async function connect({ name, kind, url, specs, inFlight = 100, timeoutM
   const lane = async () => {
     while (next < specs.length && now() - t0 < deadlineMs) {
       const spec = specs[next++];
-      const c = kind === 'sio' ? new SioClient(url) : new SellerClient(url);
+      const c = kind === 'sio' ? new SioClient(url, localAddress) : new SellerClient(url);
+      c.spec = spec;
       list.push(c);
       const r = await c.connectAndAuth(spec, timeoutMs);
       if (r.ok) ok++;

@@ -3,7 +3,9 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-export const now = () => performance.now();
+/** Milliseconds on the wall clock, to a microsecond: the same origin in every process, so a message stamped by one
+ * generator process can be timed by another (the scale scenario has three). */
+export const now = () => performance.timeOrigin + performance.now();
 
 /** Calls `offer()` as offers fall due at `rate`/s from `t0` until `ms` have passed, checking every `pauseMs`; an
  * offer that returns false is not counted and ends that check. */

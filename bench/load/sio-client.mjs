@@ -6,8 +6,8 @@ import { stats } from './stats.mjs';
 import { WsClient } from './ws-client.mjs';
 
 export class SioClient extends WsClient {
-  constructor(url) {
-    super(url);
+  constructor(url, localAddress) {
+    super(url, localAddress);
     this.acks = new Map();
     this.nextAck = 0;
     this.probe = false;

@@ -154,3 +154,74 @@ export async function sellerStep({ name, rate, ms, maxOutstanding = 20, drainMs 
     latency: summary(stats.ackLatencies),
   };
 }
+
+/** Lobby traffic over many lobbies (the scale scenario): in each lobby of `sendLobbies`, its first open client of
+ * the group sends `perLobbyRate` messages/s for `ms`; every client reads, and one client per lobby (a probe) times
+ * each message from the wall-clock stamp in its text, whichever process sent it. After the acks it waits until
+ * nothing has arrived for `quietMs` (other processes' messages may still be on their way), at most `drainMs`.
+ * Returns per lobby the messages acked here and the clients open here, for the run to add up over processes. */
+export async function lobbyTraffic({ name, sendLobbies, perLobbyRate = 1, ms, quietMs = 1500, drainMs = 20000 }) {
+  const list = groups.get(name).filter((c) => !c.closed);
+  resetStats();
+  const members = {};
+  const senders = new Map();
+  for (const c of list) {
+    const lobby = c.spec.app_id;
+    members[lobby] = (members[lobby] ?? 0) + 1;
+    c.probe = members[lobby] === 1;
+    if (!senders.has(lobby) && sendLobbies.includes(lobby)) senders.set(lobby, c);
+  }
+  const order = [...senders.entries()];
+  const acked = {};
+  let sent = 0;
+  let ackErrors = 0;
+  let ackSample = null;
+  let answered = 0;
+  const t0 = now();
+  let k = 0;
+  await paced(t0, { rate: order.length * perLobbyRate, ms, pauseMs: 5 }, () => {
+    if (order.length === 0) return false;
+    const [lobby, c] = order[k++ % order.length];
+    const ok = c.emit('new_message', `p${now().toFixed(3)}`, (args) => {
+      answered++;
+      if (args === '[]') acked[lobby] = (acked[lobby] ?? 0) + 1;
+      else {
+        ackErrors++;
+        ackSample ??= args;
+      }
+    });
+    if (ok) sent++;
+    return ok;
+  });
+  await waitWhile(() => answered < sent, drainMs, 20);
+  let last = -1;
+  await waitWhile(
+    () => {
+      const moved = stats.received !== last;
+      last = stats.received;
+      return moved;
+    },
+    drainMs,
+    quietMs,
+  );
+  return {
+    sent,
+    acked,
+    ackErrors,
+    ackSample,
+    members,
+    received: stats.received,
+    closed: stats.closed,
+    probeLatencies: stats.probeLatencies,
+  };
+}
+
+/** Closes the clients of group `name` in the lobbies `appIds`; they leave the group. */
+export async function closeLobbies({ name, appIds }) {
+  const leaving = new Set(appIds);
+  const list = groups.get(name);
+  const stay = list.filter((c) => !leaving.has(c.spec.app_id));
+  for (const c of list) if (leaving.has(c.spec.app_id)) c.close();
+  groups.set(name, stay);
+  return { closed: list.length - stay.length };
+}

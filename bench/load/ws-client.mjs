@@ -4,8 +4,9 @@ import WebSocket from 'ws';
 import { stats } from './stats.mjs';
 
 export class WsClient {
-  constructor(url) {
-    this.ws = new WebSocket(url, { perMessageDeflate: false });
+  /** `localAddress`: the loopback source address to connect from (one address has about 28,000 ephemeral ports). */
+  constructor(url, localAddress) {
+    this.ws = new WebSocket(url, { perMessageDeflate: false, localAddress });
     this.closed = false;
     this.ws.on('message', (data) => this.frame(data.toString()));
     this.ws.on('close', () => {

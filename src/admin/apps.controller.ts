@@ -25,6 +25,7 @@ import {
   ModerationEntryResponse,
   UpdateAppDto,
 } from './dto/apps.dto.js';
+import { NoBody } from './dto/no-body.dto.js';
 import { LimitQuery, PaginationQuery } from './dto/pagination.dto.js';
 import { ApiErrorResponses, ApiErrors, BODY_ERRORS, INVALID } from './api-error-responses.js';
 import { ParseRowIdPipe } from './parse-row-id.pipe.js';
@@ -74,6 +75,19 @@ export class AppsController {
     if (slowModeSeconds === undefined) return app;
     await this.moderation.setAppSlowMode(id, slowModeSeconds);
     return this.apps.get(id);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiErrors({ 400: [INVALID.id, INVALID.noBody], 404: 'No such app', ...BODY_ERRORS })
+  @ApiNoContentResponse({
+    description:
+      "Deleted with its staff and its lobby: messages, mutes, settings, moderation log. The lobby's live sockets " +
+      'are disconnected on every instance; their next `auth` hears `app_not_found` (docs/rest-api.md)',
+  })
+  async remove(@Param('id', ParseRowIdPipe) id: number, @Body() _body: NoBody): Promise<void> {
+    const { lobbyChatId } = await this.apps.remove(id);
+    if (lobbyChatId !== null) this.lobby.closed(lobbyChatId);
   }
 
   @Get(':id/moderation')

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Param, Patch, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { SellerChatService } from '../seller/seller-chat.service.js';
 import { ChatUsersService, type SellerView } from '../chats/chat-users.service.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
@@ -14,6 +14,7 @@ import {
   UpdateSellerDto,
 } from './dto/sellers.dto.js';
 import { NoBody } from './dto/no-body.dto.js';
+import { PaginationQuery } from './dto/pagination.dto.js';
 import { ParseRowIdPipe } from './parse-row-id.pipe.js';
 
 @ApiTags('sellers')
@@ -34,6 +35,13 @@ export class SellersController {
     return this.users.createSeller(body.name, body.offlineMessages);
   }
 
+  @Get()
+  @ApiErrors({ 400: [INVALID.query] })
+  @ApiOkResponse({ type: [SellerResponse] })
+  list(@Query() page: PaginationQuery): Promise<SellerView[]> {
+    return this.users.listSellers(page.limit, page.after);
+  }
+
   @Get(':id')
   @ApiErrors({ 400: [INVALID.id], 404: 'No such seller' })
   @ApiOkResponse({ type: SellerResponse })
@@ -46,6 +54,18 @@ export class SellersController {
   @ApiOkResponse({ type: SellerResponse, description: 'Fields given replace the current ones' })
   update(@Param('id', ParseRowIdPipe) id: number, @Body() body: UpdateSellerDto): Promise<SellerView> {
     return this.users.updateSeller(id, body);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiErrors({ 400: [INVALID.id, INVALID.noBody], 404: 'No such seller', ...BODY_ERRORS })
+  @ApiNoContentResponse({
+    description:
+      'Deleted with its tokens, its chats and their messages, and its clients left with no other chat. The live ' +
+      'connections of the seller and of its clients are closed on every instance (docs/rest-api.md)',
+  })
+  remove(@Param('id', ParseRowIdPipe) id: number, @Body() _body: NoBody): Promise<void> {
+    return this.users.deleteSeller(id);
   }
 
   @Post(':id/tokens')

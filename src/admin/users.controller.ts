@@ -1,5 +1,5 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { type IssuedToken, type UserView, UsersService } from '../users/users.service.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { PaginationQuery } from './dto/pagination.dto.js';
@@ -47,6 +47,18 @@ export class UsersController {
   })
   update(@Param('uname') uname: string, @Body() body: UpdateUserDto): Promise<UserView> {
     return this.users.setRole(uname, body.role);
+  }
+
+  @Delete(':uname')
+  @HttpCode(204)
+  @ApiErrors({ 400: [INVALID.noBody], 404: NO_USER, ...BODY_ERRORS })
+  @ApiNoContentResponse({
+    description:
+      'Deleted with their tokens; their live lobby sockets are closed on every instance. Their lobby messages, ' +
+      'mutes and staff places (by uname) stay (docs/rest-api.md)',
+  })
+  remove(@Param('uname') uname: string, @Body() _body: NoBody): Promise<void> {
+    return this.users.remove(uname);
   }
 
   @Post(':uname/tokens')

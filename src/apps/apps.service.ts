@@ -8,6 +8,10 @@ import { unameKey } from '../users/roles.js';
 import { AppStaffEntity, type AppStaffRole } from './app-staff.entity.js';
 import { AppEntity } from './app.entity.js';
 import { Clock } from '../common/clock.js';
+import { ChatEntity } from '../chats/chat.entity.js';
+import { LobbyLastPostEntity } from '../moderation/lobby-last-post.entity.js';
+import { LobbySettingsEntity } from '../moderation/lobby-settings.entity.js';
+import { ModerationLogEntity } from '../moderation/moderation-log.entity.js';
 import { DirectoryChanges } from '../users/directory-changes.js';
 import { normalize as normalizeOrigin } from '../realtime/limits/origin-check.js';
 import {
@@ -127,6 +131,29 @@ export class AppsService {
     if (hasFilter(changes)) await this.settings.update(id, { blockedWords, allowLinks });
     this.changes.announce({ appId: id });
     return this.get(id);
+  }
+
+  /**
+   * Deletes the app and its lobby, in one transaction: its staff (FK cascade); its lobby chat (no foreign key
+   * reaches an app, since apps may live in a remote directory) with the chat's messages and mutes (FK cascade) and
+   * slow mode's last posts; its lobby settings and moderation log. Every instance then forgets what it cached about
+   * the app. Returns the lobby chat's id (null if nobody ever entered the lobby) for the caller to close the lobby.
+   */
+  async remove(id: number): Promise<{ lobbyChatId: number | null }> {
+    const lobbyChatId = await this.dataSource.transaction(async (tx) => {
+      const lobby = await tx.findOne(ChatEntity, { select: { id: true }, where: { kind: 'lobby', appId: id } });
+      if (lobby) {
+        await tx.delete(LobbyLastPostEntity, { chatId: lobby.id });
+        await tx.delete(ChatEntity, { id: lobby.id });
+      }
+      await tx.delete(LobbySettingsEntity, { appId: id });
+      await tx.delete(ModerationLogEntity, { appId: id });
+      const { affected } = await tx.delete(AppEntity, { id });
+      if (!affected) throw new NotFoundError(`no app ${id}`);
+      return lobby?.id ?? null;
+    });
+    this.changes.announce({ appId: id });
+    return { lobbyChatId };
   }
 }
 

@@ -6,6 +6,9 @@ import { newClientWriter, type WriteNewClient } from './new-client-writer.js';
 import { InvalidInputError, NotFoundError } from '../common/refusal.js';
 import { isRowId } from '../common/row-id.js';
 import { AccessTokensService } from '../users/access-tokens.service.js';
+import { IdentityChanges } from '../users/identity-changes.js';
+import { WebhookTimerEntity } from '../webhooks/webhook.entities.js';
+import { ChatEntity } from './chat.entity.js';
 import { generateToken, hashToken } from '../users/tokens.js';
 import { UserEntity, type UserKind } from '../users/user.entity.js';
 import { Clock } from '../common/clock.js';
@@ -37,10 +40,11 @@ export class ChatUsersService {
 
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
-    @InjectDataSource() dataSource: DataSource,
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly tokens: AccessTokensService,
     private readonly clock: Clock,
     private readonly webhooks: WebhookSubscriptions,
+    private readonly identity: IdentityChanges,
     config: AppConfig,
   ) {
     this.writeNewClient = newClientWriter(dataSource, config.databaseWriteTimeoutMs);
@@ -76,6 +80,56 @@ export class ChatUsersService {
 
   async getSeller(sellerId: number): Promise<SellerView> {
     return toSellerView(await this.requireSellerRow(sellerId));
+  }
+
+  /** Sellers with an id above `afterId`, oldest first, at most `limit`. */
+  async listSellers(limit: number, afterId: number): Promise<SellerView[]> {
+    const rows = await this.users
+      .createQueryBuilder('u')
+      .where('u.id > :afterId', { afterId })
+      .andWhere("u.kind = 'seller'")
+      .orderBy('u.id', 'ASC')
+      .limit(limit)
+      .getMany();
+    return rows.map(toSellerView);
+  }
+
+  /**
+   * Deletes a seller in one transaction: its tokens and chats go with it (FK cascade), the chats' messages with
+   * them, and so do its clients left with no chat (a client's token also opens chats with other sellers, so one
+   * with such a chat stays). The follow-up timers of those messages are not reached by a foreign key and are
+   * deleted first. Then the live connections of the seller and of every client it had are closed on every instance
+   * (IdentityChanges): the seller's widget reconnects to USER_NOT_FOUND, a client's to CHAT_NOT_FOUND (no such
+   * seller) or, its client deleted, USER_NOT_FOUND.
+   */
+  async deleteSeller(sellerId: number): Promise<void> {
+    const seller = await this.requireSellerRow(sellerId);
+    const clientIds = await this.dataSource.transaction(async (tx) => {
+      const chats = await tx.find(ChatEntity, { select: { id: true, clientId: true }, where: { sellerId: seller.id } });
+      const chatIds = chats.map(({ id }) => id);
+      if (chatIds.length) {
+        await tx
+          .createQueryBuilder()
+          .delete()
+          .from(WebhookTimerEntity)
+          .where('message_id IN (SELECT m.id FROM messages m WHERE m.chat_id IN (:...chatIds))', { chatIds })
+          .execute();
+      }
+      const { affected } = await tx.delete(UserEntity, { id: seller.id, kind: 'seller' });
+      if (!affected) throw new NotFoundError(`no seller ${sellerId}`);
+      const ids = chats.flatMap(({ clientId }) => (clientId === null ? [] : [clientId]));
+      if (ids.length) {
+        await tx
+          .createQueryBuilder()
+          .delete()
+          .from(UserEntity)
+          .where("kind = 'client' AND id IN (:...ids)", { ids })
+          .andWhere('NOT EXISTS (SELECT 1 FROM chats c WHERE c."client_id" = "users"."id")')
+          .execute();
+      }
+      return ids;
+    });
+    for (const userId of [seller.id, ...clientIds]) this.identity.announce({ userId });
   }
 
   async findSeller(sellerId: number): Promise<SellerView | null> {

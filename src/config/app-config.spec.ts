@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from './app-config.js';
+import { ConfigError, loadConfig } from './app-config.js';
 
 describe('loadConfig', () => {
   it('gives the documented defaults for an empty environment', () => {
@@ -180,5 +180,28 @@ describe('loadConfig', () => {
     ],
   ])('rejects %o naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('names every invalid setting at once, in one error', () => {
+    const env = { PORT: 'eighty', LOG_LEVEL: 'loud', ADMIN_TOKEN: 'short', DATABASE_URL: 'mysql://db' };
+    let error: unknown;
+    try {
+      loadConfig(env);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((p) => p.variable)).toEqual([
+      'ADMIN_TOKEN',
+      'DATABASE_URL',
+      'PORT',
+      'LOG_LEVEL',
+    ]);
+    expect((error as ConfigError).message).toBe(
+      'Invalid configuration: ADMIN_TOKEN must be at least 16 characters long; ' +
+        'DATABASE_URL must start with "sqlite:" or "postgres://"; ' +
+        'PORT must be a whole number from 0 to 65535 (got "eighty"); ' +
+        'LOG_LEVEL must be one of error, warn, log, debug, verbose (got "loud")',
+    );
   });
 });

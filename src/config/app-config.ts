@@ -56,7 +56,7 @@ export class AppConfig {
   /** Seed and serve the demo (page at /, demo credentials at /demo/config.json). */
   readonly demo: boolean;
 
-  // Security and limits (README "Security and limits"): what a hostile or broken client may cost the server.
+  // Security and limits (docs/security.md, docs/configuration.md "Limits"): what a hostile or broken client may cost the server.
   /** Bytes one connection may have queued for sending; past it the connection is dropped (a reader that stopped). */
   readonly outgoingBufferMaxBytes: number;
   /** How long a connection may stay without a successful auth before it is closed. */
@@ -114,7 +114,7 @@ export class AppConfig {
   readonly nameAuthsPerIp: number;
   readonly nameAuthWindowMs: number;
 
-  // Storage faults (README "Storage faults"): every wait on the database is bounded.
+  // Storage faults (docs/operations.md, "Storage faults"): every wait on the database is bounded.
   /** How long opening the database (all attempts, migrations included) may take before the process exits. */
   readonly databaseStartTimeoutMs: number;
   /** Further attempts to open the database after a transient failure (refused, timed out); permanent ones get none. */
@@ -155,12 +155,17 @@ export class AppConfig {
 export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** Invalid settings, every one of them: the message names each variable and what is wrong with it. */
 export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    problem: string,
-  ) {
-    super(`Invalid configuration: ${variable} ${problem}`);
+  readonly problems: readonly { variable: string; problem: string }[];
+
+  constructor(variable: string, problem: string);
+  constructor(problems: { variable: string; problem: string }[]);
+  constructor(variableOrProblems: string | { variable: string; problem: string }[], problem = '') {
+    const problems =
+      typeof variableOrProblems === 'string' ? [{ variable: variableOrProblems, problem }] : variableOrProblems;
+    super(`Invalid configuration: ${problems.map((p) => `${p.variable} ${p.problem}`).join('; ')}`);
+    this.problems = problems;
   }
 }
 
@@ -168,105 +173,116 @@ type Env = Record<string, string | undefined>;
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/chatgate.sqlite';
 
+/** Reads the settings from `env`; throws one ConfigError naming every invalid setting, not only the first. */
 export function loadConfig(env: Env): AppConfig {
-  const adminToken = optional(env, 'ADMIN_TOKEN');
+  const read = new SettingsReader(env);
+  let adminToken = read.optional('ADMIN_TOKEN');
   if (adminToken !== null && adminToken.length < 16) {
-    throw new ConfigError('ADMIN_TOKEN', 'must be at least 16 characters long');
+    adminToken = read.invalid('ADMIN_TOKEN', 'must be at least 16 characters long', null);
   }
-  const database = parseDatabaseUrl(optional(env, 'DATABASE_URL') ?? DEFAULT_DATABASE_URL);
+  const database = read.parsed(
+    () => parseDatabaseUrl(read.optional('DATABASE_URL') ?? DEFAULT_DATABASE_URL),
+    parseDatabaseUrl(DEFAULT_DATABASE_URL),
+  );
   // By default only where a newcomer runs it: an SQLite file outside production. DEMO=true/false decides otherwise.
   const demoByDefault =
-    database.kind === 'sqlite' && database.path !== ':memory:' && optional(env, 'NODE_ENV') !== 'production';
+    database.kind === 'sqlite' && database.path !== ':memory:' && read.optional('NODE_ENV') !== 'production';
   const config: AppConfig = {
-    port: integer(env, 'PORT', 3000, 0, 65535),
-    host: optional(env, 'HOST') ?? '0.0.0.0',
+    port: read.integer('PORT', 3000, 0, 65535),
+    host: read.optional('HOST') ?? '0.0.0.0',
     database,
-    runMigrations: boolean(env, 'RUN_MIGRATIONS', true),
+    runMigrations: read.boolean('RUN_MIGRATIONS', true),
     adminToken,
-    lobbyHistorySize: integer(env, 'LOBBY_HISTORY_SIZE', 250, 0, 10_000),
-    lobbyMessageMax: integer(env, 'LOBBY_MESSAGE_MAX', 140, 1, 10_000),
-    lobbyPendingSessionsPerIp: integer(env, 'LOBBY_PENDING_SESSIONS_PER_IP', 20, 1, 100_000),
-    corsOrigins: (optional(env, 'CORS_ORIGINS') ?? '*')
+    lobbyHistorySize: read.integer('LOBBY_HISTORY_SIZE', 250, 0, 10_000),
+    lobbyMessageMax: read.integer('LOBBY_MESSAGE_MAX', 140, 1, 10_000),
+    lobbyPendingSessionsPerIp: read.integer('LOBBY_PENDING_SESSIONS_PER_IP', 20, 1, 100_000),
+    corsOrigins: (read.optional('CORS_ORIGINS') ?? '*')
       .split(',')
       .map((o) => o.trim())
       .filter(Boolean),
-    sellerWsPath: wsPath(env, 'SELLER_WS_PATH', '/seller'),
-    sellerPingIntervalMs: integer(env, 'SELLER_PING_INTERVAL_MS', 30_000, 100, 3_600_000),
-    sellerMaxFrameBytes: integer(env, 'SELLER_MAX_FRAME_BYTES', 16 * 1024, 256, 16 * 1024 * 1024),
-    presenceTtlMs: integer(env, 'PRESENCE_TTL_MS', 30_000, 1000, 3_600_000),
-    connectionQueueMax: integer(env, 'CONNECTION_QUEUE_MAX', 100, 1, 100_000),
-    lateDeliveryWindowMs: integer(env, 'LATE_DELIVERY_WINDOW_MS', 10_000, 0, 600_000),
-    redisUrl: redisUrl(env, 'REDIS_URL'),
-    redisKeyPrefix: optional(env, 'REDIS_KEY_PREFIX') ?? 'chatgate:',
-    logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'text'] as const, env.NODE_ENV === 'production' ? 'json' : 'text'),
-    metricsToken: optional(env, 'METRICS_TOKEN'),
-    shutdownDrainMs: integer(env, 'SHUTDOWN_DRAIN_MS', 1000, 0, 60_000),
-    userDirectoryUrl: url(env, 'USER_DIRECTORY_URL'),
-    userDirectoryTimeoutMs: integer(env, 'USER_DIRECTORY_TIMEOUT_MS', 3000, 1, 60_000),
-    userDirectoryCacheTtlMs: integer(env, 'USER_DIRECTORY_CACHE_TTL_MS', 0, 0, 86_400_000),
-    cacheMaxEntries: integer(env, 'CACHE_MAX_ENTRIES', 10_000, 0, 10_000_000),
-    cacheTtlMs: integer(env, 'CACHE_TTL_MS', 60_000, 0, 86_400_000),
-    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'log'),
-    demo: boolean(env, 'DEMO', demoByDefault),
+    sellerWsPath: read.wsPath('SELLER_WS_PATH', '/seller'),
+    sellerPingIntervalMs: read.integer('SELLER_PING_INTERVAL_MS', 30_000, 100, 3_600_000),
+    sellerMaxFrameBytes: read.integer('SELLER_MAX_FRAME_BYTES', 16 * 1024, 256, 16 * 1024 * 1024),
+    presenceTtlMs: read.integer('PRESENCE_TTL_MS', 30_000, 1000, 3_600_000),
+    connectionQueueMax: read.integer('CONNECTION_QUEUE_MAX', 100, 1, 100_000),
+    lateDeliveryWindowMs: read.integer('LATE_DELIVERY_WINDOW_MS', 10_000, 0, 600_000),
+    redisUrl: read.redisUrl('REDIS_URL'),
+    redisKeyPrefix: read.optional('REDIS_KEY_PREFIX') ?? 'chatgate:',
+    logFormat: read.oneOf(
+      'LOG_FORMAT',
+      ['json', 'text'] as const,
+      read.optional('NODE_ENV') === 'production' ? 'json' : 'text',
+    ),
+    metricsToken: read.optional('METRICS_TOKEN'),
+    shutdownDrainMs: read.integer('SHUTDOWN_DRAIN_MS', 1000, 0, 60_000),
+    userDirectoryUrl: read.url('USER_DIRECTORY_URL'),
+    userDirectoryTimeoutMs: read.integer('USER_DIRECTORY_TIMEOUT_MS', 3000, 1, 60_000),
+    userDirectoryCacheTtlMs: read.integer('USER_DIRECTORY_CACHE_TTL_MS', 0, 0, 86_400_000),
+    cacheMaxEntries: read.integer('CACHE_MAX_ENTRIES', 10_000, 0, 10_000_000),
+    cacheTtlMs: read.integer('CACHE_TTL_MS', 60_000, 0, 86_400_000),
+    logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'log'),
+    demo: read.boolean('DEMO', demoByDefault),
 
-    outgoingBufferMaxBytes: integer(env, 'OUTGOING_BUFFER_MAX_BYTES', 1024 * 1024, 16 * 1024, 1024 * 1024 * 1024),
-    authDeadlineMs: integer(env, 'AUTH_DEADLINE_MS', 10_000, 100, 3_600_000),
-    httpHeadersTimeoutMs: integer(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
-    httpRequestTimeoutMs: integer(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000),
-    httpKeepAliveTimeoutMs: integer(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 5000, 100, 600_000),
-    lobbyRateMessages: integer(env, 'LOBBY_RATE_MESSAGES', 5, 1, 100_000),
-    lobbyRateWindowMs: integer(env, 'LOBBY_RATE_WINDOW_MS', 5000, 1000, 3_600_000),
-    lobbyStaffRateMessages: integer(env, 'LOBBY_STAFF_RATE_MESSAGES', 100, 1, 100_000),
-    lobbyStaffRateWindowMs: integer(env, 'LOBBY_STAFF_RATE_WINDOW_MS', 30_000, 1000, 3_600_000),
-    lobbyBlockedWordsMax: integer(env, 'LOBBY_BLOCKED_WORDS_MAX', 500, 0, 10_000),
-    lobbyBlockedWordMaxLength: integer(env, 'LOBBY_BLOCKED_WORD_MAX_LENGTH', 64, 1, 1000),
-    sellerRateMessages: integer(env, 'SELLER_RATE_MESSAGES', 10, 1, 100_000),
-    sellerRateWindowMs: integer(env, 'SELLER_RATE_WINDOW_MS', 5000, 1000, 3_600_000),
-    sellerMessageMax: integer(env, 'SELLER_MESSAGE_MAX', 2000, 1, 1_000_000),
-    sellerAuthChats: integer(env, 'SELLER_AUTH_CHATS', 100, 1, 100_000),
-    sellerAuthMessagesPerChat: integer(env, 'SELLER_AUTH_MESSAGES_PER_CHAT', 100, 0, 100_000),
-    recoveryMaxMessages: integer(env, 'RECOVERY_MAX_MESSAGES', 2000, 1, 100_000),
-    recoveryWindowMs: integer(env, 'RECOVERY_WINDOW_MS', 3_600_000, 1000, 7 * 86_400_000),
-    authConcurrency: integer(env, 'AUTH_CONCURRENCY', 64, 1, 100_000),
-    authQueueMax: integer(env, 'AUTH_QUEUE_MAX', 20_000, 0, 10_000_000),
-    trustedProxies: addressRanges(env, 'TRUSTED_PROXIES'),
-    ipv6LimitPrefix: integer(env, 'IPV6_LIMIT_PREFIX', 64, 1, 128),
-    maxSocketsPerUser: integer(env, 'MAX_SOCKETS_PER_USER', 20, 1, 1_000_000),
-    maxSocketsPerIp: integer(env, 'MAX_SOCKETS_PER_IP', 200, 1, 1_000_000),
-    maxSocketsTotal: integer(env, 'MAX_SOCKETS_TOTAL', 10_000, 1, 10_000_000),
-    authFailuresPerIp: integer(env, 'AUTH_FAILURES_PER_IP', 20, 1, 1_000_000),
-    authFailureWindowMs: integer(env, 'AUTH_FAILURE_WINDOW_MS', 60_000, 1000, 86_400_000),
-    authThrottleDelayMs: integer(env, 'AUTH_THROTTLE_DELAY_MS', 1000, 0, 60_000),
-    nameAuthsPerIp: integer(env, 'NAME_AUTHS_PER_IP', 30, 1, 1_000_000),
-    nameAuthWindowMs: integer(env, 'NAME_AUTH_WINDOW_MS', 600_000, 1000, 86_400_000),
+    outgoingBufferMaxBytes: read.integer('OUTGOING_BUFFER_MAX_BYTES', 1024 * 1024, 16 * 1024, 1024 * 1024 * 1024),
+    authDeadlineMs: read.integer('AUTH_DEADLINE_MS', 10_000, 100, 3_600_000),
+    httpHeadersTimeoutMs: read.integer('HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
+    httpRequestTimeoutMs: read.integer('HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000),
+    httpKeepAliveTimeoutMs: read.integer('HTTP_KEEP_ALIVE_TIMEOUT_MS', 5000, 100, 600_000),
+    lobbyRateMessages: read.integer('LOBBY_RATE_MESSAGES', 5, 1, 100_000),
+    lobbyRateWindowMs: read.integer('LOBBY_RATE_WINDOW_MS', 5000, 1000, 3_600_000),
+    lobbyStaffRateMessages: read.integer('LOBBY_STAFF_RATE_MESSAGES', 100, 1, 100_000),
+    lobbyStaffRateWindowMs: read.integer('LOBBY_STAFF_RATE_WINDOW_MS', 30_000, 1000, 3_600_000),
+    lobbyBlockedWordsMax: read.integer('LOBBY_BLOCKED_WORDS_MAX', 500, 0, 10_000),
+    lobbyBlockedWordMaxLength: read.integer('LOBBY_BLOCKED_WORD_MAX_LENGTH', 64, 1, 1000),
+    sellerRateMessages: read.integer('SELLER_RATE_MESSAGES', 10, 1, 100_000),
+    sellerRateWindowMs: read.integer('SELLER_RATE_WINDOW_MS', 5000, 1000, 3_600_000),
+    sellerMessageMax: read.integer('SELLER_MESSAGE_MAX', 2000, 1, 1_000_000),
+    sellerAuthChats: read.integer('SELLER_AUTH_CHATS', 100, 1, 100_000),
+    sellerAuthMessagesPerChat: read.integer('SELLER_AUTH_MESSAGES_PER_CHAT', 100, 0, 100_000),
+    recoveryMaxMessages: read.integer('RECOVERY_MAX_MESSAGES', 2000, 1, 100_000),
+    recoveryWindowMs: read.integer('RECOVERY_WINDOW_MS', 3_600_000, 1000, 7 * 86_400_000),
+    authConcurrency: read.integer('AUTH_CONCURRENCY', 64, 1, 100_000),
+    authQueueMax: read.integer('AUTH_QUEUE_MAX', 20_000, 0, 10_000_000),
+    trustedProxies: read.addressRanges('TRUSTED_PROXIES'),
+    ipv6LimitPrefix: read.integer('IPV6_LIMIT_PREFIX', 64, 1, 128),
+    maxSocketsPerUser: read.integer('MAX_SOCKETS_PER_USER', 20, 1, 1_000_000),
+    maxSocketsPerIp: read.integer('MAX_SOCKETS_PER_IP', 200, 1, 1_000_000),
+    maxSocketsTotal: read.integer('MAX_SOCKETS_TOTAL', 10_000, 1, 10_000_000),
+    authFailuresPerIp: read.integer('AUTH_FAILURES_PER_IP', 20, 1, 1_000_000),
+    authFailureWindowMs: read.integer('AUTH_FAILURE_WINDOW_MS', 60_000, 1000, 86_400_000),
+    authThrottleDelayMs: read.integer('AUTH_THROTTLE_DELAY_MS', 1000, 0, 60_000),
+    nameAuthsPerIp: read.integer('NAME_AUTHS_PER_IP', 30, 1, 1_000_000),
+    nameAuthWindowMs: read.integer('NAME_AUTH_WINDOW_MS', 600_000, 1000, 86_400_000),
 
-    databaseStartTimeoutMs: integer(env, 'DATABASE_START_TIMEOUT_MS', 10_000, 100, 600_000),
-    databaseStartRetries: integer(env, 'DATABASE_START_RETRIES', 3, 0, 100),
-    databaseWriteTimeoutMs: integer(env, 'DATABASE_WRITE_TIMEOUT_MS', 5000, 10, 600_000),
-    sqliteBusyTimeoutMs: integer(env, 'SQLITE_BUSY_TIMEOUT_MS', 20, 0, 1000),
-    sqliteCheckpointIntervalMs: integer(env, 'SQLITE_CHECKPOINT_INTERVAL_MS', 1000, 0, 600_000),
-    sqliteWalMaxPages: integer(env, 'SQLITE_WAL_MAX_PAGES', 10_000, 100, 10_000_000),
-    postgresConnectTimeoutMs: integer(env, 'POSTGRES_CONNECT_TIMEOUT_MS', 5000, 100, 600_000),
-    postgresStatementTimeoutMs: integer(env, 'POSTGRES_STATEMENT_TIMEOUT_MS', 5000, 10, 600_000),
-    postgresQueryTimeoutMs: integer(env, 'POSTGRES_QUERY_TIMEOUT_MS', 7000, 10, 600_000),
-    storageCheckIntervalMs: integer(env, 'STORAGE_CHECK_INTERVAL_MS', 1000, 50, 600_000),
+    databaseStartTimeoutMs: read.integer('DATABASE_START_TIMEOUT_MS', 10_000, 100, 600_000),
+    databaseStartRetries: read.integer('DATABASE_START_RETRIES', 3, 0, 100),
+    databaseWriteTimeoutMs: read.integer('DATABASE_WRITE_TIMEOUT_MS', 5000, 10, 600_000),
+    sqliteBusyTimeoutMs: read.integer('SQLITE_BUSY_TIMEOUT_MS', 20, 0, 1000),
+    sqliteCheckpointIntervalMs: read.integer('SQLITE_CHECKPOINT_INTERVAL_MS', 1000, 0, 600_000),
+    sqliteWalMaxPages: read.integer('SQLITE_WAL_MAX_PAGES', 10_000, 100, 10_000_000),
+    postgresConnectTimeoutMs: read.integer('POSTGRES_CONNECT_TIMEOUT_MS', 5000, 100, 600_000),
+    postgresStatementTimeoutMs: read.integer('POSTGRES_STATEMENT_TIMEOUT_MS', 5000, 10, 600_000),
+    postgresQueryTimeoutMs: read.integer('POSTGRES_QUERY_TIMEOUT_MS', 7000, 10, 600_000),
+    storageCheckIntervalMs: read.integer('STORAGE_CHECK_INTERVAL_MS', 1000, 50, 600_000),
 
-    webhookTimeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
-    webhookRetryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 10_000, 10, 3_600_000),
-    webhookRetryMaxDelayMs: integer(env, 'WEBHOOK_RETRY_MAX_DELAY_MS', 3_600_000, 10, 86_400_000),
-    webhookRetryForMs: integer(env, 'WEBHOOK_RETRY_FOR_MS', 86_400_000, 0, 7 * 86_400_000),
-    webhookPollIntervalMs: integer(env, 'WEBHOOK_POLL_INTERVAL_MS', 1000, 10, 60_000),
-    webhookConcurrency: integer(env, 'WEBHOOK_CONCURRENCY', 10, 1, 1000),
-    webhookAllowPrivate: boolean(env, 'WEBHOOK_ALLOW_PRIVATE', false),
-    unansweredAfterMs: integer(env, 'UNANSWERED_AFTER_MS', 180_000, 1000, 7 * 86_400_000),
+    webhookTimeoutMs: read.integer('WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+    webhookRetryBaseMs: read.integer('WEBHOOK_RETRY_BASE_MS', 10_000, 10, 3_600_000),
+    webhookRetryMaxDelayMs: read.integer('WEBHOOK_RETRY_MAX_DELAY_MS', 3_600_000, 10, 86_400_000),
+    webhookRetryForMs: read.integer('WEBHOOK_RETRY_FOR_MS', 86_400_000, 0, 7 * 86_400_000),
+    webhookPollIntervalMs: read.integer('WEBHOOK_POLL_INTERVAL_MS', 1000, 10, 60_000),
+    webhookConcurrency: read.integer('WEBHOOK_CONCURRENCY', 10, 1, 1000),
+    webhookAllowPrivate: read.boolean('WEBHOOK_ALLOW_PRIVATE', false),
+    unansweredAfterMs: read.integer('UNANSWERED_AFTER_MS', 180_000, 1000, 7 * 86_400_000),
   };
   if (config.redisUrl && config.database.kind === 'sqlite') {
     // Several instances share one database; a SQLite file cannot be shared between hosts.
-    throw new ConfigError(
+    read.invalid(
       'REDIS_URL',
       'joins several instances, which needs PostgreSQL: set DATABASE_URL to a postgres:// URL',
+      null,
     );
   }
+  if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;
 }
 
@@ -287,78 +303,100 @@ export function parseDatabaseUrl(value: string): DatabaseConfig {
   throw new ConfigError('DATABASE_URL', 'must start with "sqlite:" or "postgres://"');
 }
 
-function optional(env: Env, name: string): string | null {
-  const value = env[name]?.trim();
-  return value ? value : null;
-}
+/** Reads settings from the environment, noting every invalid one (and using its default meanwhile) instead of stopping. */
+class SettingsReader {
+  readonly problems: { variable: string; problem: string }[] = [];
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = optional(env, name);
-  if (raw === null) return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    throw new ConfigError(name, `must be a whole number from ${min} to ${max} (got "${raw}")`);
+  constructor(private readonly env: Env) {}
+
+  invalid<T>(variable: string, problem: string, fallback: T): T {
+    this.problems.push({ variable, problem });
+    return fallback;
   }
-  return Number(raw);
-}
 
-function boolean(env: Env, name: string, fallback: boolean): boolean {
-  const raw = optional(env, name)?.toLowerCase() ?? null;
-  if (raw === null) return fallback;
-  if (raw === 'true' || raw === '1') return true;
-  if (raw === 'false' || raw === '0') return false;
-  throw new ConfigError(name, `must be true or false (got "${raw}")`);
-}
-
-function url(env: Env, name: string): string | null {
-  const raw = optional(env, name);
-  if (raw === null) return null;
-  let parsed: URL;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    throw new ConfigError(name, `must be an http(s) URL (got "${raw}")`);
+  /** `parse()`'s value, or `fallback` with its ConfigError's problems noted. */
+  parsed<T>(parse: () => T, fallback: T): T {
+    try {
+      return parse();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      this.problems.push(...error.problems);
+      return fallback;
+    }
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new ConfigError(name, `must be an http(s) URL (got "${raw}")`);
-  }
-  return raw.replace(/\/+$/, '');
-}
 
-function redisUrl(env: Env, name: string): string | null {
-  const raw = optional(env, name);
-  if (raw === null) return null;
-  if (!/^rediss?:\/\/[^\s]+$/.test(raw)) throw new ConfigError(name, 'must be a redis:// or rediss:// URL');
-  return raw;
-}
-
-function addressRanges(env: Env, name: string): string[] {
-  const entries = (optional(env, name) ?? '')
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter(Boolean);
-  const invalid = entries.filter((entry) => !isAddressRange(entry));
-  if (invalid.length > 0) {
-    throw new ConfigError(
-      name,
-      `must list IP addresses, CIDR ranges or ${Object.keys(NAMED_RANGES).join(' / ')} (not ${invalid.map((e) => `"${e}"`).join(', ')})`,
-    );
+  optional(name: string): string | null {
+    const value = this.env[name]?.trim();
+    return value ? value : null;
   }
-  return entries;
-}
 
-function wsPath(env: Env, name: string, fallback: string): string {
-  const raw = optional(env, name) ?? fallback;
-  if (!/^\/[A-Za-z0-9_\-./]*$/.test(raw) || raw.startsWith('/socket.io')) {
-    throw new ConfigError(name, `must be a URL path such as /seller, outside /socket.io (got "${raw}")`);
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.optional(name);
+    if (raw === null) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      return this.invalid(name, `must be a whole number from ${min} to ${max} (got "${raw}")`, fallback);
+    }
+    return Number(raw);
   }
-  return raw;
-}
 
-function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
-  const raw = optional(env, name);
-  if (raw === null) return fallback;
-  if (!(allowed as readonly string[]).includes(raw)) {
-    throw new ConfigError(name, `must be one of ${allowed.join(', ')} (got "${raw}")`);
+  boolean(name: string, fallback: boolean): boolean {
+    const raw = this.optional(name)?.toLowerCase() ?? null;
+    if (raw === null) return fallback;
+    if (raw === 'true' || raw === '1') return true;
+    if (raw === 'false' || raw === '0') return false;
+    return this.invalid(name, `must be true or false (got "${raw}")`, fallback);
   }
-  return raw as T;
+
+  url(name: string): string | null {
+    const raw = this.optional(name);
+    if (raw === null) return null;
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(raw);
+    } catch {
+      // reported below
+    }
+    if (parsed?.protocol !== 'http:' && parsed?.protocol !== 'https:') {
+      return this.invalid(name, `must be an http(s) URL (got "${raw}")`, null);
+    }
+    return raw.replace(/\/+$/, '');
+  }
+
+  redisUrl(name: string): string | null {
+    const raw = this.optional(name);
+    if (raw === null) return null;
+    if (!/^rediss?:\/\/[^\s]+$/.test(raw)) return this.invalid(name, 'must be a redis:// or rediss:// URL', null);
+    return raw;
+  }
+
+  addressRanges(name: string): string[] {
+    const entries = (this.optional(name) ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
+    const invalid = entries.filter((entry) => !isAddressRange(entry));
+    if (invalid.length > 0) {
+      const named = Object.keys(NAMED_RANGES).join(' / ');
+      const listed = invalid.map((e) => `"${e}"`).join(', ');
+      return this.invalid(name, `must list IP addresses, CIDR ranges or ${named} (not ${listed})`, []);
+    }
+    return entries;
+  }
+
+  wsPath(name: string, fallback: string): string {
+    const raw = this.optional(name) ?? fallback;
+    if (!/^\/[A-Za-z0-9_\-./]*$/.test(raw) || raw.startsWith('/socket.io')) {
+      return this.invalid(name, `must be a URL path such as /seller, outside /socket.io (got "${raw}")`, fallback);
+    }
+    return raw;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.optional(name);
+    if (raw === null) return fallback;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      return this.invalid(name, `must be one of ${allowed.join(', ')} (got "${raw}")`, fallback);
+    }
+    return raw as T;
+  }
 }

@@ -73,7 +73,7 @@ export function replyToRefusal(refusal: LobbyRefusal, messageMax: number): Lobby
     }
     case 'filtered':
       return { to: 'system_message', text: "Message blocked by this lobby's filter" };
-    // Not in the original protocol; worded the way its own refusals are (README "Security and limits").
+    // Not in the original protocol; worded the way its own refusals are (docs/security.md).
     case 'rate_limited':
       return { to: 'system_message', text: LIMIT_MESSAGES.rateLimited };
     case 'auth_throttled':

@@ -18,7 +18,7 @@ import { LOBBY_CHANNEL, type LobbyMember, type LobbyRoom, lobbyChatId, lobbyRoom
  * read already running (single flight: one read per version, however many sockets reconnect at once) as long as
  * no change came since that read started: a change after the socket's `opened` reaches the socket itself.
  * With several instances a message stored elsewhere reaches this one later, or not at all while Redis is down,
- * and an `auth` must still find it in the history (README "Running several instances"): there each entering
+ * and an `auth` must still find it in the history (docs/deployment.md, "Several instances"): there each entering
  * socket reads the database, sharing reads with the sockets entering at the same time (SharedReads never hands
  * out a read older than the request).
  */

@@ -1,4 +1,4 @@
-import { type BeforeApplicationShutdown, Logger, type OnModuleDestroy, UseFilters } from '@nestjs/common';
+import { type BeforeApplicationShutdown, type OnModuleDestroy, UseFilters } from '@nestjs/common';
 import {
   Ack,
   ConnectedSocket,
@@ -12,19 +12,16 @@ import {
 import type { Server, Socket } from 'socket.io';
 import { normalizeTokenHash } from '../users/tokens.js';
 import { Clock } from '../common/clock.js';
-import { OverloadedError } from '../common/refusal.js';
-import { SetMap } from '../common/set-map.js';
-import { AppConfig } from '../config/app-config.js';
 import { Metrics } from '../operations/metrics.js';
 import { DeliveryBus, type Subscription } from '../realtime/bus/delivery-bus.js';
 import { eventArguments } from '../realtime/transports/io-message-handlers.js';
-import { AuthDeadline } from '../realtime/limits/auth-deadline.js';
 import { AuthQueue } from '../realtime/limits/auth-queue.js';
 import { AuthThrottle } from '../realtime/limits/auth-throttle.js';
 import { ClientAddresses } from '../realtime/limits/client-addresses.js';
-import { ConnectionCaps } from '../realtime/limits/connection-caps.js';
-import { SerialQueue } from '../realtime/connection/serial-queue.js';
-import { IDENTITY_CHANNEL, type IdentityChange, identityRoom } from '../users/identity-changes.js';
+import type { ConnectionSession } from '../realtime/connection/session.js';
+import { Sessions } from '../realtime/connection/sessions.js';
+import type { IoGatewayOptions } from '../realtime/transports/chatgate-io-adapter.js';
+import { IoClientTransport, type IoFrame } from '../realtime/transports/io-client-transport.js';
 import { LobbyRefusal } from './lobby-errors.js';
 import { LobbyExceptionFilter } from './lobby-exception.filter.js';
 import { LobbyFanout } from './lobby-fanout.js';
@@ -39,14 +36,11 @@ export const LOBBY_DIRECT_EVENTS = ['new_message'] as const;
 interface LobbySocketState {
   authStarted?: boolean;
   session?: LobbySession;
-  /** This socket's `new_message`s, one at a time, so one sender's messages keep their order. */
-  queue?: SerialQueue;
-  /** The user whose connection slot (MAX_SOCKETS_PER_USER) this socket holds until it disconnects. */
-  slotOf?: number;
-  /** The token hash it authenticated with: revoking that token closes it. */
-  tokenHash?: string | null;
-  /** Closes the socket if it has not authenticated within AUTH_DEADLINE_MS. */
-  deadline?: AuthDeadline;
+  /**
+   * Its lifecycle in the connection core: the auth deadline, the user's slot, `new_message`s one at a time (so one
+   * sender's messages keep their order), pushes held around the welcome, the close on a revoked token.
+   */
+  connection: ConnectionSession<IoFrame>;
 }
 
 /**
@@ -54,7 +48,7 @@ interface LobbySocketState {
  * (LobbyExceptionFilter words every refusal and fault). Broadcasts reach it through the delivery bus, for the
  * lobbies its sockets are in, and LobbyFanout hands them to socket.io's rooms.
  */
-@WebSocketGateway()
+@WebSocketGateway<IoGatewayOptions>({ name: 'lobby' })
 @UseFilters(LobbyExceptionFilter)
 export class LobbyGateway
   implements
@@ -64,28 +58,23 @@ export class LobbyGateway
     OnModuleDestroy,
     BeforeApplicationShutdown
 {
-  private readonly logger = new Logger(LobbyGateway.name);
-  // `server` and the two subscriptions are set by `afterInit`, which only an app's WebSocket adapter calls: in a
+  // `server` and the subscription are set by `afterInit`, which only an app's WebSocket adapter calls: in a
   // module compiled without an HTTP app (a test of LobbyModule alone) they stay unset, and the shutdown hooks have
   // nothing to close.
   private server?: Server;
   private subscription!: Subscription;
   private fanout!: LobbyFanout;
-  /** Sockets in a lobby as a user, by user id: what a revoked token or a changed role closes. */
-  private readonly byUser = new SetMap<number, Socket>();
-  private identity!: Subscription;
 
   constructor(
     private readonly lobby: LobbyService,
     private readonly bus: DeliveryBus,
     private readonly edge: LobbyExceptionFilter,
     private readonly clock: Clock,
-    private readonly config: AppConfig,
     private readonly metrics: Metrics,
     private readonly throttle: AuthThrottle,
-    private readonly authQueue: AuthQueue,
-    private readonly caps: ConnectionCaps,
     private readonly addresses: ClientAddresses,
+    private readonly sessions: Sessions,
+    private readonly authQueue: AuthQueue,
   ) {}
 
   afterInit(server: Server): void {
@@ -100,10 +89,8 @@ export class LobbyGateway
         );
       }),
     );
-    this.fanout = new LobbyFanout(server, this.clock, this.config.lateDeliveryWindowMs, this.metrics);
+    this.fanout = new LobbyFanout(server, this.clock, this.metrics);
     this.subscription = this.bus.subscribe(LOBBY_CHANNEL, (delivery) => this.fanout.deliver(delivery));
-    this.identity = this.bus.subscribe(IDENTITY_CHANNEL, ({ data }) => this.revoke(data));
-    this.metrics.countConnections('lobby', () => server.engine.clientsCount);
     this.metrics.countWaitingAuths(() => this.authQueue.waiting);
     this.metrics.countLobbyMembers(() => {
       const byApp = new Map<number, number>();
@@ -118,7 +105,6 @@ export class LobbyGateway
   onModuleDestroy(): void {
     // Unset when the HTTP app never started (see `server`).
     this.subscription?.close();
-    this.identity?.close();
   }
 
   /** Takes every member out of presence while the database and the bus still work; sockets close after this. */
@@ -128,15 +114,10 @@ export class LobbyGateway
   }
 
   handleConnection(socket: Socket): void {
-    this.logger.debug({
-      event: 'connection_open',
-      protocol: 'lobby',
-      connection: socket.id,
-      address: this.addresses.ofHandshake(socket.handshake),
-    });
     const state = stateOf(socket);
-    state.deadline = new AuthDeadline(this.config.authDeadlineMs, () => {
-      if (!state.session) socket.disconnect(true);
+    const transport = new IoClientTransport(socket, this.addresses.ofHandshake(socket.handshake));
+    state.connection = this.sessions.open(socket, 'lobby', transport, {
+      details: () => ({ app: state.session?.appId }),
     });
   }
 
@@ -159,10 +140,10 @@ export class LobbyGateway
     // Chatgate's catch-up after a reconnect (docs/recovery.md); absent or null: the reply is the protocol's own.
     if (since != null && !isMessageId(since)) throw new LobbyRefusal('auth_bad_since');
     const tokenHash = normalizeTokenHash(isNonEmptyString(hashedToken) ? hashedToken : legacyTokenHash);
-    state.tokenHash = tokenHash;
-    const signIn = () =>
-      this.authQueue.run(() => this.signIn(socket, appId, tokenHash, ack, (since ?? null) as number | null));
-    await (state.deadline?.during(signIn) ?? signIn());
+    // Its turn among the auths of a reconnect storm (AuthQueue); the deadline waits with it.
+    await state.connection.authenticating(() =>
+      this.authQueue.run(() => this.signIn(socket, appId, tokenHash, ack, (since ?? null) as number | null)),
+    );
   }
 
   /** `auth` once its checks passed and its turn came: who the socket is, then into the lobby. */
@@ -176,90 +157,62 @@ export class LobbyGateway
     // Gone while it waited for its turn: nothing to do for it.
     if (socket.disconnected) return;
     const state = stateOf(socket);
-
     const session = await this.lobby.authenticate(appId, tokenHash, socket.handshake.headers.origin);
     // An unknown hash is an anonymous reader, as the protocol says, but counts as a guess against the address.
     if (tokenHash && !session.member && (await this.throttle.guessed(this.addresses.ofHandshake(socket.handshake))))
       throw new LobbyRefusal('auth_throttled');
-    if (session.member) {
-      if (!(await this.caps.acquireUser(session.member.id))) throw new LobbyRefusal('too_many_connections');
-      state.slotOf = session.member.id;
-    }
-    if (socket.disconnected) return this.releaseSlot(state);
+    if (session.member && !(await state.connection.claimUser(session.member.id, tokenHash ?? undefined)))
+      throw new LobbyRefusal('too_many_connections');
+    if (socket.disconnected) return;
     await this.enter(socket, session, ack, since);
   }
 
   private async onNewMessage(socket: Socket, text: unknown, ack?: AckFn): Promise<void> {
-    const state = stateOf(socket);
-    const { session } = state;
+    const { session, connection } = stateOf(socket);
     if (!session) return;
-    state.queue ??= new SerialQueue(this.config.connectionQueueMax);
-    try {
-      // Answered inside the queue, so replies leave in the order the messages came.
-      await state.queue.run(() =>
-        this.lobby.say(session, text).then(
-          (outcome) => sendReply(socket, ack, replyToOutcome(outcome)),
-          (error: unknown) => this.edge.answer(socket, ack, error, 'new_message'),
-        ),
-      );
-    } catch (error) {
-      if (!(error instanceof OverloadedError)) throw error;
-      this.metrics.refusals.inc({ protocol: 'lobby', limit: 'connection_queue' });
-      this.logger.warn({ event: 'queue_overflow', protocol: 'lobby', connection: socket.id, app: session.appId });
-      socket.disconnect(true);
-    }
+    // Answered inside the queue, so replies leave in the order the messages came.
+    await connection.run(() =>
+      this.lobby.say(session, text).then(
+        (outcome) => sendReply(socket, ack, replyToOutcome(outcome)),
+        (error: unknown) => this.edge.answer(socket, ack, error, 'new_message'),
+      ),
+    );
   }
 
   async handleDisconnect(socket: Socket): Promise<void> {
-    const state = stateOf(socket);
-    this.logger.debug({
-      event: 'connection_close',
-      protocol: 'lobby',
-      connection: socket.id,
-      app: state.session?.appId,
-    });
-    state.deadline?.clear();
-    this.releaseSlot(state);
     await this.signOut(socket);
   }
 
-  private releaseSlot(state: LobbySocketState): void {
-    if (state.slotOf === undefined) return;
-    this.caps.releaseUser(state.slotOf);
-    state.slotOf = undefined;
-  }
-
   /**
-   * Watches the lobby before reading its history, so nothing published meanwhile is missed; holds what arrives
-   * until the ack is out; then joins the socket.io room and sends what was held, minus what the history held.
+   * Watches the lobby before reading its history, so nothing published meanwhile is missed; the connection core
+   * holds what arrives until the ack is out; the socket then joins the socket.io room and is sent what was held,
+   * minus what the history held.
    */
   private async enter(socket: Socket, session: LobbySession, ack: AckFn, since: number | null): Promise<void> {
-    const state = stateOf(socket);
+    const { connection } = stateOf(socket);
     const room = lobbyRoom(session.chatId);
     await this.subscription.watch(room);
-    this.fanout.hold(room, socket);
-    let entered: Awaited<ReturnType<LobbyService['enter']>>;
+    this.fanout.hold(room, connection);
+    let welcomed = false;
     try {
-      entered = await this.lobby.enter(session, socket.id, since);
-    } catch (error) {
-      this.fanout.abandon(room, socket);
-      this.subscription.unwatch(room);
-      throw error;
+      welcomed = await connection.welcome(async () => {
+        const { welcome, presenceVersion } = await this.lobby.enter(session, socket.id, since);
+        return {
+          snapshot: { messageIds: welcome.room.history.map((m) => m.id), presenceVersion },
+          send: () => {
+            stateOf(socket).session = session;
+            ack(null, welcomeText(welcome));
+            this.fanout.join(room, socket, connection);
+          },
+        };
+      });
+    } finally {
+      if (!welcomed) {
+        this.fanout.abandon(room, connection);
+        this.subscription.unwatch(room);
+      }
     }
-    if (socket.disconnected) {
-      this.fanout.abandon(room, socket);
-      this.subscription.unwatch(room);
-      return this.lobby.leave(session, socket.id);
-    }
-    const { welcome, presenceVersion } = entered;
-    state.session = session;
-    state.deadline?.clear();
-    if (session.member) {
-      this.byUser.add(session.member.id, socket);
-      void this.identity.watch(identityRoom(session.member.id));
-    }
-    ack(null, welcomeText(welcome));
-    this.fanout.release(room, socket, { messageIds: welcome.room.history.map((m) => m.id), presenceVersion });
+    if (!welcomed) await this.lobby.leave(session, socket.id);
   }
 
   private async signOut(socket: Socket): Promise<void> {
@@ -267,27 +220,13 @@ export class LobbyGateway
     const session = state.session;
     if (!session) return;
     state.session = undefined;
-    if (session.member) {
-      this.byUser.delete(session.member.id, socket);
-      this.identity.unwatch(identityRoom(session.member.id));
-    }
     const room = lobbyRoom(session.chatId);
-    this.fanout.forget(room, socket);
+    this.fanout.forget(room, state.connection);
     this.subscription.unwatch(room);
     try {
       await this.lobby.leave(session, socket.id);
     } catch (error) {
       this.edge.answer(socket, undefined, error, 'disconnect');
-    }
-  }
-
-  /**
-   * A revoked token or a changed role: the sockets it concerns are disconnected, on every instance, so nobody
-   * keeps powers they lost. (The protocol cannot change a socket's identity in place.)
-   */
-  private revoke({ userId, tokenHash }: IdentityChange): void {
-    for (const socket of [...this.byUser.of(userId)]) {
-      if (tokenHash === undefined || stateOf(socket).tokenHash === tokenHash) socket.disconnect(true);
     }
   }
 }

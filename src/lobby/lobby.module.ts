@@ -5,6 +5,7 @@ import { MessagesModule } from '../messages/messages.module.js';
 import { ModerationModule } from '../moderation/moderation.module.js';
 import { MutesModule } from '../mutes/mutes.module.js';
 import { MetricsModule } from '../operations/metrics.module.js';
+import { Sessions } from '../realtime/connection/sessions.js';
 import { LimitsModule } from '../realtime/limits/limits.module.js';
 import { LobbyExceptionFilter } from './lobby-exception.filter.js';
 import { LobbyModeration } from './lobby-moderation.js';
@@ -25,7 +26,7 @@ import { WebhookOutboxModule } from '../webhooks/webhook-outbox.module.js';
     MetricsModule,
     LimitsModule,
   ],
-  providers: [LobbyService, LobbyModeration, LobbyRooms, LobbyCatchUp, LobbyGateway, LobbyExceptionFilter],
+  providers: [Sessions, LobbyService, LobbyModeration, LobbyRooms, LobbyCatchUp, LobbyGateway, LobbyExceptionFilter],
   exports: [LobbyService, LobbyModeration],
 })
 export class LobbyModule {}

@@ -191,6 +191,11 @@ export class LobbyService {
     return { kind: 'posted' };
   }
 
+  /** The app's lobby was deleted (AppsService.remove): every instance disconnects its sockets. */
+  closed(lobbyChatId: number): void {
+    this.bus.publish(LOBBY_CHANNEL, { room: lobbyRoom(lobbyChatId), event: 'closed', data: null });
+  }
+
   /** An app's recent lobby messages, oldest first, for the site's back office. */
   async history(appId: number, limit: number): Promise<LobbyMessage[]> {
     const chatId = await this.chats.findLobbyId(appId);

@@ -62,7 +62,12 @@ export type LobbyEvents = {
   /** A slow-mode change is told to the whole lobby. */
   system_message: string;
 };
-export const LOBBY_CHANNEL = defineChannel<LobbyEvents>('lobby');
+/**
+ * What a lobby's room carries on the bus: its broadcasts, and `closed` (its app was deleted), which no client
+ * receives: each instance disconnects the lobby's sockets instead (LobbyFanout).
+ */
+export type LobbyChannelEvents = LobbyEvents & { closed: null };
+export const LOBBY_CHANNEL = defineChannel<LobbyChannelEvents>('lobby');
 export type LobbyBroadcast = keyof LobbyEvents;
 export const LOBBY_BROADCASTS: readonly LobbyBroadcast[] = [
   'user_joined',

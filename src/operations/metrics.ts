@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { ConnectionMeter } from '../realtime/connection/connection-meter.js';
 
-export type Protocol = 'lobby' | 'seller';
+/**
+ * A gateway's name in the `protocol` label: `lobby` and `seller` for the two built-in ones, the declared name
+ * (`@WebSocketGateway({ name })`) for any other, so each is counted on its own.
+ */
+export type Protocol = string;
 
 /** What the webhook outbox holds that has not been delivered yet. */
 export interface WebhookBacklog {
@@ -15,7 +20,7 @@ export interface WebhookBacklog {
  * current state (connections, members) are read when scraped, from the sources gateways register.
  */
 @Injectable()
-export class Metrics {
+export class Metrics implements ConnectionMeter {
   readonly registry = new Registry();
 
   readonly messagesStored = new Counter({
@@ -153,12 +158,16 @@ export class Metrics {
     });
   }
 
+  refused(protocol: Protocol, limit: string): void {
+    this.refusals.inc({ protocol, limit });
+  }
+
   /** The webhook dispatcher says how to read its backlog (a database query, made when scraped). */
   countWebhookBacklog(read: () => Promise<WebhookBacklog>): void {
     this.webhookBacklogSource = read;
   }
 
-  /** A gateway says how to count its open connections. */
+  /** The connection core (Sessions) says how to count a gateway's open connections. */
   countConnections(protocol: Protocol, count: () => number): void {
     this.connectionSources.set(protocol, count);
   }

@@ -4,7 +4,7 @@ import type { ChatUser } from '../chats/chat-users.service.js';
 import { defineChannel } from '../realtime/bus/delivery-bus.js';
 
 /**
- * The error codes of the AH Chat protocol, and three of Chatgate's limits (README "Security and limits"):
+ * The error codes of the AH Chat protocol, and three of Chatgate's limits (docs/security.md):
  * RATE_LIMITED, TOO_MANY_CONNECTIONS, TEXT_IS_TOO_LONG. The original client shows nothing for those and keeps its
  * token (it forgets it only on USER_NOT_FOUND).
  */

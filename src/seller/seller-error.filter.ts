@@ -1,14 +1,14 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Injectable, Logger } from '@nestjs/common';
 import type { WebSocket } from 'ws';
-import { describeFault, OverloadedError, Refusal } from '../common/refusal.js';
+import { describeFault, Refusal } from '../common/refusal.js';
 import { Metrics } from '../operations/metrics.js';
 import { AuthQueueFullError } from '../realtime/limits/auth-queue.js';
 
 /**
  * The seller chat's edge: errors as the AH Chat protocol words them, `{command, data, error}` echoing the
  * request. A protocol refusal sends its code; another refusal its code in capitals (say `INVALID_INPUT`, from a
- * validation pipe); a connection with too many requests in flight is closed (1008) rather than answered; any
- * other failure is logged by name and message and answered INTERNAL_ERROR, so the client is not left waiting.
+ * validation pipe); any other failure is logged by name and message and answered INTERNAL_ERROR, so the client is
+ * not left waiting. (A connection with too many requests in flight is closed by the connection core: sessions.ts.)
  */
 /** Refusals that a limit made (counted in chatgate_refusals_total). */
 const LIMITS = new Set(['RATE_LIMITED', 'TOO_MANY_CONNECTIONS', 'TEXT_IS_TOO_LONG']);
@@ -27,11 +27,6 @@ export class SellerErrorFilter implements ExceptionFilter {
 
   /** Answers a failed request: for the frames the gateway takes directly (off Nest's path), as for the rest. */
   answer(exception: unknown, socket: WebSocket, command: string, data: unknown): void {
-    if (exception instanceof OverloadedError) {
-      this.metrics.refusals.inc({ protocol: 'seller', limit: 'connection_queue' });
-      this.logger.warn({ event: 'queue_overflow', protocol: 'seller' });
-      return socket.close(1008, 'too many requests in flight');
-    }
     if (exception instanceof AuthQueueFullError) {
       // Closed rather than answered: the original client reconnects after any close and tries again (1013: try
       // again later), while an error frame would leave it waiting for an auth reply that never comes.

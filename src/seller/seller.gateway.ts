@@ -16,17 +16,16 @@ import { SetMap } from '../common/set-map.js';
 import { AppConfig } from '../config/app-config.js';
 import { Metrics } from '../operations/metrics.js';
 import { type Delivery, DeliveryBus, type Subscription } from '../realtime/bus/delivery-bus.js';
-import { AuthDeadline } from '../realtime/limits/auth-deadline.js';
 import { AuthQueue } from '../realtime/limits/auth-queue.js';
 import { AuthThrottle } from '../realtime/limits/auth-throttle.js';
 import { ClientAddresses } from '../realtime/limits/client-addresses.js';
-import { ConnectionCaps } from '../realtime/limits/connection-caps.js';
+import { Sessions } from '../realtime/connection/sessions.js';
+import { WsClientTransport } from '../realtime/transports/ws-client-transport.js';
 import {
   type DirectFrameHandler,
   handleFramesDirectly,
   type RawWsGatewayOptions,
 } from '../realtime/transports/raw-ws-adapter.js';
-import { IDENTITY_CHANNEL, identityRoom } from '../users/identity-changes.js';
 import { SellerChatService } from './seller-chat.service.js';
 import {
   SELLER_CHANNEL,
@@ -38,7 +37,7 @@ import {
   userOfRoom,
   userRoom,
 } from './seller-chat.types.js';
-import { type Push, SellerConnection } from './seller-connection.js';
+import { type Frame, SellerConnection } from './seller-connection.js';
 import { SellerErrorFilter } from './seller-error.filter.js';
 import { parseRead, parseSellerFrame, parseSend, parseSignIn, parseSince } from './seller-frames.js';
 
@@ -48,9 +47,19 @@ export const SELLER_DIRECT_COMMANDS = ['message'] as const;
 /**
  * The AH Chat protocol over a raw WebSocket: parses frames, calls SellerChatService, and writes the replies.
  * It also delivers the bus's pushes to this process's connections, only for chats each connection knows.
- * Its path, frame limit and heartbeat are the transport's, set by name ("seller") from the configuration.
+ * Its path, frame limit and heartbeat are settings (SELLER_WS_PATH, SELLER_MAX_FRAME_BYTES, SELLER_PING_INTERVAL_MS).
  */
-@WebSocketGateway<RawWsGatewayOptions>({ transport: 'ws', name: 'seller', path: '/seller', parser: parseSellerFrame })
+@WebSocketGateway<RawWsGatewayOptions>({
+  transport: 'ws',
+  name: 'seller',
+  path: '/seller',
+  parser: parseSellerFrame,
+  configured: (config) => ({
+    path: config.sellerWsPath,
+    maxPayload: config.sellerMaxFrameBytes,
+    heartbeatIntervalMs: config.sellerPingIntervalMs,
+  }),
+})
 @UseFilters(SellerErrorFilter)
 export class SellerGateway
   implements
@@ -64,7 +73,6 @@ export class SellerGateway
   private readonly connections = new WeakMap<WebSocket, SellerConnection>();
   private readonly byUser = new SetMap<number, SellerConnection>();
   private subscription!: Subscription;
-  private identity!: Subscription;
 
   constructor(
     private readonly chat: SellerChatService,
@@ -73,10 +81,10 @@ export class SellerGateway
     private readonly config: AppConfig,
     private readonly metrics: Metrics,
     private readonly throttle: AuthThrottle,
-    private readonly authQueue: AuthQueue,
-    private readonly caps: ConnectionCaps,
     private readonly errors: SellerErrorFilter,
     private readonly addresses: ClientAddresses,
+    private readonly sessions: Sessions,
+    private readonly authQueue: AuthQueue,
   ) {}
 
   afterInit(server: WebSocketServer): void {
@@ -85,26 +93,17 @@ export class SellerGateway
     };
     for (const command of SELLER_DIRECT_COMMANDS) handleFramesDirectly(server, command, direct[command]);
     this.subscription = this.bus.subscribe(SELLER_CHANNEL, (delivery) => this.deliver(delivery));
-    this.metrics.countConnections('seller', () => server.clients.size);
     this.metrics.countWaitingAuths(() => this.authQueue.waiting);
     this.metrics.countOnlineSellers(
       () =>
         new Set(this.byUser.values().flatMap(({ signIn }) => (signIn?.user.kind === 'seller' ? [signIn.user.id] : [])))
           .size,
     );
-    // A rotated seller token: the seller's connections are closed on every instance; its widget reconnects
-    // with the old token and hears USER_NOT_FOUND.
-    this.identity = this.bus.subscribe(IDENTITY_CHANNEL, ({ data }) => {
-      for (const connection of [...this.byUser.of(data.userId)]) {
-        connection.socket.close(1008, 'credentials changed');
-      }
-    });
   }
 
   onModuleDestroy(): void {
     // Unset when the HTTP app never started: `afterInit` is called by an app's WebSocket adapter only.
     this.subscription?.close();
-    this.identity?.close();
   }
 
   /** Takes every connection offline while the database is still open; sockets are closed after this. */
@@ -113,39 +112,26 @@ export class SellerGateway
   }
 
   handleConnection(socket: WebSocket, request: IncomingMessage): void {
-    const connection = new SellerConnection(socket, this.config.connectionQueueMax, this.addresses.ofRequest(request));
+    const transport = WsClientTransport.of(socket, request, this.addresses);
+    const connection: SellerConnection = new SellerConnection(
+      this.sessions.open(socket, 'seller', transport, {
+        details: () => ({ user: connection.signIn?.user.id, chats: [...connection.knownChats.keys()] }),
+      }),
+    );
     this.connections.set(socket, connection);
-    // A connection that never signs in is closed (1008) after AUTH_DEADLINE_MS; the original client reconnects.
-    connection.deadline = new AuthDeadline(this.config.authDeadlineMs, () => {
-      if (!connection.signIn && isOpen(socket)) socket.close(1008, 'auth deadline passed');
-    });
-    this.logger.debug({
-      event: 'connection_open',
-      protocol: 'seller',
-      connection: connection.id,
-      address: connection.address,
-    });
   }
 
   async handleDisconnect(socket: WebSocket): Promise<void> {
     const connection = this.connections.get(socket);
-    const user = connection?.signIn?.user.id;
-    this.logger.debug({
-      event: 'connection_close',
-      protocol: 'seller',
-      connection: connection?.id,
-      user,
-      chats: [...(connection?.knownChats.keys() ?? [])],
-    });
-    connection?.deadline.clear();
     if (connection?.signIn) await this.forget(connection);
   }
 
   @SubscribeMessage('auth')
   onAuth(@ConnectedSocket() socket: WebSocket, @MessageBody() data: unknown): Promise<void> {
     const connection = this.connectionOf(socket);
-    return connection.queue.run(() =>
-      connection.deadline.during(() => this.authQueue.run(() => this.authenticate(connection, data))),
+    // Its turn among the auths of a reconnect storm (AuthQueue); the deadline waits with it.
+    return connection.session.run(() =>
+      connection.session.authenticating(() => this.authQueue.run(() => this.authenticate(connection, data))),
     );
   }
 
@@ -153,11 +139,11 @@ export class SellerGateway
   @SubscribeMessage('read')
   onRead(@ConnectedSocket() socket: WebSocket, @MessageBody() data: unknown): Promise<void> {
     const connection = this.connectionOf(socket);
-    return connection.queue.run(async () => {
+    return connection.session.run(async () => {
       const request = parseRead(data);
       if (!connection.signIn) throw new SellerRefusal('CHAT_NOT_FOUND');
       const read = await this.chat.markRead(connection.signIn.user, request, connection.id, connection.knownChats);
-      connection.send({ command: 'read', data: read });
+      connection.session.send({ command: 'read', data: read });
     });
   }
 
@@ -168,7 +154,7 @@ export class SellerGateway
   private onMessage(socket: WebSocket, data: unknown): void {
     const connection = this.connections.get(socket);
     const sent = connection
-      ? connection.queue.run(() => this.sendMessage(connection, data))
+      ? connection.session.run(() => this.sendMessage(connection, data))
       : Promise.reject(new Error('frame from a socket the seller gateway never saw connect'));
     sent.catch((error: unknown) => this.errors.answer(error, socket, 'message', data));
   }
@@ -177,51 +163,47 @@ export class SellerGateway
     const request = parseSend(data, this.config.sellerMessageMax);
     if (!connection.signIn) throw new SellerRefusal('CHAT_NOT_FOUND');
     const message = await this.chat.send(connection.signIn.user, request, connection.id, connection.knownChats);
-    connection.send({ command: 'message', data: { ...message, clientDate: request.clientDate, my: true } });
+    connection.session.send({ command: 'message', data: { ...message, clientDate: request.clientDate, my: true } });
   }
 
   /**
    * Binds the connection to its user and watches the user's room before the histories are read, so nothing
-   * published meanwhile is missed; pushes are held until the auth reply is out, minus what the histories held.
+   * published meanwhile is missed; the connection core holds pushes until the auth reply is out, minus what the
+   * histories held.
    */
   private async authenticate(connection: SellerConnection, data: unknown): Promise<void> {
+    const { session } = connection;
     // A malformed `since` is refused before anything changes (docs/recovery.md).
     const since = parseSince(data);
     // Gone while it waited for its turn: nothing to do for it.
-    if (!isOpen(connection.socket)) return;
+    if (!session.isOpen) return;
     // A second auth re-binds the connection: it first stops being whoever it was.
     if (connection.signIn) await this.forget(connection);
-    const signIn = await this.signInLimited(connection.address, parseSignIn(data));
-    if (!(await this.caps.acquireUser(signIn.user.id))) throw new SellerRefusal('TOO_MANY_CONNECTIONS');
-    if (!isOpen(connection.socket)) return this.caps.releaseUser(signIn.user.id);
+    const signIn = await this.signInLimited(session.transport.address, parseSignIn(data));
+    if (!(await session.claimUser(signIn.user.id))) throw new SellerRefusal('TOO_MANY_CONNECTIONS');
+    if (!session.isOpen) return;
 
-    connection.gate.hold();
     connection.signIn = signIn;
-    connection.deadline.clear();
+    // Signed in: no deadline from here, even while the welcome is built (the lobby's ends with its welcome).
+    session.established();
     signIn.chats.forEach((chat) => connection.knownChats.set(chat.id, chat));
     this.byUser.add(signIn.user.id, connection);
-    void this.identity.watch(identityRoom(signIn.user.id));
+    let welcomed: boolean;
     try {
-      await this.subscription.watch(userRoom(signIn.user.id));
-      const { reply, sellerStatus } = await this.chat.welcome(signIn, connection.id, since);
-      const first: Push[] = [{ frame: { command: 'auth', data: reply } }];
-      if (sellerStatus) first.push({ frame: { command: 'status', data: sellerStatus } });
-      const messageIds = Object.values(reply.chats).flatMap((chat) => chat.messages.map((message) => message.id));
-      const release = connection.gate.release(
-        first,
-        { messageIds },
-        this.clock.now(),
-        this.config.lateDeliveryWindowMs,
-      );
-      release.forEach((push) => connection.send(push.frame));
+      welcomed = await session.welcome(async () => {
+        await this.subscription.watch(userRoom(signIn.user.id));
+        const { reply, sellerStatus } = await this.chat.welcome(signIn, connection.id, since);
+        const first: Frame[] = [{ command: 'auth', data: reply }];
+        if (sellerStatus) first.push({ command: 'status', data: sellerStatus });
+        const messageIds = Object.values(reply.chats).flatMap((chat) => chat.messages.map((message) => message.id));
+        return { snapshot: { messageIds }, send: () => first.forEach((frame) => session.send(frame)) };
+      });
     } catch (error) {
-      // Its auth reply never went out, so nothing it was about to hear may reach it.
-      connection.gate.discard();
       await this.forget(connection);
       throw error;
     }
     // Closed while being welcomed: the disconnect hook ran before it came online, so take it offline here.
-    if (!isOpen(connection.socket) && connection.signIn) await this.forget(connection);
+    if (!welcomed && connection.signIn) await this.forget(connection);
   }
 
   /**
@@ -246,11 +228,10 @@ export class SellerGateway
     const signIn = connection.signIn;
     if (!signIn) return;
     connection.signIn = null;
-    this.caps.releaseUser(signIn.user.id);
+    connection.session.releaseUser();
     connection.knownChats.clear();
     this.byUser.delete(signIn.user.id, connection);
     this.subscription.unwatch(userRoom(signIn.user.id));
-    this.identity.unwatch(identityRoom(signIn.user.id));
     try {
       await this.chat.signOut(signIn.user.id, connection.id);
     } catch (error) {
@@ -262,7 +243,7 @@ export class SellerGateway
     const { room, event, data, exceptConnection, messageId } = delivery;
     const now = this.clock.now();
     for (const connection of this.byUser.of(userOfRoom(room))) {
-      if (connection.id === exceptConnection || connection.gate.alreadySent({ messageId }, now)) continue;
+      if (connection.id === exceptConnection || connection.session.gate.alreadySent({ messageId }, now)) continue;
       if (delivery.event === 'chat') {
         // Told once per chat: a repeat would empty the chat in the original client.
         if (connection.knownChats.has(delivery.data.id)) continue;
@@ -270,7 +251,7 @@ export class SellerGateway
       } else if (!connection.knownChats.has(delivery.data.chatId)) {
         continue;
       }
-      connection.push({ frame: { command: event, data }, messageId });
+      connection.session.push({ frame: { command: event, data }, messageId });
       if (event === 'message') this.metrics.messagesDelivered.inc({ protocol: 'seller' });
     }
   }
@@ -284,7 +265,3 @@ export class SellerGateway
 
 /** Answers to a token auth that mean the token was a wrong guess. */
 const GUESSES = new Set<SellerErrorCode>(['USER_NOT_FOUND', 'USER_IS_NOT_SELLER']);
-
-function isOpen(socket: WebSocket): boolean {
-  return socket.readyState === socket.OPEN;
-}

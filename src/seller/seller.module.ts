@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ChatsModule } from '../chats/chats.module.js';
 import { MessagesModule } from '../messages/messages.module.js';
 import { MetricsModule } from '../operations/metrics.module.js';
+import { Sessions } from '../realtime/connection/sessions.js';
 import { LimitsModule } from '../realtime/limits/limits.module.js';
 import { SellerChatService } from './seller-chat.service.js';
 import { SellerErrorFilter } from './seller-error.filter.js';
@@ -11,7 +12,7 @@ import { WebhookOutboxModule } from '../webhooks/webhook-outbox.module.js';
 
 @Module({
   imports: [WebhookOutboxModule, ChatsModule, MessagesModule, MetricsModule, LimitsModule],
-  providers: [SellerChatService, SellerHistories, SellerGateway, SellerErrorFilter],
+  providers: [Sessions, SellerChatService, SellerHistories, SellerGateway, SellerErrorFilter],
   exports: [SellerChatService],
 })
 export class SellerModule {}

@@ -4,7 +4,7 @@ import { CoreModule } from '../core.module.js';
 
 export interface ChatgateTestingOptions {
   /**
-   * Settings by their environment names (README "Settings"), over the testing defaults: SQLite in memory, no
+   * Settings by their environment names (docs/configuration.md), over the testing defaults: SQLite in memory, no
    * demo, no shutdown drain. A DATABASE_URL (a PostgreSQL database, say) or a REDIS_URL replaces the in-memory one.
    */
   env?: Record<string, string>;

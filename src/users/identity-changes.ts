@@ -1,25 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DirectoryChanges } from './directory-changes.js';
-import { defineChannel, DeliveryBus } from '../realtime/bus/delivery-bus.js';
-
-/** A user's credentials or role changed: `tokenHash` names the one token revoked, otherwise everything changed. */
-export interface IdentityChange {
-  userId: number;
-  tokenHash?: string;
-}
-
-export const IDENTITY_CHANNEL = defineChannel<{ identity_changed: IdentityChange }>('identity');
-
-/** Gateways watch this room for each user they hold a connection of. */
-export function identityRoom(userId: number): string {
-  return `identity:${userId}`;
-}
+import { DeliveryBus } from '../realtime/bus/delivery-bus.js';
+import { IDENTITY_CHANNEL, type IdentityChange, identityRoom } from '../realtime/connection/identity-channel.js';
 
 /**
  * Announces revoked tokens and changed roles to every instance (through the DeliveryBus, like every other
- * fan-out), so connections authenticated before the change do not keep powers they no longer have: each
- * gateway closes the connections the change concerns, and their clients authenticate again, against a user
- * directory that has forgotten what it cached about that user (DirectoryChanges).
+ * fan-out), so connections authenticated before the change do not keep powers they no longer have: the
+ * connection core (realtime/connection/sessions.ts) closes the connections the change concerns, and their clients
+ * authenticate again, against a user directory that has forgotten what it cached about that user (DirectoryChanges).
  */
 @Injectable()
 export class IdentityChanges {

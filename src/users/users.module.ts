@@ -10,6 +10,6 @@ import { UsersService } from './users.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([UserEntity, AccessTokenEntity])],
   providers: [AccessTokensService, UsersService, IdentityChanges, DirectoryChanges],
-  exports: [UsersService, AccessTokensService, DirectoryChanges],
+  exports: [UsersService, AccessTokensService, DirectoryChanges, IdentityChanges],
 })
 export class UsersModule {}

@@ -73,6 +73,24 @@ export class UsersService {
     return toView(user);
   }
 
+  /**
+   * Deletes a lobby user: their tokens go with them (FK cascade) and slow mode's record of their last posts with it,
+   * in one transaction; then their live sockets are closed on every instance (IdentityChanges), and a reconnect
+   * with a revoked token is an anonymous reader. What names them by uname stays: the messages they wrote (the name
+   * is copied into each), mutes and app staff lists (a lobby's decisions about a uname, not about this row), and
+   * the moderation log.
+   */
+  async remove(uname: string): Promise<void> {
+    const user = await this.require(uname);
+    await this.users.manager.transaction(async (tx) => {
+      // Slow mode's table, named rather than imported: users/ is below moderation/. No foreign key reaches it.
+      await tx.createQueryBuilder().delete().from('lobby_last_posts').where('user_id = :id', { id: user.id }).execute();
+      const { affected } = await tx.delete(UserEntity, { id: user.id });
+      if (!affected) throw new NotFoundError(`no user "${uname}"`);
+    });
+    this.identity.announce({ userId: user.id });
+  }
+
   async issueToken(uname: string): Promise<IssuedToken> {
     const { token, tokenHash } = await this.tokens.issue((await this.require(uname)).id);
     return { token, hashed_token: tokenHash };

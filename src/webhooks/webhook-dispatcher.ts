@@ -7,8 +7,8 @@ import { RateLimitedLog } from '../common/rate-limited-log.js';
 import { describeFault } from '../common/refusal.js';
 import { AppConfig } from '../config/app-config.js';
 import { Metrics, type WebhookBacklog } from '../operations/metrics.js';
-import { type AttemptOutcome, postWebhook } from './webhook-sender.js';
-import { type ClaimedDelivery, webhookQueue, type WebhookQueue } from './webhook-queue.js';
+import { type AttemptOutcome, WebhookSender } from './webhook-sender.js';
+import { type AttemptRecord, type ClaimedDelivery, webhookQueue, type WebhookQueue } from './webhook-queue.js';
 import { WebhookSubscriptions } from './webhook-subscriptions.js';
 import { WebhookDeliveryEntity, WebhookEventEntity } from './webhook.entities.js';
 
@@ -28,10 +28,17 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   private readonly logger = new Logger('Webhooks');
   private readonly faults = new RateLimitedLog(this.logger);
   private readonly queue: WebhookQueue;
+  private readonly sender = new WebhookSender();
   private readonly attempts = new Set<Promise<void>>();
   private timer?: NodeJS.Timeout;
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
+  private claiming: Promise<void> | null = null;
+  /** Outcomes of ended attempts not stored yet, and the store of the previous ones (they are stored in order). */
+  private readonly settled: AttemptRecord[] = [];
+  private recording: Promise<void> = Promise.resolve();
+  /** The last claim filled every free slot, so more deliveries are probably due. */
+  private moreDue = false;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -57,7 +64,11 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
+    await this.claiming;
     await Promise.all(this.attempts);
+    await new Promise((resolve) => setImmediate(resolve));
+    await this.recording;
+    this.sender.close();
   }
 
   private schedule(delayMs: number): void {
@@ -71,19 +82,33 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       await this.subscriptions.refresh();
       while ((await this.queue.fireTimers(FAN_OUT_BATCH, this.clock.now())) === FAN_OUT_BATCH && !this.stopped);
       while ((await this.queue.fanOut(FAN_OUT_BATCH, this.clock.now())) === FAN_OUT_BATCH && !this.stopped);
-      const free = this.config.webhookConcurrency - this.attempts.size;
-      if (free > 0 && !this.stopped) {
-        const now = this.clock.now();
-        const claimed = await this.queue.claim(free, now, now + this.config.webhookTimeoutMs + LEASE_MARGIN_MS);
-        for (const delivery of claimed) {
-          const attempt = this.attempt(delivery).finally(() => this.attempts.delete(attempt));
-          this.attempts.add(attempt);
-        }
-      }
+      await this.fill();
     } catch (error) {
       this.faults.error(`webhook round failed: ${describeFault(error)}`);
     }
     this.schedule(this.config.webhookPollIntervalMs);
+  }
+
+  /**
+   * Claims due deliveries for the free attempt slots. While claims come back full, more are due: each finished
+   * attempt fills its slot again at once, so a backlog drains at the endpoints' pace (up to WEBHOOK_CONCURRENCY in
+   * flight), not at one batch per poll interval. Claims never overlap, so no slot is claimed twice.
+   */
+  private async fill(): Promise<void> {
+    const free = this.config.webhookConcurrency - this.attempts.size;
+    if (free <= 0 || this.stopped || this.claiming) return;
+    this.claiming = this.claim(free).finally(() => (this.claiming = null));
+    await this.claiming;
+  }
+
+  private async claim(free: number): Promise<void> {
+    const now = this.clock.now();
+    const claimed = await this.queue.claim(free, now, now + this.config.webhookTimeoutMs + LEASE_MARGIN_MS);
+    this.moreDue = claimed.length === free;
+    for (const delivery of claimed) {
+      const attempt = this.attempt(delivery).finally(() => this.attempts.delete(attempt));
+      this.attempts.add(attempt);
+    }
   }
 
   private async attempt(delivery: ClaimedDelivery): Promise<void> {
@@ -94,37 +119,56 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
       'webhook-signature': new Webhook(delivery.secret).sign(delivery.uid, sentAt, delivery.payload),
     };
-    const outcome = await postWebhook(delivery.url, headers, delivery.payload, {
+    const outcome = await this.sender.post(delivery.url, headers, delivery.payload, {
       timeoutMs: this.config.webhookTimeoutMs,
       allowPrivate: this.config.webhookAllowPrivate,
     });
-    try {
-      await this.record(delivery, outcome);
-    } catch (error) {
-      // Its lease runs out and it is attempted again: at least once.
-      this.faults.error(`recording webhook delivery ${delivery.id} failed: ${describeFault(error)}`);
-    }
+    this.settled.push(this.outcomeOf(delivery, outcome));
+    if (this.settled.length === 1) setImmediate(() => (this.recording = this.recording.then(() => this.settle())));
   }
 
-  private async record(delivery: ClaimedDelivery, outcome: AttemptOutcome): Promise<void> {
+  /** What becomes of a delivery after an attempt: delivered, due again after a back-off, or failed for good. */
+  private outcomeOf(delivery: ClaimedDelivery, outcome: AttemptOutcome): AttemptRecord {
     const status = 'status' in outcome ? outcome.status : null;
     if (status !== null && status >= 200 && status < 300) {
-      await this.deliveries.update(delivery.id, { state: 'delivered', lastStatus: status, lastError: null });
-      this.metrics.webhookDeliveries.inc({ outcome: 'delivered' });
-      return;
+      return { id: delivery.id, state: 'delivered', nextAttemptAt: null, lastStatus: status, lastError: null };
     }
     const lastError = 'error' in outcome ? outcome.error : `answered HTTP ${status}`;
     const now = this.clock.now();
     const nextAttemptAt = now + this.retryDelay(delivery.attempts);
     const giveUp = nextAttemptAt > delivery.createdAt + this.config.webhookRetryForMs;
-    await this.deliveries.update(delivery.id, {
+    return {
+      id: delivery.id,
       state: giveUp ? 'failed' : 'pending',
       nextAttemptAt: giveUp ? now : nextAttemptAt,
       lastStatus: status,
       lastError,
-    });
-    this.metrics.webhookDeliveries.inc({ outcome: giveUp ? 'failed' : 'retry' });
-    if (giveUp) this.logger.warn({ event: 'webhook_failed', delivery: delivery.id, attempts: delivery.attempts });
+      attempts: delivery.attempts,
+    };
+  }
+
+  /**
+   * Stores the outcomes of the attempts that ended since the last call, in one transaction (under a backlog attempts
+   * end in bursts, and a write per attempt was most of the dispatcher's database time), then fills their slots.
+   */
+  private async settle(): Promise<void> {
+    await this.record(this.settled.splice(0));
+    if (this.moreDue)
+      await this.fill().catch((error) => this.faults.error(`webhook claim failed: ${describeFault(error)}`));
+  }
+
+  private async record(batch: AttemptRecord[]): Promise<void> {
+    try {
+      await this.queue.record(batch);
+    } catch (error) {
+      // Their leases run out and they are attempted again: at least once.
+      this.faults.error(`recording ${batch.length} webhook attempt(s) failed: ${describeFault(error)}`);
+      return;
+    }
+    for (const { state, id, attempts } of batch) {
+      this.metrics.webhookDeliveries.inc({ outcome: state === 'pending' ? 'retry' : state });
+      if (state === 'failed') this.logger.warn({ event: 'webhook_failed', delivery: id, attempts });
+    }
   }
 
   /** Exponential: the base, doubled per attempt made, up to the maximum; then between half and all of it. */

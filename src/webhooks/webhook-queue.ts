@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { DeliveryState } from './webhook.entities.js';
 import { immediateWrites, sqliteConnection } from '../database/sqlite-writes.js';
 import {
   outboxRow,
@@ -20,6 +21,18 @@ export interface ClaimedDelivery {
   createdAt: number;
 }
 
+/** What an attempt came to, to store on its delivery. */
+export interface AttemptRecord {
+  id: number;
+  state: DeliveryState;
+  /** When it is due again (or when it failed for good); null leaves the column as it is. */
+  nextAttemptAt: number | null;
+  lastStatus: number | null;
+  lastError: string | null;
+  /** Attempts made, for the log of a failed delivery. */
+  attempts?: number;
+}
+
 /** The outbox's queue operations, written once per dialect. */
 export interface WebhookQueue {
   /** Turns up to `limit` recorded events into deliveries, one per endpoint that wants each. Returns how many events. */
@@ -34,6 +47,8 @@ export interface WebhookQueue {
    * becomes a `seller.message.unanswered` event in the same transaction. Returns how many timers were taken.
    */
   fireTimers(limit: number, now: number): Promise<number>;
+  /** Stores attempts' outcomes, all in one transaction. */
+  record(records: AttemptRecord[]): Promise<void>;
 }
 
 /** A client's message that still waits for its seller, as the follow-up query finds it. */
@@ -149,10 +164,24 @@ function sqliteQueue(dataSource: DataSource, writeTimeoutMs: number): WebhookQue
     },
     writeTimeoutMs,
   );
+  const store = db.prepare(
+    `UPDATE "webhook_deliveries" SET "state" = ?, "next_attempt_at" = COALESCE(?, "next_attempt_at"),
+       "last_status" = ?, "last_error" = ? WHERE "id" = ?`,
+  );
+  const record = immediateWrites(
+    db,
+    (records: AttemptRecord[]) => {
+      for (const r of records) store.run(r.state, r.nextAttemptAt, r.lastStatus, r.lastError, r.id);
+    },
+    writeTimeoutMs,
+  );
   return {
     fanOut: (limit, now) => fanOut({ limit, now }),
     claim: (limit, now, leaseUntil) => claim({ limit, now, leaseUntil }),
     fireTimers: (limit, now) => fireTimers({ limit, now }),
+    record: async (records) => {
+      if (records.length > 0) await record(records);
+    },
   };
 }
 
@@ -214,6 +243,18 @@ function postgresQueue(dataSource: DataSource): WebhookQueue {
         if (insert) await tx.query(insert.sql, insert.values);
         return timers.length;
       }),
+    record: async (records) => {
+      if (records.length === 0) return;
+      const tuple = (r: number) =>
+        `($${5 * r + 1}::integer, $${5 * r + 2}::varchar, $${5 * r + 3}::bigint, $${5 * r + 4}::integer, $${5 * r + 5}::varchar)`;
+      await dataSource.query(
+        `UPDATE "webhook_deliveries" d SET "state" = v.state, "next_attempt_at" = COALESCE(v.next, d."next_attempt_at"),
+           "last_status" = v.status, "last_error" = v.error
+         FROM (VALUES ${records.map((_, r) => tuple(r)).join(', ')}) AS v (id, state, next, status, error)
+         WHERE d."id" = v.id`,
+        records.flatMap((r) => [r.id, r.state, r.nextAttemptAt, r.lastStatus, r.lastError]),
+      );
+    },
   };
 }
 

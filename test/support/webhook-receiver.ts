@@ -13,6 +13,8 @@ export interface ReceivedWebhook {
 export class WebhookReceiver {
   readonly received: ReceivedWebhook[] = [];
   answer: (request: ReceivedWebhook, response: ServerResponse) => void = (_, response) => response.end();
+  /** TCP connections the sender opened to this receiver. */
+  connections = 0;
   private waiters: (() => void)[] = [];
 
   private readonly server = createServer((request, response) => {
@@ -30,6 +32,7 @@ export class WebhookReceiver {
   /** Listens on 127.0.0.1 (on `port`, or a free one). */
   static async start(port = 0): Promise<WebhookReceiver> {
     const receiver = new WebhookReceiver();
+    receiver.server.on('connection', () => receiver.connections++);
     await new Promise<void>((resolve) => receiver.server.listen(port, '127.0.0.1', resolve));
     receiver.url = `http://127.0.0.1:${(receiver.server.address() as { port: number }).port}/hooks`;
     return receiver;

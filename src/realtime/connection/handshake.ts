@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { Injectable } from '@nestjs/common';
 
 /** Why a connection attempt is turned away before any protocol traffic: an HTTP status and a short reason. */
 export interface HandshakeRefusal {
@@ -6,8 +7,14 @@ export interface HandshakeRefusal {
   reason: string;
 }
 
-/** Which transport a handshake is for: socket.io (any of its transports) or a raw-ws gateway, by name. */
-export type HandshakeTransport = { kind: 'socket.io' } | { kind: 'ws'; gateway: string };
+/**
+ * Which transport a handshake is for, and the gateway it opens a connection to, by its declared name (metrics and
+ * logs say it). socket.io's handshake comes before any namespace: its name is that of the socket.io gateways.
+ */
+export interface HandshakeTransport {
+  kind: 'socket.io' | 'ws' | 'sse';
+  gateway: string;
+}
 
 /**
  * What a check may ask of the connection it admits: `onClose` runs once that connection ends (or at once if the
@@ -19,8 +26,8 @@ export interface HandshakeLifecycle {
 
 /**
  * The one place a connection attempt is judged before it becomes a socket: origin allowlists and connection
- * caps go here. Each adapter calls it at its handshake: ChatgateIoAdapter through engine.io's `allowRequest`,
- * RawWsAdapter in its upgrade listener. Null admits. A check may be asynchronous (a limiter's store).
+ * caps go here. Each transport calls it at its handshake: ChatgateIoAdapter through engine.io's `allowRequest`,
+ * RawWsAdapter in its upgrade listener, SseStreams before its response's headers. Null admits. A check may be asynchronous (a limiter's store).
  */
 export type HandshakeCheck = (
   request: IncomingMessage,
@@ -60,3 +67,22 @@ export interface Admission {
 }
 
 export type Admit = ReturnType<typeof allOf>;
+
+/**
+ * The app's handshake judge, for transports that are not WebSocket adapters (SseStreams): `configureApp` gives it
+ * the same checks, counted the same way, as it gives the adapters. Until then (a module compiled without an app)
+ * every attempt is refused.
+ */
+@Injectable()
+export class Handshakes {
+  private judge: Admit | null = null;
+
+  use(judge: Admit): void {
+    this.judge = judge;
+  }
+
+  admit(request: IncomingMessage, transport: HandshakeTransport): Promise<Admission> {
+    if (!this.judge) return Promise.resolve({ refusal: { status: 503, reason: 'unavailable' }, release: () => {} });
+    return this.judge(request, transport);
+  }
+}

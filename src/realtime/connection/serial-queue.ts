@@ -4,7 +4,7 @@ import { OverloadedError } from '../../common/refusal.js';
 /**
  * One connection's requests, run one after another so a client's messages keep their order, with a bound on
  * how many may wait: a client that sends faster than its requests complete is refused rather than allowed to
- * grow the server's memory. What the client then sees is each gateway's choice (both close the connection).
+ * grow the server's memory. ConnectionSession.run closes such a connection before the queue has to refuse.
  */
 export class SerialQueue {
   private tail: Promise<unknown> = Promise.resolve();
@@ -14,9 +14,14 @@ export class SerialQueue {
 
   constructor(private readonly max: number) {}
 
+  /** True when `run` would refuse the next request. */
+  get full(): boolean {
+    return this.waiting >= this.max;
+  }
+
   /** Runs `work` after every earlier one settled; rejects with OverloadedError, without running it, when full. */
   run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.waiting >= this.max) {
+    if (this.full) {
       return Promise.reject(new OverloadedError(`more than ${this.max} requests in flight on one connection`));
     }
     this.waiting += 1;

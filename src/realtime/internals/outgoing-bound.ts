@@ -41,27 +41,35 @@ interface EngineTransport {
  * packets are created and reset when the buffer is flushed, so checking costs nothing per queued packet.
  */
 export function boundEngineSocket(socket: EngineSocket, maxBytes: number, onDrop: () => void): void {
-  let queued = 0;
-  const enforce = () => {
+  const bound = { queued: 0, enforce: () => {} };
+  bound.enforce = () => {
     const transport = socket.transport as unknown as EngineTransport;
     // Frames `writeDirect` corked this tick are handed to the kernel at its end, and checked then: until then they
     // are not waiting on the peer.
     if (transport.name === 'websocket' && transport.socket?._socket?.writableCorked) return;
-    const wire = transport.name === 'websocket' ? (transport.socket?.bufferedAmount ?? 0) : 0;
-    if (queued + wire <= maxBytes || socket.readyState === 'closed') return;
+    if (bound.queued + wireBytes(transport) <= maxBytes || socket.readyState === 'closed') return;
     onDrop();
     if (transport.name === 'websocket' && transport.socket) transport.socket.terminate();
     else socket.close(true);
   };
-  socket.on('flush', () => void (queued = 0));
+  socket.on('flush', () => void (bound.queued = 0));
   socket.on('packetCreate', (packet: { data?: unknown }) => {
-    queued += sizeOf(packet.data);
-    enforce();
+    bound.queued += sizeOf(packet.data);
+    bound.enforce();
   });
-  bounds.set(socket, enforce);
+  bounds.set(socket, bound);
 }
 
-const bounds = new WeakMap<EngineSocket, () => void>();
+/** What a bounded Engine.IO session has unsent: its own write buffer and its websocket's. */
+export function unsentBytes(socket: EngineSocket): number {
+  return (bounds.get(socket)?.queued ?? 0) + wireBytes(socket.transport as unknown as EngineTransport);
+}
+
+function wireBytes(transport: EngineTransport): number {
+  return transport.name === 'websocket' ? (transport.socket?.bufferedAmount ?? 0) : 0;
+}
+
+const bounds = new WeakMap<EngineSocket, { queued: number; enforce: () => void }>();
 
 /**
  * Writes a prebuilt frame (a broadcast or an ack: direct-frames.ts) to a session's TCP socket past engine.io, with
@@ -82,7 +90,7 @@ export function writeDirect(session: EngineSocket, tcp: TcpSocket, frame: Buffer
 function uncork(session: EngineSocket, tcp: TcpSocket): void {
   tcp.uncork();
   // A socket destroyed meanwhile holds nothing: its buffer is cleared on the next tick.
-  if (!tcp.destroyed && tcp.writableLength) bounds.get(session)?.();
+  if (!tcp.destroyed && tcp.writableLength) bounds.get(session)?.enforce();
 }
 
 function sizeOf(data: unknown): number {

@@ -11,7 +11,7 @@ export const WRITTEN_AGAINST: WrittenAgainst = { 'socket.io': '4.8.3', 'engine.i
  * member it can, instead of through socket.io's and engine.io's per-socket machinery. socket.io already encodes a
  * broadcast once, but still runs, per member, a packet object, engine.io's `packetCreate`/`flush`/`drain` events, a
  * write callback and a corked two-buffer `writev`; on a large lobby those are most of the CPU that is not the kernel's
- * send (README, Performance, "What limits each figure now").
+ * send (docs/performance.md, "What limits each figure now").
  *
  * A member is written to directly only when nothing can be ahead of the frame in engine.io's hands
  * (`directlyWritable`, direct-frames.ts). Every other member (polling, EIO3 clients, a session mid-upgrade or with a

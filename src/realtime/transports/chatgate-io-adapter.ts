@@ -15,6 +15,11 @@ import { limitPendingSessions } from '../limits/pending-session-limit.js';
 import type { ClientAddresses } from '../limits/client-addresses.js';
 import { describeFault } from '../../common/refusal.js';
 
+/** What a socket.io gateway may declare beside Nest's options: its name in metrics (default `socket.io`). */
+export interface IoGatewayOptions {
+  name?: string;
+}
+
 /**
  * socket.io with the settings real lobby widgets need: legacy socket.io-client 1.x/2.x (EIO3), both
  * transports, and cross-origin polling from the sites that embed them. Every new Engine.IO session passes the
@@ -24,6 +29,8 @@ import { describeFault } from '../../common/refusal.js';
  */
 export class ChatgateIoAdapter extends IoAdapter {
   private readonly log = new Logger('Lobby');
+  /** The names socket.io gateways declared (`@WebSocketGateway<IoGatewayOptions>({ name })`), in their order. */
+  private readonly names = new Set<string>();
   /** What admitted handshakes must give back when their session ends, until engine.io turns them into sessions. */
   private readonly releases = new WeakMap<IncomingMessage, { release: () => void; stopWatching: () => void }>();
 
@@ -34,6 +41,21 @@ export class ChatgateIoAdapter extends IoAdapter {
     private readonly addresses: ClientAddresses,
   ) {
     super(app);
+  }
+
+  override create(port: number, options?: Parameters<IoAdapter['create']>[1]): ReturnType<IoAdapter['create']> {
+    if (!options) return super.create(port);
+    const { name, ...rest } = options as typeof options & IoGatewayOptions;
+    if (name) this.names.add(name);
+    return super.create(port, rest);
+  }
+
+  /**
+   * What metrics call a socket.io handshake: it comes before any namespace, so it belongs to every socket.io
+   * gateway at once (the built-in app's: `lobby`).
+   */
+  private gatewayName(): string {
+    return this.names.size > 0 ? [...this.names].join('+') : 'socket.io';
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
@@ -49,7 +71,7 @@ export class ChatgateIoAdapter extends IoAdapter {
       // Lets a handler send a payload serialized once for many sockets (JsonText).
       parser: jsonTextParser,
       allowRequest: (request, callback) => {
-        this.admit(request, { kind: 'socket.io' }).then(
+        this.admit(request, { kind: 'socket.io', gateway: this.gatewayName() }).then(
           ({ refusal, release }) => {
             if (!refusal) this.holdRelease(request, release);
             callback(refusal?.reason ?? null, refusal === null);

@@ -1,7 +1,7 @@
 import { type IncomingMessage, type Server as HttpServer, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type INestApplicationContext, Logger, type WebSocketAdapter } from '@nestjs/common';
-import { AbstractWsAdapter } from '@nestjs/websockets';
+import { WsAdapter } from '@nestjs/platform-ws';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { Admit } from '../connection/handshake.js';
@@ -9,26 +9,29 @@ import { boundedWebSocketClass } from '../internals/outgoing-bound.js';
 import { rawWsGatewaysOf, refuseSharedPaths } from './raw-ws-gateways.js';
 import { RawWsHeartbeat } from '../connection/raw-ws-heartbeat.js';
 import { describeFault } from '../../common/refusal.js';
+import type { AppConfig } from '../../config/app-config.js';
 
 /** Turns a received frame into Nest's `{event, data}`; undefined drops the frame (the connection stays open). */
 export type FrameParser = (frame: string | Buffer) => { event: string; data: unknown } | undefined;
 
 /**
  * What a raw-ws gateway declares: `@WebSocketGateway<RawWsGatewayOptions>({ transport: 'ws', name: 'echo',
- * path: '/echo' })`. Settings given by name to RawWsAdapter (from the configuration) override the declared
- * path, frame limit and heartbeat; the parser is the gateway's own.
+ * path: '/echo' })`: its name (in metrics and logs), path, parser, frame limit and heartbeat. A gateway whose
+ * settings are configurable reads them from the configuration with `configured`, which overrides what it declares
+ * (the seller chat's SELLER_WS_PATH, SELLER_MAX_FRAME_BYTES and SELLER_PING_INTERVAL_MS).
  */
 export interface RawWsGatewayOptions {
   transport: 'ws';
   name: string;
   path: string;
+  configured?: (config: AppConfig) => RawWsSettings;
   /** Default: JSON `{event, data}` text frames, as Nest's WsAdapter reads them. */
   parser?: FrameParser;
   /** Largest frame in bytes; a larger one closes the connection with 1009. Default 64 KiB. */
   maxPayload?: number;
   /** Ping interval; a connection that missed the previous ping is terminated. 0 turns it off. Default 30 s. */
   heartbeatIntervalMs?: number;
-  /** Bytes a connection may have queued for sending; past it the connection is terminated. Default 1 MiB. */
+  /** Bytes a connection may have unsent; past it the connection is terminated. Default: OUTGOING_BUFFER_MAX_BYTES. */
   maxBufferedBytes?: number;
 }
 
@@ -66,15 +69,18 @@ export function handleFramesDirectly(server: WebSocketServer, event: string, han
 
 type MessageHandlers = Parameters<WebSocketAdapter['bindMessageHandlers']>[1];
 
-const DEFAULTS = { maxPayload: 64 * 1024, heartbeatIntervalMs: 30_000, maxBufferedBytes: 1024 * 1024 };
+const DEFAULTS = { maxPayload: 64 * 1024, heartbeatIntervalMs: 30_000 };
 
 /**
  * Raw WebSocket gateways on the app's own HTTP server, each at its own path with its own parser, frame limit and
- * heartbeat. Unlike Nest's WsAdapter it answers only its own paths, leaving every other upgrade (socket.io's
- * `/socket.io/`) to its owner, and it dispatches frames without a per-connection RxJS pipeline.
+ * heartbeat: Nest's WsAdapter (@nestjs/platform-ws), which makes each gateway's server on the app's port, keeps the
+ * registry of paths and tells Nest when a client closes, extended where the connection core needs more. Each
+ * override says what WsAdapter cannot do: answer only its own paths and judge each upgrade first (its upgrade
+ * listener destroys every upgrade it does not serve, socket.io's among them), a parser per gateway (its parser is one
+ * for the adapter), frames dispatched without an RxJS pipeline per frame, and a "going away" close on shutdown.
  */
-export class RawWsAdapter extends AbstractWsAdapter {
-  private readonly logger = new Logger('RawWs');
+export class RawWsAdapter extends WsAdapter {
+  private readonly log = new Logger('RawWs');
   private readonly endpoints = new Map<string, Endpoint>();
   private readonly endpointOfClient = new WeakMap<WebSocket, Endpoint>();
   private upgradeListener: {
@@ -85,64 +91,72 @@ export class RawWsAdapter extends AbstractWsAdapter {
 
   constructor(
     private readonly app: INestApplicationContext,
-    private readonly settings: Record<string, RawWsSettings>,
+    private readonly config: AppConfig,
     private readonly admit: Admit,
   ) {
     super(app);
   }
 
-  create(port: number, options?: RawWsGatewayOptions): WebSocketServer {
+  override create(port: number, options?: RawWsGatewayOptions): WebSocketServer {
     if (!options?.name || !options.path) throw new Error('a raw-ws gateway declares a name and a path');
     if (port !== 0)
       throw new Error(`raw-ws gateway "${options.name}" declares a port: raw-ws gateways share the app's port`);
     // Before the first server: Nest never calls `create` for a gateway it merges into another's server.
     if (!this.pathsChecked) refuseSharedPaths(rawWsGatewaysOf(this.app), (declared) => this.pathOf(declared));
     this.pathsChecked = true;
-    const { name, parser = parseJsonEvent, ...declared } = options;
+    const { name, parser = parseJsonEvent, configured, ...declared } = options;
     const { path, maxPayload, heartbeatIntervalMs, maxBufferedBytes } = {
       ...DEFAULTS,
+      maxBufferedBytes: this.config.outgoingBufferMaxBytes,
       ...declared,
-      ...this.settings[name],
+      ...configured?.(this.config),
     };
     if (path.startsWith('/socket.io')) throw new Error(`raw-ws gateway "${name}": path ${path} is socket.io's`);
     const dropped = () =>
-      this.logger.warn(
-        `${name}: dropping a connection with over ${maxBufferedBytes} bytes unsent (it stopped reading)`,
-      );
-    const server = new WebSocketServer({
-      noServer: true,
+      this.log.warn(`${name}: dropping a connection with over ${maxBufferedBytes} bytes unsent (it stopped reading)`);
+    // WsAdapter makes the server (noServer, on the app's port: `ensureHttpServerExists` below) and registers its path.
+    const server = super.create(port, {
+      path,
       maxPayload,
       WebSocket: boundedWebSocketClass(maxBufferedBytes, dropped),
-    });
+    }) as WebSocketServer;
     const heartbeat = heartbeatIntervalMs > 0 ? new RawWsHeartbeat(heartbeatIntervalMs) : null;
     const endpoint: Endpoint = { name, path, parser, server, heartbeat, direct: new Map() };
     this.endpoints.set(path, endpoint);
     endpointOfServer.set(server, endpoint);
-    this.listenForUpgrades();
     return server;
   }
 
-  /** Where a gateway is served: its declared path, unless the settings given for its name move it. */
-  private pathOf(declared: RawWsGatewayOptions): string {
-    return this.settings[declared.name]?.path ?? declared.path;
-  }
-
-  override bindClientConnect(
-    server: WebSocketServer,
-    callback: (client: WebSocket, request: IncomingMessage) => void,
-  ): void {
-    server.on('connection', callback);
-  }
-
-  override bindClientDisconnect(client: WebSocket, callback: () => void): void {
-    client.once('close', callback);
+  /**
+   * WsAdapter's own upgrade listener serves its registered paths and destroys every other upgrade, which on the
+   * app's one port would cut socket.io's websocket upgrades; and it admits without the handshake checks. This one
+   * judges each upgrade on a gateway's path first (origin, caps) and leaves every other path to its owner.
+   */
+  protected override ensureHttpServerExists(port: number, httpServer?: HttpServer): HttpServer | undefined {
+    if (this.httpServersRegistry.has(port) || !httpServer) return undefined;
+    this.httpServersRegistry.set(port, httpServer);
+    this.listenForUpgrades(httpServer);
+    return httpServer;
   }
 
   /**
-   * Nest's `_transform` wraps every handler result in an RxJS pipeline (`from(…).pipe(mergeAll())`), once per frame;
+   * WsAdapter logs every client's socket error with its stack: a client's protocol violation (an oversized frame,
+   * say) is that client's problem, logged in one line per connection instead (`accept`).
+   */
+  override bindErrorHandler(server: WebSocketServer): WebSocketServer {
+    return server;
+  }
+
+  /** Where a gateway is served: its declared path, unless its configured settings move it. */
+  private pathOf(declared: RawWsGatewayOptions): string {
+    return declared.configured?.(this.config).path ?? declared.path;
+  }
+
+  /**
+   * A parser per gateway, where WsAdapter has one for the adapter; and Nest's `_transform` wraps every handler result in an RxJS pipeline (`from(…).pipe(mergeAll())`), once per frame;
    * `reply` awaits a plain value or promise directly and subscribes only to an Observable a handler returns.
    */
-  bindMessageHandlers(client: WebSocket, handlers: MessageHandlers, _transform: (data: unknown) => unknown): void {
+  override bindMessageHandlers(client: WebSocket, handlers: MessageHandlers, _transform: unknown): void {
     const endpoint = this.endpointOfClient.get(client);
     if (!endpoint) throw new Error('RawWsAdapter: a client it did not accept');
     const byEvent = new Map(handlers.map((handler) => [handler.message as string, handler]));
@@ -156,7 +170,10 @@ export class RawWsAdapter extends AbstractWsAdapter {
     });
   }
 
-  /** Closes with 1001 ("going away"), so clients know to reconnect elsewhere; stragglers are cut after a second. */
+  /**
+   * Closes with 1001 ("going away"), so clients know to reconnect elsewhere, where WsAdapter terminates them;
+   * stragglers are cut after a second.
+   */
   override async close(server: WebSocketServer): Promise<void> {
     for (const endpoint of this.endpoints.values()) if (endpoint.server === server) endpoint.heartbeat?.stop();
     await Promise.all([...server.clients].map((client) => closeGoingAway(client)));
@@ -164,15 +181,14 @@ export class RawWsAdapter extends AbstractWsAdapter {
   }
 
   override async dispose(): Promise<void> {
+    await super.dispose();
     this.endpoints.forEach((endpoint) => endpoint.heartbeat?.stop());
     this.endpoints.clear();
     if (this.upgradeListener) this.upgradeListener.server.off('upgrade', this.upgradeListener.listener);
     this.upgradeListener = null;
   }
 
-  private listenForUpgrades(): void {
-    if (this.upgradeListener) return;
-    const server = this.httpServer as HttpServer;
+  private listenForUpgrades(server: HttpServer): void {
     const listener = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       const endpoint = this.endpoints.get(pathOf(request.url) ?? '');
       if (!endpoint) return; // someone else's upgrade (socket.io's, say)
@@ -185,7 +201,7 @@ export class RawWsAdapter extends AbstractWsAdapter {
           this.accept(endpoint, request, socket, head);
         },
         (error: unknown) => {
-          this.logger.error(`${endpoint.name}: handshake check failed: ${describeFault(error)}`);
+          this.log.error(`${endpoint.name}: handshake check failed: ${describeFault(error)}`);
           refuseUpgrade(socket, 503, 'unavailable');
         },
       );
@@ -209,7 +225,7 @@ export class RawWsAdapter extends AbstractWsAdapter {
    * request (headers and all) alive for as long as the connection.
    */
   private protocolErrorLogger(name: string): (error: Error & { code?: string }) => void {
-    return (error) => this.logger.warn(`${name} connection closed on a protocol error: ${error.code ?? error.message}`);
+    return (error) => this.log.warn(`${name} connection closed on a protocol error: ${error.code ?? error.message}`);
   }
 
   private async reply(client: WebSocket, run: () => unknown): Promise<void> {
@@ -220,7 +236,7 @@ export class RawWsAdapter extends AbstractWsAdapter {
         client.send(JSON.stringify(response));
     } catch (error) {
       // The gateway's exception filter has answered the client; what reaches here is a filter's own failure.
-      this.logger.error(`handler failed: ${describeFault(error)}`);
+      this.log.error(`handler failed: ${describeFault(error)}`);
     }
   }
 }

@@ -1,0 +1,28 @@
+/**
+ * Why the connection core closes a connection; each transport says it in its own protocol's words. `removed`: what
+ * it was open for is gone (its lobby's app was deleted).
+ */
+export type CloseCause = 'auth_deadline' | 'queue_overflow' | 'revoked' | 'removed';
+
+/**
+ * The one seam between the connection core (Sessions) and a transport: what the core needs of a client's
+ * connection, whatever carries it. socket.io sockets (IoClientTransport), raw WebSockets (WsClientTransport) and
+ * Server-Sent-Events responses (SseClientTransport) implement it; a gateway on another transport implements it
+ * once and gets the whole session lifecycle (sessions.ts). `Frame` is what one `send` carries on that transport.
+ */
+export interface ClientTransport<Frame = unknown> {
+  /** The connection's id: the one the bus's `exceptConnection` and the logs name. */
+  readonly id: string;
+  /** The client's address (ClientAddresses: behind trusted proxies, the client's own). */
+  readonly address: string;
+  /** The Origin header of the request that opened it, if it had one. */
+  readonly origin: string | undefined;
+  readonly isOpen: boolean;
+  /** Bytes written to it that the peer has not read yet. */
+  readonly bufferedBytes: number;
+  /** Sends one frame if the connection is open; nothing otherwise. */
+  send(frame: Frame): void;
+  close(cause: CloseCause): void;
+  /** Runs `listener` once, when the connection has closed (whoever closed it). */
+  onClose(listener: () => void): void;
+}

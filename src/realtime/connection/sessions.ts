@@ -1,0 +1,137 @@
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Clock } from '../../common/clock.js';
+import { SetMap } from '../../common/set-map.js';
+import { AppConfig } from '../../config/app-config.js';
+import { DeliveryBus, type Subscription } from '../bus/delivery-bus.js';
+import { ConnectionCaps } from '../limits/connection-caps.js';
+import type { ClientTransport } from './client-transport.js';
+import { ConnectionMeter } from './connection-meter.js';
+import { IDENTITY_CHANNEL, type IdentityChange, identityRoom } from './identity-channel.js';
+import { ConnectionSession, type Pushed, type SessionDetails } from './session.js';
+
+export interface OpenOptions {
+  /** Fields for the core's log lines about this connection (read when one is written). */
+  details?: SessionDetails;
+  /** The connection needs no auth (a public read-only feed): no deadline. */
+  authenticated?: boolean;
+}
+
+/**
+ * The connection core: every gateway opens a ConnectionSession for each client connection, on whatever transport
+ * (ClientTransport), and gets the same lifecycle: the auth deadline (AUTH_DEADLINE_MS), the per-user connection
+ * slot, the bounded request queue (CONNECTION_QUEUE_MAX), pushes held around the auth reply (LATE_DELIVERY_WINDOW_MS)
+ * and the close when the identity it signed in with is revoked or changed, on any instance. It logs each
+ * connection's open and close, and counts the open ones (chatgate_connections). (Admission, the outgoing bound and the heartbeat are the transports', applied before
+ * a connection reaches a gateway: handshake.ts, the adapters and SseStreams.)
+ */
+@Injectable()
+export class Sessions implements OnModuleDestroy {
+  private readonly logger = new Logger('Connections');
+  private readonly ofClient = new WeakMap<object, ConnectionSession>();
+  /** Sessions signed in as a user, by user id: what an identity change closes. */
+  private readonly byUser = new SetMap<number, ConnectionSession>();
+  /** Subscribed with the first signed-in connection: a module compiled without an app holds none. */
+  private identity: Subscription | null = null;
+  readonly queueMax: number;
+  readonly lateDeliveryWindowMs: number;
+  private readonly authDeadlineMs: number;
+  /** Open connections by protocol; each protocol's count is registered with the meter at its first connection. */
+  private readonly openCounts = new Map<string, number>();
+
+  constructor(
+    private readonly caps: ConnectionCaps,
+    config: AppConfig,
+    readonly clock: Clock,
+    private readonly bus: DeliveryBus,
+    private readonly meter: ConnectionMeter,
+  ) {
+    this.queueMax = config.connectionQueueMax;
+    this.lateDeliveryWindowMs = config.lateDeliveryWindowMs;
+    this.authDeadlineMs = config.authDeadlineMs;
+  }
+
+  onModuleDestroy(): void {
+    this.identity?.close();
+  }
+
+  /** Opens the session of a new connection (`client`: the gateway's own socket object, for `of`). */
+  open<Frame, Push extends Pushed<Frame> = Pushed<Frame>>(
+    client: object,
+    protocol: string,
+    transport: ClientTransport<Frame>,
+    options: OpenOptions = {},
+  ): ConnectionSession<Frame, Push> {
+    const session = new ConnectionSession<Frame, Push>(protocol, transport, this, options.details);
+    this.ofClient.set(client, session);
+    if (options.authenticated) session.established();
+    else session.startDeadline(this.authDeadlineMs);
+    transport.onClose(() => this.closed(session));
+    const count = this.openCounts.get(protocol);
+    if (count === undefined) this.meter.countConnections(protocol, () => this.openCounts.get(protocol) ?? 0);
+    this.openCounts.set(protocol, (count ?? 0) + 1);
+    this.logger.debug({
+      event: 'connection_open',
+      protocol,
+      connection: transport.id,
+      address: transport.address,
+    });
+    return session;
+  }
+
+  /** The session `open` made for a gateway's socket object. */
+  of<Frame = unknown, Push extends Pushed<Frame> = Pushed<Frame>>(
+    client: object,
+  ): ConnectionSession<Frame, Push> | undefined {
+    return this.ofClient.get(client) as ConnectionSession<Frame, Push> | undefined;
+  }
+
+  acquireUser(userId: number): Promise<boolean> {
+    return this.caps.acquireUser(userId);
+  }
+
+  watchUser(session: ConnectionSession, userId: number): void {
+    this.byUser.add(userId, session);
+    this.identity ??= this.bus.subscribe(IDENTITY_CHANNEL, ({ data }) => this.revoke(data));
+    void this.identity.watch(identityRoom(userId));
+  }
+
+  unwatchUser(session: ConnectionSession, userId: number): void {
+    this.caps.releaseUser(userId);
+    this.byUser.delete(userId, session);
+    this.identity?.unwatch(identityRoom(userId));
+  }
+
+  overflowed(session: ConnectionSession): void {
+    this.meter.refused(session.protocol, 'connection_queue');
+    this.logger.warn({
+      event: 'queue_overflow',
+      protocol: session.protocol,
+      connection: session.id,
+      ...session.details?.(),
+    });
+    session.transport.close('queue_overflow');
+  }
+
+  private closed(session: ConnectionSession): void {
+    this.openCounts.set(session.protocol, (this.openCounts.get(session.protocol) ?? 1) - 1);
+    this.logger.debug({
+      event: 'connection_close',
+      protocol: session.protocol,
+      connection: session.id,
+      ...session.details?.(),
+    });
+    session.ended();
+  }
+
+  /**
+   * A revoked token or a changed user: its connections are closed, so nobody keeps powers they lost (neither
+   * protocol can change a connection's identity in place). A change naming one token closes the connections that
+   * signed in with it, and those that signed in without naming theirs.
+   */
+  private revoke({ userId, tokenHash }: IdentityChange): void {
+    for (const session of [...this.byUser.of(userId)]) {
+      if (tokenHash === undefined || session.tokenHash === undefined || session.tokenHash === tokenHash)
+        session.transport.close('revoked');
+    }
+  }
+}
