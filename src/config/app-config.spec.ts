@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       lateDeliveryWindowMs: 10_000,
       redisUrl: null,
       redisKeyPrefix: 'chatgate:',
+      busRepairMaxMessages: 1000,
       logFormat: 'text',
       metricsToken: null,
       shutdownDrainMs: 1000,

@@ -1,4 +1,6 @@
-import { isAddressRange, NAMED_RANGES } from '../common/ip-addresses.js';
+import { ConfigError, type Env, SettingsReader, type SettingShape } from './settings-reader.js';
+
+export { ConfigError, type SettingShape } from './settings-reader.js';
 
 /**
  * The whole runtime configuration, read once from the environment and validated before anything starts.
@@ -31,12 +33,17 @@ export class AppConfig {
   readonly presenceTtlMs: number;
   /** Requests one connection may have waiting; more close the connection. */
   readonly connectionQueueMax: number;
-  /** How long a connection remembers the message ids of the history it was sent, to drop late duplicates. */
+  /**
+   * How long a connection remembers the message ids of the history it was sent, to drop late duplicates; and how long
+   * an instance drops late live copies of what a bus repair delivered.
+   */
   readonly lateDeliveryWindowMs: number;
   /** Joins instances: the delivery bus and presence go through this Redis when set (redis:// or rediss://). */
   readonly redisUrl: string | null;
   /** Prefix of every Redis key and channel, so several deployments (or test runs) can share one Redis. */
   readonly redisKeyPrefix: string;
+  /** Most messages one room's repair reads back after a lost link to Redis (the newest of them); 0: no repair. */
+  readonly busRepairMaxMessages: number;
   /** Operations: log format, the bearer token of /metrics (null: open), how long readiness is false before closing. */
   readonly logFormat: 'json' | 'text';
   readonly metricsToken: string | null;
@@ -155,33 +162,20 @@ export class AppConfig {
 export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** Invalid settings, every one of them: the message names each variable and what is wrong with it. */
-export class ConfigError extends Error {
-  readonly problems: readonly { variable: string; problem: string }[];
-
-  constructor(variable: string, problem: string);
-  constructor(problems: { variable: string; problem: string }[]);
-  constructor(variableOrProblems: string | { variable: string; problem: string }[], problem = '') {
-    const problems =
-      typeof variableOrProblems === 'string' ? [{ variable: variableOrProblems, problem }] : variableOrProblems;
-    super(`Invalid configuration: ${problems.map((p) => `${p.variable} ${p.problem}`).join('; ')}`);
-    this.problems = problems;
-  }
-}
-
-type Env = Record<string, string | undefined>;
-
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/chatgate.sqlite';
 
-/** Reads the settings from `env`; throws one ConfigError naming every invalid setting, not only the first. */
-export function loadConfig(env: Env): AppConfig {
-  const read = new SettingsReader(env);
+/**
+ * Reads the settings from `env`; throws one ConfigError naming every invalid setting, not only the first.
+ * `observe` is told of every setting as it is read (see `settingShapes`).
+ */
+export function loadConfig(env: Env, observe?: (shape: SettingShape) => void): AppConfig {
+  const read = new SettingsReader(env, observe);
   let adminToken = read.optional('ADMIN_TOKEN');
   if (adminToken !== null && adminToken.length < 16) {
     adminToken = read.invalid('ADMIN_TOKEN', 'must be at least 16 characters long', null);
   }
   const database = read.parsed(
-    () => parseDatabaseUrl(read.optional('DATABASE_URL') ?? DEFAULT_DATABASE_URL),
+    () => parseDatabaseUrl(read.text('DATABASE_URL', DEFAULT_DATABASE_URL)),
     parseDatabaseUrl(DEFAULT_DATABASE_URL),
   );
   // By default only where a newcomer runs it: an SQLite file outside production. DEMO=true/false decides otherwise.
@@ -189,14 +183,15 @@ export function loadConfig(env: Env): AppConfig {
     database.kind === 'sqlite' && database.path !== ':memory:' && read.optional('NODE_ENV') !== 'production';
   const config: AppConfig = {
     port: read.integer('PORT', 3000, 0, 65535),
-    host: read.optional('HOST') ?? '0.0.0.0',
+    host: read.text('HOST', '0.0.0.0'),
     database,
     runMigrations: read.boolean('RUN_MIGRATIONS', true),
     adminToken,
     lobbyHistorySize: read.integer('LOBBY_HISTORY_SIZE', 250, 0, 10_000),
     lobbyMessageMax: read.integer('LOBBY_MESSAGE_MAX', 140, 1, 10_000),
     lobbyPendingSessionsPerIp: read.integer('LOBBY_PENDING_SESSIONS_PER_IP', 20, 1, 100_000),
-    corsOrigins: (read.optional('CORS_ORIGINS') ?? '*')
+    corsOrigins: read
+      .text('CORS_ORIGINS', '*')
       .split(',')
       .map((o) => o.trim())
       .filter(Boolean),
@@ -207,7 +202,8 @@ export function loadConfig(env: Env): AppConfig {
     connectionQueueMax: read.integer('CONNECTION_QUEUE_MAX', 100, 1, 100_000),
     lateDeliveryWindowMs: read.integer('LATE_DELIVERY_WINDOW_MS', 10_000, 0, 600_000),
     redisUrl: read.redisUrl('REDIS_URL'),
-    redisKeyPrefix: read.optional('REDIS_KEY_PREFIX') ?? 'chatgate:',
+    redisKeyPrefix: read.text('REDIS_KEY_PREFIX', 'chatgate:'),
+    busRepairMaxMessages: read.integer('BUS_REPAIR_MAX_MESSAGES', 1000, 0, 100_000),
     logFormat: read.oneOf(
       'LOG_FORMAT',
       ['json', 'text'] as const,
@@ -303,100 +299,9 @@ export function parseDatabaseUrl(value: string): DatabaseConfig {
   throw new ConfigError('DATABASE_URL', 'must start with "sqlite:" or "postgres://"');
 }
 
-/** Reads settings from the environment, noting every invalid one (and using its default meanwhile) instead of stopping. */
-class SettingsReader {
-  readonly problems: { variable: string; problem: string }[] = [];
-
-  constructor(private readonly env: Env) {}
-
-  invalid<T>(variable: string, problem: string, fallback: T): T {
-    this.problems.push({ variable, problem });
-    return fallback;
-  }
-
-  /** `parse()`'s value, or `fallback` with its ConfigError's problems noted. */
-  parsed<T>(parse: () => T, fallback: T): T {
-    try {
-      return parse();
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      this.problems.push(...error.problems);
-      return fallback;
-    }
-  }
-
-  optional(name: string): string | null {
-    const value = this.env[name]?.trim();
-    return value ? value : null;
-  }
-
-  integer(name: string, fallback: number, min: number, max: number): number {
-    const raw = this.optional(name);
-    if (raw === null) return fallback;
-    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-      return this.invalid(name, `must be a whole number from ${min} to ${max} (got "${raw}")`, fallback);
-    }
-    return Number(raw);
-  }
-
-  boolean(name: string, fallback: boolean): boolean {
-    const raw = this.optional(name)?.toLowerCase() ?? null;
-    if (raw === null) return fallback;
-    if (raw === 'true' || raw === '1') return true;
-    if (raw === 'false' || raw === '0') return false;
-    return this.invalid(name, `must be true or false (got "${raw}")`, fallback);
-  }
-
-  url(name: string): string | null {
-    const raw = this.optional(name);
-    if (raw === null) return null;
-    let parsed: URL | null = null;
-    try {
-      parsed = new URL(raw);
-    } catch {
-      // reported below
-    }
-    if (parsed?.protocol !== 'http:' && parsed?.protocol !== 'https:') {
-      return this.invalid(name, `must be an http(s) URL (got "${raw}")`, null);
-    }
-    return raw.replace(/\/+$/, '');
-  }
-
-  redisUrl(name: string): string | null {
-    const raw = this.optional(name);
-    if (raw === null) return null;
-    if (!/^rediss?:\/\/[^\s]+$/.test(raw)) return this.invalid(name, 'must be a redis:// or rediss:// URL', null);
-    return raw;
-  }
-
-  addressRanges(name: string): string[] {
-    const entries = (this.optional(name) ?? '')
-      .split(',')
-      .map((entry) => entry.trim())
-      .filter(Boolean);
-    const invalid = entries.filter((entry) => !isAddressRange(entry));
-    if (invalid.length > 0) {
-      const named = Object.keys(NAMED_RANGES).join(' / ');
-      const listed = invalid.map((e) => `"${e}"`).join(', ');
-      return this.invalid(name, `must list IP addresses, CIDR ranges or ${named} (not ${listed})`, []);
-    }
-    return entries;
-  }
-
-  wsPath(name: string, fallback: string): string {
-    const raw = this.optional(name) ?? fallback;
-    if (!/^\/[A-Za-z0-9_\-./]*$/.test(raw) || raw.startsWith('/socket.io')) {
-      return this.invalid(name, `must be a URL path such as /seller, outside /socket.io (got "${raw}")`, fallback);
-    }
-    return raw;
-  }
-
-  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
-    const raw = this.optional(name);
-    if (raw === null) return fallback;
-    if (!(allowed as readonly string[]).includes(raw)) {
-      return this.invalid(name, `must be one of ${allowed.join(', ')} (got "${raw}")`, fallback);
-    }
-    return raw as T;
-  }
+/** Every setting loadConfig reads, in the order it reads them, with its default (for an empty environment). */
+export function settingShapes(): SettingShape[] {
+  const shapes = new Map<string, SettingShape>();
+  loadConfig({}, (shape) => shapes.set(shape.name, { ...shapes.get(shape.name), ...shape }));
+  return [...shapes.values()];
 }

@@ -79,6 +79,7 @@ export class LobbyGateway
 
   afterInit(server: Server): void {
     this.server = server;
+    this.sessions.declare('lobby');
     // Every message's path: Nest's per-event exception zone, pipes and parameter resolution cost more than the rest of
     // the gateway's work for it. Its failures are answered by the same exception filter.
     server.on('connection', (socket: Socket) =>
@@ -196,7 +197,8 @@ export class LobbyGateway
     let welcomed = false;
     try {
       welcomed = await connection.welcome(async () => {
-        const { welcome, presenceVersion } = await this.lobby.enter(session, socket.id, since);
+        const { welcome, presenceVersion, heldUpTo } = await this.lobby.enter(session, socket.id, since);
+        if (heldUpTo !== null) this.subscription.caughtUp(room, heldUpTo);
         return {
           snapshot: { messageIds: welcome.room.history.map((m) => m.id), presenceVersion },
           send: () => {

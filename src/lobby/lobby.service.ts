@@ -32,6 +32,7 @@ import {
   type LobbyWelcome,
   type LobbySession,
   isLobbyRoom,
+  lobbyChatId,
   lobbyRoom,
   type SayOutcome,
 } from './lobby.types.js';
@@ -86,6 +87,17 @@ export class LobbyService {
       const data = member as LobbyMember;
       this.bus.publish(LOBBY_CHANNEL, { room: place, event, data, presenceVersion: version });
     });
+    // What a lobby's watchers on this instance missed while its link to the others was down: its stored messages.
+    bus.recoverWith(LOBBY_CHANNEL, async (room, afterId, limit) => {
+      const { messages, complete } = await this.messages.after(lobbyChatId(room), afterId, limit);
+      const deliveries = messages.map((message) => ({
+        room,
+        event: 'new_message' as const,
+        data: toLobbyMessage(message),
+        messageId: message.id,
+      }));
+      return { deliveries, complete };
+    });
   }
 
   /**
@@ -105,14 +117,15 @@ export class LobbyService {
 
   /**
    * Marks the connection present and returns the room as it now is, with the presence version its user list
-   * is as of. Announces the member's first connection. With `since` (the last message id the reader holds), the
-   * history is what it missed instead, with `recovered` and `deleted` (docs/recovery.md).
+   * is as of, and the id up to which the connection now holds every message of the lobby (null when history is
+   * off). Announces the member's first connection. With `since` (the last message id the reader holds), the history
+   * is what it missed instead, with `recovered` and `deleted` (docs/recovery.md).
    */
   async enter(
     session: LobbySession,
     connectionId: string,
     since: number | null = null,
-  ): Promise<{ welcome: LobbyWelcome; presenceVersion: number }> {
+  ): Promise<{ welcome: LobbyWelcome; presenceVersion: number; heldUpTo: number | null }> {
     const { chatId, member } = session;
     await this.rooms.opened(chatId);
     let recent: LobbyHistory;
@@ -146,7 +159,18 @@ export class LobbyService {
         ...(caughtUp ? { recovered: caughtUp.recovered, deleted: caughtUp.deleted } : {}),
       },
     };
-    return { welcome, presenceVersion: present.version };
+    const sent = welcome.room.history;
+    // A reader that said what it holds has the lobby's newest message too (its `since` is its word, not a fact: a
+    // bus repair must never start past what was read here).
+    const heldUpTo =
+      since !== null
+        ? Math.max(sent.at(-1)?.id ?? 0, recent.messages.at(-1)?.id ?? 0)
+        : sent.length > 0
+          ? sent[sent.length - 1].id
+          : this.config.lobbyHistorySize > 0
+            ? 0
+            : null;
+    return { welcome, presenceVersion: present.version, heldUpTo };
   }
 
   /** Forgets a connection; announces the member's last one leaving. */

@@ -122,6 +122,25 @@ export class MessagesService implements BeforeApplicationShutdown {
     return { messages: kept.reverse().map(toStored), complete };
   }
 
+  /**
+   * Like `after`, across several chats (one user's seller chats): their messages after `afterId`, oldest first, the
+   * newest `limit` of them, and `complete` when none was left out. One query.
+   */
+  async afterIn(
+    chatIds: number[],
+    afterId: number,
+    limit: number,
+  ): Promise<{ messages: StoredMessage[]; complete: boolean }> {
+    if (chatIds.length === 0) return { messages: [], complete: true };
+    const rows = await this.messages.find({
+      where: { chatId: In(chatIds), id: MoreThan(afterId) },
+      order: { id: 'DESC' },
+      take: limit + 1,
+    });
+    const complete = rows.length <= limit;
+    return { messages: rows.slice(0, limit).reverse().map(toStored), complete };
+  }
+
   /** Every message of a chat, oldest first. */
   async all(chatId: number): Promise<StoredMessage[]> {
     return (await this.allOf([chatId])).get(chatId) ?? [];

@@ -113,7 +113,7 @@ export class SellerChatService {
     signIn: SignIn,
     connectionId: string,
     since: ReadonlyMap<number, number> | null = null,
-  ): Promise<{ reply: AuthReplyData; sellerStatus: StatusData | null }> {
+  ): Promise<{ reply: AuthReplyData; sellerStatus: StatusData | null; heldUpTo: number | null }> {
     const { user, chats, newChat } = signIn;
     // A client created by this sign-in learns its token; everyone else is greeted by name.
     const reply: AuthReplyData = signIn.newToken
@@ -140,14 +140,19 @@ export class SellerChatService {
         ...(recovered === undefined ? {} : { recovered }),
       };
     }
+    // Every message of the chats up to the newest one sent is with the connection (null: histories are off). Not
+    // `since`: that is the client's word, and a bus repair must never start past what was read here.
+    const newest = Math.max(0, ...histories.map((history) => history.messages.at(-1)?.id ?? 0));
+    const heldUpTo = fresh || since || this.config.sellerAuthMessagesPerChat > 0 ? newest : null;
     if (newChat) this.push(newChat.seller.id, 'chat', { id: newChat.id, chatter: newChat.client.name });
     if ((await this.presence.join(ONLINE_PLACE, { id: user.id }, connectionId)) !== null)
       await this.announceStatus(user.id, true, fresh ? chats : undefined);
-    if (user.kind === 'seller') return { reply, sellerStatus: null };
+    if (user.kind === 'seller') return { reply, sellerStatus: null, heldUpTo };
     const chat = chats[0];
     return {
       reply,
       sellerStatus: { chatId: chat.id, status: await this.presence.isPresent(ONLINE_PLACE, chat.seller.id) },
+      heldUpTo,
     };
   }
 

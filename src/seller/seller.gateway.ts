@@ -88,6 +88,7 @@ export class SellerGateway
   ) {}
 
   afterInit(server: WebSocketServer): void {
+    this.sessions.declare('seller');
     const direct: Record<(typeof SELLER_DIRECT_COMMANDS)[number], DirectFrameHandler> = {
       message: (socket, data) => this.onMessage(socket, data),
     };
@@ -192,7 +193,8 @@ export class SellerGateway
     try {
       welcomed = await session.welcome(async () => {
         await this.subscription.watch(userRoom(signIn.user.id));
-        const { reply, sellerStatus } = await this.chat.welcome(signIn, connection.id, since);
+        const { reply, sellerStatus, heldUpTo } = await this.chat.welcome(signIn, connection.id, since);
+        if (heldUpTo !== null) this.subscription.caughtUp(userRoom(signIn.user.id), heldUpTo);
         const first: Frame[] = [{ command: 'auth', data: reply }];
         if (sellerStatus) first.push({ command: 'status', data: sellerStatus });
         const messageIds = Object.values(reply.chats).flatMap((chat) => chat.messages.map((message) => message.id));

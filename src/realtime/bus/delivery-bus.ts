@@ -54,19 +54,51 @@ export interface Subscription {
    */
   watch(room: string): Promise<void>;
   unwatch(room: string): void;
+  /**
+   * The connections this subscription is adding to `room` were just sent every message of it up to `messageId` (an
+   * auth reply's history, read after `watch`): a repair of the room (see DeliveryBus) reads from there at the
+   * earliest. Only for a watched room.
+   */
+  caughtUp(room: string, messageId: number): void;
   /** Stops every watch of this subscription. */
   close(): void;
 }
 
 /**
+ * How a channel's stored messages are read back as the deliveries that announced them, registered by the feature
+ * that owns the channel (`DeliveryBus.recoverWith`): the messages of `room` after the message id `afterId`, oldest
+ * first, each as the delivery `publish` carried (its `messageId` set), the newest `limit` of them; `complete` when
+ * none was left out. Deliveries without `messageId` among them (what the feature can tell from the database was
+ * announced, such as a new chat) are delivered in their place with the repair, and only then.
+ */
+export type MissedMessages<Events extends EventMap = EventMap> = (
+  room: string,
+  afterId: number,
+  limit: number,
+) => Promise<{ deliveries: Delivery<Events>[]; complete: boolean }>;
+
+/**
  * The fan-out every gateway goes through. What every implementation guarantees (and `delivery-bus.contract.ts`
  * tests on each):
  * - **Local first, synchronously.** `publish` hands the delivery to this process's matching handlers before it
- *   returns, in publish order. A gateway that publishes and then acknowledges therefore puts the broadcast on
- *   the wire before the ack.
- * - **Other processes later.** Other processes receive it asynchronously, in the order this process published.
- *   Delivery across processes is at most once: a connection that must not miss anything re-reads history
- *   (as both protocols do on every auth), and `messageId`/`presenceVersion` let it drop what it was already sent.
+ *   returns, in publish order (except in a room whose repair read runs, below). A gateway that publishes and then
+ *   acknowledges therefore puts the broadcast on the wire before the ack.
+ * - **Other processes later.** Other processes receive it asynchronously, in the order this process published,
+ *   once. The database, not the bus, is the source of truth for stored messages:
+ * - **Gaps repaired, for channels that registered `recoverWith`.** While a process's link to the others is down,
+ *   their deliveries do not reach it. When the link is back (resubscribed), it reads from the database, per room it
+ *   watches, the messages after the last one it delivered there (or after `caughtUp`'s id), and delivers those it had
+ *   not delivered, in id order, before any newer delivery of that room: the room's live deliveries, its own
+ *   publications included, wait while its repair read runs, and those the repair already delivered are dropped
+ *   (the held copy, with its `exceptConnection`, goes out in the read's place). So a connection that stays
+ *   connected gets every stored message of its rooms once, in order. The other side of a gap: a process whose
+ *   publications failed names their message ids once it can publish again, and the others read those (late, once).
+ *   Deleted messages are not in the database, so never delivered again. What no repair brings back: more than
+ *   BUS_REPAIR_MAX_MESSAGES messages of one room (the newest are delivered, and the cut logged), and events that
+ *   store no message and that the feature does not read back (`message_deleted`, `status`; presence is rebuilt by the
+ *   presence store on its own).
+ *   Past that, a connection re-reads history on its next auth, and `messageId`/`presenceVersion` let it drop what
+ *   it was already sent.
  * - **No echo.** A process never receives its own publication a second time.
  * - **Narrowed.** A handler is woken only for rooms it watches, so a process with no connection in a room
  *   does no work for it.
@@ -82,6 +114,11 @@ export abstract class DeliveryBus {
     delivery: Publication<Events, Event>,
   ): void;
   abstract subscribe<Events extends EventMap>(channel: Channel<Events>, handler: DeliveryHandler<Events>): Subscription;
+  /**
+   * How `channel`'s rooms read back the messages they missed (see "Gaps repaired"). Registered once per channel,
+   * before its rooms are watched; a bus that cannot lose deliveries never calls it.
+   */
+  abstract recoverWith<Events extends EventMap>(channel: Channel<Events>, read: MissedMessages<Events>): void;
 }
 
 /**
@@ -136,6 +173,7 @@ export class LocalHandlers {
     handler: DeliveryHandler,
     onFirstWatch: (room: string) => Promise<void> = async () => {},
     onLastUnwatch: (room: string) => void = () => {},
+    onCaughtUp: (room: string, messageId: number) => void = () => {},
   ): Subscription {
     const watches = new RoomWatches();
     const detach = (room: string) => {
@@ -159,6 +197,9 @@ export class LocalHandlers {
       },
       unwatch: (room) => {
         if (watches.remove(room)) detach(room);
+      },
+      caughtUp: (room, messageId) => {
+        if (watches.has(room)) onCaughtUp(room, messageId);
       },
       close: () => {
         watches.rooms().forEach(detach);
@@ -202,6 +243,9 @@ export class LocalDeliveryBus extends DeliveryBus {
   subscribe<Events extends EventMap>(channel: Channel<Events>, handler: DeliveryHandler<Events>): Subscription {
     return this.handlersOf(channel.name).subscribe(untyped(handler));
   }
+
+  /** Nothing is ever missed here: every delivery is synchronous. */
+  recoverWith(): void {}
 
   protected handlersOf(channel: string): LocalHandlers {
     let handlers = this.channels.get(channel);

@@ -1,6 +1,8 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import { Clock } from '../../common/clock.js';
 import { describeFault } from '../../common/refusal.js';
+import { AppConfig } from '../../config/app-config.js';
 import {
   type Channel,
   type Delivery,
@@ -8,71 +10,140 @@ import {
   type DeliveryHandler,
   type EventMap,
   LocalHandlers,
+  type MissedMessages,
   type Publication,
   type Subscription,
   untyped,
 } from './delivery-bus.js';
 import { InstanceIdentity } from './instance-identity.js';
 import { RedisConnections } from '../redis/redis-connections.js';
+import { RoomRecovery } from './room-recovery.js';
 
-interface WireDelivery {
+/** One channel's handlers here, and its gap repair when the channel registered one (`recoverWith`). */
+interface ChannelHere {
+  handlers: LocalHandlers;
+  recovery: RoomRecovery | null;
+}
+
+/** What goes through a room's Redis channel: a delivery, or the ids of messages whose delivery the sender lost. */
+type Wire = {
   /** The publishing instance: its own echo is dropped. */
   from: string;
-  delivery: Delivery;
-}
+} & ({ delivery: Delivery } | { room: string; unsent: number[] });
 
 /**
  * The DeliveryBus across instances, shaped like socket.io's Redis adapter: a publication is delivered to this
  * instance's handlers at once, then published on a Redis channel per room with this instance's id; deliveries
  * from Redis are handed to local handlers unless this instance sent them. An instance subscribes to a room's
  * channel only while one of its handlers watches the room, and resubscribes them all after every reconnect.
- * While Redis is unreachable, local delivery goes on and cross-instance deliveries are dropped (the contract
- * promises at most once; connections re-read history on their next auth).
+ * While Redis is unreachable, local delivery goes on and cross-instance deliveries are lost; once the subscriber
+ * connection is back and resubscribed, each channel's RoomRecovery reads from the database what its rooms missed
+ * (the contract's "Gaps repaired").
  */
 @Injectable()
 export class RedisDeliveryBus extends DeliveryBus implements OnModuleDestroy {
   readonly sharedWithOtherInstances = true;
   private readonly logger = new Logger('RedisDeliveryBus');
-  private readonly channels = new Map<string, LocalHandlers>();
+  private readonly channels = new Map<string, ChannelHere>();
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
+  /** Ids of messages this instance could not publish, by Redis channel: announced when the publisher is back. */
+  private readonly unsent = new Map<string, { room: string; ids: number[] }>();
 
   constructor(
     private readonly redis: RedisConnections,
     private readonly instance: InstanceIdentity,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {
     super();
     this.publisher = redis.get('publisher');
     this.subscriber = redis.get('subscriber');
     this.subscriber.on('message', (redisChannel: string, message: string) => this.receive(redisChannel, message));
     this.subscriber.on('ready', () => void this.resubscribe());
+    // Closed: whatever is published until the resubscription is done does not reach this instance.
+    this.subscriber.on('close', () => this.recoveries().forEach((recovery) => recovery.lost()));
+    this.publisher.on('ready', () => this.announceUnsent());
   }
 
   publish<Events extends EventMap, Event extends keyof Events & string>(
     { name }: Channel<Events>,
     delivery: Publication<Events, Event>,
   ): void {
-    this.channels.get(name)?.deliver(delivery);
-    const wire: WireDelivery = { from: this.instance.id, delivery };
-    this.publisher.publish(this.redisChannel(name, delivery.room), JSON.stringify(wire)).catch(() => undefined);
+    const here = this.channels.get(name);
+    if (here) deliver(here, delivery);
+    const wire: Wire = { from: this.instance.id, delivery };
+    const redisChannel = this.redisChannel(name, delivery.room);
+    const sent = this.publisher.publish(redisChannel, JSON.stringify(wire));
+    const { messageId } = delivery;
+    // A stored message the others did not hear of: they are told its id once the publisher is back.
+    if (messageId !== undefined && this.config.busRepairMaxMessages > 0)
+      sent.catch(() => this.remember(redisChannel, delivery.room, messageId));
+    else sent.catch(() => undefined);
   }
 
   subscribe<Events extends EventMap>({ name }: Channel<Events>, handler: DeliveryHandler<Events>): Subscription {
-    return this.handlersOf(name).subscribe(
+    const here = this.channelHere(name);
+    return here.handlers.subscribe(
       untyped(handler),
-      (room) => this.subscribeRedis(this.redisChannel(name, room)),
-      (room) => void this.subscriber.unsubscribe(this.redisChannel(name, room)).catch(() => undefined),
+      (room) => {
+        here.recovery?.watched(room);
+        return this.subscribeRedis(this.redisChannel(name, room));
+      },
+      (room) => {
+        here.recovery?.unwatched(room);
+        void this.subscriber.unsubscribe(this.redisChannel(name, room)).catch(() => undefined);
+      },
+      (room, messageId) => here.recovery?.caughtUp(room, messageId),
     );
+  }
+
+  recoverWith<Events extends EventMap>({ name }: Channel<Events>, read: MissedMessages<Events>): void {
+    if (this.config.busRepairMaxMessages === 0) return;
+    const here = this.channelHere(name);
+    // Sound as `untyped` is: this channel's rooms carry only its own events.
+    here.recovery = new RoomRecovery(
+      name,
+      here.handlers,
+      read as MissedMessages,
+      this.config.busRepairMaxMessages,
+      this.clock,
+      this.config.lateDeliveryWindowMs,
+    );
+    // Registered after the first connect (the usual case, rooms not watched yet): the link is up already.
+    if (this.subscriber.status === 'ready') here.recovery.restored();
   }
 
   onModuleDestroy(): void {
     this.subscriber.removeAllListeners('message');
   }
 
-  private handlersOf(channel: string): LocalHandlers {
-    let handlers = this.channels.get(channel);
-    if (!handlers) this.channels.set(channel, (handlers = new LocalHandlers()));
-    return handlers;
+  private remember(redisChannel: string, room: string, messageId: number): void {
+    let unsent = this.unsent.get(redisChannel);
+    if (!unsent) this.unsent.set(redisChannel, (unsent = { room, ids: [] }));
+    unsent.ids.push(messageId);
+    // The others read at most this many per room: older ids would not be found anyway.
+    if (unsent.ids.length > this.config.busRepairMaxMessages) unsent.ids.shift();
+  }
+
+  private announceUnsent(): void {
+    for (const [redisChannel, { room, ids }] of this.unsent) {
+      this.unsent.delete(redisChannel);
+      const wire: Wire = { from: this.instance.id, room, unsent: ids };
+      this.publisher.publish(redisChannel, JSON.stringify(wire)).catch(() => {
+        for (const id of ids) this.remember(redisChannel, room, id);
+      });
+    }
+  }
+
+  private channelHere(channel: string): ChannelHere {
+    let here = this.channels.get(channel);
+    if (!here) this.channels.set(channel, (here = { handlers: new LocalHandlers(), recovery: null }));
+    return here;
+  }
+
+  private recoveries(): RoomRecovery[] {
+    return [...this.channels.values()].flatMap(({ recovery }) => (recovery ? [recovery] : []));
   }
 
   /** Resolves once Redis confirmed the subscription, or at once while Redis is down (resubscribed on return). */
@@ -82,27 +153,35 @@ export class RedisDeliveryBus extends DeliveryBus implements OnModuleDestroy {
     await this.subscriber.subscribe(redisChannel).catch(() => undefined);
   }
 
+  /** After every (re)connect: subscribes every watched room again, then repairs what the rooms missed meanwhile. */
   private async resubscribe(): Promise<void> {
-    const channels = [...this.channels].flatMap(([channel, handlers]) =>
+    const channels = [...this.channels].flatMap(([channel, { handlers }]) =>
       handlers.watchedRooms().map((room) => this.redisChannel(channel, room)),
     );
     for (let i = 0; i < channels.length; i += 1000) {
-      await this.subscriber.subscribe(...channels.slice(i, i + 1000)).catch((error) => {
-        this.logger.warn(`resubscribing after a reconnect failed: ${describeFault(error)}`);
-      });
+      try {
+        await this.subscriber.subscribe(...channels.slice(i, i + 1000));
+      } catch (error) {
+        // The connection went again: its next 'ready' starts over.
+        return this.logger.warn(`resubscribing after a reconnect failed: ${describeFault(error)}`);
+      }
     }
+    this.recoveries().forEach((recovery) => recovery.restored());
   }
 
   private receive(redisChannel: string, message: string): void {
-    let wire: WireDelivery;
+    let wire: Wire;
     try {
-      wire = JSON.parse(message) as WireDelivery;
+      wire = JSON.parse(message) as Wire;
     } catch {
       return;
     }
     if (wire.from === this.instance.id) return;
     const channel = this.channelOf(redisChannel);
-    if (channel !== null) this.channels.get(channel)?.deliver(wire.delivery);
+    const here = channel === null ? undefined : this.channels.get(channel);
+    if (!here) return;
+    if ('delivery' in wire) deliver(here, wire.delivery);
+    else here.recovery?.unsentElsewhere(wire.room, wire.unsent);
   }
 
   private redisChannel(channel: string, room: string): string {
@@ -114,4 +193,9 @@ export class RedisDeliveryBus extends DeliveryBus implements OnModuleDestroy {
     const colon = rest.indexOf(':');
     return colon < 0 ? null : rest.slice(0, colon);
   }
+}
+
+function deliver(here: ChannelHere, delivery: Delivery): void {
+  if (here.recovery) here.recovery.deliver(delivery);
+  else here.handlers.deliver(delivery);
 }

@@ -54,6 +54,13 @@ export class Sessions implements OnModuleDestroy {
     this.identity?.close();
   }
 
+  /** A gateway serving `protocol` is up: its open connections are counted (at 0) from now, not from its first one. */
+  declare(protocol: string): void {
+    if (this.openCounts.has(protocol)) return;
+    this.openCounts.set(protocol, 0);
+    this.meter.countConnections(protocol, () => this.openCounts.get(protocol) ?? 0);
+  }
+
   /** Opens the session of a new connection (`client`: the gateway's own socket object, for `of`). */
   open<Frame, Push extends Pushed<Frame> = Pushed<Frame>>(
     client: object,
@@ -66,9 +73,8 @@ export class Sessions implements OnModuleDestroy {
     if (options.authenticated) session.established();
     else session.startDeadline(this.authDeadlineMs);
     transport.onClose(() => this.closed(session));
-    const count = this.openCounts.get(protocol);
-    if (count === undefined) this.meter.countConnections(protocol, () => this.openCounts.get(protocol) ?? 0);
-    this.openCounts.set(protocol, (count ?? 0) + 1);
+    this.declare(protocol);
+    this.openCounts.set(protocol, this.openCounts.get(protocol)! + 1);
     this.logger.debug({
       event: 'connection_open',
       protocol,

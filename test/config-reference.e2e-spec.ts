@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { settingShapes, type SettingShape } from '../src/config/app-config.js';
+
+/**
+ * The configuration reference (docs/configuration.md) and `.env.example` against the settings the server reads
+ * (`settingShapes`: names, defaults and accepted ranges as loadConfig has them): a setting added, removed, renamed,
+ * given another default or range fails here, naming it, until both documents say the same.
+ */
+const shapes = settingShapes().filter((shape) => shape.name !== 'NODE_ENV');
+/** Defaults computed from other settings (the demo: SQLite file outside production; logs: JSON in production). */
+const COMPUTED = new Set(['DEMO', 'LOG_FORMAT']);
+
+const envExample = [...readFileSync('.env.example', 'utf8').matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)].map(
+  ([, name, value]) => ({ name, value }),
+);
+const reference = readFileSync('docs/configuration.md', 'utf8');
+
+/** Each table row naming settings: the names in its first cell, the backticked values in its second, its meaning. */
+function referenceRows(): { names: string[]; defaults: string[]; meaning: string; columns: number }[] {
+  return reference
+    .split('\n')
+    .filter((line) => line.startsWith('| `'))
+    .map((line) => {
+      const cells = line.split(' | ').map((cell) => cell.replace(/^\| /, ''));
+      const [names, defaults, meaning] = cells;
+      return {
+        columns: cells.length,
+        names: [...names.matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map((m) => m[1]),
+        defaults: [...defaults.matchAll(/`([^`]*)`/g)].map((m) => m[1]),
+        meaning,
+      };
+    });
+}
+
+function shown(shape: SettingShape): string {
+  return COMPUTED.has(shape.name) ? '' : (shape.fallback ?? '');
+}
+
+describe('.env.example', () => {
+  it('sets every setting the server reads, once, and nothing else', () => {
+    expect(envExample.map((entry) => entry.name).sort()).toEqual(shapes.map((shape) => shape.name).sort());
+  });
+
+  it.each(shapes.map((shape) => [shape.name, shape] as const))('gives %s its default', (_, shape) => {
+    expect(envExample.find((entry) => entry.name === shape.name)?.value).toBe(shown(shape));
+  });
+});
+
+describe('docs/configuration.md', () => {
+  const rows = referenceRows();
+
+  it.each(shapes.map((shape) => [shape.name, shape] as const))(
+    'lists %s with its default and, where it states one, its range',
+    (name, shape) => {
+      const row = rows.find((candidate) => candidate.names.includes(name));
+      expect(row, `${name} has no row`).toBeDefined();
+      if (row!.names.length === row!.defaults.length && !COMPUTED.has(name) && shape.fallback) {
+        expect(row!.defaults[row!.names.indexOf(name)], `${name}'s default`).toBe(shape.fallback);
+      }
+      // A row of the Settings table (variable, default, meaning) states a whole-number setting's range.
+      const range = row!.names.length === 1 ? /(\d+)–(\d+)(?=[);,])/.exec(row!.meaning) : null;
+      if (shape.min !== undefined && row!.columns === 3) expect(range, `${name}'s range`).not.toBeNull();
+      if (range) expect(`${range[1]}–${range[2]}`, `${name}'s range`).toBe(`${shape.min}–${shape.max}`);
+    },
+  );
+
+  it('names no setting the server does not read', () => {
+    const known = new Set(shapes.map((shape) => shape.name));
+    expect(rows.flatMap((row) => row.names).filter((name) => !known.has(name))).toEqual([]);
+  });
+});
