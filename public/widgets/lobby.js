@@ -17,7 +17,7 @@
   // Slow-mode changes reach the lobby as system_message texts (docs/moderation.md); the widget reads them to show it.
   var SLOW_ON = /^Slow mode is on: one message every (\d+) s$/;
   var SLOW_WAIT = /^Slow mode is on: wait (\d+) s$/;
-  var ioLoads = {};
+  var scriptLoads = {};
 
   function ChatgateLobby(options) {
     var root = typeof options.element === 'string' ? document.querySelector(options.element) : options.element;
@@ -30,7 +30,6 @@
       me: null,
       users: {},
       mutes: {},
-      shown: {},
       max: options.maxLength || null,
       pending: null,
       slowMode: 0,
@@ -38,6 +37,8 @@
     var socket = null;
     var destroyed = false;
     var muteTimer = null;
+    // The messages shown, and the `since` a reconnect sends (transcript.js); made once it has loaded.
+    var transcript = null;
 
     function emit(event, payload) {
       (handlers[event] || []).forEach(function (handler) {
@@ -56,9 +57,8 @@
     }
 
     function showMessage(message) {
-      // Reconnecting replays the history: a message already shown stays shown once.
-      if (state.shown[message.id]) return;
-      state.shown[message.id] = true;
+      // Reconnecting replays the history (or what was missed): a message already shown stays shown once.
+      if (!transcript.add(message.id)) return;
       var line = el('li', 'cg-line cg-msg');
       line.dataset.id = String(message.id);
       line.appendChild(el('span', 'cg-author', message.user.uname));
@@ -187,6 +187,9 @@
       state.mutes = data.room.muteList;
       state.slowMode = data.room.slowMode || 0;
       data.room.history.forEach(showMessage);
+      // Only with `since` (docs/recovery.md): messages deleted while away, and whether any were too many to resend.
+      (data.room.deleted || []).forEach(removeMessage);
+      if (data.room.recovered === false) ui.gap.hidden = false;
       renderSlowMode();
       setState(state.me ? 'Signed in as ' + state.me.uname : 'Reading anonymously');
       renderPeople();
@@ -199,25 +202,24 @@
       // Registered once: socket.io reconnects this same socket, and each 'connect' authenticates again.
       socket.on('connect', function () {
         setState('Joining…');
-        socket.emit(
-          'auth',
-          options.hashedToken
-            ? { app_id: options.appId, hashed_token: options.hashedToken }
-            : { app_id: options.appId },
-          function (error, data) {
-            if (error) {
-              logLine('error', 'Could not join the lobby (' + error + '); retrying.');
-              // auth is answered once per socket: only a new connection can try again.
-              setTimeout(function () {
-                if (!destroyed) socket.disconnect().connect();
-              }, 3000);
-              return;
-            }
-            joined(data);
+        var payload = { app_id: options.appId };
+        if (options.hashedToken) payload.hashed_token = options.hashedToken;
+        // A reconnect asks for what it missed rather than the newest history (docs/recovery.md).
+        if (transcript.since !== null) payload.since = transcript.since;
+        socket.emit('auth', payload, function (error, data) {
+          if (error) {
+            logLine('error', 'Could not join the lobby (' + error + '); retrying.');
+            // auth is answered once per socket: only a new connection can try again.
+            setTimeout(function () {
+              if (!destroyed) socket.disconnect().connect();
+            }, 3000);
+            return;
           }
-        );
+          joined(data);
+        });
       });
       socket.on('disconnect', function (reason) {
+        transcript.dropped();
         state.users = {};
         renderPeople();
         setState('Disconnected: reconnecting…');
@@ -298,12 +300,18 @@
       .then(function (settings) {
         if (settings && settings.lobbyMessageMax) state.max = settings.lobbyMessageMax;
         updateCount();
-        return loadIo(base, options.io);
+        return Promise.all([loadIo(base, options.io), loadScript(base + '/widgets/transcript.js')]);
       })
-      .then(connect, function (error) {
-        logLine('error', error.message);
-        setState('Not connected');
-      });
+      .then(
+        function (loaded) {
+          transcript = new window.ChatgateTranscript();
+          connect(loaded[0]);
+        },
+        function (error) {
+          logLine('error', error.message);
+          setState('Not connected');
+        }
+      );
 
     return {
       on: function (event, handler) {
@@ -334,20 +342,25 @@
   // The socket.io client this server serves, loaded once per page unless the page brings its own.
   function loadIo(base, given) {
     if (given) return Promise.resolve(given);
-    if (!ioLoads[base]) {
-      ioLoads[base] = new Promise(function (resolve, reject) {
+    return loadScript(base + '/socket.io/socket.io.js').then(function () {
+      return window.io;
+    });
+  }
+
+  // A script of this server's, loaded once per page.
+  function loadScript(src) {
+    if (!scriptLoads[src]) {
+      scriptLoads[src] = new Promise(function (resolve, reject) {
         var script = document.createElement('script');
-        script.src = base + '/socket.io/socket.io.js';
-        script.onload = function () {
-          resolve(window.io);
-        };
+        script.src = src;
+        script.onload = resolve;
         script.onerror = function () {
-          reject(new Error('Could not load ' + script.src));
+          reject(new Error('Could not load ' + src));
         };
         document.head.appendChild(script);
       });
     }
-    return ioLoads[base];
+    return scriptLoads[src];
   }
 
   function build(root, base, withStylesheet) {
@@ -383,11 +396,25 @@
     });
     ui.notice = el('div', 'cg-notice');
     ui.error = el('div', 'cg-error');
-    [head, body, ui.form, ui.notice, ui.error].forEach(function (node) {
+    ui.gap = gapNotice();
+    [head, ui.gap, body, ui.form, ui.notice, ui.error].forEach(function (node) {
       box.appendChild(node);
     });
     root.appendChild(box);
     return ui;
+  }
+
+  // Shown when a reconnect could not get back every message it missed (`recovered: false`, docs/recovery.md).
+  function gapNotice() {
+    var gap = el('div', 'cg-gap', 'Some messages may be missing. ');
+    gap.hidden = true;
+    var reload = el('button', 'cg-reload', 'Reload');
+    reload.type = 'button';
+    reload.addEventListener('click', function () {
+      location.reload();
+    });
+    gap.appendChild(reload);
+    return gap;
   }
 
   function isStaff(user) {

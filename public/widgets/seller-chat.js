@@ -41,6 +41,8 @@
     var pending = {}; // by clientDate: the message shown as "sending…" until the server acks or refuses it
     var sellerTakesOffline = false; // a client's seller stores messages while away (offlineMessages in the auth reply)
     var storageKey = 'chatgate-seller-chat:' + base + ':' + options.sellerId;
+    // Per chat id, the messages held and the `since` a reconnect sends for it (transcript.js, docs/recovery.md).
+    var transcripts = {};
 
     function emit(event, payload) {
       (handlers[event] || []).forEach(function (handler) {
@@ -100,6 +102,9 @@
       socket.onclose = function (event) {
         if (socket !== ws) return;
         ws = null;
+        Object.keys(transcripts).forEach(function (id) {
+          transcripts[id].dropped();
+        });
         Object.keys(pending).forEach(function (clientDate) {
           // 1009: the server closes on a frame over its limit.
           markFailed(pending[clientDate], event.code === 1009 ? 'the message is too long' : 'the connection was lost');
@@ -184,12 +189,26 @@
       return { id: String(id), chatter: chatter, online: null, messages: messages, lastRead: 0, failed: [] };
     }
 
+    // A chat named in the auth's `since` carries what was missed (`recovered` says whether all of it): merged into
+    // what is held. Any other chat carries its newest messages, which replace what was held, as they always did.
     function authed(data) {
       var previous = chats;
+      var missing = false;
       chats = {};
       Object.keys(data.chats).forEach(function (id) {
-        var chat = newChat(id, data.chats[id].chatter, data.chats[id].messages);
-        chat.lastRead = data.chats[id].lastRead || 0;
+        var given = data.chats[id];
+        var caughtUp = given.recovered !== undefined && previous[id];
+        if (given.recovered === false) missing = true;
+        var transcript = caughtUp ? transcriptOf(id) : (transcripts[id] = new window.ChatgateTranscript());
+        var messages = caughtUp ? previous[id].messages : [];
+        given.messages.forEach(function (m) {
+          if (transcript.add(m.id)) messages.push(m);
+        });
+        messages.sort(function (a, b) {
+          return a.id - b.id;
+        });
+        var chat = newChat(id, given.chatter, messages);
+        chat.lastRead = given.lastRead || 0;
         var before = previous[id];
         if (before) {
           chat.online = before.online;
@@ -204,6 +223,7 @@
         }
         chats[id] = chat;
       });
+      ui.gap.hidden = !missing;
       var ids = Object.keys(chats);
       if (!seller) openId = ids[0] || null;
       else if (openId && !chats[openId]) openId = null;
@@ -219,17 +239,27 @@
       if (!chat) return;
       var item = data.clientDate !== undefined ? pending[data.clientDate] : null;
       if (item) delete pending[data.clientDate];
-      if (
-        chat.messages.some(function (m) {
-          return m.id === data.id;
-        })
-      )
-        return;
+      if (!transcriptOf(chat.id).add(data.id)) return;
       chat.messages.push({ id: data.id, text: data.text, date: data.date, my: data.my });
       if (String(chat.id) === String(openId)) markRead(chat);
       if (item && item.parentNode) item.parentNode.removeChild(item);
       renderList();
       if (String(chat.id) === String(openId)) appendMessage(chat.messages[chat.messages.length - 1]);
+    }
+
+    function transcriptOf(chatId) {
+      return transcripts[chatId] || (transcripts[chatId] = new window.ChatgateTranscript());
+    }
+
+    // What a reconnect holds of each chat: only chats with a settled id are named (docs/recovery.md).
+    function sinceOf() {
+      var since = null;
+      Object.keys(transcripts).forEach(function (id) {
+        if (transcripts[id].since === null || !chats[id]) return;
+        since = since || {};
+        since[id] = transcripts[id].since;
+      });
+      return since;
     }
 
     // The seller's console tells the server (and so its other tabs) how far it has read; a client has no mark.
@@ -384,16 +414,17 @@
     function begin(first) {
       // The first auth may carry a name; every reconnect after it uses the token the server gave.
       start(function () {
-        return token
-          ? seller
-            ? { id: options.id, token: token }
-            : { token: token, sellerId: options.sellerId }
-          : first;
+        if (!token) return first;
+        var data = seller ? { id: options.id, token: token } : { token: token, sellerId: options.sellerId };
+        var since = sinceOf();
+        if (since) data.since = since;
+        return data;
       });
     }
 
     ui.form.hidden = true;
-    fetchConfig(base).then(function (settings) {
+    Promise.all([fetchConfig(base), loadScript(base + '/widgets/transcript.js')]).then(function (loaded) {
+      var settings = loaded[0];
       if (settings) maxFrameBytes = settings.sellerMaxFrameBytes || maxFrameBytes;
       if (!wsUrl) wsUrl = base.replace(/^http/, 'ws') + ((settings && settings.sellerWsPath) || '/seller');
       if (token) begin(null);
@@ -422,6 +453,23 @@
         return null;
       }
     );
+  }
+
+  // A script of this server's, loaded once per page.
+  var scriptLoads = {};
+  function loadScript(src) {
+    if (!scriptLoads[src]) {
+      scriptLoads[src] = new Promise(function (resolve, reject) {
+        var script = document.createElement('script');
+        script.src = src;
+        script.onload = resolve;
+        script.onerror = function () {
+          reject(new Error('Could not load ' + src));
+        };
+        document.head.appendChild(script);
+      });
+    }
+    return scriptLoads[src];
   }
 
   function build(root, base, withStylesheet, seller) {
@@ -474,6 +522,16 @@
     box.appendChild(body);
     ui.error = el('div', 'cg-error');
     box.appendChild(ui.error);
+    // Shown when a reconnect could not get back every message a chat missed (`recovered: false`).
+    ui.gap = el('div', 'cg-gap', 'Some messages may be missing. ');
+    ui.gap.hidden = true;
+    var reload = el('button', 'cg-reload', 'Reload');
+    reload.type = 'button';
+    reload.addEventListener('click', function () {
+      location.reload();
+    });
+    ui.gap.appendChild(reload);
+    box.insertBefore(ui.gap, body);
     root.appendChild(box);
     return ui;
   }

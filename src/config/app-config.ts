@@ -90,6 +90,15 @@ export class AppConfig {
   readonly sellerAuthChats: number;
   readonly sellerAuthMessagesPerChat: number;
   /**
+   * Catching up after a reconnect (docs/recovery.md): an `auth` with `since` gets at most this many messages per lobby
+   * or chat, none older than the window; past either it is told `recovered: false`.
+   */
+  readonly recoveryMaxMessages: number;
+  readonly recoveryWindowMs: number;
+  /** Auths one instance works on at once (both protocols); later ones wait in a queue of at most `authQueueMax`. */
+  readonly authConcurrency: number;
+  readonly authQueueMax: number;
+  /**
    * Peers allowed to name the client in X-Forwarded-For (addresses, CIDR ranges, or loopback / linklocal /
    * uniquelocal); empty: every peer is the client. See ClientAddresses.
    */
@@ -226,6 +235,10 @@ export function loadConfig(env: Env, observe?: (shape: SettingShape) => void): A
     sellerMessageMax: read.integer('SELLER_MESSAGE_MAX', 2000, 1, 1_000_000),
     sellerAuthChats: read.integer('SELLER_AUTH_CHATS', 100, 1, 100_000),
     sellerAuthMessagesPerChat: read.integer('SELLER_AUTH_MESSAGES_PER_CHAT', 100, 0, 100_000),
+    recoveryMaxMessages: read.integer('RECOVERY_MAX_MESSAGES', 2000, 1, 100_000),
+    recoveryWindowMs: read.integer('RECOVERY_WINDOW_MS', 3_600_000, 1000, 7 * 86_400_000),
+    authConcurrency: read.integer('AUTH_CONCURRENCY', 64, 1, 100_000),
+    authQueueMax: read.integer('AUTH_QUEUE_MAX', 20_000, 0, 10_000_000),
     trustedProxies: read.addressRanges('TRUSTED_PROXIES'),
     ipv6LimitPrefix: read.integer('IPV6_LIMIT_PREFIX', 64, 1, 128),
     maxSocketsPerUser: read.integer('MAX_SOCKETS_PER_USER', 20, 1, 1_000_000),

@@ -4,6 +4,7 @@ export type LobbyRefusalCode =
   | 'auth_not_object'
   | 'auth_no_app_id'
   | 'auth_no_callback'
+  | 'auth_bad_since'
   | 'app_not_found'
   | 'user_required'
   | 'muted'

@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Injectable, Logger } from '@nestjs/common';
 import type { Socket } from 'socket.io';
 import { describeFault, Refusal, StorageUnavailableError } from '../common/refusal.js';
+import { AuthQueueFullError } from '../realtime/limits/auth-queue.js';
 import { AppConfig } from '../config/app-config.js';
 import { Metrics } from '../operations/metrics.js';
 import { LobbyRefusal, type LobbyRefusalCode } from './lobby-errors.js';
@@ -44,6 +45,12 @@ export class LobbyExceptionFilter implements ExceptionFilter {
     }
     if (event === 'auth') this.authFailed(socket, exception);
     sendReply(socket, ack, this.replyTo(exception, event));
+    if (exception instanceof AuthQueueFullError) {
+      // Answered like a store that could not be reached, then the transport closes: socket.io clients of every
+      // generation reconnect by themselves after a transport close, and try again later.
+      this.metrics.refusals.inc({ protocol: 'lobby', limit: exception.code });
+      socket.conn.close();
+    }
   }
 
   private authFailed(socket: Socket, exception: unknown): void {
@@ -54,7 +61,7 @@ export class LobbyExceptionFilter implements ExceptionFilter {
 
   private replyTo(exception: unknown, event: string): LobbyReply {
     if (exception instanceof LobbyRefusal) return replyToRefusal(exception, this.config.lobbyMessageMax);
-    if (exception instanceof StorageUnavailableError) return INTERNAL_ERROR;
+    if (exception instanceof StorageUnavailableError || exception instanceof AuthQueueFullError) return INTERNAL_ERROR;
     if (exception instanceof Refusal) return { to: 'client_error', text: exception.message };
     this.logger.error(`${event} failed: ${describeFault(exception)}`);
     return INTERNAL_ERROR;

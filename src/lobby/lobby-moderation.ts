@@ -121,10 +121,16 @@ export class LobbyModeration {
   }
 
   /**
-   * The one way lobby messages are deleted (the API, `/delete`, `/purge`): removed from the store, then one
-   * `message_deleted {id}` per message to the whole lobby, on every instance. Returns the messages deleted.
+   * The one way lobby messages are deleted (the API, `/delete`, `/purge`): removed from the store, recorded in the
+   * log by `record`, then one `message_deleted {id}` per message to the whole lobby, on every instance. Recorded
+   * before announced: a reader reconnecting after the announcement learns of the deletion from the log
+   * (docs/recovery.md). Returns the messages deleted.
    */
-  async deleteMessages(lobby: Lobby, messageIds: number[]): Promise<StoredMessage[]> {
+  async deleteMessages(
+    lobby: Lobby,
+    messageIds: number[],
+    record: (deleted: StoredMessage[]) => Promise<void>,
+  ): Promise<StoredMessage[]> {
     const event = this.webhooks.wants('lobby.message.deleted')
       ? ({ id }: StoredMessage): WebhookEvent => ({
           type: 'lobby.message.deleted',
@@ -134,24 +140,27 @@ export class LobbyModeration {
         })
       : null;
     const deleted = await this.messages.remove(lobby.chatId, messageIds.filter(isRowId), event);
+    if (deleted.length > 0) await record(deleted);
     for (const message of deleted) this.publish(lobby, 'message_deleted', { id: message.id });
     return deleted;
   }
 
   private async deleteMessage(lobby: Lobby, messageId: number, actor: string | null): Promise<boolean> {
-    const [deleted] = await this.deleteMessages(lobby, [messageId]);
-    if (!deleted) return false;
-    await this.record(lobby, actor, 'delete', deleted.authorName, { messageId });
-    return true;
+    const [deleted] = await this.deleteMessages(lobby, [messageId], ([message]) =>
+      this.record(lobby, actor, 'delete', message.authorName, { messageId }),
+    );
+    return deleted !== undefined;
   }
 
   /** Deletes `uname`'s messages among the lobby's history (its last LOBBY_HISTORY_SIZE messages). */
   private async purge(lobby: Lobby, uname: string, actor: string): Promise<number> {
     const history = await this.messages.recent(lobby.chatId, this.config.lobbyHistorySize);
     const theirs = history.filter((message) => message.authorName.toLowerCase() === uname).map(({ id }) => id);
-    const deleted = await this.deleteMessages(lobby, theirs);
-    const messageIds = deleted.map(({ id }) => id);
-    await this.record(lobby, actor, 'purge', uname, { count: deleted.length, messageIds });
+    const recordPurge = (deleted: StoredMessage[]) =>
+      this.record(lobby, actor, 'purge', uname, { count: deleted.length, messageIds: deleted.map(({ id }) => id) });
+    const deleted = await this.deleteMessages(lobby, theirs, recordPurge);
+    // A purge that found nothing is recorded too.
+    if (deleted.length === 0) await recordPurge(deleted);
     return deleted.length;
   }
 

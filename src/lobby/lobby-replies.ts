@@ -9,6 +9,8 @@ export const AUTH_ERRORS = {
   noAppId: 'must send app_id integer with `auth` event',
   noCallback: 'must provide callback to `auth` event',
   noApp: 'no app found with the app_id you sent to `auth` event',
+  /** Chatgate's catch-up (docs/recovery.md), worded like the protocol's own auth errors. */
+  badSince: '`since` sent with `auth` event must be a message id (a non-negative integer)',
 } as const;
 
 export const LIMIT_MESSAGES = {
@@ -40,6 +42,8 @@ export function replyToRefusal(refusal: LobbyRefusal, messageMax: number): Lobby
       return { to: 'client_error', text: AUTH_ERRORS.noAppId };
     case 'auth_no_callback':
       return { to: 'client_error', text: AUTH_ERRORS.noCallback };
+    case 'auth_bad_since':
+      return { to: 'client_error', text: AUTH_ERRORS.badSince };
     case 'app_not_found':
       return { to: 'client_error', text: AUTH_ERRORS.noApp };
     case 'user_required':
@@ -125,6 +129,8 @@ function jsonOfShared(value: object): string {
  * as serializing `welcome` whole.
  */
 export function welcomeText({ user, room }: LobbyWelcome): JsonText {
-  const rest = `"room":{"users":${jsonOfShared(room.users)},"history":${jsonOfShared(room.history)},"muteList":${JSON.stringify(room.muteList)},"slowMode":${room.slowMode}}`;
+  const recovery =
+    room.recovered === undefined ? '' : `,"recovered":${room.recovered},"deleted":${JSON.stringify(room.deleted)}`;
+  const rest = `"room":{"users":${jsonOfShared(room.users)},"history":${jsonOfShared(room.history)},"muteList":${JSON.stringify(room.muteList)},"slowMode":${room.slowMode}${recovery}}`;
   return new JsonText(user ? `{"user":${JSON.stringify(user)},${rest}}` : `{${rest}}`);
 }

@@ -4,14 +4,8 @@ import { ExpiringCache } from '../common/expiring-cache.js';
 import { SharedReads } from '../common/shared-reads.js';
 import { AppConfig } from '../config/app-config.js';
 import { DeliveryBus, type Subscription } from '../realtime/bus/delivery-bus.js';
-import {
-  LOBBY_CHANNEL,
-  type LobbyMember,
-  type LobbyMessage,
-  type LobbyRoom,
-  lobbyChatId,
-  lobbyRoom,
-} from './lobby.types.js';
+import type { LobbyHistory } from './lobby-history.js';
+import { LOBBY_CHANNEL, type LobbyMember, type LobbyRoom, lobbyChatId, lobbyRoom } from './lobby.types.js';
 
 /**
  * What every `auth` reply of a lobby repeats, built once and shared by the sockets entering it on this instance:
@@ -20,31 +14,43 @@ import {
  * The history is held only on a single instance (a bus no other process publishes on), for a lobby with sockets
  * here, from the first `opened` to the last `closed`. Why that is safe: every change to it is then delivered here
  * synchronously by whoever makes it, after storing it: a `new_message` or `message_deleted` broadcast; either
- * drops the held history, and a read that raced the change is not kept. With several instances a message stored
- * elsewhere reaches this one later, or not at all while Redis is down, and an `auth` must still find it in the
- * history (docs/deployment.md, "Several instances"): there each entering socket reads the database, sharing reads
- * with the sockets entering at the same time (SharedReads never hands out a read older than the request).
+ * drops the held history, and a read that raced the change is not kept. For the same reason a socket may join a
+ * read already running (single flight: one read per version, however many sockets reconnect at once) as long as
+ * no change came since that read started: a change after the socket's `opened` reaches the socket itself.
+ * With several instances a message stored elsewhere reaches this one later, or not at all while Redis is down,
+ * and an `auth` must still find it in the history (docs/deployment.md, "Several instances"): there each entering
+ * socket reads the database, sharing reads with the sockets entering at the same time (SharedReads never hands
+ * out a read older than the request).
  */
 @Injectable()
 export class LobbyRooms implements OnModuleDestroy {
   /** Sockets between `opened` and `closed`, by chat id. */
   private readonly open = new Map<number, number>();
-  /** Held histories, and what drops them; null with several instances. */
+  /**
+   * Held histories, what drops them, the reads in flight with the version they started at, and each open lobby's
+   * version (its changes counted); null with several instances.
+   */
   private readonly held: {
-    histories: ExpiringCache<number, LobbyMessage[]>;
+    histories: ExpiringCache<number, LobbyHistory>;
     changes: Subscription;
+    reading: Map<number, { version: number; history: Promise<LobbyHistory> }>;
+    versions: Map<number, number>;
   } | null = null;
-  private readonly historyReads = new SharedReads<number, LobbyMessage[]>();
+  private readonly historyReads = new SharedReads<number, LobbyHistory>();
   /** The last user list built per open lobby, with the members it was built from. */
   private readonly users = new Map<number, { members: LobbyMember[]; users: LobbyRoom['users'] }>();
 
   constructor(bus: DeliveryBus, clock: Clock, config: AppConfig) {
     if (bus.sharedWithOtherInstances) return;
-    const histories = new ExpiringCache<number, LobbyMessage[]>(clock, config.cacheMaxEntries, config.cacheTtlMs);
+    const histories = new ExpiringCache<number, LobbyHistory>(clock, config.cacheMaxEntries, config.cacheTtlMs);
+    const versions = new Map<number, number>();
     const changed = ({ room, event }: { room: string; event: string }) => {
-      if (event === 'new_message' || event === 'message_deleted') histories.invalidate(lobbyChatId(room));
+      if (event !== 'new_message' && event !== 'message_deleted') return;
+      const chatId = lobbyChatId(room);
+      versions.set(chatId, (versions.get(chatId) ?? 0) + 1);
+      histories.invalidate(chatId);
     };
-    this.held = { histories, changes: bus.subscribe(LOBBY_CHANNEL, changed) };
+    this.held = { histories, changes: bus.subscribe(LOBBY_CHANNEL, changed), reading: new Map(), versions };
   }
 
   onModuleDestroy(): void {
@@ -64,13 +70,25 @@ export class LobbyRooms implements OnModuleDestroy {
     if (left > 0) return void this.open.set(chatId, left);
     this.open.delete(chatId);
     this.held?.histories.invalidate(chatId);
+    this.held?.reading.delete(chatId);
+    this.held?.versions.delete(chatId);
     this.users.delete(chatId);
   }
 
   /** The lobby's history, held or read by `read`; only between `opened` and `closed`. */
-  history(chatId: number, read: () => Promise<LobbyMessage[]>): Promise<LobbyMessage[]> {
-    const shared = () => this.historyReads.read(chatId, read);
-    return this.held ? this.held.histories.load(chatId, shared) : shared();
+  history(chatId: number, read: () => Promise<LobbyHistory>): Promise<LobbyHistory> {
+    if (!this.held) return this.historyReads.read(chatId, read);
+    const { histories, reading, versions } = this.held;
+    const held = histories.get(chatId);
+    if (held) return Promise.resolve(held);
+    const version = versions.get(chatId) ?? 0;
+    const running = reading.get(chatId);
+    if (running?.version === version) return running.history;
+    const history = histories.load(chatId, read).finally(() => {
+      if (reading.get(chatId)?.history === history) reading.delete(chatId);
+    });
+    reading.set(chatId, { version, history });
+    return history;
   }
 
   /**

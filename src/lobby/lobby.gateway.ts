@@ -15,6 +15,7 @@ import { Clock } from '../common/clock.js';
 import { Metrics } from '../operations/metrics.js';
 import { DeliveryBus, type Subscription } from '../realtime/bus/delivery-bus.js';
 import { eventArguments } from '../realtime/transports/io-message-handlers.js';
+import { AuthQueue } from '../realtime/limits/auth-queue.js';
 import { AuthThrottle } from '../realtime/limits/auth-throttle.js';
 import { ClientAddresses } from '../realtime/limits/client-addresses.js';
 import type { ConnectionSession } from '../realtime/connection/session.js';
@@ -73,6 +74,7 @@ export class LobbyGateway
     private readonly throttle: AuthThrottle,
     private readonly addresses: ClientAddresses,
     private readonly sessions: Sessions,
+    private readonly authQueue: AuthQueue,
   ) {}
 
   afterInit(server: Server): void {
@@ -90,6 +92,7 @@ export class LobbyGateway
     );
     this.fanout = new LobbyFanout(server, this.clock, this.metrics);
     this.subscription = this.bus.subscribe(LOBBY_CHANNEL, (delivery) => this.fanout.deliver(delivery));
+    this.metrics.countWaitingAuths(() => this.authQueue.waiting);
     this.metrics.countLobbyMembers(() => {
       const byApp = new Map<number, number>();
       for (const socket of server.of('/').sockets.values()) {
@@ -131,11 +134,30 @@ export class LobbyGateway
       app_id: appId,
       hashed_token: hashedToken,
       token_hash: legacyTokenHash,
+      since,
     } = payload as Record<string, unknown>;
     if (typeof appId !== 'number') throw new LobbyRefusal('auth_no_app_id');
     if (!ack) throw new LobbyRefusal('auth_no_callback');
+    // Chatgate's catch-up after a reconnect (docs/recovery.md); absent or null: the reply is the protocol's own.
+    if (since != null && !isMessageId(since)) throw new LobbyRefusal('auth_bad_since');
     const tokenHash = normalizeTokenHash(isNonEmptyString(hashedToken) ? hashedToken : legacyTokenHash);
+    // Its turn among the auths of a reconnect storm (AuthQueue); the deadline waits with it.
+    await state.connection.authenticating(() =>
+      this.authQueue.run(() => this.signIn(socket, appId, tokenHash, ack, (since ?? null) as number | null)),
+    );
+  }
 
+  /** `auth` once its checks passed and its turn came: who the socket is, then into the lobby. */
+  private async signIn(
+    socket: Socket,
+    appId: number,
+    tokenHash: string | null,
+    ack: AckFn,
+    since: number | null,
+  ): Promise<void> {
+    // Gone while it waited for its turn: nothing to do for it.
+    if (socket.disconnected) return;
+    const state = stateOf(socket);
     const session = await this.lobby.authenticate(appId, tokenHash, socket.handshake.headers.origin);
     // An unknown hash is an anonymous reader, as the protocol says, but counts as a guess against the address.
     if (tokenHash && !session.member && (await this.throttle.guessed(this.addresses.ofHandshake(socket.handshake))))
@@ -143,7 +165,7 @@ export class LobbyGateway
     if (session.member && !(await state.connection.claimUser(session.member.id, tokenHash ?? undefined)))
       throw new LobbyRefusal('too_many_connections');
     if (socket.disconnected) return;
-    await this.enter(socket, session, ack);
+    await this.enter(socket, session, ack, since);
   }
 
   private async onNewMessage(socket: Socket, text: unknown, ack?: AckFn): Promise<void> {
@@ -167,7 +189,7 @@ export class LobbyGateway
    * holds what arrives until the ack is out; the socket then joins the socket.io room and is sent what was held,
    * minus what the history held.
    */
-  private async enter(socket: Socket, session: LobbySession, ack: AckFn): Promise<void> {
+  private async enter(socket: Socket, session: LobbySession, ack: AckFn, since: number | null): Promise<void> {
     const { connection } = stateOf(socket);
     const room = lobbyRoom(session.chatId);
     await this.subscription.watch(room);
@@ -175,7 +197,7 @@ export class LobbyGateway
     let welcomed = false;
     try {
       welcomed = await connection.welcome(async () => {
-        const { welcome, presenceVersion, heldUpTo } = await this.lobby.enter(session, socket.id);
+        const { welcome, presenceVersion, heldUpTo } = await this.lobby.enter(session, socket.id, since);
         if (heldUpTo !== null) this.subscription.caughtUp(room, heldUpTo);
         return {
           snapshot: { messageIds: welcome.room.history.map((m) => m.id), presenceVersion },
@@ -213,6 +235,11 @@ export class LobbyGateway
 
 function stateOf(socket: Socket): LobbySocketState {
   return socket.data as LobbySocketState;
+}
+
+/** A message id a reader may hold: a non-negative integer (0: it holds none yet). */
+function isMessageId(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
 function isNonEmptyString(value: unknown): value is string {

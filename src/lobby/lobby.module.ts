@@ -7,6 +7,7 @@ import { MutesModule } from '../mutes/mutes.module.js';
 import { ConnectionCoreModule } from '../realtime/connection/connection-core.module.js';
 import { LobbyExceptionFilter } from './lobby-exception.filter.js';
 import { LobbyModeration } from './lobby-moderation.js';
+import { LobbyCatchUp } from './lobby-catch-up.js';
 import { LobbyRooms } from './lobby-rooms.js';
 import { LobbyGateway } from './lobby.gateway.js';
 import { LobbyService } from './lobby.service.js';
@@ -22,7 +23,7 @@ import { WebhookOutboxModule } from '../webhooks/webhook-outbox.module.js';
     ModerationModule,
     ConnectionCoreModule,
   ],
-  providers: [LobbyService, LobbyModeration, LobbyRooms, LobbyGateway, LobbyExceptionFilter],
+  providers: [LobbyService, LobbyModeration, LobbyRooms, LobbyCatchUp, LobbyGateway, LobbyExceptionFilter],
   exports: [LobbyService, LobbyModeration],
 })
 export class LobbyModule {}

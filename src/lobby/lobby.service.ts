@@ -20,6 +20,9 @@ import { isCommandText, parseCommand } from './lobby-commands.js';
 import { LobbyRefusal } from './lobby-errors.js';
 import { LobbyModeration } from './lobby-moderation.js';
 import { LobbyRooms } from './lobby-rooms.js';
+import { LobbyCatchUp } from './lobby-catch-up.js';
+import type { LobbyHistory } from './lobby-history.js';
+import { toLobbyMessage } from './lobby-history.js';
 import {
   LOBBY_CHANNEL,
   type LobbyBroadcast,
@@ -55,6 +58,7 @@ export class LobbyService {
     private readonly messages: MessagesService,
     private readonly mutes: MutesService,
     private readonly rooms: LobbyRooms,
+    private readonly catchUp: LobbyCatchUp,
     private readonly presence: PresenceService,
     private readonly bus: DeliveryBus,
     private readonly config: AppConfig,
@@ -113,26 +117,28 @@ export class LobbyService {
 
   /**
    * Marks the connection present and returns the room as it now is, with the presence version its user list
-   * is as of, and the id up to which the history holds every message of the lobby (null when history is off).
-   * Announces the member's first connection.
+   * is as of, and the id up to which the connection now holds every message of the lobby (null when history is
+   * off). Announces the member's first connection. With `since` (the last message id the reader holds), the history
+   * is what it missed instead, with `recovered` and `deleted` (docs/recovery.md).
    */
   async enter(
     session: LobbySession,
     connectionId: string,
+    since: number | null = null,
   ): Promise<{ welcome: LobbyWelcome; presenceVersion: number; heldUpTo: number | null }> {
     const { chatId, member } = session;
     await this.rooms.opened(chatId);
-    let history: LobbyMessage[];
+    let recent: LobbyHistory;
     let mutes: MuteView[];
     let slowMode: number;
+    let caughtUp: Awaited<ReturnType<LobbyCatchUp['after']>> | null = null;
     try {
-      [history, mutes, { slowModeSeconds: slowMode }] = await Promise.all([
-        this.rooms.history(chatId, async () =>
-          (await this.messages.recent(chatId, this.config.lobbyHistorySize)).map(toLobbyMessage),
-        ),
+      [recent, mutes, { slowModeSeconds: slowMode }] = await Promise.all([
+        this.rooms.history(chatId, () => this.catchUp.recent(chatId)),
         this.mutes.active(chatId),
         this.settings.rulesOf(session.appId),
       ]);
+      if (since !== null) caughtUp = await this.catchUp.after(session, recent, since);
     } catch (error) {
       this.rooms.closed(chatId);
       throw error;
@@ -147,12 +153,23 @@ export class LobbyService {
       ...(member ? { user: member } : {}),
       room: {
         users: this.rooms.userList(chatId, present.members),
-        history,
+        history: caughtUp ? caughtUp.history : recent.messages,
         muteList: Object.fromEntries(mutes.map((mute) => [mute.uname, mute])),
         slowMode,
+        ...(caughtUp ? { recovered: caughtUp.recovered, deleted: caughtUp.deleted } : {}),
       },
     };
-    const heldUpTo = history.length > 0 ? history[history.length - 1].id : this.config.lobbyHistorySize > 0 ? 0 : null;
+    const sent = welcome.room.history;
+    // A reader that said what it holds has the lobby's newest message too (its `since` is its word, not a fact: a
+    // bus repair must never start past what was read here).
+    const heldUpTo =
+      since !== null
+        ? Math.max(sent.at(-1)?.id ?? 0, recent.messages.at(-1)?.id ?? 0)
+        : sent.length > 0
+          ? sent[sent.length - 1].id
+          : this.config.lobbyHistorySize > 0
+            ? 0
+            : null;
     return { welcome, presenceVersion: present.version, heldUpTo };
   }
 
@@ -231,12 +248,4 @@ function roleIn(app: DirectoryApp, user: DirectoryUser): LobbyRole {
 function messageCreated(appId: number, message: StoredMessage): WebhookEvent {
   const data = { appId, message: { ...toLobbyMessage(message), createdAt: new Date(message.createdAt).toISOString() } };
   return { type: 'lobby.message.created', appId, sellerId: null, data };
-}
-
-function toLobbyMessage(message: StoredMessage): LobbyMessage {
-  return {
-    id: message.id,
-    user: { uname: message.authorName, role: message.authorRole ?? 'member' },
-    text: message.text,
-  };
 }

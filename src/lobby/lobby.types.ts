@@ -28,6 +28,10 @@ export interface LobbyRoom {
   muteList: Record<string, MuteView>;
   /** Seconds a member waits between messages; 0 when slow mode is off. */
   slowMode: number;
+  /** Only in the reply to an `auth` with `since` (docs/recovery.md): nothing is missing from `history`. */
+  recovered?: boolean;
+  /** The same: ids up to `since` deleted meanwhile. */
+  deleted?: number[];
 }
 
 /** The `auth` ack's payload. */

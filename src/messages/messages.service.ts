@@ -101,22 +101,25 @@ export class MessagesService implements BeforeApplicationShutdown {
   }
 
   /**
-   * The chat's messages after `afterId` (a message id the reader holds), oldest first: the newest `limit` of them,
-   * and `complete` when none was left out. A reconnecting reader and an instance repairing a gap in the bus both
-   * catch up with it; `complete: false` tells them the oldest part is missing.
+   * The chat's messages after `afterId` (a message id the reader holds), oldest first: the newest `limit` of them
+   * stored at `notBefore` (epoch ms) or later, and `complete` when none was left out. A reconnecting reader and an
+   * instance repairing a gap in the bus both catch up with it; `complete: false` tells them the oldest part is
+   * missing. One query either way: the newest `limit + 1` after `afterId`, whose times show whether the window cut.
    */
   async after(
     chatId: number,
     afterId: number,
     limit: number,
+    notBefore = 0,
   ): Promise<{ messages: StoredMessage[]; complete: boolean }> {
     const rows = await this.messages.find({
       where: { chatId, id: MoreThan(afterId) },
       order: { id: 'DESC' },
       take: limit + 1,
     });
-    const complete = rows.length <= limit;
-    return { messages: rows.slice(0, limit).reverse().map(toStored), complete };
+    const kept = rows.slice(0, limit).filter((row) => row.createdAt >= notBefore);
+    const complete = rows.length <= limit && kept.length === rows.length;
+    return { messages: kept.reverse().map(toStored), complete };
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { MoreThan, type Repository } from 'typeorm';
+import { In, MoreThan, MoreThanOrEqual, type Repository } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { Metrics } from '../operations/metrics.js';
 import { ModerationLogEntity } from './moderation-log.entity.js';
@@ -49,5 +49,21 @@ export class ModerationLog {
       target,
       details: JSON.parse(details) as Record<string, unknown>,
     }));
+  }
+
+  /**
+   * The ids of the app's lobby messages deleted (`delete`, `purge`) at `notBefore` (epoch ms) or later, newest
+   * deletion first, from at most `limit` entries: what a reader reconnecting within that window may still hold.
+   */
+  async deletedSince(appId: number, notBefore: number, limit: number): Promise<number[]> {
+    const rows = await this.log.find({
+      where: { appId, action: In(['delete', 'purge']), createdAt: MoreThanOrEqual(notBefore) },
+      order: { id: 'DESC' },
+      take: limit,
+    });
+    return rows.flatMap(({ details }) => {
+      const { messageId, messageIds } = JSON.parse(details) as { messageId?: number; messageIds?: number[] };
+      return messageIds ?? (messageId === undefined ? [] : [messageId]);
+    });
   }
 }

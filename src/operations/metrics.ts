@@ -58,6 +58,15 @@ export class Metrics implements ConnectionMeter {
     registers: [this.registry],
   });
 
+  readonly historyReads = new Counter({
+    name: 'chatgate_history_reads_total',
+    help:
+      'History queries for auth replies: recent (a lobby’s newest messages, shared by the sockets entering together), ' +
+      'catch_up (the messages after a reconnecting reader’s `since`, when the shared recent ones do not cover it)',
+    labelNames: ['protocol', 'kind'] as const,
+    registers: [this.registry],
+  });
+
   readonly commitBatchSize = new Histogram({
     name: 'chatgate_group_commit_batch_size',
     help: 'Messages per group-commit transaction',
@@ -83,6 +92,7 @@ export class Metrics implements ConnectionMeter {
   private webhookBacklogSource: () => Promise<WebhookBacklog> = async () => ({ pending: 0, oldestAgeSeconds: 0 });
   private lobbyMemberSource: () => Map<number, number> = () => new Map();
   private sellerSource: () => number = () => 0;
+  private authQueueSource: () => number = () => 0;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'chatgate_' });
@@ -128,6 +138,15 @@ export class Metrics implements ConnectionMeter {
         this.set((await readBacklog()).oldestAgeSeconds);
       },
     });
+    const waitingAuths = () => this.authQueueSource();
+    new Gauge({
+      name: 'chatgate_auth_queue_length',
+      help: 'Auths waiting for their turn (AUTH_CONCURRENCY run at once; at most AUTH_QUEUE_MAX wait)',
+      registers: [this.registry],
+      collect() {
+        this.set(waitingAuths());
+      },
+    });
     const sellers = () => this.sellerSource();
     new Gauge({
       name: 'chatgate_sellers_online',
@@ -155,6 +174,10 @@ export class Metrics implements ConnectionMeter {
 
   countLobbyMembers(count: () => Map<number, number>): void {
     this.lobbyMemberSource = count;
+  }
+
+  countWaitingAuths(count: () => number): void {
+    this.authQueueSource = count;
   }
 
   countOnlineSellers(count: () => number): void {

@@ -11,6 +11,7 @@ import { Clock } from '../common/clock.js';
 import { type ChatUser, ChatUsersService, type SellerView } from '../chats/chat-users.service.js';
 import { WebhookSubscriptions } from '../webhooks/webhook-subscriptions.js';
 import { messageCreated, toDelivered, toUnixSeconds } from './seller-messages.js';
+import { type ChatHistory, SellerHistories } from './seller-histories.js';
 import {
   type AuthReplyData,
   type ChatMessageView,
@@ -47,6 +48,7 @@ export class SellerChatService {
     private readonly users: ChatUsersService,
     private readonly chats: ChatsService,
     private readonly messages: MessagesService,
+    private readonly histories: SellerHistories,
     private readonly presence: PresenceService,
     private readonly bus: DeliveryBus,
     private readonly metrics: Metrics,
@@ -110,6 +112,7 @@ export class SellerChatService {
   async welcome(
     signIn: SignIn,
     connectionId: string,
+    since: ReadonlyMap<number, number> | null = null,
   ): Promise<{ reply: AuthReplyData; sellerStatus: StatusData | null; heldUpTo: number | null }> {
     const { user, chats, newChat } = signIn;
     // A client created by this sign-in learns its token; everyone else is greeted by name.
@@ -122,25 +125,25 @@ export class SellerChatService {
     // only while the client is online, which it is not before the join below. So neither its history nor its list
     // of chats is read.
     const fresh = signIn.newToken !== null;
-    // Each chat's newest SELLER_AUTH_MESSAGES_PER_CHAT, oldest first: a deviation from "the whole history".
-    const limit = this.config.sellerAuthMessagesPerChat;
-    const histories = fresh
-      ? chats.map(() => [])
-      : await Promise.all(chats.map((chat) => this.messages.recent(chat.id, limit)));
+    const histories: ChatHistory[] = fresh
+      ? chats.map(() => ({ messages: [] }))
+      : await this.histories.of(chats, since);
     // A seller's tabs learn how far it has read each chat; a seller that never sent `read` gets the original reply.
     const reads = user.kind === 'seller' ? await this.chats.readStateOf(user.id) : new Map<number, never>();
     for (const [i, chat] of chats.entries()) {
-      const messages = histories[i].map((m) => view(m, user.id));
+      const { messages, recovered } = histories[i];
       const lastRead = reads.get(chat.id)?.lastRead ?? 0;
       reply.chats[chat.id] = {
         chatter: counterpartOf(chat, user.id).name,
-        messages,
+        messages: messages.map((m) => view(m, user.id)),
         ...(lastRead ? { lastRead } : {}),
+        ...(recovered === undefined ? {} : { recovered }),
       };
     }
-    // Every message of the chats up to the newest one sent is in the reply (null: histories are off).
-    const newest = Math.max(0, ...histories.map((history) => history.at(-1)?.id ?? 0));
-    const heldUpTo = fresh || limit > 0 ? newest : null;
+    // Every message of the chats up to the newest one sent is with the connection (null: histories are off). Not
+    // `since`: that is the client's word, and a bus repair must never start past what was read here.
+    const newest = Math.max(0, ...histories.map((history) => history.messages.at(-1)?.id ?? 0));
+    const heldUpTo = fresh || since || this.config.sellerAuthMessagesPerChat > 0 ? newest : null;
     if (newChat) this.push(newChat.seller.id, 'chat', { id: newChat.id, chatter: newChat.client.name });
     if ((await this.presence.join(ONLINE_PLACE, { id: user.id }, connectionId)) !== null)
       await this.announceStatus(user.id, true, fresh ? chats : undefined);

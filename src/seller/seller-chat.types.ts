@@ -75,8 +75,11 @@ export interface AuthReplyData {
   token?: string;
   /** Only when true, in a client's reply: its seller takes messages while offline. */
   offlineMessages?: true;
-  /** `lastRead`: in a seller's reply, the chat's read mark when it has one (see `read`). */
-  chats: Record<number, { chatter: string; messages: ChatMessageView[]; lastRead?: number }>;
+  /**
+   * `lastRead`: in a seller's reply, the chat's read mark when it has one (see `read`). `recovered`: for a chat
+   * named in the auth's `since`, whether `messages` holds every message after it (docs/recovery.md).
+   */
+  chats: Record<number, { chatter: string; messages: ChatMessageView[]; lastRead?: number; recovered?: boolean }>;
 }
 
 export interface StatusData {

@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, Injectable, Logger } f
 import type { WebSocket } from 'ws';
 import { describeFault, Refusal } from '../common/refusal.js';
 import { Metrics } from '../operations/metrics.js';
+import { AuthQueueFullError } from '../realtime/limits/auth-queue.js';
 
 /**
  * The seller chat's edge: errors as the AH Chat protocol words them, `{command, data, error}` echoing the
@@ -26,6 +27,12 @@ export class SellerErrorFilter implements ExceptionFilter {
 
   /** Answers a failed request: for the frames the gateway takes directly (off Nest's path), as for the rest. */
   answer(exception: unknown, socket: WebSocket, command: string, data: unknown): void {
+    if (exception instanceof AuthQueueFullError) {
+      // Closed rather than answered: the original client reconnects after any close and tries again (1013: try
+      // again later), while an error frame would leave it waiting for an auth reply that never comes.
+      this.metrics.refusals.inc({ protocol: 'seller', limit: exception.code });
+      return socket.close(1013, 'too many connections signing in');
+    }
     let error = 'INTERNAL_ERROR';
     if (exception instanceof Refusal) error = exception.code.toUpperCase();
     else this.logger.error(`${command} failed: ${describeFault(exception)}`);

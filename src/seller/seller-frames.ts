@@ -42,6 +42,26 @@ export function parseSignIn(data: unknown): SignInRequest {
 }
 
 /**
+ * An auth's `since` (docs/recovery.md): `{<chatId>: <last message id held>}`, absent or null for none. Anything
+ * else is refused rather than guessed at: keys chat ids, values non-negative integers.
+ */
+export function parseSince(data: unknown): Map<number, number> | null {
+  const since = isFields(data) ? data.since : undefined;
+  if (since === undefined || since === null) return null;
+  if (!isFields(since)) throw new InvalidInputError(SINCE_FORMAT);
+  const held = new Map<number, number>();
+  for (const [key, value] of Object.entries(since)) {
+    const chatId = parseId(key);
+    if (chatId === null || typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+      throw new InvalidInputError(SINCE_FORMAT);
+    held.set(chatId, value);
+  }
+  return held;
+}
+
+const SINCE_FORMAT = 'since must map chat ids to the last message id held (a non-negative integer)';
+
+/**
  * The `message` checks that need no state, in the protocol's order. A text of invisible characters only is empty,
  * and one that cannot be stored alike on every database (NUL, lone surrogates) is no text either.
  */

@@ -16,6 +16,7 @@ import { SetMap } from '../common/set-map.js';
 import { AppConfig } from '../config/app-config.js';
 import { Metrics } from '../operations/metrics.js';
 import { type Delivery, DeliveryBus, type Subscription } from '../realtime/bus/delivery-bus.js';
+import { AuthQueue } from '../realtime/limits/auth-queue.js';
 import { AuthThrottle } from '../realtime/limits/auth-throttle.js';
 import { ClientAddresses } from '../realtime/limits/client-addresses.js';
 import { Sessions } from '../realtime/connection/sessions.js';
@@ -38,7 +39,7 @@ import {
 } from './seller-chat.types.js';
 import { type Frame, SellerConnection } from './seller-connection.js';
 import { SellerErrorFilter } from './seller-error.filter.js';
-import { parseRead, parseSellerFrame, parseSend, parseSignIn } from './seller-frames.js';
+import { parseRead, parseSellerFrame, parseSend, parseSignIn, parseSince } from './seller-frames.js';
 
 /** Commands taken straight from the transport, off Nest's per-frame path (`afterInit`), not `@SubscribeMessage`. */
 export const SELLER_DIRECT_COMMANDS = ['message'] as const;
@@ -83,6 +84,7 @@ export class SellerGateway
     private readonly errors: SellerErrorFilter,
     private readonly addresses: ClientAddresses,
     private readonly sessions: Sessions,
+    private readonly authQueue: AuthQueue,
   ) {}
 
   afterInit(server: WebSocketServer): void {
@@ -92,6 +94,7 @@ export class SellerGateway
     };
     for (const command of SELLER_DIRECT_COMMANDS) handleFramesDirectly(server, command, direct[command]);
     this.subscription = this.bus.subscribe(SELLER_CHANNEL, (delivery) => this.deliver(delivery));
+    this.metrics.countWaitingAuths(() => this.authQueue.waiting);
     this.metrics.countOnlineSellers(
       () =>
         new Set(this.byUser.values().flatMap(({ signIn }) => (signIn?.user.kind === 'seller' ? [signIn.user.id] : [])))
@@ -127,7 +130,10 @@ export class SellerGateway
   @SubscribeMessage('auth')
   onAuth(@ConnectedSocket() socket: WebSocket, @MessageBody() data: unknown): Promise<void> {
     const connection = this.connectionOf(socket);
-    return connection.session.run(() => this.authenticate(connection, data));
+    // Its turn among the auths of a reconnect storm (AuthQueue); the deadline waits with it.
+    return connection.session.run(() =>
+      connection.session.authenticating(() => this.authQueue.run(() => this.authenticate(connection, data))),
+    );
   }
 
   /** A seller's tab marks a chat read up to a message; the reply is the chat's read mark (docs/seller-shop.md). */
@@ -168,6 +174,10 @@ export class SellerGateway
    */
   private async authenticate(connection: SellerConnection, data: unknown): Promise<void> {
     const { session } = connection;
+    // A malformed `since` is refused before anything changes (docs/recovery.md).
+    const since = parseSince(data);
+    // Gone while it waited for its turn: nothing to do for it.
+    if (!session.isOpen) return;
     // A second auth re-binds the connection: it first stops being whoever it was.
     if (connection.signIn) await this.forget(connection);
     const signIn = await this.signInLimited(session.transport.address, parseSignIn(data));
@@ -183,7 +193,7 @@ export class SellerGateway
     try {
       welcomed = await session.welcome(async () => {
         await this.subscription.watch(userRoom(signIn.user.id));
-        const { reply, sellerStatus, heldUpTo } = await this.chat.welcome(signIn, connection.id);
+        const { reply, sellerStatus, heldUpTo } = await this.chat.welcome(signIn, connection.id, since);
         if (heldUpTo !== null) this.subscription.caughtUp(userRoom(signIn.user.id), heldUpTo);
         const first: Frame[] = [{ command: 'auth', data: reply }];
         if (sellerStatus) first.push({ command: 'status', data: sellerStatus });

@@ -18,7 +18,12 @@ export interface WidgetConfig {
 @ApiExcludeController()
 @Controller('widgets')
 export class WidgetsController {
-  private readonly files = loadPublicFiles(['widgets/lobby.js', 'widgets/seller-chat.js', 'widgets/widgets.css']);
+  private readonly files = loadPublicFiles([
+    'widgets/lobby.js',
+    'widgets/seller-chat.js',
+    'widgets/transcript.js',
+    'widgets/widgets.css',
+  ]);
 
   constructor(private readonly config: AppConfig) {}
 

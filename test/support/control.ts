@@ -9,22 +9,29 @@ export const CONTROL_DEADLINE_MS = 400;
 
 /**
  * The control connection: an API read (it goes to the database) every 100 ms while a fault lasts. `stop()` resolves
- * with how many were made and the ones not answered 200 within the deadline.
+ * with how many were made, the ones not answered 200 within `deadlineMs`, and the slowest answer.
  */
-export function keepChecking(url: string, path: string): { stop(): Promise<{ checks: number; failures: string[] }> } {
+export function keepChecking(
+  url: string,
+  path: string,
+  deadlineMs = CONTROL_DEADLINE_MS,
+): { stop(): Promise<{ checks: number; failures: string[]; slowestMs: number }> } {
   let running = true;
   let checks = 0;
+  let slowestMs = 0;
   const failures: string[] = [];
   const loop = (async () => {
     while (running) {
       checks += 1;
+      const sent = performance.now();
       try {
         const response = await fetch(url + path, {
           headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-          signal: AbortSignal.timeout(CONTROL_DEADLINE_MS),
+          signal: AbortSignal.timeout(deadlineMs),
         });
         await response.arrayBuffer();
         if (response.status !== 200) failures.push(`status ${response.status}`);
+        slowestMs = Math.max(slowestMs, performance.now() - sent);
       } catch (error) {
         failures.push(String(error));
       }
@@ -35,7 +42,7 @@ export function keepChecking(url: string, path: string): { stop(): Promise<{ che
     stop: async () => {
       running = false;
       await loop;
-      return { checks, failures };
+      return { checks, failures, slowestMs };
     },
   };
 }

@@ -38,6 +38,8 @@ export class ConnectionSession<Frame = unknown, Push extends Pushed<Frame> = Pus
   private closed = false;
   /** Authenticated (or needing no auth): its deadline no longer runs. */
   authenticated = false;
+  /** Its auth is waiting for its turn (AuthQueue) or running: see `authenticating`. */
+  private authPending = false;
 
   constructor(
     readonly protocol: string,
@@ -63,9 +65,24 @@ export class ConnectionSession<Frame = unknown, Push extends Pushed<Frame> = Pus
   startDeadline(ms: number): void {
     this.deadline = setTimeout(() => {
       this.deadline = undefined;
+      // Not a silent connection: its auth waits for its turn in a reconnect storm, or runs. Another term, then.
+      if (this.authPending) return this.startDeadline(ms);
       if (!this.authenticated && this.transport.isOpen) this.transport.close('auth_deadline');
     }, ms);
     this.deadline.unref();
+  }
+
+  /**
+   * Runs the connection's auth (with its wait for a turn, AuthQueue) with the deadline on hold: a deadline that
+   * passes meanwhile gives it another term, so the connections of a reconnect storm wait rather than time out.
+   */
+  async authenticating<T>(auth: () => Promise<T>): Promise<T> {
+    this.authPending = true;
+    try {
+      return await auth();
+    } finally {
+      this.authPending = false;
+    }
   }
 
   /** Authenticated: the deadline's timer (and the connection its closure holds) goes now rather than when it fires. */

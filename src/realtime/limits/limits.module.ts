@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { Handshakes } from '../connection/handshake.js';
+import { AuthQueue } from './auth-queue.js';
 import { AuthThrottle } from './auth-throttle.js';
 import { ClientAddresses } from './client-addresses.js';
 import { ConnectionCaps } from './connection-caps.js';
@@ -9,7 +10,7 @@ import { ConnectionCaps } from './connection-caps.js';
  * memory, or in Redis with REDIS_URL, so windowed limits hold across instances.
  */
 @Module({
-  providers: [ClientAddresses, ConnectionCaps, AuthThrottle, Handshakes],
-  exports: [ClientAddresses, ConnectionCaps, AuthThrottle, Handshakes],
+  providers: [ClientAddresses, ConnectionCaps, AuthThrottle, Handshakes, AuthQueue],
+  exports: [ClientAddresses, ConnectionCaps, AuthThrottle, Handshakes, AuthQueue],
 })
 export class LimitsModule {}
