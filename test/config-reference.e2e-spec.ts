@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { settingShapes, type SettingShape } from '../src/config/app-config.js';
+import { settingShapes } from '../src/config/app-config.js';
+import { COMPUTED_DEFAULTS, exampleValue, syncConfigReference } from '../src/config/config-reference.js';
 
 /**
  * The configuration reference (docs/configuration.md) and `.env.example` against the settings the server reads
@@ -8,8 +9,6 @@ import { settingShapes, type SettingShape } from '../src/config/app-config.js';
  * given another default or range fails here, naming it, until both documents say the same.
  */
 const shapes = settingShapes().filter((shape) => shape.name !== 'NODE_ENV');
-/** Defaults computed from other settings (the demo: SQLite file outside production; logs: JSON in production). */
-const COMPUTED = new Set(['DEMO', 'LOG_FORMAT']);
 
 const envExample = [...readFileSync('.env.example', 'utf8').matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)].map(
   ([, name, value]) => ({ name, value }),
@@ -33,17 +32,13 @@ function referenceRows(): { names: string[]; defaults: string[]; meaning: string
     });
 }
 
-function shown(shape: SettingShape): string {
-  return COMPUTED.has(shape.name) ? '' : (shape.fallback ?? '');
-}
-
 describe('.env.example', () => {
   it('sets every setting the server reads, once, and nothing else', () => {
     expect(envExample.map((entry) => entry.name).sort()).toEqual(shapes.map((shape) => shape.name).sort());
   });
 
   it.each(shapes.map((shape) => [shape.name, shape] as const))('gives %s its default', (_, shape) => {
-    expect(envExample.find((entry) => entry.name === shape.name)?.value).toBe(shown(shape));
+    expect(envExample.find((entry) => entry.name === shape.name)?.value).toBe(exampleValue(shape));
   });
 });
 
@@ -55,7 +50,7 @@ describe('docs/configuration.md', () => {
     (name, shape) => {
       const row = rows.find((candidate) => candidate.names.includes(name));
       expect(row, `${name} has no row`).toBeDefined();
-      if (row!.names.length === row!.defaults.length && !COMPUTED.has(name) && shape.fallback) {
+      if (row!.names.length === row!.defaults.length && !COMPUTED_DEFAULTS.has(name) && shape.fallback) {
         expect(row!.defaults[row!.names.indexOf(name)], `${name}'s default`).toBe(shape.fallback);
       }
       // A row of the Settings table (variable, default, meaning) states a whole-number setting's range.
@@ -68,5 +63,28 @@ describe('docs/configuration.md', () => {
   it('names no setting the server does not read', () => {
     const known = new Set(shapes.map((shape) => shape.name));
     expect(rows.flatMap((row) => row.names).filter((name) => !known.has(name))).toEqual([]);
+  });
+});
+
+describe('npm run config:reference', () => {
+  it('would change neither document, and finds every setting described and none stale', () => {
+    const synced = syncConfigReference(
+      { envExample: readFileSync('.env.example', 'utf8'), reference },
+      settingShapes(),
+    );
+    expect({ undescribed: synced.undescribed, stale: synced.stale }).toEqual({ undescribed: [], stale: [] });
+    expect(synced.envExample).toBe(readFileSync('.env.example', 'utf8'));
+    expect(synced.reference).toBe(reference);
+  });
+
+  it('writes a changed default and range back, and names a setting nobody described', () => {
+    const shapes = settingShapes().map((shape) =>
+      shape.name === 'LOBBY_HISTORY_SIZE' ? { ...shape, fallback: '300', max: 5000 } : shape,
+    );
+    shapes.push({ name: 'NEW_SETTING', fallback: '1' });
+    const synced = syncConfigReference({ envExample: readFileSync('.env.example', 'utf8'), reference }, shapes);
+    expect(synced.envExample).toMatch(/^LOBBY_HISTORY_SIZE=300$/m);
+    expect(synced.reference).toMatch(/^\| `LOBBY_HISTORY_SIZE` \| `300` \| .*\(0–5000\) \|$/m);
+    expect(synced.undescribed).toEqual(['NEW_SETTING']);
   });
 });
