@@ -67,8 +67,14 @@ const ROUTES: Record<string, Provocations> = {
   },
   'DELETE /api/apps/{id}/messages/{messageId}': {
     reaches: { path: '/api/apps/1/messages/1' },
-    400: [{ path: '/api/apps/1/messages/0' }, { path: '/api/apps/2147483648/messages/1' }],
+    400: [
+      { path: '/api/apps/1/messages/0' },
+      { path: '/api/apps/2147483648/messages/1' },
+      { path: '/api/apps/99999/messages/1', body: { reason: 'spam' } },
+    ],
     404: { path: '/api/apps/99999/messages/1' },
+    413: tooLarge('/api/apps/99999/messages/1'),
+    415: notJson('/api/apps/99999/messages/1'),
   },
   'POST /api/users': {
     reaches: { path: '/api/users', body: { uname: uniqueUname('new') } },
@@ -102,11 +108,17 @@ const ROUTES: Record<string, Provocations> = {
   },
   'DELETE /api/users/{uname}/tokens': {
     reaches: { path: `/api/users/${taken}/tokens` },
+    400: { path: '/api/users/nobody/tokens', body: { all: true } },
     404: { path: '/api/users/nobody/tokens' },
+    413: tooLarge('/api/users/nobody/tokens'),
+    415: notJson('/api/users/nobody/tokens'),
   },
   'DELETE /api/users/{uname}/tokens/{hashedToken}': {
     reaches: { path: `/api/users/${taken}/tokens/abc` },
+    400: { path: '/api/users/nobody/tokens/abc', body: { all: true } },
     404: { path: '/api/users/nobody/tokens/abc' },
+    413: tooLarge('/api/users/nobody/tokens/abc'),
+    415: notJson('/api/users/nobody/tokens/abc'),
   },
   'POST /api/sellers': {
     reaches: { path: '/api/sellers', body: { name: 'Shop' } },
@@ -171,8 +183,10 @@ const ROUTES: Record<string, Provocations> = {
   },
   'DELETE /api/webhooks/{id}': {
     reaches: { path: '/api/webhooks/1' },
-    400: { path: '/api/webhooks/0' },
+    400: [{ path: '/api/webhooks/0' }, { path: '/api/webhooks/99999', body: { purge: true } }],
     404: { path: '/api/webhooks/99999' },
+    413: tooLarge('/api/webhooks/99999'),
+    415: notJson('/api/webhooks/99999'),
   },
   'GET /api/webhooks/{id}/deliveries': {
     reaches: { path: '/api/webhooks/1/deliveries' },
@@ -181,8 +195,14 @@ const ROUTES: Record<string, Provocations> = {
   },
   'POST /api/webhooks/{id}/deliveries/{deliveryId}/retry': {
     reaches: { path: '/api/webhooks/1/deliveries/1/retry' },
-    400: [{ path: '/api/webhooks/1/deliveries/0/retry' }, { path: '/api/webhooks/a/deliveries/1/retry' }],
+    400: [
+      { path: '/api/webhooks/1/deliveries/0/retry' },
+      { path: '/api/webhooks/a/deliveries/1/retry' },
+      { path: '/api/webhooks/1/deliveries/99999/retry', body: { now: true } },
+    ],
     404: { path: '/api/webhooks/1/deliveries/99999/retry' },
+    413: tooLarge('/api/webhooks/1/deliveries/99999/retry'),
+    415: notJson('/api/webhooks/1/deliveries/99999/retry'),
   },
 };
 

@@ -114,13 +114,14 @@ export class AppsController {
 
   @Delete(':id/messages/:messageId')
   @HttpCode(204)
-  @ApiErrors({ 400: [INVALID.id], 404: 'No such app, or no such message in its lobby' })
+  @ApiErrors({ 400: [INVALID.id, INVALID.noBody], 404: 'No such app, or no such message in its lobby', ...BODY_ERRORS })
   @ApiNoContentResponse({
     description: 'Deleted for everyone: `message_deleted {id}` goes to the lobby, later joins no longer see it',
   })
   async removeMessage(
     @Param('id', ParseRowIdPipe) id: number,
     @Param('messageId', ParseRowIdPipe) messageId: number,
+    @Body() _body: NoBody,
   ): Promise<void> {
     if (!(await this.moderation.deleteFromApp(id, messageId))) {
       throw new NotFoundException(`no message ${messageId} in the lobby of app ${id}`);

@@ -69,18 +69,19 @@ export class UsersController {
   }
 
   @Delete(':uname/tokens')
-  @ApiErrors({ 404: NO_USER })
+  @ApiErrors({ 400: [INVALID.noBody], 404: NO_USER, ...BODY_ERRORS })
   @ApiOkResponse({ type: RevokedResponse, description: "Revokes all of the user's tokens" })
-  async revokeAll(@Param('uname') uname: string): Promise<{ revoked: number }> {
+  async revokeAll(@Param('uname') uname: string, @Body() _body: NoBody): Promise<{ revoked: number }> {
     return { revoked: await this.users.revokeTokens(uname) };
   }
 
   @Delete(':uname/tokens/:hashedToken')
-  @ApiErrors({ 404: NO_USER })
+  @ApiErrors({ 400: [INVALID.noBody], 404: NO_USER, ...BODY_ERRORS })
   @ApiOkResponse({ type: RevokedResponse, description: 'Revokes one token, named by its hashed_token' })
   async revokeOne(
     @Param('uname') uname: string,
     @Param('hashedToken') hashedToken: string,
+    @Body() _body: NoBody,
   ): Promise<{ revoked: number }> {
     return { revoked: await this.users.revokeTokens(uname, hashedToken) };
   }

@@ -9,6 +9,7 @@ import {
   WebhookDeliveryResponse,
   WebhookResponse,
 } from './dto/webhooks.dto.js';
+import { NoBody } from './dto/no-body.dto.js';
 import { ParseRowIdPipe } from './parse-row-id.pipe.js';
 import { type DeliveryView, type EndpointView, WebhooksService } from '../webhooks/webhooks.service.js';
 
@@ -42,9 +43,9 @@ export class WebhooksController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiErrors({ 400: [INVALID.id], 404: 'No such webhook' })
+  @ApiErrors({ 400: [INVALID.id, INVALID.noBody], 404: 'No such webhook', ...BODY_ERRORS })
   @ApiNoContentResponse({ description: 'Deleted with its deliveries; nothing more is sent to it' })
-  remove(@Param('id', ParseRowIdPipe) id: number): Promise<void> {
+  remove(@Param('id', ParseRowIdPipe) id: number, @Body() _body: NoBody): Promise<void> {
     return this.webhooks.remove(id);
   }
 
@@ -57,11 +58,12 @@ export class WebhooksController {
 
   @Post(':id/deliveries/:deliveryId/retry')
   @HttpCode(200)
-  @ApiErrors({ 400: [INVALID.id], 404: 'No such delivery of this webhook' })
+  @ApiErrors({ 400: [INVALID.id, INVALID.noBody], 404: 'No such delivery of this webhook', ...BODY_ERRORS })
   @ApiOkResponse({ type: WebhookDeliveryResponse, description: 'Due now: attempted in the next round' })
   retry(
     @Param('id', ParseRowIdPipe) id: number,
     @Param('deliveryId', ParseRowIdPipe) deliveryId: number,
+    @Body() _body: NoBody,
   ): Promise<DeliveryView> {
     return this.webhooks.retry(id, deliveryId);
   }
