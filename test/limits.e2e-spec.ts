@@ -109,6 +109,9 @@ describe('message rate limits', () => {
       { command: 'message', data: third, error: 'RATE_LIMITED' },
     ]);
     expect((await suite.api.get(`/api/sellers/${seller.id}/chats/${chatId}/messages`)).body).toHaveLength(2);
+    // The tab got the client's two messages (through the bus, from another instance under TEST_CLUSTER) before it
+    // writes, so the next frame it reads is its own echo.
+    expect((await tab.waitFor('message', 2)).map((frame) => frame.data.text)).toEqual(['m1', 'm2']);
     const [reply] = await tab.request('message', { text: 'seller still writes', clientDate: 9, chatId });
     expect(reply.data.text).toBe('seller still writes');
   });

@@ -9,6 +9,7 @@ import { FakeClock } from './support/fake-clock.js';
 import { LobbyClient } from './support/lobby-client.js';
 import { type TestServer, uniqueUname } from './support/server.js';
 import { startSimulatedCluster } from './support/simulated-cluster.js';
+import { syncClients } from './support/suite.js';
 import { startTestingApp, type TestingAppOptions } from './support/testing-app.js';
 
 /**
@@ -296,6 +297,9 @@ describe('lobby moderation: /delete, /purge, /slow, filters, the log (docs/moder
 
       const changed = await suite.api.patch(`/api/apps/${lobby.appId}`, { blockedWords: [], allowLinks: true });
       expect(changed.body).toMatchObject({ blockedWords: [], allowLinks: true });
+      // The change reaches the other instance's cached settings through the bus (TEST_CLUSTER): wait for the hub to
+      // hand over what was published before alice writes there.
+      await syncClients(suite.server, lobby.alice);
       await post(lobby.alice, 'scam at dice.example', lobby.reader);
     });
   });
