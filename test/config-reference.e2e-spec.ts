@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { settingShapes } from '../src/config/app-config.js';
-import { COMPUTED_DEFAULTS, exampleValue, syncConfigReference } from '../src/config/config-reference.js';
+import { COMPUTED_DEFAULTS, exampleValue, STATED_RANGE, syncConfigReference } from '../src/config/config-reference.js';
 
 /**
  * The configuration reference (docs/configuration.md) and `.env.example` against the settings the server reads
@@ -54,7 +54,7 @@ describe('docs/configuration.md', () => {
         expect(row!.defaults[row!.names.indexOf(name)], `${name}'s default`).toBe(shape.fallback);
       }
       // A row of the Settings table (variable, default, meaning) states a whole-number setting's range.
-      const range = row!.names.length === 1 ? /(\d+)–(\d+)(?=[);,])/.exec(row!.meaning) : null;
+      const range = row!.names.length === 1 ? STATED_RANGE.exec(row!.meaning) : null;
       if (shape.min !== undefined && row!.columns === 3) expect(range, `${name}'s range`).not.toBeNull();
       if (range) expect(`${range[1]}–${range[2]}`, `${name}'s range`).toBe(`${shape.min}–${shape.max}`);
     },

@@ -9,7 +9,7 @@ export function exampleValue(shape: SettingShape): string {
 }
 
 /** A whole-number setting's range as the reference writes it, closing its meaning: `(min–max)`. */
-const RANGE = /(\d+)–(\d+)(?=[);,])/;
+export const STATED_RANGE = /(\d+)–(\d+)(?=[);,])/;
 
 export interface ReferenceFiles {
   envExample: string;
@@ -75,5 +75,5 @@ function withDefaults(cell: string, shapes: SettingShape[]): string {
 function withRange(cell: string, shape: SettingShape): string {
   if (shape.min === undefined) return cell;
   const range = `${shape.min}–${shape.max}`;
-  return RANGE.test(cell) ? cell.replace(RANGE, range) : cell.replace(/ \|$/, ` (${range}) |`);
+  return STATED_RANGE.test(cell) ? cell.replace(STATED_RANGE, range) : cell.replace(/ \|$/, ` (${range}) |`);
 }
