@@ -43,7 +43,7 @@ export class RawWsHeartbeat {
     socket.on('pong', (data: Buffer) => {
       if (data.equals(this.payloads[slice])) this.answered.add(socket);
     });
-    socket.once('close', () => this.slices[slice].delete(socket));
+    socket.on('close', () => this.slices[slice].delete(socket));
   }
 
   stop(): void {

@@ -159,13 +159,12 @@ export class RawWsAdapter extends WsAdapter {
   override bindMessageHandlers(client: WebSocket, handlers: MessageHandlers, _transform: unknown): void {
     const endpoint = this.endpointOfClient.get(client);
     if (!endpoint) throw new Error('RawWsAdapter: a client it did not accept');
-    const byEvent = new Map(handlers.map((handler) => [handler.message as string, handler]));
     client.on('message', (raw: RawData, isBinary: boolean) => {
       const message = endpoint.parser(isBinary ? toBuffer(raw) : raw.toString());
       if (!message) return;
       const direct = endpoint.direct.get(message.event);
       if (direct) return direct(client, message.data);
-      const handler = byEvent.get(message.event);
+      const handler = handlers.find((candidate) => candidate.message === message.event);
       if (handler) void this.reply(client, () => handler.callback(message.data, message.event));
     });
   }
@@ -195,9 +194,9 @@ export class RawWsAdapter extends WsAdapter {
       this.admit(request, { kind: 'ws', gateway: endpoint.name }).then(
         ({ refusal, release }) => {
           if (refusal) return refuseUpgrade(socket, refusal.status, refusal.reason);
-          // The TCP socket closes however the attempt ends: upgraded and later closed, or failed on the way.
+          // The TCP socket closes (once) however the attempt ends: upgraded and later closed, or failed on the way.
           if (socket.destroyed) return release();
-          socket.once('close', release);
+          socket.on('close', release);
           this.accept(endpoint, request, socket, head);
         },
         (error: unknown) => {

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import type { ClientTransport } from '../connection/client-transport.js';
+import { type ClientTransport, newConnectionId } from '../connection/client-transport.js';
 
 /** One Server-Sent Event: its name and its payload (sent as JSON). */
 export interface SseEvent {
@@ -15,7 +14,7 @@ export interface SseEvent {
  * no close frame: every close just ends the response (EventSource reconnects on its own).
  */
 export class SseClientTransport implements ClientTransport<SseEvent> {
-  readonly id = randomUUID();
+  readonly id = newConnectionId();
 
   constructor(
     private readonly response: ServerResponse,

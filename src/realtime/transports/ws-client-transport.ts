@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
-import type { ClientTransport, CloseCause } from '../connection/client-transport.js';
+import { type ClientTransport, type CloseCause, newConnectionId } from '../connection/client-transport.js';
 import type { ClientAddresses } from '../limits/client-addresses.js';
 
 /** Each cause's close frame: 1008 (policy violation), with a reason a person reading a trace understands. */
@@ -17,7 +16,7 @@ const REASONS: Record<CloseCause, string> = {
  * anything else as its JSON.
  */
 export class WsClientTransport implements ClientTransport<unknown> {
-  readonly id = randomUUID();
+  readonly id = newConnectionId();
 
   /** The transport of a raw-ws gateway's new connection (`handleConnection(socket, request)`). */
   static of(socket: WebSocket, request: IncomingMessage, addresses: ClientAddresses): WsClientTransport {
@@ -47,6 +46,7 @@ export class WsClientTransport implements ClientTransport<unknown> {
   }
 
   onClose(listener: () => void): void {
-    this.socket.once('close', listener);
+    // 'close' comes once; `once` would add a wrapper and its state per listener, per connection.
+    this.socket.on('close', listener);
   }
 }
