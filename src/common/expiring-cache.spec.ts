@@ -4,8 +4,9 @@ import { ExpiringCache } from './expiring-cache.js';
 
 function deferred<T>() {
   let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
+  let reject!: (error: Error) => void;
+  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+  return { promise, resolve, reject };
 }
 
 describe('ExpiringCache', () => {
@@ -64,5 +65,32 @@ describe('ExpiringCache', () => {
     slow.resolve('before the change');
     expect(await loading).toBe('before the change');
     expect(cache.get('a')).toBeUndefined();
+  });
+
+  it('shares one read among concurrent loads of a key, and starts another after an invalidation', async () => {
+    const cache = new ExpiringCache<string, string>(new FakeClock(), 10, 1000);
+    const reads = [deferred<string>(), deferred<string>()];
+    let started = 0;
+    const read = () => reads[started++].promise;
+    const first = [cache.load('a', read), cache.load('a', read)];
+    expect(started).toBe(1);
+    cache.invalidate('a');
+    const second = cache.load('a', read);
+    expect(started).toBe(2);
+    reads[0].resolve('before');
+    reads[1].resolve('after');
+    expect(await Promise.all([...first, second])).toEqual(['before', 'before', 'after']);
+    expect(cache.get('a')).toBe('after');
+  });
+
+  it('shares a failed read with the loads that joined it, and keeps nothing of it', async () => {
+    const cache = new ExpiringCache<string, string>(new FakeClock(), 10, 1000);
+    const failing = deferred<string>();
+    let started = 0;
+    const loads = [1, 2].map(() => cache.load('a', () => (started++, failing.promise)));
+    failing.reject(new Error('down'));
+    expect((await Promise.allSettled(loads)).map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
+    expect(started).toBe(1);
+    expect(await cache.load('a', async () => 'read again')).toBe('read again');
   });
 });

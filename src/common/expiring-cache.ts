@@ -4,12 +4,15 @@ import type { Clock } from './clock.js';
  * A bounded map of answers read from somewhere slower (the database, a remote service). At most `maxEntries`
  * entries (the least recently used goes first) and none older than `ttlMs`. Whoever owns one decides what it
  * may hold and calls `invalidate` when a held answer may have changed; `load` does not store an answer read
- * while an invalidation happened, so an answer read before a change never outlives it.
+ * while an invalidation happened, so an answer read before a change never outlives it. Concurrent loads of one key
+ * share one read (a reconnect storm of one app's sockets reads the app once), unless an invalidation came between.
  */
 export class ExpiringCache<K, V> {
   private readonly entries = new Map<K, { value: V; expiresAt: number }>();
-  /** Bumped by every invalidation: a load that saw it change stores nothing. */
+  /** Bumped by every invalidation: a load that saw it change stores nothing, and no later load joins its read. */
   private generation = 0;
+  /** Reads in flight by key, with the generation each started in. */
+  private readonly reading = new Map<K, { generation: number; value: Promise<V> }>();
 
   constructor(
     private readonly clock: Clock,
@@ -21,10 +24,17 @@ export class ExpiringCache<K, V> {
   async load(key: K, read: () => Promise<V>, keep: (value: V) => boolean = () => true): Promise<V> {
     const held = this.get(key);
     if (held !== undefined) return held;
-    const generation = this.generation;
-    const value = await read();
-    if (generation === this.generation && keep(value)) this.set(key, value);
-    return value;
+    const inFlight = this.reading.get(key);
+    if (inFlight?.generation === this.generation) return inFlight.value;
+    const flight = { generation: this.generation, value: read() };
+    this.reading.set(key, flight);
+    try {
+      const value = await flight.value;
+      if (flight.generation === this.generation && keep(value)) this.set(key, value);
+      return value;
+    } finally {
+      if (this.reading.get(key) === flight) this.reading.delete(key);
+    }
   }
 
   get(key: K): V | undefined {

@@ -93,7 +93,7 @@ export class ChatgateIoAdapter extends IoAdapter {
       this.releases.delete(socket.request);
       if (held) {
         held.stopWatching();
-        socket.once('close', held.release);
+        socket.on('close', held.release); // 'close' comes once: `on` spares once's wrapper
       }
       boundEngineSocket(socket, max, () =>
         this.log.warn(`dropping a lobby connection with over ${max} bytes unsent (it stopped reading)`),
@@ -130,6 +130,6 @@ export class ChatgateIoAdapter extends IoAdapter {
     };
     // Stopped once the session opens: the listener would keep the request alive as long as the TCP connection.
     this.releases.set(request, { release, stopWatching: () => connection.off('close', onClose) });
-    connection.once('close', onClose);
+    connection.on('close', onClose);
   }
 }
