@@ -4,7 +4,12 @@ import { LobbyClient } from '../support/lobby-client.js';
 import { until } from '../support/until.js';
 import { uniqueUname } from '../support/server.js';
 
-describe('two instances through a Redis that goes away and comes back empty', () => {
+/**
+ * What an outage of Redis costs two instances and how they come back (docs/bus-repair.md): each serves its own
+ * connections meanwhile; afterwards the bus repair brings a reader that stayed connected what it missed, and
+ * presence is recorded again in the emptied Redis.
+ */
+describe('two instances through a Redis outage that ends with Redis empty', () => {
   let redis: OwnRedis;
   let cluster: ClusterProcesses;
   const open: LobbyClient[] = [];
@@ -29,7 +34,7 @@ describe('two instances through a Redis that goes away and comes back empty', ()
     await redis?.stop();
   });
 
-  it('keeps serving locally, loses no stored message, logs once, and joins up again when Redis returns', async () => {
+  it('serves each instance alone and logs the loss once; then the reader that stayed gets every message once and in order, one that joined meanwhile nothing twice, and presence is rebuilt', async () => {
     const appId = await cluster.api.createApp();
     const user = await cluster.api.createUser(uniqueUname('steady'));
     const speaker = await lobbyOn(0, appId, user.hashedToken);
