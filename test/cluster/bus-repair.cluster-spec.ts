@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClusterProcesses, OwnRedis, startClusterProcesses } from '../support/cluster-processes.js';
 import { LobbyClient } from '../support/lobby-client.js';
@@ -5,7 +6,11 @@ import { type Frame, SellerClient } from '../support/seller-client.js';
 import { uniqueUname } from '../support/server.js';
 import { until } from '../support/until.js';
 
+/** The outage under test: Redis is stopped this long, while the writers write. */
 const OUTAGE_MS = 5000;
+/** The writers write live this long before Redis stops, and this long after it is back: the outage has two sides. */
+const LIVE_BEFORE_MS = 1000;
+const LIVE_AFTER_MS = 2000;
 /** One message every this long from each writer: 10 per second. */
 const PACE_MS = 100;
 /** How soon after Redis returns the readers must hold every message sent while it was gone. */
@@ -25,7 +30,7 @@ async function pace(send: (n: number) => Promise<Sent>, stop: () => boolean): Pr
   const start = Date.now();
   for (let n = 0; !stop(); n++) {
     const due = start + n * PACE_MS - Date.now();
-    if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
+    if (due > 0) await sleep(due);
     acked.push(await send(n));
   }
   return acked;
@@ -99,11 +104,11 @@ describe('two instances whose Redis stops for 5 s while a writer on one posts 10
     const writers = Promise.all([pace(say, () => stopped), pace(send, () => stopped)]);
     // A writer's failure is reported where `writers` is awaited; meanwhile it must not go unhandled.
     writers.catch(() => (stopped = true));
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await sleep(LIVE_BEFORE_MS);
     await redis.stop();
     const lobbyBefore = lobbyAcked;
     const sellerBefore = sellerAcked;
-    await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS / 2));
+    await sleep(OUTAGE_MS / 2);
     // A reader that joins the far instance during the outage: its history comes from the database, the rest from the
     // repair, which reads from further back for the reader already there; it is not given twice what it holds.
     const lateReader = await LobbyClient.join(far, appId);
@@ -121,7 +126,7 @@ describe('two instances whose Redis stops for 5 s while a writer on one posts 10
       expect(ack.error).toBeUndefined();
       lateSent.push({ id: ack.data.id, text: `late ${n}` });
     }
-    await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS / 2));
+    await sleep(OUTAGE_MS / 2);
     await redis.restart();
     const back = Date.now();
     const lobbyDuring = lobbyAcked - lobbyBefore;
@@ -149,7 +154,7 @@ describe('two instances whose Redis stops for 5 s while a writer on one posts 10
     );
     const caughtUpAfterMs = Date.now() - back;
     // Writing goes on a while after Redis returned, then stops.
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await sleep(LIVE_AFTER_MS);
     stopped = true;
     const [lobbySent, sellerSent] = await writers;
 
