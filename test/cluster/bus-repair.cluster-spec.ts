@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ClusterProcesses, OwnRedis, startClusterProcesses } from '../support/cluster-processes.js';
+import { describe, expect, it } from 'vitest';
+import { useClusterProcesses } from '../support/cluster-processes.js';
 import { LobbyClient } from '../support/lobby-client.js';
 import { type Frame, SellerClient } from '../support/seller-client.js';
 import { uniqueUname } from '../support/server.js';
@@ -37,25 +37,16 @@ async function pace(send: (n: number) => Promise<Sent>, stop: () => boolean): Pr
 }
 
 describe('two instances whose Redis stops for 5 s while a writer on one posts 10 messages/s', () => {
-  let redis: OwnRedis;
-  let cluster: ClusterProcesses;
-  const open: { close(): void }[] = [];
-
-  beforeAll(async () => {
-    redis = await OwnRedis.start();
-    cluster = await startClusterProcesses(2, {
-      REDIS_URL: redis.url,
+  const cluster = useClusterProcesses(
+    2,
+    {
       PRESENCE_TTL_MS: '1500',
       // The writers post faster than the default rates allow; the limits are not what this test is about.
       LOBBY_RATE_MESSAGES: '1000',
       SELLER_RATE_MESSAGES: '1000',
-    });
-  });
-  afterAll(async () => {
-    open.forEach((client) => client.close());
-    await cluster?.close();
-    await redis?.stop();
-  });
+    },
+    { ownRedis: true },
+  );
 
   it('gives a reader that stays connected on the other instance every acknowledged message, in order, once: lobby and seller chat', async () => {
     const [near, far] = cluster.instances.map((instance) => instance.url);
@@ -65,7 +56,7 @@ describe('two instances whose Redis stops for 5 s while a writer on one posts 10
     const user = await cluster.api.createUser(uniqueUname('writer'));
     const speaker = await LobbyClient.join(near, appId, user.hashedToken);
     const reader = await LobbyClient.join(far, appId);
-    open.push(speaker, reader);
+    [speaker, reader].forEach(cluster.track);
 
     // The seller chat: a client writes on the near instance to a seller (taking offline messages, so the client may
     // write while the near instance cannot see the seller online) whose tab reads on the far one.
@@ -75,7 +66,7 @@ describe('two instances whose Redis stops for 5 s while a writer on one posts 10
     };
     const tab = await SellerClient.connect(far);
     const client = await SellerClient.connect(near);
-    open.push(tab, client);
+    [tab, client].forEach(cluster.track);
     await tab.request('auth', { id: seller.id, token: seller.token });
     const [auth] = await client.request('auth', { name: 'Writer', sellerId: seller.id });
     const chatId = Number(Object.keys(auth.data.chats)[0]);
@@ -105,18 +96,18 @@ describe('two instances whose Redis stops for 5 s while a writer on one posts 10
     // A writer's failure is reported where `writers` is awaited; meanwhile it must not go unhandled.
     writers.catch(() => (stopped = true));
     await sleep(LIVE_BEFORE_MS);
-    await redis.stop();
+    await cluster.redis.stop();
     const lobbyBefore = lobbyAcked;
     const sellerBefore = sellerAcked;
     await sleep(OUTAGE_MS / 2);
     // A reader that joins the far instance during the outage: its history comes from the database, the rest from the
     // repair, which reads from further back for the reader already there; it is not given twice what it holds.
     const lateReader = await LobbyClient.join(far, appId);
-    open.push(lateReader);
+    cluster.track(lateReader);
     // A client that first contacts the seller during the outage, on the near instance: the seller's tab hears of the
     // chat, then of its messages, from the repair.
     const latecomer = await SellerClient.connect(near);
-    open.push(latecomer);
+    cluster.track(latecomer);
     const [lateAuth] = await latecomer.request('auth', { name: 'Latecomer', sellerId: seller.id });
     const lateChatId = Number(Object.keys(lateAuth.data.chats)[0]);
     const lateSent: Sent[] = [];
@@ -127,7 +118,7 @@ describe('two instances whose Redis stops for 5 s while a writer on one posts 10
       lateSent.push({ id: ack.data.id, text: `late ${n}` });
     }
     await sleep(OUTAGE_MS / 2);
-    await redis.restart();
+    await cluster.redis.restart();
     const back = Date.now();
     const lobbyDuring = lobbyAcked - lobbyBefore;
     const sellerDuring = sellerAcked - sellerBefore;

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ClusterProcesses, startClusterProcesses } from '../support/cluster-processes.js';
+import { describe, expect, it } from 'vitest';
+import { useClusterProcesses } from '../support/cluster-processes.js';
 import { LobbyClient } from '../support/lobby-client.js';
 import { metricValue } from '../support/metrics.js';
 import { createSeller, SellerClient } from '../support/seller-client.js';
@@ -11,26 +11,8 @@ import { until } from '../support/until.js';
 const PRESENCE_TTL_MS = 2000;
 
 describe('three instances on PostgreSQL and Redis', () => {
-  let cluster: ClusterProcesses;
-  const open: { close(): void }[] = [];
-  const lobbyOn = async (i: number, appId: number, hashedToken?: string) => {
-    const client = await LobbyClient.join(cluster.instances[i].url, appId, hashedToken);
-    open.push(client);
-    return client;
-  };
-  const sellerOn = async (i: number) => {
-    const client = await SellerClient.connect(cluster.instances[i].url);
-    open.push(client);
-    return client;
-  };
-
-  beforeAll(async () => {
-    cluster = await startClusterProcesses(3, { PRESENCE_TTL_MS: String(PRESENCE_TTL_MS) });
-  });
-  afterAll(async () => {
-    open.forEach((client) => client.close());
-    await cluster?.close();
-  });
+  const cluster = useClusterProcesses(3, { PRESENCE_TTL_MS: String(PRESENCE_TTL_MS) });
+  const { lobbyOn, sellerOn } = cluster;
 
   it('delivers a lobby message to readers on every instance exactly once, the sender’s broadcast before its ack', async () => {
     const appId = await cluster.api.createApp();
@@ -72,9 +54,9 @@ describe('three instances on PostgreSQL and Redis', () => {
     expect(await watcher.waitFor('user_joined', 2)).toEqual([otherMember, member]);
 
     const lobbySockets = () => metricValue(cluster.instances[1].url, 'chatgate_connections', { protocol: 'lobby' });
-    const before = await lobbySockets();
     first.close();
-    await until(async () => (await lobbySockets()) === before - 1, { what: "the first tab's close handled" });
+    // Instance 1 then holds the marker's socket alone (the earlier tests' clients are closed too).
+    await until(async () => (await lobbySockets()) === 1, { what: "the first tab's close handled" });
     expect(await markerOn1.say('one tab closed')).toEqual([]);
     second.close();
     expect(await watcher.waitFor('user_left')).toEqual([member]);
@@ -151,13 +133,13 @@ describe('three instances on PostgreSQL and Redis', () => {
     const seller = await createSeller(cluster.api, 'Doomed');
     const watcher = await lobbyOn(0, appId);
     const doomed = await LobbyClient.connect(victim.url);
-    open.push(doomed);
+    cluster.track(doomed);
     await doomed.auth({ app_id: appId, hashed_token: user.hashedToken });
     const client = await sellerOn(1);
     const [auth] = await client.request('auth', { name: 'Survivor', sellerId: seller.id }, 2);
     const chatId = Number(Object.keys(auth.data.chats)[0]);
     const tab = await SellerClient.connect(victim.url);
-    open.push(tab);
+    cluster.track(tab);
     await tab.request('auth', { id: seller.id, token: seller.token });
     await watcher.waitFor('user_joined');
     await client.waitFor('status', 2);

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ClusterProcesses, OwnRedis, startClusterProcesses } from '../support/cluster-processes.js';
+import { describe, expect, it } from 'vitest';
+import { useClusterProcesses } from '../support/cluster-processes.js';
 import { LobbyClient } from '../support/lobby-client.js';
 import { until } from '../support/until.js';
 import { uniqueUname } from '../support/server.js';
@@ -10,29 +10,13 @@ import { uniqueUname } from '../support/server.js';
  * presence is recorded again in the emptied Redis.
  */
 describe('two instances through a Redis outage that ends with Redis empty', () => {
-  let redis: OwnRedis;
-  let cluster: ClusterProcesses;
-  const open: LobbyClient[] = [];
-  const lobbyOn = async (i: number, appId: number, hashedToken?: string) => {
-    const client = await LobbyClient.join(cluster.instances[i].url, appId, hashedToken);
-    open.push(client);
-    return client;
-  };
-
-  beforeAll(async () => {
-    redis = await OwnRedis.start();
+  const cluster = useClusterProcesses(
+    2,
     // The speaker posts more than the default rate allows; the limit is not what this test is about.
-    cluster = await startClusterProcesses(2, {
-      REDIS_URL: redis.url,
-      PRESENCE_TTL_MS: '1500',
-      LOBBY_RATE_MESSAGES: '1000',
-    });
-  });
-  afterAll(async () => {
-    open.forEach((client) => client.close());
-    await cluster?.close();
-    await redis?.stop();
-  });
+    { PRESENCE_TTL_MS: '1500', LOBBY_RATE_MESSAGES: '1000' },
+    { ownRedis: true },
+  );
+  const { lobbyOn } = cluster;
 
   it('serves each instance alone and logs the loss once; then the reader that stayed gets every message once and in order, one that joined meanwhile nothing twice, and presence is rebuilt', async () => {
     const appId = await cluster.api.createApp();
@@ -43,7 +27,7 @@ describe('two instances through a Redis outage that ends with Redis empty', () =
     expect(Object.keys(far.data.room.users)).toEqual([user.uname]);
     const texts = (client: LobbyClient) => client.events('new_message').map(([, m]) => (m as { text: string }).text);
 
-    await redis.stop();
+    await cluster.redis.stop();
     // Both instances have lost their links, so what follows is said during the outage as they see it.
     await until(
       () =>
@@ -61,7 +45,7 @@ describe('two instances through a Redis outage that ends with Redis empty', () =
     const alsoServed = await lobbyOn(1, appId);
     expect(alsoServed.data.room.history.map((m: { text: string }) => m.text)).toEqual(during);
 
-    await redis.restart();
+    await cluster.redis.restart();
     // The far reader stayed connected: once its instance is back on Redis, the bus repair brings it what it missed
     // (docs/bus-repair.md), before what is said after.
     expect(await speaker.say('after the return')).toEqual([]);
