@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.js';
+import { eventually, launchChromium } from './support/browser.js';
 import { killed, type ServerProcess, spawnServer } from './support/server-process.js';
 
 /**
@@ -214,24 +214,23 @@ describe('the examples in README.md and docs/ do what they show, on a fresh serv
       tab.setDefaultTimeout(5000);
       const errors: string[] = [];
       tab.on('pageerror', (error) => errors.push(error.message));
-      const until = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 5000 });
       await tab.goto(`http://127.0.0.1:${(site!.address() as { port: number }).port}/`);
 
-      await until(() => tab.locator('#lobby .cg-state').textContent()).toBe('Signed in as olga');
+      await eventually(() => tab.locator('#lobby .cg-state').textContent()).toBe('Signed in as olga');
       await tab.fill('#lobby .cg-input', TOUR.lobby);
       await tab.press('#lobby .cg-input', 'Enter');
-      await until(() => tab.locator('#lobby .cg-msg .cg-text').allTextContents()).toEqual([TOUR.lobby]);
+      await eventually(() => tab.locator('#lobby .cg-msg .cg-text').allTextContents()).toEqual([TOUR.lobby]);
 
       await tab.fill('#client .cg-name-input', TOUR.clientName);
       await tab.press('#client .cg-name-input', 'Enter');
-      await until(() => tab.locator('#client .cg-state').textContent()).toBe(`Chatting as ${TOUR.clientName}`);
+      await eventually(() => tab.locator('#client .cg-state').textContent()).toBe(`Chatting as ${TOUR.clientName}`);
       await tab.fill('#client .cg-input', TOUR.question);
       await tab.press('#client .cg-input', 'Enter');
-      await until(() => tab.locator('#seller .cg-unread').textContent()).toBe('1');
+      await eventually(() => tab.locator('#seller .cg-unread').textContent()).toBe('1');
       await tab.click('#seller .cg-chat-button');
       await tab.fill('#seller .cg-input', TOUR.answer);
       await tab.press('#seller .cg-input', 'Enter');
-      await until(() => tab.locator('#client .cg-theirs .cg-text').allTextContents()).toEqual([TOUR.answer]);
+      await eventually(() => tab.locator('#client .cg-theirs .cg-text').allTextContents()).toEqual([TOUR.answer]);
       expect(errors, where).toEqual([]);
     } finally {
       await context.close();

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { settle } from './support/lobby-client.js';
+import { openConnections } from './support/metrics.js';
 import { uniqueUname } from './support/server.js';
 import { useTestServer } from './support/suite.js';
+import { until } from './support/until.js';
 
 describe('lobby presence (protocols.md §1.2)', () => {
   const suite = useTestServer();
@@ -37,12 +38,21 @@ describe('lobby presence (protocols.md §1.2)', () => {
   it('lists no anonymous readers and announces none', async () => {
     const appId = await suite.api.createApp();
     const alice = await suite.api.createUser(uniqueUname('alice'));
+    const bob = await suite.api.createUser(uniqueUname('bob'));
+    const bobMember = { id: bob.id, uname: bob.uname, role: 'member' };
     const watcher = await join(appId, alice.hashedToken);
     const anon = await join(appId);
     expect(Object.keys(anon.data.room.users)).toEqual([alice.uname]);
     anon.close();
-    await settle();
-    expect(watcher.received).toEqual([]);
+    // Once the server has handled the close (the watcher is the only lobby socket left), a member's arrival is the
+    // marker: whatever that close set going through presence and the bus is published before bob's user_joined.
+    await until(async () => (await openConnections(suite.server, 'lobby')) === 1, {
+      what: "the anonymous reader's close handled",
+    });
+    await join(appId, bob.hashedToken);
+    expect(await watcher.waitFor('user_joined')).toEqual([bobMember]);
+    await suite.sync(watcher);
+    expect(watcher.received).toEqual([['user_joined', bobMember]]);
   });
 
   it('keeps presence per lobby', async () => {

@@ -1,18 +1,26 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LobbyClient, settle } from './support/lobby-client.js';
+import { LobbyClient } from './support/lobby-client.js';
+import { openConnections } from './support/metrics.js';
 import { startServer } from './support/server.js';
 import { useTestServer } from './support/suite.js';
+import { until } from './support/until.js';
 
 const ALICE_HASH = 'a'.repeat(64);
 const SLOW_HASH = 'b'.repeat(64);
 const BROKEN_HASH = 'c'.repeat(64);
 const ALICE = { id: 7001, uname: 'Alice', role: 'member' };
+/** USER_DIRECTORY_TIMEOUT_MS: roomy beside the moments a test holds SLOW_HASH's lookup for. */
+const DIRECTORY_TIMEOUT_MS = 1500;
 
-/** A stand-in for the site's own user service, answering the two lookups the lobby makes. */
-function startDirectory(): Promise<{ server: Server; url: string; requests: string[] }> {
+/**
+ * A stand-in for the site's own user service, answering the two lookups the lobby makes. SLOW_HASH's lookup is
+ * answered only when the test calls the function it left in `held`.
+ */
+function startDirectory(): Promise<{ server: Server; url: string; requests: string[]; held: (() => void)[] }> {
   const requests: string[] = [];
+  const held: (() => void)[] = [];
   const server = createServer((req, res) => {
     requests.push(req.url ?? '');
     const json = (status: number, body: unknown) => {
@@ -27,13 +35,13 @@ function startDirectory(): Promise<{ server: Server; url: string; requests: stri
       case '/dir/apps/3':
         return json(503, { error: 'down' });
       case '/dir/apps/4':
-        return setTimeout(() => json(200, { id: 4, owners: [] }), 2000);
+        return setTimeout(() => json(200, { id: 4, owners: [] }), DIRECTORY_TIMEOUT_MS + 1000);
       case '/dir/apps/5':
         return json(200, { id: 5, owners: 'olga' });
       case `/dir/hashed-token-users/${ALICE_HASH}`:
         return json(200, ALICE);
       case `/dir/hashed-token-users/${SLOW_HASH}`:
-        return setTimeout(() => json(200, { id: 7002, uname: 'slowpoke', role: 'member' }), 300);
+        return void held.push(() => json(200, { id: 7002, uname: 'slowpoke', role: 'member' }));
       case `/dir/hashed-token-users/${BROKEN_HASH}`:
         return json(500, {});
       default:
@@ -42,7 +50,7 @@ function startDirectory(): Promise<{ server: Server; url: string; requests: stri
   });
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () =>
-      resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/dir`, requests }),
+      resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/dir`, requests, held }),
     ),
   );
 }
@@ -53,7 +61,12 @@ describe('lobby auth against a remote user directory (USER_DIRECTORY_URL)', () =
     directory = await startDirectory();
   });
   afterAll(() => directory.server.close());
-  const suite = useTestServer(() => ({ USER_DIRECTORY_URL: directory.url, USER_DIRECTORY_TIMEOUT_MS: '500' }));
+  // One auth at a time per instance (AuthQueue): an auth's reply then comes after the lookup of one begun before it.
+  const suite = useTestServer(() => ({
+    USER_DIRECTORY_URL: directory.url,
+    USER_DIRECTORY_TIMEOUT_MS: String(DIRECTORY_TIMEOUT_MS),
+    AUTH_CONCURRENCY: '1',
+  }));
   const connect = () => suite.lobbyClient();
 
   it("authenticates a user the directory knows, with the app's staff lists applied", async () => {
@@ -109,12 +122,22 @@ describe('lobby auth against a remote user directory (USER_DIRECTORY_URL)', () =
     await watcher.auth({ app_id: 2 });
     const leaver = await connect();
     leaver.socket.emit('auth', { app_id: 2, hashed_token: SLOW_HASH }, () => {});
-    await settle(50);
+    await until(() => directory.held.length === 1, { what: "the leaver's lookup at the directory" });
     leaver.close();
-    await settle(500);
+    await until(async () => (await openConnections(suite.server, 'lobby')) === 1, {
+      what: "the leaver's close handled",
+    });
+    directory.held.shift()!();
+    // Two readers, one on each instance under TEST_CLUSTER: each one's auth runs after the leaver's has ended on its
+    // instance, so its reply is the marker behind whatever the answered lookup led to.
+    const readers = [await connect(), await connect()];
+    for (const reader of readers) {
+      const [error, data] = await reader.auth({ app_id: 2 });
+      expect(error).toBeNull();
+      expect((data as any).room.users).toEqual({});
+    }
+    await suite.sync(watcher);
     expect(watcher.received).toEqual([]);
-    const [, data] = await (await connect()).auth({ app_id: 2 });
-    expect((data as any).room.users).toEqual({});
   });
 });
 

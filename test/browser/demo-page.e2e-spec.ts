@@ -6,11 +6,11 @@ import type { DemoCredentials } from '../../src/demo/demo.service.js';
 import { LobbyGateway } from '../../src/lobby/lobby.gateway.js';
 import { useWidgetPages } from '../support/embedding-site.js';
 import { startTestingApp } from '../support/testing-app.js';
+import { eventually } from '../support/browser.js';
 
 const SCREENSHOT = new URL('../../docs/demo.png', import.meta.url);
 /** `npm run screenshot` refreshes docs/demo.png; `npm test` leaves the tracked file alone. */
 const SAVE_SCREENSHOT = process.env.SAVE_SCREENSHOT === '1';
-const until = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 5000 });
 
 /** The lobby widget's log as a person reads it: `author [badge]: text` for messages, `(kind) text` for the rest. */
 function lobbyLog(page: Page, root = '#lobby'): Promise<string[]> {
@@ -63,7 +63,7 @@ describe('the demo page at / and the lobby widget, in Chromium', () => {
 
   async function demoPage(as?: string): Promise<Page> {
     const page = await open(`${pages.server.url}/${as ? `?as=${as}` : ''}`);
-    await until(() => text(page, '#lobby .cg-state')).toBe(as ? `Signed in as ${as}` : 'Reading anonymously');
+    await eventually(() => text(page, '#lobby .cg-state')).toBe(as ? `Signed in as ${as}` : 'Reading anonymously');
     return page;
   }
 
@@ -78,18 +78,18 @@ describe('the demo page at / and the lobby widget, in Chromium', () => {
     await say(bob, 'Anyone tried the new table?');
     const page = await demoPage('alice');
     await say(page, 'Yes, it is fun!');
-    await until(() => tail(page, 1)).toEqual(['alice: Yes, it is fun!']);
+    await eventually(() => tail(page, 1)).toEqual(['alice: Yes, it is fun!']);
 
     await page.fill('#client .cg-name-input', 'shoom');
     await page.press('#client .cg-name-input', 'Enter');
-    await until(() => text(page, '#client .cg-state')).toBe('Chatting as shoom');
+    await eventually(() => text(page, '#client .cg-state')).toBe('Chatting as shoom');
     await page.fill('#client .cg-input', 'Is the blue one in stock?');
     await page.press('#client .cg-input', 'Enter');
-    await until(() => text(page, '#seller .cg-unread')).toBe('1');
+    await eventually(() => text(page, '#seller .cg-unread')).toBe('1');
     await page.click('#seller .cg-chat-button');
     await page.fill('#seller .cg-input', 'Yes, two left.');
     await page.press('#seller .cg-input', 'Enter');
-    await until(() => page.locator('#client .cg-theirs .cg-text').allTextContents()).toEqual(['Yes, two left.']);
+    await eventually(() => page.locator('#client .cg-theirs .cg-text').allTextContents()).toEqual(['Yes, two left.']);
 
     await page.setViewportSize({ width: 1400, height: 500 });
     const png = await page.screenshot();
@@ -112,34 +112,34 @@ describe('the demo page at / and the lobby widget, in Chromium', () => {
 
   it('lets two pages chat in one lobby, and the send box stays usable after each send', async () => {
     const [alice, bob] = [await demoPage('alice'), await demoPage('bob')];
-    await until(() => lobbyUsers(alice)).toEqual(['alice', 'bob']);
+    await eventually(() => lobbyUsers(alice)).toEqual(['alice', 'bob']);
     expect(await text(alice, '#lobby .cg-users-title')).toBe('Here now (2)');
 
     await say(alice, '  hello bob  ');
-    await until(() => tail(bob, 1)).toEqual(['alice: hello bob']);
-    await until(() => alice.inputValue('#lobby .cg-input')).toBe('');
+    await eventually(() => tail(bob, 1)).toEqual(['alice: hello bob']);
+    await eventually(() => alice.inputValue('#lobby .cg-input')).toBe('');
     await say(bob, 'hi alice');
     await say(bob, 'how are you?');
-    await until(() => tail(alice, 3)).toEqual(['alice: hello bob', 'bob: hi alice', 'bob: how are you?']);
+    await eventually(() => tail(alice, 3)).toEqual(['alice: hello bob', 'bob: hi alice', 'bob: how are you?']);
     expect(await tail(bob, 3)).toEqual(['alice: hello bob', 'bob: hi alice', 'bob: how are you?']);
     expect(await text(bob, '#lobby .cg-count')).toBe('0/140');
 
     await bob.close();
-    await until(() => lobbyUsers(alice)).toEqual(['alice']);
+    await eventually(() => lobbyUsers(alice)).toEqual(['alice']);
   });
 
   it('shows a muted user why they cannot post, and keeps what they typed', async () => {
     const [mia, bob] = [await demoPage('mia'), await demoPage('bob')];
-    await until(() => lobbyUsers(bob)).toEqual(['bob', 'mia [mod]']);
+    await eventually(() => lobbyUsers(bob)).toEqual(['bob', 'mia [mod]']);
 
     await say(mia, '/mute bob 10');
     // The broadcast and the reply to the sender may arrive in either order.
-    await until(async () => (await tail(mia, 2)).sort()).toEqual([
+    await eventually(async () => (await tail(mia, 2)).sort()).toEqual([
       '(event) bob was muted for 10 minutes',
       '(system) User "bob" muted for 10 minutes',
     ]);
     expect(await mia.inputValue('#lobby .cg-input')).toBe('');
-    await until(() => tail(bob, 1)).toEqual(['(event) bob was muted for 10 minutes']);
+    await eventually(() => tail(bob, 1)).toEqual(['(event) bob was muted for 10 minutes']);
     expect(await lobbyUsers(bob)).toEqual(['bob [muted]', 'mia [mod]']);
     expect(await text(bob, '#lobby .cg-mutes-title')).toBe('Muted (1)');
     expect(await text(bob, '#lobby .cg-notice')).toMatch(
@@ -147,11 +147,11 @@ describe('the demo page at / and the lobby widget, in Chromium', () => {
     );
 
     await say(bob, 'am I muted?');
-    await until(() => tail(bob, 1)).toEqual(['(system) You are muted']);
+    await eventually(() => tail(bob, 1)).toEqual(['(system) You are muted']);
     expect(await bob.inputValue('#lobby .cg-input')).toBe('am I muted?');
 
     await say(mia, '/unmute bob');
-    await until(() => tail(bob, 1)).toEqual(['(event) bob was unmuted']);
+    await eventually(() => tail(bob, 1)).toEqual(['(event) bob was unmuted']);
     expect(await text(bob, '#lobby .cg-notice')).toBe('');
     expect(await lobbyUsers(bob)).toEqual(['bob', 'mia [mod]']);
   });
@@ -161,28 +161,28 @@ describe('the demo page at / and the lobby widget, in Chromium', () => {
     const errors: string[] = [];
     for (const page of [mia, bob]) page.on('pageerror', (error) => errors.push(error.message));
     await say(bob, 'cheap coins at my site');
-    await until(() => tail(mia, 1)).toEqual(['bob: cheap coins at my site']);
+    await eventually(() => tail(mia, 1)).toEqual(['bob: cheap coins at my site']);
     expect(await bob.locator('#lobby .cg-delete').count()).toBe(0);
     const line = mia.locator('#lobby .cg-msg', { hasText: 'cheap coins at my site' });
     const id = await line.getAttribute('data-id');
     await line.locator('.cg-delete').click();
-    await until(() => tail(mia, 1)).toEqual([`(system) Message ${id} deleted`]);
+    await eventually(() => tail(mia, 1)).toEqual([`(system) Message ${id} deleted`]);
     for (const page of [mia, bob]) {
-      await until(() => page.locator(`#lobby .cg-msg[data-id="${id}"]`).count()).toBe(0);
+      await eventually(() => page.locator(`#lobby .cg-msg[data-id="${id}"]`).count()).toBe(0);
       expect(await lobbyLog(page)).not.toContain('bob: cheap coins at my site');
     }
 
     await say(mia, '/slow 3600');
-    await until(() => text(bob, '#lobby .cg-slow')).toBe('Slow mode: one message every 3600 s');
+    await eventually(() => text(bob, '#lobby .cg-slow')).toBe('Slow mode: one message every 3600 s');
     expect(await text(mia, '#lobby .cg-slow')).toBe('Slow mode: one message every 3600 s (staff exempt)');
     await say(bob, 'my one message');
-    await until(() => tail(mia, 1)).toEqual(['bob: my one message']);
+    await eventually(() => tail(mia, 1)).toEqual(['bob: my one message']);
     await say(bob, 'and another');
-    await until(() => tail(bob, 1)).toEqual(['(system) Slow mode is on: wait 3600 s']);
+    await eventually(() => tail(bob, 1)).toEqual(['(system) Slow mode is on: wait 3600 s']);
     expect(await text(bob, '#lobby .cg-error')).toBe('Slow mode: wait 3600 s before your next message.');
     expect(await bob.inputValue('#lobby .cg-input')).toBe('and another');
     await say(mia, '/slow 0');
-    await until(() => text(bob, '#lobby .cg-slow')).toBe('');
+    await eventually(() => text(bob, '#lobby .cg-slow')).toBe('');
     expect(errors).toEqual([]);
   });
 
@@ -197,7 +197,7 @@ describe('the demo page at / and the lobby widget, in Chromium', () => {
 
     // Messages of one socket arrive in order: had the long one gone out, bob would see it before this one.
     await say(alice, '🙂'.repeat(140));
-    await until(() => tail(bob, 1)).toEqual([`alice: ${'🙂'.repeat(140)}`]);
+    await eventually(() => tail(bob, 1)).toEqual([`alice: ${'🙂'.repeat(140)}`]);
     expect((await lobbyLog(bob)).filter((line) => line.includes('🙂'.repeat(141)))).toEqual([]);
     expect(await text(alice, '#lobby .cg-error')).toBe('');
   });
@@ -205,14 +205,14 @@ describe('the demo page at / and the lobby widget, in Chromium', () => {
   it('shows <img src=x onerror=alert(1)> as literal text, in the demo page and in a widget embedded on another origin', async () => {
     const bob = demo.lobby.users.find((user) => user.uname === 'bob')!;
     const embedded = await open(pages.site.pageUrl('lobby', { appId: demo.lobby.appId, hashedToken: bob.hashedToken }));
-    await until(() => text(embedded, '#chat .cg-state')).toBe('Signed in as bob');
+    await eventually(() => text(embedded, '#chat .cg-state')).toBe('Signed in as bob');
     const alice = await demoPage('alice');
 
     await say(alice, '<img src=x onerror=alert(1)>');
-    await until(async () => (await lobbyLog(embedded, '#chat')).slice(-1)).toEqual([
+    await eventually(async () => (await lobbyLog(embedded, '#chat')).slice(-1)).toEqual([
       'alice: <img src=x onerror=alert(1)>',
     ]);
-    await until(() => tail(alice, 1)).toEqual(['alice: <img src=x onerror=alert(1)>']);
+    await eventually(() => tail(alice, 1)).toEqual(['alice: <img src=x onerror=alert(1)>']);
     expect(await embedded.locator('img').count()).toBe(0);
     expect(await alice.locator('img').count()).toBe(0);
   });
@@ -221,14 +221,14 @@ describe('the demo page at / and the lobby widget, in Chromium', () => {
     const bob = demo.lobby.users.find((user) => user.uname === 'bob')!;
     const url = pages.site.pageUrl('lobby', { appId: demo.lobby.appId, hashedToken: bob.hashedToken });
     const embedded = await open(url);
-    await until(() => text(embedded, '#chat .cg-state')).toBe('Signed in as bob');
+    await eventually(() => text(embedded, '#chat .cg-state')).toBe('Signed in as bob');
     await embedded.evaluate(() => {
       window.counted = { ready: 0, message: 0 };
       for (const event of ['ready', 'message']) window.chat.on(event, () => window.counted[event]++);
     });
     const alice = await demoPage('alice');
     await say(alice, 'before the drop');
-    await until(() => lobbyLog(embedded, '#chat')).toContain('alice: before the drop');
+    await eventually(() => lobbyLog(embedded, '#chat')).toContain('alice: before the drop');
     const before = await lobbyLog(embedded, '#chat');
 
     // Only the embedded widget's connection (its Origin is the site's) goes, as when a network drops.
@@ -238,12 +238,12 @@ describe('the demo page at / and the lobby widget, in Chromium', () => {
     [...server.of('/').sockets.values()]
       .filter((socket) => socket.handshake.headers.origin === siteOrigin)
       .forEach((socket) => socket.conn.close());
-    await until(() => embedded.evaluate(() => window.counted.ready)).toBe(1);
+    await eventually(() => embedded.evaluate(() => window.counted.ready)).toBe(1);
     expect(await text(embedded, '#chat .cg-state')).toBe('Signed in as bob');
     expect(await lobbyLog(embedded, '#chat')).toEqual(before);
 
     await say(alice, 'after the drop');
-    await until(() => lobbyLog(embedded, '#chat')).toEqual([...before, 'alice: after the drop']);
+    await eventually(() => lobbyLog(embedded, '#chat')).toEqual([...before, 'alice: after the drop']);
     expect(await embedded.evaluate(() => window.counted)).toEqual({ ready: 1, message: 2 });
   });
 });

@@ -8,8 +8,7 @@ import { createSeller, SellerClient } from '../support/seller-client.js';
 import { chatLog } from '../support/seller-widget-page.js';
 import { uniqueUname } from '../support/server.js';
 import { startTestingApp } from '../support/testing-app.js';
-
-const until = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 5000 });
+import { eventually } from '../support/browser.js';
 
 /** The lobby gateway's socket.io server (private to it): the test reaches in to drop the widget's connection. */
 interface ServerHolder {
@@ -34,7 +33,7 @@ describe('the widgets catching up after a drop, in Chromium', () => {
     // Time runs as usual, and jumps forward when a test says so (page.clock.fastForward).
     await page.clock.install();
     await page.goto(url);
-    await until(() => page.locator('#chat .cg-state').textContent()).toBe('Reading anonymously');
+    await eventually(() => page.locator('#chat .cg-state').textContent()).toBe('Reading anonymously');
     const siteOrigin = new URL(url).origin;
     const drop = () => {
       const { server } = pages.server.app.get(LobbyGateway) as unknown as ServerHolder;
@@ -55,13 +54,13 @@ describe('the widgets catching up after a drop, in Chromium', () => {
     const author = await writer(appId);
     const { page, drop } = await widget(appId);
     expect(await author.say('before')).toEqual([]);
-    await until(() => log(page)).toEqual(['before']);
+    await eventually(() => log(page)).toEqual(['before']);
     // The widget asks only from messages it has held for half a second (transcript.js): let 'before' settle.
     await page.clock.fastForward(600);
     drop();
-    await until(() => page.locator('#chat .cg-state').textContent()).toBe('Disconnected: reconnecting…');
+    await eventually(() => page.locator('#chat .cg-state').textContent()).toBe('Disconnected: reconnecting…');
     for (const text of ['missed 1', 'missed 2']) expect(await author.say(text)).toEqual([]);
-    await until(() => log(page)).toEqual(['before', 'missed 1', 'missed 2']);
+    await eventually(() => log(page)).toEqual(['before', 'missed 1', 'missed 2']);
     expect(await page.locator('#chat .cg-gap').isVisible()).toBe(false);
     author.close();
   });
@@ -71,13 +70,13 @@ describe('the widgets catching up after a drop, in Chromium', () => {
     const author = await writer(appId);
     const { page, drop } = await widget(appId);
     expect(await author.say('before')).toEqual([]);
-    await until(() => log(page)).toEqual(['before']);
+    await eventually(() => log(page)).toEqual(['before']);
     await page.clock.fastForward(600); // as above: 'before' becomes the widget's `since`
     drop();
-    await until(() => page.locator('#chat .cg-state').textContent()).toBe('Disconnected: reconnecting…');
+    await eventually(() => page.locator('#chat .cg-state').textContent()).toBe('Disconnected: reconnecting…');
     for (const text of ['missed 1', 'missed 2', 'missed 3']) expect(await author.say(text)).toEqual([]);
-    await until(() => log(page)).toEqual(['before', 'missed 2', 'missed 3']);
-    await until(() => page.locator('#chat .cg-gap').isVisible()).toBe(true);
+    await eventually(() => log(page)).toEqual(['before', 'missed 2', 'missed 3']);
+    await eventually(() => page.locator('#chat .cg-gap').isVisible()).toBe(true);
     expect(await page.locator('#chat .cg-gap').textContent()).toBe('Some messages may be missing. Reload');
     expect(await page.locator('#chat .cg-gap button').textContent()).toBe('Reload');
     author.close();
@@ -111,16 +110,16 @@ describe('the widgets catching up after a drop, in Chromium', () => {
     const page = await context.newPage();
     await page.clock.install();
     await page.goto(pages.site.pageUrl('seller-chat', { id: seller.id, token: seller.token }));
-    await until(() => page.locator('#chat .cg-state').textContent()).toBe('Signed in as Shop');
+    await eventually(() => page.locator('#chat .cg-state').textContent()).toBe('Signed in as Shop');
     await page.click('#chat .cg-chat-button');
-    await until(() => chatLog(page)).toEqual(['< before']);
+    await eventually(() => chatLog(page)).toEqual(['< before']);
     await page.clock.fastForward(600); // 'before' becomes the chat's `since` (transcript.js)
 
     await page.evaluate(() => window.sockets[0].close());
-    await until(() => page.locator('#chat .cg-state').textContent()).toBe('Disconnected: reconnecting in 1 s…');
+    await eventually(() => page.locator('#chat .cg-state').textContent()).toBe('Disconnected: reconnecting in 1 s…');
     for (const text of ['missed 1', 'missed 2', 'missed 3']) await say(text);
-    await until(() => chatLog(page)).toEqual(['< before', '< missed 2', '< missed 3']);
-    await until(() => page.locator('#chat .cg-gap').isVisible()).toBe(true);
+    await eventually(() => chatLog(page)).toEqual(['< before', '< missed 2', '< missed 3']);
+    await eventually(() => page.locator('#chat .cg-gap').isVisible()).toBe(true);
     expect(await page.locator('#chat .cg-gap').textContent()).toBe('Some messages may be missing. Reload');
     tab.close();
     client.close();

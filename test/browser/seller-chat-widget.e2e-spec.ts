@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { useWidgetPages } from '../support/embedding-site.js';
 import { startServer } from '../support/server.js';
 import { chatLog, text, write } from '../support/seller-widget-page.js';
+import { eventually } from '../support/browser.js';
 
-const until = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 5000 });
 /** What the pages' own scripts see (test/ is typed without the DOM library). */
 declare const localStorage: { getItem(key: string): string | null; setItem(key: string, value: string): void };
 declare const location: { protocol: string };
@@ -38,39 +38,39 @@ describe('the seller chat widget in Chromium, embedded on another origin', () =>
     expect(await page.locator('#chat .cg-prompt-text').textContent()).toBe('Enter your name to chat with the seller.');
     await page.fill('#chat .cg-name-input', name);
     await page.press('#chat .cg-name-input', 'Enter');
-    await until(() => text(page, '#chat .cg-state')).toBe(`Chatting as ${name}`);
+    await eventually(() => text(page, '#chat .cg-state')).toBe(`Chatting as ${name}`);
     return page;
   }
 
   it('lets a client and the seller talk both ways; the seller sees new chats, unread counts and the client go offline and back; a reload restores the chat', async () => {
     await newSeller('Trainer shop');
     const sellerPage = await open(await profile(), { id: seller.id, token: seller.token });
-    await until(() => text(sellerPage, '#chat .cg-state')).toBe('Signed in as Trainer shop');
+    await eventually(() => text(sellerPage, '#chat .cg-state')).toBe('Signed in as Trainer shop');
     expect(await text(sellerPage, '#chat .cg-list-title')).toBe('Chats (0)');
 
     const clientProfile = await profile();
     const client = await startClient(clientProfile, 'shoom');
-    await until(() => presence(client)).toBe('Trainer shoponline');
+    await eventually(() => presence(client)).toBe('Trainer shoponline');
     // The new chat appears live, its client online.
-    await until(() => text(sellerPage, '#chat .cg-list-title')).toBe('Chats (1)');
-    await until(() => sellerPage.locator('#chat .cg-chat .cg-dot').getAttribute('title')).toBe('online');
+    await eventually(() => text(sellerPage, '#chat .cg-list-title')).toBe('Chats (1)');
+    await eventually(() => sellerPage.locator('#chat .cg-chat .cg-dot').getAttribute('title')).toBe('online');
 
     await write(client, 'Hi! Is the blue one in stock?');
-    await until(() => chatLog(client)).toEqual(['> Hi! Is the blue one in stock?']);
-    await until(() => text(sellerPage, '#chat .cg-chat')).toBe('shoom1');
+    await eventually(() => chatLog(client)).toEqual(['> Hi! Is the blue one in stock?']);
+    await eventually(() => text(sellerPage, '#chat .cg-chat')).toBe('shoom1');
     await sellerPage.click('#chat .cg-chat-button');
     expect(await chatLog(sellerPage)).toEqual(['< Hi! Is the blue one in stock?']);
     expect(await text(sellerPage, '#chat .cg-chat')).toBe('shoom');
     expect(await presence(sellerPage)).toBe('shoomonline');
 
     await write(sellerPage, 'Yes, two left.');
-    await until(() => chatLog(client)).toEqual(['> Hi! Is the blue one in stock?', '< Yes, two left.']);
+    await eventually(() => chatLog(client)).toEqual(['> Hi! Is the blue one in stock?', '< Yes, two left.']);
     expect(await chatLog(sellerPage)).toEqual(['< Hi! Is the blue one in stock?', '> Yes, two left.']);
 
     await client.close();
-    await until(() => presence(sellerPage)).toBe('shoomoffline');
+    await eventually(() => presence(sellerPage)).toBe('shoomoffline');
     await write(sellerPage, 'Still there?');
-    await until(() => chatLog(sellerPage)).toEqual([
+    await eventually(() => chatLog(sellerPage)).toEqual([
       '< Hi! Is the blue one in stock?',
       '> Yes, two left.',
       '> Still there? (Not delivered: shoom is offline.)',
@@ -78,13 +78,13 @@ describe('the seller chat widget in Chromium, embedded on another origin', () =>
 
     // Back with the token the first visit stored: no name asked, the whole chat restored.
     const back = await open(clientProfile, { sellerId: seller.id });
-    await until(() => text(back, '#chat .cg-state')).toBe('Chatting as shoom');
-    await until(() => presence(sellerPage)).toBe('shoomonline');
+    await eventually(() => text(back, '#chat .cg-state')).toBe('Chatting as shoom');
+    await eventually(() => presence(sellerPage)).toBe('shoomonline');
     expect(await chatLog(back)).toEqual(['> Hi! Is the blue one in stock?', '< Yes, two left.']);
     expect(await back.locator('#chat .cg-prompt').isHidden()).toBe(true);
 
     await write(back, '<img src=x onerror=alert(1)>');
-    await until(() => chatLog(sellerPage)).toEqual([
+    await eventually(() => chatLog(sellerPage)).toEqual([
       '< Hi! Is the blue one in stock?',
       '> Yes, two left.',
       '> Still there? (Not delivered: shoom is offline.)',
@@ -93,7 +93,7 @@ describe('the seller chat widget in Chromium, embedded on another origin', () =>
     expect(await sellerPage.locator('img').count()).toBe(0);
 
     await back.reload();
-    await until(() => text(back, '#chat .cg-state')).toBe('Chatting as shoom');
+    await eventually(() => text(back, '#chat .cg-state')).toBe('Chatting as shoom');
     expect(await chatLog(back)).toEqual([
       '> Hi! Is the blue one in stock?',
       '< Yes, two left.',
@@ -106,10 +106,10 @@ describe('the seller chat widget in Chromium, embedded on another origin', () =>
   it('shows a client why a message was not delivered: the seller is offline, or the message is too long', async () => {
     await newSeller('Closed shop');
     const client = await startClient(await profile(), 'early bird');
-    await until(() => presence(client)).toBe('Closed shopoffline');
+    await eventually(() => presence(client)).toBe('Closed shopoffline');
 
     await write(client, 'Anyone there?');
-    await until(() => chatLog(client)).toEqual(['> Anyone there? (Not delivered: Closed shop is offline.)']);
+    await eventually(() => chatLog(client)).toEqual(['> Anyone there? (Not delivered: Closed shop is offline.)']);
     expect(await client.inputValue('#chat .cg-input')).toBe('');
 
     // The frame the widget would send: its size is what the server's limit applies to.
@@ -120,7 +120,7 @@ describe('the seller chat widget in Chromium, embedded on another origin', () =>
       data: { id: 0, text, date: 0, clientDate: 1_800_000_000, chatId: String(chatId), my: false },
     };
     await write(client, text);
-    await until(() => chatLog(client)).toEqual([
+    await eventually(() => chatLog(client)).toEqual([
       '> Anyone there? (Not delivered: Closed shop is offline.)',
       `> ${text} (Not delivered: the message is too long (${JSON.stringify(frame).length} bytes with its envelope, at most 256).)`,
     ]);
@@ -133,7 +133,7 @@ describe('the seller chat widget in Chromium, embedded on another origin', () =>
     const sockets: string[] = [];
     page.on('websocket', (socket) => sockets.push(socket.url()));
     await page.goto(pages.site.pageUrl('seller-chat', { id: seller.id, token: 'not-the-token' }));
-    await until(() => text(page, '#chat .cg-error')).toBe(
+    await eventually(() => text(page, '#chat .cg-error')).toBe(
       'The seller sign-in was refused (USER_NOT_FOUND): check the seller id and token.',
     );
     expect(await text(page, '#chat .cg-state')).toBe('Not signed in');
@@ -150,21 +150,21 @@ describe('the seller chat widget in Chromium, embedded on another origin', () =>
         localStorage.setItem(name, 'a-token-from-an-old-database');
     }, key);
     const page = await open(context, { sellerId: seller.id });
-    await until(() => text(page, '#chat .cg-prompt-text')).toBe(
+    await eventually(() => text(page, '#chat .cg-prompt-text')).toBe(
       'Your earlier chat is gone: enter your name to start a new one.',
     );
     expect(await page.evaluate((name) => localStorage.getItem(name), key)).toBeNull();
 
     await page.fill('#chat .cg-name-input', 'newcomer');
     await page.press('#chat .cg-name-input', 'Enter');
-    await until(() => text(page, '#chat .cg-state')).toBe('Chatting as newcomer');
+    await eventually(() => text(page, '#chat .cg-state')).toBe('Chatting as newcomer');
     expect(await page.evaluate((name) => localStorage.getItem(name), key)).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
   it('reconnects a client with backoff after its connection drops, and rebuilds the chat without duplicates', async () => {
     await newSeller('Steady shop');
     const sellerPage = await open(await profile(), { id: seller.id, token: seller.token });
-    await until(() => text(sellerPage, '#chat .cg-state')).toBe('Signed in as Steady shop');
+    await eventually(() => text(sellerPage, '#chat .cg-state')).toBe('Signed in as Steady shop');
     const context = await profile();
     // Keeps each WebSocket the page opens, so the test can drop one as a network would.
     await context.addInitScript(() => {
@@ -179,17 +179,17 @@ describe('the seller chat widget in Chromium, embedded on another origin', () =>
     });
     const client = await startClient(context, 'steady');
     await write(client, 'first');
-    await until(() => chatLog(client)).toEqual(['> first']);
+    await eventually(() => chatLog(client)).toEqual(['> first']);
 
     await client.evaluate(() => window.sockets[0].close());
-    await until(() => client.evaluate(() => window.sockets.length)).toBe(2);
-    await until(() => text(client, '#chat .cg-state')).toBe('Chatting as steady');
+    await eventually(() => client.evaluate(() => window.sockets.length)).toBe(2);
+    await eventually(() => text(client, '#chat .cg-state')).toBe('Chatting as steady');
     expect(await chatLog(client)).toEqual(['> first']);
-    await until(() => presence(client)).toBe('Steady shoponline');
+    await eventually(() => presence(client)).toBe('Steady shoponline');
 
     await write(client, 'second');
-    await until(() => chatLog(client)).toEqual(['> first', '> second']);
+    await eventually(() => chatLog(client)).toEqual(['> first', '> second']);
     await sellerPage.click('#chat .cg-chat-button');
-    await until(() => chatLog(sellerPage)).toEqual(['< first', '< second']);
+    await eventually(() => chatLog(sellerPage)).toEqual(['< first', '< second']);
   });
 });

@@ -3,8 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { useWidgetPages } from '../support/embedding-site.js';
 import { startServer } from '../support/server.js';
 import { chatLog, text, write } from '../support/seller-widget-page.js';
-
-const until = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 5000 });
+import { eventually } from '../support/browser.js';
 
 describe('the seller chat widget for a shop (docs/seller-shop.md), in Chromium', () => {
   const pages = useWidgetPages(() => startServer());
@@ -21,18 +20,18 @@ describe('the seller chat widget for a shop (docs/seller-shop.md), in Chromium',
     const client = await open(await pages.profile(), { sellerId: seller.id });
     await client.fill('#chat .cg-name-input', 'owl');
     await client.press('#chat .cg-name-input', 'Enter');
-    await until(() => text(client, '#chat .cg-chat-head')).toBe(
+    await eventually(() => text(client, '#chat .cg-chat-head')).toBe(
       'Night shopaway: leave a message, it will be read later',
     );
 
     await write(client, 'Open tomorrow?');
-    await until(() => chatLog(client)).toEqual(['> Open tomorrow?']);
+    await eventually(() => chatLog(client)).toEqual(['> Open tomorrow?']);
 
     const sellerPage = await open(await pages.profile(), { id: seller.id, token: seller.token });
-    await until(() => text(sellerPage, '#chat .cg-chat')).toBe('owl1');
+    await eventually(() => text(sellerPage, '#chat .cg-chat')).toBe('owl1');
     await sellerPage.click('#chat .cg-chat-button');
     expect(await chatLog(sellerPage)).toEqual(['< Open tomorrow?']);
-    await until(() => text(client, '#chat .cg-chat-head')).toBe('Night shoponline');
+    await eventually(() => text(client, '#chat .cg-chat-head')).toBe('Night shoponline');
   });
 
   it("keeps the seller's unread counts across its tabs and reloads: opening a chat in one tab clears it in the others", async () => {
@@ -43,24 +42,24 @@ describe('the seller chat widget for a shop (docs/seller-shop.md), in Chromium',
     const console = await pages.profile();
     const tab1 = await open(console, { id: seller.id, token: seller.token });
     const tab2 = await open(console, { id: seller.id, token: seller.token });
-    await until(() => text(tab2, '#chat .cg-state')).toBe('Signed in as Two tabs');
+    await eventually(() => text(tab2, '#chat .cg-state')).toBe('Signed in as Two tabs');
     const client = await open(await pages.profile(), { sellerId: seller.id });
     await client.fill('#chat .cg-name-input', 'kim');
     await client.press('#chat .cg-name-input', 'Enter');
-    await until(() => text(client, '#chat .cg-chat-head')).toBe('Two tabsonline');
+    await eventually(() => text(client, '#chat .cg-chat-head')).toBe('Two tabsonline');
     await write(client, 'first');
     await write(client, 'second');
-    for (const tab of [tab1, tab2]) await until(() => text(tab, '#chat .cg-chat')).toBe('kim2');
+    for (const tab of [tab1, tab2]) await eventually(() => text(tab, '#chat .cg-chat')).toBe('kim2');
 
     await tab1.click('#chat .cg-chat-button');
-    await until(() => text(tab2, '#chat .cg-chat')).toBe('kim');
+    await eventually(() => text(tab2, '#chat .cg-chat')).toBe('kim');
     await tab2.reload();
-    await until(() => text(tab2, '#chat .cg-state')).toBe('Signed in as Two tabs');
+    await eventually(() => text(tab2, '#chat .cg-state')).toBe('Signed in as Two tabs');
     expect(await text(tab2, '#chat .cg-chat')).toBe('kim');
 
     await tab1.close();
     await write(client, 'third');
-    await until(() => text(tab2, '#chat .cg-chat')).toBe('kim1');
+    await eventually(() => text(tab2, '#chat .cg-chat')).toBe('kim1');
     const [chat] = (await pages.server.api.get(`/api/sellers/${seller.id}/chats`)).body;
     expect(chat).toMatchObject({ unread: 1 });
   });

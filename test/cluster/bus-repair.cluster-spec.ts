@@ -1,11 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ClusterProcesses, OwnRedis, startClusterProcesses } from '../support/cluster-processes.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { useClusterProcesses } from '../support/cluster-processes.js';
 import { LobbyClient } from '../support/lobby-client.js';
 import { type Frame, SellerClient } from '../support/seller-client.js';
 import { uniqueUname } from '../support/server.js';
 import { until } from '../support/until.js';
 
+/** The outage under test: Redis is stopped this long, while the writers write. */
 const OUTAGE_MS = 5000;
+/** The writers write live this long before Redis stops, and this long after it is back: the outage has two sides. */
+const LIVE_BEFORE_MS = 1000;
+const LIVE_AFTER_MS = 2000;
 /** One message every this long from each writer: 10 per second. */
 const PACE_MS = 100;
 /** How soon after Redis returns the readers must hold every message sent while it was gone. */
@@ -25,32 +30,23 @@ async function pace(send: (n: number) => Promise<Sent>, stop: () => boolean): Pr
   const start = Date.now();
   for (let n = 0; !stop(); n++) {
     const due = start + n * PACE_MS - Date.now();
-    if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
+    if (due > 0) await sleep(due);
     acked.push(await send(n));
   }
   return acked;
 }
 
 describe('two instances whose Redis stops for 5 s while a writer on one posts 10 messages/s', () => {
-  let redis: OwnRedis;
-  let cluster: ClusterProcesses;
-  const open: { close(): void }[] = [];
-
-  beforeAll(async () => {
-    redis = await OwnRedis.start();
-    cluster = await startClusterProcesses(2, {
-      REDIS_URL: redis.url,
+  const cluster = useClusterProcesses(
+    2,
+    {
       PRESENCE_TTL_MS: '1500',
       // The writers post faster than the default rates allow; the limits are not what this test is about.
       LOBBY_RATE_MESSAGES: '1000',
       SELLER_RATE_MESSAGES: '1000',
-    });
-  });
-  afterAll(async () => {
-    open.forEach((client) => client.close());
-    await cluster?.close();
-    await redis?.stop();
-  });
+    },
+    { ownRedis: true },
+  );
 
   it('gives a reader that stays connected on the other instance every acknowledged message, in order, once: lobby and seller chat', async () => {
     const [near, far] = cluster.instances.map((instance) => instance.url);
@@ -60,7 +56,7 @@ describe('two instances whose Redis stops for 5 s while a writer on one posts 10
     const user = await cluster.api.createUser(uniqueUname('writer'));
     const speaker = await LobbyClient.join(near, appId, user.hashedToken);
     const reader = await LobbyClient.join(far, appId);
-    open.push(speaker, reader);
+    [speaker, reader].forEach(cluster.track);
 
     // The seller chat: a client writes on the near instance to a seller (taking offline messages, so the client may
     // write while the near instance cannot see the seller online) whose tab reads on the far one.
@@ -70,7 +66,7 @@ describe('two instances whose Redis stops for 5 s while a writer on one posts 10
     };
     const tab = await SellerClient.connect(far);
     const client = await SellerClient.connect(near);
-    open.push(tab, client);
+    [tab, client].forEach(cluster.track);
     await tab.request('auth', { id: seller.id, token: seller.token });
     const [auth] = await client.request('auth', { name: 'Writer', sellerId: seller.id });
     const chatId = Number(Object.keys(auth.data.chats)[0]);
@@ -99,19 +95,19 @@ describe('two instances whose Redis stops for 5 s while a writer on one posts 10
     const writers = Promise.all([pace(say, () => stopped), pace(send, () => stopped)]);
     // A writer's failure is reported where `writers` is awaited; meanwhile it must not go unhandled.
     writers.catch(() => (stopped = true));
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    await redis.stop();
+    await sleep(LIVE_BEFORE_MS);
+    await cluster.redis.stop();
     const lobbyBefore = lobbyAcked;
     const sellerBefore = sellerAcked;
-    await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS / 2));
+    await sleep(OUTAGE_MS / 2);
     // A reader that joins the far instance during the outage: its history comes from the database, the rest from the
     // repair, which reads from further back for the reader already there; it is not given twice what it holds.
     const lateReader = await LobbyClient.join(far, appId);
-    open.push(lateReader);
+    cluster.track(lateReader);
     // A client that first contacts the seller during the outage, on the near instance: the seller's tab hears of the
     // chat, then of its messages, from the repair.
     const latecomer = await SellerClient.connect(near);
-    open.push(latecomer);
+    cluster.track(latecomer);
     const [lateAuth] = await latecomer.request('auth', { name: 'Latecomer', sellerId: seller.id });
     const lateChatId = Number(Object.keys(lateAuth.data.chats)[0]);
     const lateSent: Sent[] = [];
@@ -121,8 +117,8 @@ describe('two instances whose Redis stops for 5 s while a writer on one posts 10
       expect(ack.error).toBeUndefined();
       lateSent.push({ id: ack.data.id, text: `late ${n}` });
     }
-    await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS / 2));
-    await redis.restart();
+    await sleep(OUTAGE_MS / 2);
+    await cluster.redis.restart();
     const back = Date.now();
     const lobbyDuring = lobbyAcked - lobbyBefore;
     const sellerDuring = sellerAcked - sellerBefore;
@@ -149,7 +145,7 @@ describe('two instances whose Redis stops for 5 s while a writer on one posts 10
     );
     const caughtUpAfterMs = Date.now() - back;
     // Writing goes on a while after Redis returned, then stops.
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await sleep(LIVE_AFTER_MS);
     stopped = true;
     const [lobbySent, sellerSent] = await writers;
 

@@ -1,33 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ClusterProcesses, startClusterProcesses } from '../support/cluster-processes.js';
-import { LobbyClient, settle } from '../support/lobby-client.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { useClusterProcesses } from '../support/cluster-processes.js';
+import { LobbyClient } from '../support/lobby-client.js';
+import { metricValue } from '../support/metrics.js';
 import { createSeller, SellerClient } from '../support/seller-client.js';
 import { killed } from '../support/server-process.js';
 import { uniqueUname } from '../support/server.js';
+import { until } from '../support/until.js';
 
 const PRESENCE_TTL_MS = 2000;
 
 describe('three instances on PostgreSQL and Redis', () => {
-  let cluster: ClusterProcesses;
-  const open: { close(): void }[] = [];
-  const lobbyOn = async (i: number, appId: number, hashedToken?: string) => {
-    const client = await LobbyClient.join(cluster.instances[i].url, appId, hashedToken);
-    open.push(client);
-    return client;
-  };
-  const sellerOn = async (i: number) => {
-    const client = await SellerClient.connect(cluster.instances[i].url);
-    open.push(client);
-    return client;
-  };
-
-  beforeAll(async () => {
-    cluster = await startClusterProcesses(3, { PRESENCE_TTL_MS: String(PRESENCE_TTL_MS) });
-  });
-  afterAll(async () => {
-    open.forEach((client) => client.close());
-    await cluster?.close();
-  });
+  const cluster = useClusterProcesses(3, { PRESENCE_TTL_MS: String(PRESENCE_TTL_MS) });
+  const { lobbyOn, sellerOn } = cluster;
 
   it('delivers a lobby message to readers on every instance exactly once, the sender’s broadcast before its ack', async () => {
     const appId = await cluster.api.createApp();
@@ -55,19 +40,42 @@ describe('three instances on PostgreSQL and Redis', () => {
   it('announces presence exactly once across instances: first socket anywhere, last socket anywhere', async () => {
     const appId = await cluster.api.createApp();
     const user = await cluster.api.createUser(uniqueUname('roamer'));
+    const other = await cluster.api.createUser(uniqueUname('marker'));
     const watcher = await lobbyOn(0, appId);
+    // Another member on the roamer's two instances: what it says there follows what that instance published before.
+    const markerOn1 = await lobbyOn(1, appId, other.hashedToken);
+    const markerOn2 = await lobbyOn(2, appId, other.hashedToken);
+    const otherMember = { id: other.id, uname: other.uname, role: 'member' };
+    expect(await watcher.waitFor('user_joined')).toEqual([otherMember]);
     const first = await lobbyOn(1, appId, user.hashedToken);
     const second = await lobbyOn(2, appId, user.hashedToken);
     const member = { id: user.id, uname: user.uname, role: 'member' };
-    expect(second.data.room.users).toEqual({ [user.uname]: member });
-    expect(await watcher.waitFor('user_joined')).toEqual([member]);
+    expect(second.data.room.users).toEqual({ [other.uname]: otherMember, [user.uname]: member });
+    expect(await watcher.waitFor('user_joined', 2)).toEqual([otherMember, member]);
+
+    const lobbySockets = () => metricValue(cluster.instances[1].url, 'chatgate_connections', { protocol: 'lobby' });
     first.close();
-    await settle(300);
-    expect(watcher.events('user_left')).toEqual([]);
+    // Instance 1 then holds the marker's socket alone (the earlier tests' clients are closed too).
+    await until(async () => (await lobbySockets()) === 1, { what: "the first tab's close handled" });
+    expect(await markerOn1.say('one tab closed')).toEqual([]);
     second.close();
     expect(await watcher.waitFor('user_left')).toEqual([member]);
-    await settle(300);
-    expect(watcher.events().map(([event]) => event)).toEqual(['user_joined', 'user_left']);
+    // Whichever instance handled the earlier close, a user_left it published for it would come before its marker.
+    expect(await markerOn1.say('both closed, 1')).toEqual([]);
+    expect(await markerOn2.say('both closed, 2')).toEqual([]);
+    await watcher.waitFor('new_message', 3);
+    const said = (text: string) => [
+      'new_message',
+      { id: expect.any(Number), user: { uname: other.uname, role: 'member' }, text },
+    ];
+    expect(watcher.events()).toEqual([
+      ['user_joined', otherMember],
+      ['user_joined', member],
+      said('one tab closed'),
+      ['user_left', member],
+      said('both closed, 1'),
+      said('both closed, 2'),
+    ]);
   });
 
   it('lets a client on one instance and its seller on another chat both ways', async () => {
@@ -125,13 +133,13 @@ describe('three instances on PostgreSQL and Redis', () => {
     const seller = await createSeller(cluster.api, 'Doomed');
     const watcher = await lobbyOn(0, appId);
     const doomed = await LobbyClient.connect(victim.url);
-    open.push(doomed);
+    cluster.track(doomed);
     await doomed.auth({ app_id: appId, hashed_token: user.hashedToken });
     const client = await sellerOn(1);
     const [auth] = await client.request('auth', { name: 'Survivor', sellerId: seller.id }, 2);
     const chatId = Number(Object.keys(auth.data.chats)[0]);
     const tab = await SellerClient.connect(victim.url);
-    open.push(tab);
+    cluster.track(tab);
     await tab.request('auth', { id: seller.id, token: seller.token });
     await watcher.waitFor('user_joined');
     await client.waitFor('status', 2);
@@ -145,7 +153,10 @@ describe('three instances on PostgreSQL and Redis', () => {
       { command: 'status', data: { chatId, status: true } },
       { command: 'status', data: { chatId, status: false } },
     ]);
-    await settle(PRESENCE_TTL_MS);
+    // One departure, announced once: the instance whose sweep took it from the store announces it, and the others'
+    // sweeps (each instance sweeps every third of a lease) find nothing left. Their timers are what is under test,
+    // and no marker follows another process's timer: the test lets a lease pass, two sweeps of each.
+    await sleep(PRESENCE_TTL_MS);
     expect(watcher.events('user_left')).toHaveLength(1);
   });
 });

@@ -1,32 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ClusterProcesses, startClusterProcesses } from '../support/cluster-processes.js';
+import { describe, expect, it } from 'vitest';
+import { useClusterProcesses } from '../support/cluster-processes.js';
 import { LobbyClient } from '../support/lobby-client.js';
-import { createSeller, SellerClient } from '../support/seller-client.js';
+import { createSeller } from '../support/seller-client.js';
 import { uniqueUname } from '../support/server.js';
 
 /** Deletes asked of instance 0 close the connections instance 1 holds, through Redis (docs/rest-api.md). */
 describe('deleting apps, users and sellers across two instances on PostgreSQL and Redis', () => {
-  let cluster: ClusterProcesses;
-  const open: { close(): void }[] = [];
-  const lobbyOn = async (i: number, appId: number, hashedToken?: string) => {
-    const client = await LobbyClient.join(cluster.instances[i].url, appId, hashedToken);
-    open.push(client);
-    return client;
-  };
-  const sellerOn = async (i: number) => {
-    const client = await SellerClient.connect(cluster.instances[i].url);
-    open.push(client);
-    return client;
-  };
+  const cluster = useClusterProcesses(2);
+  const { lobbyOn, sellerOn } = cluster;
   const disconnected = (client: LobbyClient) => new Promise((resolve) => client.socket.once('disconnect', resolve));
-
-  beforeAll(async () => {
-    cluster = await startClusterProcesses(2);
-  });
-  afterEach(() => open.splice(0).forEach((client) => client.close()));
-  afterAll(async () => {
-    await cluster?.close();
-  });
 
   it("disconnects a deleted app's lobby on the other instance, and no other lobby", async () => {
     const appId = await cluster.api.createApp();
@@ -40,7 +22,7 @@ describe('deleting apps, users and sellers across two instances on PostgreSQL an
     expect(await Promise.all(closed)).toEqual(['io server disconnect', 'io server disconnect']);
     expect(await elsewhere.say('still here')).toEqual([]);
     const again = await LobbyClient.connect(cluster.instances[1].url);
-    open.push(again);
+    cluster.track(again);
     again.socket.emit('auth', { app_id: appId }, () => {});
     expect(await again.waitFor('client_error')).toEqual(['no app found with the app_id you sent to `auth` event']);
   });

@@ -1,24 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ClusterProcesses, startClusterProcesses } from '../support/cluster-processes.js';
-import { LobbyClient } from '../support/lobby-client.js';
+import { describe, expect, it } from 'vitest';
+import { useClusterProcesses } from '../support/cluster-processes.js';
 import { Api, uniqueUname } from '../support/server.js';
 
 describe('lobby moderation across two instances on PostgreSQL and Redis (docs/moderation.md)', () => {
-  let cluster: ClusterProcesses;
-  const open: LobbyClient[] = [];
-  const lobbyOn = async (i: number, appId: number, hashedToken?: string) => {
-    const client = await LobbyClient.join(cluster.instances[i].url, appId, hashedToken);
-    open.push(client);
-    return client;
-  };
-
-  beforeAll(async () => {
-    cluster = await startClusterProcesses(2);
-  });
-  afterAll(async () => {
-    open.forEach((client) => client.close());
-    await cluster?.close();
-  });
+  const cluster = useClusterProcesses(2);
+  const { lobbyOn } = cluster;
 
   it('deletes a message on both instances, and holds slow mode and a new filter on both', async () => {
     const appId = await cluster.api.createApp();

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ClusterProcesses, startClusterProcesses } from '../support/cluster-processes.js';
+import { describe, expect, it } from 'vitest';
+import { useClusterProcesses } from '../support/cluster-processes.js';
 import {
   DroppingLobbyReader,
   DroppingSellerReader,
@@ -27,16 +27,7 @@ const RESTART_AT_MS = 12_000;
  * during the run. Every acknowledged message is seen exactly once, merged as the widgets merge.
  */
 describe('a dropping reader on another instance than the writers, across a restart of its instance', () => {
-  let cluster: ClusterProcesses;
-  const open: { close(): void }[] = [];
-
-  beforeAll(async () => {
-    cluster = await startClusterProcesses(2, ROOMY_LIMITS);
-  });
-  afterAll(async () => {
-    open.forEach((client) => client.close());
-    await cluster?.close();
-  });
+  const cluster = useClusterProcesses(2, ROOMY_LIMITS);
 
   /** Runs `RUN_MS` with the reader's instance (instances[1]) replaced at RESTART_AT_MS; the reader follows it. */
   async function runWithRestart(stopWriting: () => Promise<void>): Promise<ServerProcess> {
@@ -56,9 +47,9 @@ describe('a dropping reader on another instance than the writers, across a resta
     const writers = await Promise.all(
       users.map((user) => LobbyClient.join(cluster.instances[0].url, appId, user.hashedToken)),
     );
-    open.push(...writers);
+    writers.forEach(cluster.track);
     const reader = new DroppingLobbyReader(() => cluster.instances[1].url, appId);
-    open.push(reader);
+    cluster.track(reader);
     reader.start(ONLINE_MS, OFFLINE_MS);
     const writing = new PacedWriters(writers.map(lobbySay), 200);
     await runWithRestart(() => writing.stop());
@@ -80,14 +71,14 @@ describe('a dropping reader on another instance than the writers, across a resta
     const seller = await createSeller(cluster.api, 'Busy shop');
     // The seller stays online on the writers' instance, so the client may write throughout.
     const online = await SellerClient.connect(cluster.instances[0].url);
-    open.push(online);
+    cluster.track(online);
     await online.request('auth', { id: seller.id, token: seller.token });
     const client = await SellerClient.connect(cluster.instances[0].url);
-    open.push(client);
+    cluster.track(client);
     const [auth] = await client.request('auth', { name: 'buyer', sellerId: seller.id }, 2);
     const chatId = Number(Object.keys(auth.data.chats)[0]);
     const reader = new DroppingSellerReader(() => cluster.instances[1].url, seller);
-    open.push(reader);
+    cluster.track(reader);
     reader.start(ONLINE_MS, OFFLINE_MS);
     const writing = new PacedWriters([sellerSay(client, chatId)], 50);
     await runWithRestart(() => writing.stop());

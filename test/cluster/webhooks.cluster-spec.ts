@@ -1,23 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ClusterProcesses, startClusterProcesses } from '../support/cluster-processes.js';
+import { useClusterProcesses } from '../support/cluster-processes.js';
 import { LobbyClient } from '../support/lobby-client.js';
 import { ROOMY_LIMITS } from '../support/testing-app.js';
 import { QUICK_WEBHOOKS, WebhookReceiver } from '../support/webhook-receiver.js';
 
 describe('webhooks from two instances on PostgreSQL', () => {
-  let cluster: ClusterProcesses;
+  const cluster = useClusterProcesses(2, { ...ROOMY_LIMITS, ...QUICK_WEBHOOKS });
   let site: WebhookReceiver;
-  const open: LobbyClient[] = [];
 
   beforeAll(async () => {
     site = await WebhookReceiver.start();
-    cluster = await startClusterProcesses(2, { ...ROOMY_LIMITS, ...QUICK_WEBHOOKS });
   });
-  afterAll(async () => {
-    open.forEach((client) => client.close());
-    await cluster?.close();
-    await site?.close();
-  });
+  afterAll(() => site?.close());
 
   it('delivers each event exactly once, whichever instance recorded it', async () => {
     const created = await cluster.api.post('/api/webhooks', { url: site.url, events: ['lobby.message.created'] });
@@ -28,7 +22,7 @@ describe('webhooks from two instances on PostgreSQL', () => {
     const speakers = await Promise.all(
       cluster.instances.map((instance) => LobbyClient.join(instance.url, appId, user.hashedToken)),
     );
-    open.push(...speakers);
+    speakers.forEach(cluster.track);
     const texts = Array.from({ length: 40 }, (_, i) => `from ${i % 2} #${i}`);
     await Promise.all(texts.map((text, i) => speakers[i % 2].say(text)));
 

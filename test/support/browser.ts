@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { type Browser, chromium } from 'playwright-core';
+import { expect } from 'vitest';
 
 /** Each socket.io-client generation lobby widgets embed, installed from npm, and where it keeps its browser bundle. */
 export const CLIENT_GENERATIONS = [
@@ -74,3 +75,9 @@ export async function startPageServer(): Promise<PageServer> {
       }),
   };
 }
+
+/**
+ * An assertion on what a page shows, retried until it holds (5 s): `await eventually(() => read()).toBe(…)`. Pages
+ * announce nothing a test can wait for; the reply the server sends is awaited on the test's own sockets instead.
+ */
+export const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 5000 });

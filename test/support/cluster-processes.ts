@@ -1,9 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { freshDatabase, type TestDatabase } from './database.js';
+import { LobbyClient } from './lobby-client.js';
 import { freshRedisPrefix, TEST_REDIS_URL } from './redis.js';
 import { killed, type ServerProcess, spawnServer } from './server-process.js';
+import { SellerClient } from './seller-client.js';
 import { ADMIN_TOKEN, Api } from './server.js';
 
 export interface ClusterProcesses {
@@ -56,6 +59,54 @@ export async function startClusterProcesses(
       return instance;
     },
     close: () => cleanUp(instances),
+  };
+}
+
+/**
+ * `count` instances (startClusterProcesses) for a describe block, started before its tests and closed after them,
+ * and the clients its tests open on them (`lobbyOn`, `sellerOn`, `track`), closed after each test. `ownRedis`: on
+ * a Redis of the block's own (`redis`, which the tests may stop and restart) instead of the machine's.
+ */
+export function useClusterProcesses(count: number, env: Record<string, string> = {}, { ownRedis = false } = {}) {
+  let started: ClusterProcesses | undefined;
+  let own: OwnRedis | undefined;
+  const open: { close(): void }[] = [];
+  const running = (): ClusterProcesses => {
+    if (!started) throw new Error('the cluster is not started yet');
+    return started;
+  };
+  const track = <T extends { close(): void }>(client: T): T => {
+    open.push(client);
+    return client;
+  };
+
+  beforeAll(async () => {
+    if (ownRedis) own = await OwnRedis.start();
+    started = await startClusterProcesses(count, own ? { REDIS_URL: own.url, ...env } : env);
+  });
+  afterEach(() => open.splice(0).forEach((client) => client.close()));
+  afterAll(async () => {
+    await started?.close();
+    await own?.stop();
+  });
+
+  return {
+    get instances(): ServerProcess[] {
+      return running().instances;
+    },
+    get api(): Api {
+      return running().api;
+    },
+    add: (): Promise<ServerProcess> => running().add(),
+    get redis(): OwnRedis {
+      if (!own) throw new Error(ownRedis ? 'the Redis is not started yet' : "this cluster is on the machine's Redis");
+      return own;
+    },
+    track,
+    /** A lobby socket on instance `i` that authenticated successfully; `data` is its auth payload. */
+    lobbyOn: async (i: number, appId: number, hashedToken?: string) =>
+      track(await LobbyClient.join(running().instances[i].url, appId, hashedToken)),
+    sellerOn: async (i: number) => track(await SellerClient.connect(running().instances[i].url)),
   };
 }
 

@@ -91,9 +91,13 @@ export function deliveryBusContract(
         expect(onB).toEqual([]);
         await until(() => onB.length >= 20);
       }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(onA).toEqual(all);
-      expect(onB).toEqual(all);
+      // A marker each way: b's reaches a after any echo of a's own publications, a's reaches b after any second copy.
+      b.publish(CH, delivery('r', 21));
+      await until(() => onA.includes(21), { what: "b's marker on a" });
+      a.publish(CH, delivery('r', 22));
+      await until(() => onB.includes(22), { what: "a's marker on b" });
+      expect(onA).toEqual([...all, 21, 22]);
+      expect(onB).toEqual([...all, 21, 22]);
       await close();
     });
 
@@ -288,10 +292,15 @@ export function deliveryBusContract(
       const got: number[] = [];
       const subscription = b.subscribe(CH, (d) => got.push(d.data.n));
       await subscription.watch('r');
+      // A marker in another room, published after the others: what reached b for the closed watch came before it.
+      const marked: number[] = [];
+      await b.subscribe(CH, (d) => marked.push(d.data.n)).watch('m');
       subscription.close();
       a.publish(CH, delivery('r', 1));
       b.publish(CH, delivery('r', 2));
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      a.publish(CH, delivery('m', 3));
+      await until(() => marked.length > 0, { what: 'the marker on b' });
+      expect(marked).toEqual([3]);
       expect(got).toEqual([]);
       await close();
     });

@@ -112,11 +112,3 @@ export class LobbyClient {
 }
 
 let markers = 0;
-
-/**
- * A fixed wait, left only in the tests where no marker yet travels behind what they prove absent or wait for
- * (docs/development.md lists them). Prove absence with `sync` instead.
- */
-export function settle(ms = 150): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { until } from './until.js';
 
 const NGINX = '/usr/sbin/nginx';
 
@@ -65,7 +66,15 @@ http {
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await waitForPort(port, () => (child.exitCode !== null ? `nginx exited: ${stderr}` : null));
+  try {
+    await waitForPort(port, () => (child.exitCode !== null ? `nginx exited: ${stderr}` : null));
+  } catch (error) {
+    // An nginx that does not come up is not left running behind the failed test (SIGTERM: its workers stop too).
+    child.kill('SIGTERM');
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     url: `http://127.0.0.1:${port}`,
     close: async () => {
@@ -87,17 +96,17 @@ function freePort(): Promise<number> {
 }
 
 async function waitForPort(port: number, failed: () => string | null): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    const problem = failed();
-    if (problem) throw new Error(problem);
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => {
-        socket.destroy();
-        resolve(true);
-      }).on('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`nginx did not listen on ${port}`);
+  await until(
+    () => {
+      const problem = failed();
+      if (problem) throw new Error(problem);
+      return new Promise<boolean>((resolve) => {
+        const socket = connect(port, '127.0.0.1', () => {
+          socket.destroy();
+          resolve(true);
+        }).on('error', () => resolve(false));
+      });
+    },
+    { what: `nginx listening on ${port}`, timeoutMs: 5000 },
+  );
 }
