@@ -129,7 +129,7 @@ export class RawWsAdapter extends WsAdapter {
       ...DEFAULTS,
       maxBufferedBytes: this.connections.outgoingBufferMaxBytes,
       ...declared,
-      ...this.settingsOf(configured),
+      ...this.configuredSettings(configured),
     };
     if (path.startsWith('/socket.io')) throw new Error(`raw-ws gateway "${name}": path ${path} is socket.io's`);
     const dropped = () =>
@@ -169,10 +169,10 @@ export class RawWsAdapter extends WsAdapter {
 
   /** Where a gateway is served: its declared path, unless its configured settings move it. */
   private pathOf(declared: RawWsGatewayOptions): string {
-    return this.settingsOf(declared.configured).path ?? declared.path;
+    return this.configuredSettings(declared.configured).path ?? declared.path;
   }
 
-  private settingsOf(configured: ConfiguredRawWsSettings | undefined): RawWsSettings {
+  private configuredSettings(configured: ConfiguredRawWsSettings | undefined): RawWsSettings {
     return configured ? configured.settings(settingsOf(this.app, configured.area)) : {};
   }
 
