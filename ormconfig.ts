@@ -9,4 +9,4 @@ import { buildDataSourceOptions } from './src/database/data-source-options.js';
  */
 if (existsSync('.env')) process.loadEnvFile('.env');
 const config = loadConfig(process.env);
-export default new DataSource(buildDataSourceOptions(config.database, config));
+export default new DataSource(buildDataSourceOptions(config.database));

@@ -10,6 +10,11 @@ import { InputValidationPipe } from './common/input-validation.pipe.js';
 import { JsonDepthPipe } from './common/json-depth.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
 import type { AppConfig } from './config/app-config.js';
+import { connectionSettings } from './config/areas/connections.settings.js';
+import { type HttpSettings, httpSettings } from './config/areas/http.settings.js';
+import { lobbySettings } from './config/areas/lobby.settings.js';
+import { type OperationsSettings, operationsSettings } from './config/areas/operations.settings.js';
+import { settingsOf } from './config/settings-area.js';
 import { ChatgateIoAdapter } from './realtime/transports/chatgate-io-adapter.js';
 import { allOf, type HandshakeCheck, Handshakes } from './realtime/connection/handshake.js';
 import { ClientAddresses } from './realtime/limits/client-addresses.js';
@@ -21,8 +26,8 @@ import { TransportRouterAdapter } from './realtime/transports/transport-router.a
 
 /** Builds the whole app on an open database, configured and ready to listen: what main.ts runs. */
 export async function createApp(config: AppConfig, dataSource?: DataSource): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(config, dataSource), appOptions(config));
-  return configureApp(app, config);
+  const app = await NestFactory.create(AppModule.forRoot(config, dataSource), appOptions(config.operations));
+  return configureApp(app);
 }
 
 /**
@@ -30,8 +35,8 @@ export async function createApp(config: AppConfig, dataSource?: DataSource): Pro
  * sockets get 1001, stalled ones are cut a second later), then, with `forceCloseConnections`, destroys every HTTP
  * connection still open (a slowloris, a stalled poll) instead of waiting for them: SIGTERM exits promptly.
  */
-export function appOptions(config: AppConfig) {
-  return { logger: createLogger(config), forceCloseConnections: true };
+export function appOptions(operations: OperationsSettings) {
+  return { logger: createLogger(operations), forceCloseConnections: true };
 }
 
 export interface ConfigureOptions {
@@ -46,20 +51,18 @@ export interface ConfigureOptions {
  * Everything an app needs beyond its modules: both WebSocket transports on the one HTTP server, validation,
  * the REST error shape, CORS, shutdown hooks and the API docs. main.ts and the tests call it alike, so an app
  * compiled by `Test.createTestingModule({ imports: [AppModule.forRoot(config)] })` with overridden providers
- * serves exactly what production serves.
+ * serves exactly what production serves. Its settings are the ones the app holds (ConfigModule), area by area.
  */
-export function configureApp(
-  app: INestApplication,
-  config: AppConfig,
-  options: ConfigureOptions = {},
-): INestApplication {
-  app.useLogger(createLogger(config));
+export function configureApp(app: INestApplication, options: ConfigureOptions = {}): INestApplication {
+  const http = settingsOf(app, httpSettings);
+  const connections = settingsOf(app, connectionSettings);
+  app.useLogger(createLogger(settingsOf(app, operationsSettings)));
   const addresses = app.get(ClientAddresses);
   secureHttp(app, addresses);
-  app.enableCors({ origin: config.corsOrigins.includes('*') ? true : config.corsOrigins });
-  limitHttp(app, config);
+  app.enableCors({ origin: http.corsOrigins.includes('*') ? true : http.corsOrigins });
+  limitHttp(app, http);
   const admit = countingRefusals(
-    allOf([originAllowed(config.corsOrigins), app.get(ConnectionCaps).check, ...(options.handshakeChecks ?? [])]),
+    allOf([originAllowed(http.corsOrigins), app.get(ConnectionCaps).check, ...(options.handshakeChecks ?? [])]),
     app.get(Metrics),
   );
   app.get(Handshakes).use(admit);
@@ -67,8 +70,17 @@ export function configureApp(
   app.useWebSocketAdapter(
     new TransportRouterAdapter(
       app,
-      new ChatgateIoAdapter(app, config, admit, addresses),
-      new RawWsAdapter(app, config, admit),
+      new ChatgateIoAdapter(
+        app,
+        {
+          corsOrigins: http.corsOrigins,
+          pendingSessionsPerIp: settingsOf(app, lobbySettings).pendingSessionsPerIp,
+          outgoingBufferMaxBytes: connections.outgoingBufferMaxBytes,
+        },
+        admit,
+        addresses,
+      ),
+      new RawWsAdapter(app, connections, admit),
     ),
   );
   app.useGlobalPipes(new JsonDepthPipe(), new InputValidationPipe());
@@ -128,14 +140,14 @@ function integerPathIds(document: OpenAPIObject): OpenAPIObject {
  * keep-alive connections close. Node checks those deadlines every `connectionsCheckingInterval` (30 s by
  * default, read when the server starts listening), so it is tightened to match them.
  */
-function limitHttp(app: INestApplication, config: AppConfig): void {
+function limitHttp(app: INestApplication, http: HttpSettings): void {
   const server = app.getHttpServer() as Server;
-  server.headersTimeout = config.httpHeadersTimeoutMs;
-  server.requestTimeout = config.httpRequestTimeoutMs;
-  server.keepAliveTimeout = config.httpKeepAliveTimeoutMs;
+  server.headersTimeout = http.headersTimeoutMs;
+  server.requestTimeout = http.requestTimeoutMs;
+  server.keepAliveTimeout = http.keepAliveTimeoutMs;
   (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.min(
     1000,
-    config.httpHeadersTimeoutMs,
+    http.headersTimeoutMs,
   );
 }
 
@@ -154,10 +166,10 @@ const LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
  * Nest's console logger at the configured level: one JSON object per line (`LOG_FORMAT=json`, the default with
  * NODE_ENV=production), or readable lines, coloured only on a terminal.
  */
-export function createLogger(config: AppConfig): LoggerService {
+export function createLogger(operations: OperationsSettings): LoggerService {
   return new ConsoleLogger({
-    logLevels: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
-    json: config.logFormat === 'json',
-    colors: config.logFormat === 'text' && process.stdout.isTTY === true && !process.env.NO_COLOR,
+    logLevels: LEVELS.slice(0, LEVELS.indexOf(operations.logLevel) + 1),
+    json: operations.logFormat === 'json',
+    colors: operations.logFormat === 'text' && process.stdout.isTTY === true && !process.env.NO_COLOR,
   });
 }

@@ -23,10 +23,11 @@ export class CoreModule {
         ConfigModule.forRoot(config),
         TypeOrmModule.forRootAsync({
           // startDatabase bounds and retries the opening itself; Nest's own retries (ten, 3 s apart) are off.
-          useFactory: () => ({ ...buildDataSourceOptions(config.database, config), toRetry: () => false }),
-          dataSourceFactory: async (options) => dataSource ?? startDatabase(options as DataSourceOptions, config),
+          useFactory: () => ({ ...buildDataSourceOptions(config.database), toRetry: () => false }),
+          dataSourceFactory: async (options) =>
+            dataSource ?? startDatabase(options as DataSourceOptions, config.database),
         }),
-        RealtimeModule.forRoot(config),
+        RealtimeModule.forRoot(config.cluster),
         MetricsModule,
       ],
     };

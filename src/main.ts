@@ -19,7 +19,7 @@ try {
 
 let dataSource;
 try {
-  dataSource = await startDatabase(buildDataSourceOptions(config.database, config), config);
+  dataSource = await startDatabase(buildDataSourceOptions(config.database), config.database);
 } catch (error) {
   if (!(error instanceof DatabaseStartError)) throw error;
   console.error(error.message);
@@ -27,13 +27,15 @@ try {
 }
 
 const app = await createApp(config, dataSource);
-await app.listen(config.port, config.host);
+const { http, database } = config;
+await app.listen(http.port, http.host);
 const logger = new Logger('Chatgate');
 const address = app.getHttpServer().address();
-const port = typeof address === 'object' && address ? address.port : config.port;
-logger.log(`listening on http://${config.host}:${port}`);
-logger.log(`lobby: socket.io at /socket.io/; seller chat: WebSocket at ${config.sellerWsPath}; API docs at /docs`);
-logger.log(`database: ${config.database.kind === 'sqlite' ? `SQLite ${config.database.path}` : 'PostgreSQL'}`);
-if (config.adminToken === null) {
+const port = typeof address === 'object' && address ? address.port : http.port;
+logger.log(`listening on http://${http.host}:${port}`);
+logger.log(`lobby: socket.io at /socket.io/; seller chat: WebSocket at ${config.seller.wsPath}; API docs at /docs`);
+const store = database.connection;
+logger.log(`database: ${store.kind === 'sqlite' ? `SQLite ${store.path}` : 'PostgreSQL'}`);
+if (config.admin.token === null) {
   logger.warn('the provisioning API (/api) is closed: set ADMIN_TOKEN (16+ characters) to open it');
 }

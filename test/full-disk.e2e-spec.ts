@@ -129,7 +129,7 @@ describe.skipIf(usingPostgres())('a full disk under SQLite', () => {
     if (!mounted) context.skip('mount is not permitted here');
     const file = join(dir, 'typeorm.sqlite');
     const config = loadConfig({ DATABASE_URL: `sqlite:${file}` });
-    const dataSource: DataSource = await startDatabase(buildDataSourceOptions(config.database, config), config);
+    const dataSource: DataSource = await startDatabase(buildDataSourceOptions(config.database), config.database);
     const reader = new Database(file, { readonly: true });
     try {
       await dataSource.query('CREATE TABLE probe (v TEXT)');

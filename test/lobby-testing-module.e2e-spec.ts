@@ -2,7 +2,8 @@ import { Test } from '@nestjs/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DirectoryApp, type DirectoryUser, UserDirectory } from '../src/auth/user-directory.js';
 import { Clock } from '../src/common/clock.js';
-import { AppConfig } from '../src/config/app-config.js';
+import { clusterSettings } from '../src/config/areas/cluster.settings.js';
+import { settingsOf } from '../src/config/settings-area.js';
 import { LobbyModule } from '../src/lobby/lobby.module.js';
 import { InstanceIdentity } from '../src/realtime/bus/instance-identity.js';
 import { InMemoryPresenceStore } from '../src/realtime/presence/in-memory-presence.store.js';
@@ -90,9 +91,9 @@ describe('LobbyModule alone under Nest’s testing harness: a fake clock, a fake
   });
 
   it('announces user_left for the members of an instance that stopped renewing, within the bound', async () => {
-    const config = server.app.get(AppConfig);
+    const cluster = settingsOf(server.app, clusterSettings);
     // Another instance holding max's socket: it renews once, on a clock nobody advances, then goes silent.
-    const silent = new PresenceService(presenceStore, new InstanceIdentity(), new FakeClock(clock.now()), config);
+    const silent = new PresenceService(presenceStore, new InstanceIdentity(), new FakeClock(clock.now()), cluster);
     await silent.onModuleInit();
     const reader = await join({ app_id: 7 });
     const lobbyPlace = await findLobbyPlace(presenceStore, 101); // olga is still in app 7's lobby

@@ -2,7 +2,8 @@ import { Test } from '@nestjs/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatUsersService } from '../src/chats/chat-users.service.js';
 import { Clock } from '../src/common/clock.js';
-import { AppConfig } from '../src/config/app-config.js';
+import { clusterSettings } from '../src/config/areas/cluster.settings.js';
+import { settingsOf } from '../src/config/settings-area.js';
 import { InstanceIdentity } from '../src/realtime/bus/instance-identity.js';
 import { InMemoryPresenceStore } from '../src/realtime/presence/in-memory-presence.store.js';
 import { PresenceStore } from '../src/realtime/presence/presence-store.js';
@@ -83,9 +84,9 @@ describe('SellerModule alone under Nest’s testing harness: a fake clock and an
 
   it('takes a seller offline when the instance holding its connection stops renewing, with status false', async () => {
     const seller = await createSeller('Elsewhere');
-    const config = server.app.get(AppConfig);
+    const cluster = settingsOf(server.app, clusterSettings);
     // The seller's tab is on another instance, which renews once and then goes silent.
-    const silent = new PresenceService(presenceStore, new InstanceIdentity(), new FakeClock(clock.now()), config);
+    const silent = new PresenceService(presenceStore, new InstanceIdentity(), new FakeClock(clock.now()), cluster);
     await silent.onModuleInit();
     await silent.join(ONLINE_PLACE, { id: seller.id }, 'tab-elsewhere');
 

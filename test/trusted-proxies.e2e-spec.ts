@@ -9,12 +9,12 @@ import { useTestServer } from './support/suite.js';
 /** The shipped limits, not the roomy ones other tests run with: what a site behind a proxy gets. */
 const defaults = loadConfig({});
 const DEFAULT_LIMITS = {
-  MAX_SOCKETS_PER_IP: String(defaults.maxSocketsPerIp),
-  MAX_SOCKETS_PER_USER: String(defaults.maxSocketsPerUser),
-  NAME_AUTHS_PER_IP: String(defaults.nameAuthsPerIp),
-  AUTH_FAILURES_PER_IP: String(defaults.authFailuresPerIp),
-  LOBBY_RATE_MESSAGES: String(defaults.lobbyRateMessages),
-  LOBBY_PENDING_SESSIONS_PER_IP: String(defaults.lobbyPendingSessionsPerIp),
+  MAX_SOCKETS_PER_IP: String(defaults.limits.maxSocketsPerIp),
+  MAX_SOCKETS_PER_USER: String(defaults.limits.maxSocketsPerUser),
+  NAME_AUTHS_PER_IP: String(defaults.limits.nameAuthsPerIp),
+  AUTH_FAILURES_PER_IP: String(defaults.limits.authFailuresPerIp),
+  LOBBY_RATE_MESSAGES: String(defaults.lobby.rateMessages),
+  LOBBY_PENDING_SESSIONS_PER_IP: String(defaults.lobby.pendingSessionsPerIp),
 };
 
 /** nginx reaches Chatgate from 127.0.0.1; people come from other loopback addresses, one each. */
@@ -93,7 +93,7 @@ describe('behind nginx with TRUSTED_PROXIES, on the default limits', () => {
   it('still caps one address, whatever X-Forwarded-For it sends through the proxy or directly', async () => {
     const capped = person(400);
     const claimed = { 'x-forwarded-for': person(401) };
-    await inBatches(defaults.maxSocketsPerIp, 50, () => sellerFrom(proxy.url, capped));
+    await inBatches(defaults.limits.maxSocketsPerIp, 50, () => sellerFrom(proxy.url, capped));
     expect(await refusal(SellerClient.connect(proxy.url, '/seller', { localAddress: capped }))).toBe(429);
     // nginx appends the address it was reached from, so the claim stands left of it and is not believed.
     expect(await refusal(SellerClient.connect(proxy.url, '/seller', { localAddress: capped, headers: claimed }))).toBe(
@@ -124,7 +124,7 @@ describe('behind nginx with TRUSTED_PROXIES, on the default limits', () => {
     const sellerTab = await sellerFrom(proxy.url, guesser);
     for (let i = 0; i < 25; i += 1) {
       const [reply] = await sellerTab.request('auth', { id: seller.id, token: `wrong-${i}` });
-      expect(reply.error).toBe(i < defaults.authFailuresPerIp ? 'USER_NOT_FOUND' : 'RATE_LIMITED');
+      expect(reply.error).toBe(i < defaults.limits.authFailuresPerIp ? 'USER_NOT_FOUND' : 'RATE_LIMITED');
     }
 
     const lobbyTab = await lobbyFrom(proxy.url, guesser);

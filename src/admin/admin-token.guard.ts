@@ -1,15 +1,16 @@
-import { type CanActivate, type ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { ConfigType } from '@nestjs/config';
 import type { Request } from 'express';
-import { AppConfig } from '../config/app-config.js';
+import { adminSettings } from '../config/areas/admin.settings.js';
 
 /** Every provisioning route needs `Authorization: Bearer $ADMIN_TOKEN`; without ADMIN_TOKEN the API is closed. */
 @Injectable()
 export class AdminTokenGuard implements CanActivate {
   private readonly expected: Buffer | null;
 
-  constructor(config: AppConfig) {
-    this.expected = config.adminToken === null ? null : digest(config.adminToken);
+  constructor(@Inject(adminSettings.KEY) admin: ConfigType<typeof adminSettings>) {
+    this.expected = admin.token === null ? null : digest(admin.token);
   }
 
   canActivate(context: ExecutionContext): boolean {

@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { AppsModule } from '../apps/apps.module.js';
 import { AppsService } from '../apps/apps.service.js';
 import { Clock } from '../common/clock.js';
-import { AppConfig } from '../config/app-config.js';
+import { cacheSettings } from '../config/areas/cache.settings.js';
+import { userDirectorySettings } from '../config/areas/user-directory.settings.js';
 import { UsersModule } from '../users/users.module.js';
 import { UsersService } from '../users/users.service.js';
 import { DirectoryChanges } from '../users/directory-changes.js';
@@ -16,21 +18,22 @@ import { UserDirectory } from './user-directory.js';
   providers: [
     {
       provide: UserDirectory,
-      inject: [AppConfig, AppsService, UsersService, Clock, DirectoryChanges],
+      inject: [userDirectorySettings.KEY, cacheSettings.KEY, AppsService, UsersService, Clock, DirectoryChanges],
       useFactory: (
-        config: AppConfig,
+        settings: ConfigType<typeof userDirectorySettings>,
+        cache: ConfigType<typeof cacheSettings>,
         apps: AppsService,
         users: UsersService,
         clock: Clock,
         changes: DirectoryChanges,
       ): UserDirectory => {
-        const maxEntries = config.cacheMaxEntries;
-        if (!config.userDirectoryUrl) {
+        const maxEntries = cache.maxEntries;
+        if (!settings.url) {
           const local = new LocalUserDirectory(apps, users);
-          return new CachedUserDirectory(local, clock, { maxEntries, ttlMs: config.cacheTtlMs, changes });
+          return new CachedUserDirectory(local, clock, { maxEntries, ttlMs: cache.ttlMs, changes });
         }
-        const remote = new HttpUserDirectory(config.userDirectoryUrl, config.userDirectoryTimeoutMs);
-        const ttlMs = config.userDirectoryCacheTtlMs;
+        const remote = new HttpUserDirectory(settings.url, settings.timeoutMs);
+        const ttlMs = settings.cacheTtlMs;
         return ttlMs > 0 ? new CachedUserDirectory(remote, clock, { maxEntries, ttlMs }) : remote;
       },
     },

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { DataSource, Repository } from 'typeorm';
 import type { DirectChat } from './chats.service.js';
@@ -12,7 +13,7 @@ import { ChatEntity } from './chat.entity.js';
 import { generateToken, hashToken } from '../users/tokens.js';
 import { UserEntity, type UserKind } from '../users/user.entity.js';
 import { Clock } from '../common/clock.js';
-import { AppConfig } from '../config/app-config.js';
+import { databaseSettings } from '../config/areas/database.settings.js';
 import { chatCreated } from '../chats/chat-events.js';
 import { WebhookSubscriptions } from '../webhooks/webhook-subscriptions.js';
 
@@ -45,9 +46,9 @@ export class ChatUsersService {
     private readonly clock: Clock,
     private readonly webhooks: WebhookSubscriptions,
     private readonly identity: IdentityChanges,
-    config: AppConfig,
+    @Inject(databaseSettings.KEY) database: ConfigType<typeof databaseSettings>,
   ) {
-    this.writeNewClient = newClientWriter(dataSource, config.databaseWriteTimeoutMs);
+    this.writeNewClient = newClientWriter(dataSource, database.writeTimeoutMs);
   }
 
   async createSeller(name: string, offlineMessages = false): Promise<SellerView & { token: string }> {

@@ -4,118 +4,123 @@ import { ConfigError, loadConfig } from './app-config.js';
 describe('loadConfig', () => {
   it('gives the documented defaults for an empty environment', () => {
     expect(loadConfig({})).toEqual({
-      port: 3000,
-      host: '0.0.0.0',
-      database: { kind: 'sqlite', path: './data/chatgate.sqlite' },
-      runMigrations: true,
-      adminToken: null,
-      lobbyHistorySize: 250,
-      lobbyMessageMax: 140,
-      lobbyPendingSessionsPerIp: 20,
-      corsOrigins: ['*'],
-      sellerWsPath: '/seller',
-      sellerPingIntervalMs: 30_000,
-      sellerMaxFrameBytes: 16_384,
-      presenceTtlMs: 30_000,
-      connectionQueueMax: 100,
-      lateDeliveryWindowMs: 10_000,
-      redisUrl: null,
-      redisKeyPrefix: 'chatgate:',
-      busRepairMaxMessages: 1000,
-      logFormat: 'text',
-      metricsToken: null,
-      shutdownDrainMs: 1000,
-      userDirectoryUrl: null,
-      userDirectoryTimeoutMs: 3000,
-      userDirectoryCacheTtlMs: 0,
-      cacheMaxEntries: 10_000,
-      cacheTtlMs: 60_000,
-      logLevel: 'log',
-      outgoingBufferMaxBytes: 1_048_576,
-      authDeadlineMs: 10_000,
-      httpHeadersTimeoutMs: 10_000,
-      httpRequestTimeoutMs: 30_000,
-      httpKeepAliveTimeoutMs: 5000,
-      lobbyRateMessages: 5,
-      lobbyRateWindowMs: 5000,
-      lobbyStaffRateMessages: 100,
-      lobbyStaffRateWindowMs: 30_000,
-      lobbyBlockedWordsMax: 500,
-      lobbyBlockedWordMaxLength: 64,
-      sellerRateMessages: 10,
-      sellerRateWindowMs: 5000,
-      sellerMessageMax: 2000,
-      sellerAuthChats: 100,
-      sellerAuthMessagesPerChat: 100,
-      recoveryMaxMessages: 2000,
-      recoveryWindowMs: 3_600_000,
-      authConcurrency: 64,
-      authQueueMax: 20_000,
-      trustedProxies: [],
-      ipv6LimitPrefix: 64,
-      maxSocketsPerUser: 20,
-      maxSocketsPerIp: 200,
-      maxSocketsTotal: 10_000,
-      authFailuresPerIp: 20,
-      authFailureWindowMs: 60_000,
-      authThrottleDelayMs: 1000,
-      nameAuthsPerIp: 30,
-      nameAuthWindowMs: 600_000,
-      demo: true,
-      databaseStartTimeoutMs: 10_000,
-      databaseStartRetries: 3,
-      databaseWriteTimeoutMs: 5000,
-      sqliteBusyTimeoutMs: 20,
-      sqliteCheckpointIntervalMs: 1000,
-      sqliteWalMaxPages: 10_000,
-      postgresConnectTimeoutMs: 5000,
-      postgresStatementTimeoutMs: 5000,
-      postgresQueryTimeoutMs: 7000,
-      storageCheckIntervalMs: 1000,
-      webhookTimeoutMs: 10_000,
-      webhookRetryBaseMs: 10_000,
-      webhookRetryMaxDelayMs: 3_600_000,
-      webhookRetryForMs: 86_400_000,
-      webhookPollIntervalMs: 1000,
-      webhookConcurrency: 10,
-      webhookAllowPrivate: false,
-      unansweredAfterMs: 180_000,
+      admin: { token: null },
+      database: {
+        connection: { kind: 'sqlite', path: './data/chatgate.sqlite' },
+        runMigrations: true,
+        startTimeoutMs: 10_000,
+        startRetries: 3,
+        writeTimeoutMs: 5000,
+        sqliteBusyTimeoutMs: 20,
+        sqliteCheckpointIntervalMs: 1000,
+        sqliteWalMaxPages: 10_000,
+        postgresConnectTimeoutMs: 5000,
+        postgresStatementTimeoutMs: 5000,
+        postgresQueryTimeoutMs: 7000,
+        storageCheckIntervalMs: 1000,
+      },
+      http: {
+        port: 3000,
+        host: '0.0.0.0',
+        corsOrigins: ['*'],
+        headersTimeoutMs: 10_000,
+        requestTimeoutMs: 30_000,
+        keepAliveTimeoutMs: 5000,
+      },
+      lobby: {
+        historySize: 250,
+        messageMax: 140,
+        pendingSessionsPerIp: 20,
+        rateMessages: 5,
+        rateWindowMs: 5000,
+        staffRateMessages: 100,
+        staffRateWindowMs: 30_000,
+        blockedWordsMax: 500,
+        blockedWordMaxLength: 64,
+      },
+      seller: {
+        wsPath: '/seller',
+        pingIntervalMs: 30_000,
+        maxFrameBytes: 16_384,
+        rateMessages: 10,
+        rateWindowMs: 5000,
+        messageMax: 2000,
+        authChats: 100,
+        authMessagesPerChat: 100,
+        unansweredAfterMs: 180_000,
+      },
+      recovery: { maxMessages: 2000, windowMs: 3_600_000 },
+      connections: {
+        authDeadlineMs: 10_000,
+        queueMax: 100,
+        lateDeliveryWindowMs: 10_000,
+        outgoingBufferMaxBytes: 1_048_576,
+      },
+      limits: {
+        trustedProxies: [],
+        ipv6LimitPrefix: 64,
+        maxSocketsPerUser: 20,
+        maxSocketsPerIp: 200,
+        maxSocketsTotal: 10_000,
+        authConcurrency: 64,
+        authQueueMax: 20_000,
+        authFailuresPerIp: 20,
+        authFailureWindowMs: 60_000,
+        authThrottleDelayMs: 1000,
+        nameAuthsPerIp: 30,
+        nameAuthWindowMs: 600_000,
+      },
+      cluster: { redisUrl: null, redisKeyPrefix: 'chatgate:', busRepairMaxMessages: 1000, presenceTtlMs: 30_000 },
+      operations: { logFormat: 'text', logLevel: 'log', metricsToken: null, shutdownDrainMs: 1000 },
+      userDirectory: { url: null, timeoutMs: 3000, cacheTtlMs: 0 },
+      cache: { maxEntries: 10_000, ttlMs: 60_000 },
+      webhooks: {
+        timeoutMs: 10_000,
+        retryBaseMs: 10_000,
+        retryMaxDelayMs: 3_600_000,
+        retryForMs: 86_400_000,
+        pollIntervalMs: 1000,
+        concurrency: 10,
+        allowPrivate: false,
+      },
+      demo: { enabled: true },
     });
   });
 
   it('logs JSON by default in production', () => {
-    expect(loadConfig({ NODE_ENV: 'production' }).logFormat).toBe('json');
-    expect(loadConfig({ NODE_ENV: 'production', LOG_FORMAT: 'text' }).logFormat).toBe('text');
+    expect(loadConfig({ NODE_ENV: 'production' }).operations.logFormat).toBe('json');
+    expect(loadConfig({ NODE_ENV: 'production', LOG_FORMAT: 'text' }).operations.logFormat).toBe('text');
   });
 
   it('turns the demo on by default only for an SQLite file outside production, and DEMO decides otherwise', () => {
-    expect(loadConfig({ NODE_ENV: 'production' }).demo).toBe(false);
-    expect(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).demo).toBe(false);
-    expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/chat' }).demo).toBe(false);
-    expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/chat', DEMO: 'true' }).demo).toBe(true);
-    expect(loadConfig({ DEMO: 'false' }).demo).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production' }).demo.enabled).toBe(false);
+    expect(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).demo.enabled).toBe(false);
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/chat' }).demo.enabled).toBe(false);
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/chat', DEMO: 'true' }).demo.enabled).toBe(true);
+    expect(loadConfig({ DEMO: 'false' }).demo.enabled).toBe(false);
   });
 
   it('joins instances through Redis on PostgreSQL only', () => {
-    expect(loadConfig({ REDIS_URL: 'redis://:pw@redis:6379/2', DATABASE_URL: 'postgres://u@db/chat' })).toMatchObject({
+    expect(
+      loadConfig({ REDIS_URL: 'redis://:pw@redis:6379/2', DATABASE_URL: 'postgres://u@db/chat' }).cluster,
+    ).toMatchObject({
       redisUrl: 'redis://:pw@redis:6379/2',
       redisKeyPrefix: 'chatgate:',
     });
   });
 
   it('reads TRUSTED_PROXIES as addresses, CIDR ranges and named ranges', () => {
-    expect(loadConfig({ TRUSTED_PROXIES: ' 10.0.0.5, 172.28.0.0/16 ,fd00::/8,::1,loopback' }).trustedProxies).toEqual([
-      '10.0.0.5',
-      '172.28.0.0/16',
-      'fd00::/8',
-      '::1',
-      'loopback',
-    ]);
+    expect(
+      loadConfig({ TRUSTED_PROXIES: ' 10.0.0.5, 172.28.0.0/16 ,fd00::/8,::1,loopback' }).limits.trustedProxies,
+    ).toEqual(['10.0.0.5', '172.28.0.0/16', 'fd00::/8', '::1', 'loopback']);
   });
 
   it('selects the database by URL scheme', () => {
-    expect(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).database).toEqual({ kind: 'sqlite', path: ':memory:' });
-    expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/chat' }).database).toEqual({
+    expect(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).database.connection).toEqual({
+      kind: 'sqlite',
+      path: ':memory:',
+    });
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/chat' }).database.connection).toEqual({
       kind: 'postgres',
       url: 'postgres://u@db:5432/chat',
     });

@@ -2,7 +2,7 @@ import type { DataSourceOptions } from 'typeorm';
 import { AppEntity } from '../apps/app.entity.js';
 import { AppStaffEntity } from '../apps/app-staff.entity.js';
 import { ChatEntity } from '../chats/chat.entity.js';
-import type { AppConfig, DatabaseConfig } from '../config/app-config.js';
+import type { DatabaseSettings } from '../config/areas/database.settings.js';
 import { MessageEntity } from '../messages/message.entity.js';
 import { LobbyLastPostEntity } from '../moderation/lobby-last-post.entity.js';
 import { LobbySettingsEntity } from '../moderation/lobby-settings.entity.js';
@@ -70,17 +70,13 @@ const MIGRATIONS = {
   ],
 };
 
-export type DatabaseLimits = Pick<
-  AppConfig,
-  'sqliteBusyTimeoutMs' | 'postgresConnectTimeoutMs' | 'postgresStatementTimeoutMs' | 'postgresQueryTimeoutMs'
->;
-
 /**
  * The one place database options are built: used by the app and by `ormconfig.ts` for the TypeORM CLI.
  * Migrations are run by `openDatabase` (migrate.ts) or the CLI, never on initialize. The SQLite file's directory is
  * created by `startDatabase`, which reports a failure as one line.
  */
-export function buildDataSourceOptions(database: DatabaseConfig, limits: DatabaseLimits): DataSourceOptions {
+export function buildDataSourceOptions(settings: DatabaseSettings): DataSourceOptions {
+  const database = settings.connection;
   const common = {
     entities: ENTITIES,
     migrationsRun: false,
@@ -95,13 +91,13 @@ export function buildDataSourceOptions(database: DatabaseConfig, limits: Databas
       type: 'postgres',
       url: database.url,
       migrations: MIGRATIONS.postgres,
-      connectTimeoutMS: limits.postgresConnectTimeoutMs,
+      connectTimeoutMS: settings.postgresConnectTimeoutMs,
       // statement_timeout is enforced by the server (the connection stays usable); query_timeout by pg here, for a
       // server or network that stops answering. Keepalive finds connections a dead peer left half-open.
       extra: {
         Client: ClosingOnTimeoutClient,
-        statement_timeout: limits.postgresStatementTimeoutMs,
-        query_timeout: limits.postgresQueryTimeoutMs,
+        statement_timeout: settings.postgresStatementTimeoutMs,
+        query_timeout: settings.postgresQueryTimeoutMs,
         keepAlive: true,
       },
       // pg reports connections that die while idle in the pool here (a restart, pg_terminate_backend); the pool
@@ -129,7 +125,7 @@ export function buildDataSourceOptions(database: DatabaseConfig, limits: Databas
     prepareDatabase: (db: { pragma(sql: string): unknown }) => {
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
-      db.pragma(`busy_timeout = ${limits.sqliteBusyTimeoutMs}`);
+      db.pragma(`busy_timeout = ${settings.sqliteBusyTimeoutMs}`);
     },
   };
 }

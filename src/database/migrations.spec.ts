@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from '../../test/support/database.js';
-import { loadConfig, parseDatabaseUrl } from '../config/app-config.js';
+import { loadConfig } from '../config/app-config.js';
 import { buildDataSourceOptions } from './data-source-options.js';
 import { openDatabase } from './migrate.js';
 
@@ -11,7 +11,7 @@ describe('migrations', () => {
 
   beforeAll(async () => {
     db = await freshDatabase();
-    dataSource = await openDatabase(buildDataSourceOptions(parseDatabaseUrl(db.url), loadConfig({})), true);
+    dataSource = await openDatabase(buildDataSourceOptions(loadConfig({ DATABASE_URL: db.url }).database), true);
   });
   afterAll(async () => {
     await dataSource?.destroy();
@@ -25,7 +25,7 @@ describe('migrations', () => {
 
   it('are applied once when several instances open the database together', async () => {
     const opened = await Promise.all(
-      [1, 2, 3].map(() => openDatabase(buildDataSourceOptions(parseDatabaseUrl(db.url), loadConfig({})), true)),
+      [1, 2, 3].map(() => openDatabase(buildDataSourceOptions(loadConfig({ DATABASE_URL: db.url }).database), true)),
     );
     try {
       for (const other of opened) expect(await other.showMigrations()).toBe(false);

@@ -1,9 +1,10 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { AppConfig } from '../config/app-config.js';
+import { databaseSettings } from '../config/areas/database.settings.js';
 import { sqliteConnection } from './sqlite-writes.js';
 
 /** SQLite's own default: a commit that takes the write-ahead log past this many pages checkpoints it. */
@@ -61,13 +62,13 @@ export class SqliteCheckpointer implements OnApplicationBootstrap, OnModuleDestr
   private failing: string | null = null;
 
   constructor(
-    config: AppConfig,
+    @Inject(databaseSettings.KEY) database: ConfigType<typeof databaseSettings>,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {
-    const { database } = config;
-    this.path = database.kind === 'sqlite' && database.path !== ':memory:' ? database.path : null;
-    this.intervalMs = config.sqliteCheckpointIntervalMs;
-    this.walMaxPages = config.sqliteWalMaxPages;
+    const { connection } = database;
+    this.path = connection.kind === 'sqlite' && connection.path !== ':memory:' ? connection.path : null;
+    this.intervalMs = database.sqliteCheckpointIntervalMs;
+    this.walMaxPages = database.sqliteWalMaxPages;
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource, DataSourceOptions } from 'typeorm';
 import { describeFault } from '../common/refusal.js';
-import type { AppConfig } from '../config/app-config.js';
+import type { DatabaseSettings } from '../config/areas/database.settings.js';
 import { openDatabase } from './migrate.js';
 import { resyncTransactionStateOnFailure } from './sqlite-transaction-state.js';
 import { isPermanentOpenFault } from './storage-faults.js';
@@ -22,8 +22,8 @@ const TIMED_OUT = Symbol('timed out');
  * or role, bad password, a path that cannot be created) end it at once. Every failure names the setting to look at
  * and the cause.
  */
-export async function startDatabase(options: DataSourceOptions, config: AppConfig): Promise<DataSource> {
-  const { database } = config;
+export async function startDatabase(options: DataSourceOptions, settings: DatabaseSettings): Promise<DataSource> {
+  const database = settings.connection;
   const what = database.kind === 'sqlite' ? `SQLite ${database.path}` : 'PostgreSQL';
   const permanent = (cause: string) =>
     new DatabaseStartError(`cannot open the database (DATABASE_URL, ${what}): ${cause}`);
@@ -34,25 +34,25 @@ export async function startDatabase(options: DataSourceOptions, config: AppConfi
       throw permanent(faultOf(error));
     }
   }
-  const deadline = Date.now() + config.databaseStartTimeoutMs;
+  const deadline = Date.now() + settings.startTimeoutMs;
   const timedOut = (attempts: number, cause: string) =>
     new DatabaseStartError(
-      `cannot open the database (${what}) within DATABASE_START_TIMEOUT_MS=${config.databaseStartTimeoutMs} ` +
+      `cannot open the database (${what}) within DATABASE_START_TIMEOUT_MS=${settings.startTimeoutMs} ` +
         `(${attempts} attempt${attempts === 1 ? '' : 's'}): ${cause}`,
     );
   let lastCause = 'no answer';
   for (let attempt = 1; ; attempt++) {
     // A failed attempt has closed what it opened (migrate.ts).
-    const opening = openDatabase(options, config.runMigrations);
+    const opening = openDatabase(options, settings.runMigrations);
     let outcome: DataSource | typeof TIMED_OUT;
     try {
       outcome = await beforeDeadline(opening, deadline);
     } catch (error) {
       lastCause = faultOf(error);
       if (isPermanentOpenFault(error)) throw permanent(lastCause);
-      if (attempt > config.databaseStartRetries) {
+      if (attempt > settings.startRetries) {
         throw new DatabaseStartError(
-          `cannot open the database (${what}) after ${attempt} attempts (DATABASE_START_RETRIES=${config.databaseStartRetries}): ${lastCause}`,
+          `cannot open the database (${what}) after ${attempt} attempts (DATABASE_START_RETRIES=${settings.startRetries}): ${lastCause}`,
         );
       }
       if (deadline - Date.now() <= RETRY_DELAY_MS) throw timedOut(attempt, lastCause);

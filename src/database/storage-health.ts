@@ -1,7 +1,8 @@
 import { accessSync, constants, statSync } from 'node:fs';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { Clock } from '../common/clock.js';
-import { AppConfig } from '../config/app-config.js';
+import { databaseSettings } from '../config/areas/database.settings.js';
 
 /**
  * Whether the storage can take writes. For a SQLite file: the file the server opened, and its write-ahead log, are
@@ -21,12 +22,12 @@ export class StorageHealth implements OnApplicationBootstrap, OnApplicationShutd
   private stop = () => {};
 
   constructor(
-    config: AppConfig,
+    @Inject(databaseSettings.KEY) database: ConfigType<typeof databaseSettings>,
     private readonly clock: Clock,
   ) {
-    const { database } = config;
-    this.path = database.kind === 'sqlite' && database.path !== ':memory:' ? database.path : null;
-    this.interval = config.storageCheckIntervalMs;
+    const { connection } = database;
+    this.path = connection.kind === 'sqlite' && connection.path !== ':memory:' ? connection.path : null;
+    this.interval = database.storageCheckIntervalMs;
   }
 
   onApplicationBootstrap(): void {

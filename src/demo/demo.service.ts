@@ -1,8 +1,9 @@
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { AppsService } from '../apps/apps.service.js';
-import { AppConfig } from '../config/app-config.js';
+import { demoSettings } from '../config/areas/demo.settings.js';
 import { ChatUsersService } from '../chats/chat-users.service.js';
 import type { UserRole } from '../users/roles.js';
 import { UserEntity } from '../users/user.entity.js';
@@ -34,7 +35,7 @@ export class DemoService implements OnApplicationBootstrap {
   private demo: DemoCredentials | null = null;
 
   constructor(
-    private readonly config: AppConfig,
+    @Inject(demoSettings.KEY) private readonly settings: ConfigType<typeof demoSettings>,
     private readonly apps: AppsService,
     private readonly users: UsersService,
     private readonly chatUsers: ChatUsersService,
@@ -46,7 +47,7 @@ export class DemoService implements OnApplicationBootstrap {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.config.demo) return;
+    if (!this.settings.enabled) return;
     try {
       this.demo = (await this.resume()) ?? (await this.seed());
     } catch (error) {

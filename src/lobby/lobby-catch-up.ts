@@ -1,7 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { Clock } from '../common/clock.js';
 import { SharedReads } from '../common/shared-reads.js';
-import { AppConfig } from '../config/app-config.js';
+import { lobbySettings } from '../config/areas/lobby.settings.js';
+import { recoverySettings } from '../config/areas/recovery.settings.js';
 import { MessagesService } from '../messages/messages.service.js';
 import { ModerationLog } from '../moderation/moderation-log.service.js';
 import { Metrics } from '../operations/metrics.js';
@@ -34,19 +36,20 @@ export class LobbyCatchUp {
     private readonly log: ModerationLog,
     private readonly metrics: Metrics,
     private readonly clock: Clock,
-    private readonly config: AppConfig,
+    @Inject(lobbySettings.KEY) private readonly lobby: ConfigType<typeof lobbySettings>,
+    @Inject(recoverySettings.KEY) private readonly recovery: ConfigType<typeof recoverySettings>,
   ) {}
 
   /** The lobby's newest messages, as shared by the sockets entering it. */
   async recent(chatId: number): Promise<LobbyHistory> {
     this.metrics.historyReads.inc({ protocol: 'lobby', kind: 'recent' });
-    const size = this.config.lobbyHistorySize;
+    const size = this.lobby.historySize;
     return new LobbyHistory(await this.messages.recent(chatId, size), size);
   }
 
   /** What a reader holding the lobby's messages up to `since` missed; `recent` is the shared history. */
   async after(session: LobbySession, recent: LobbyHistory, since: number): Promise<CatchUp> {
-    const { recoveryMaxMessages: limit, recoveryWindowMs } = this.config;
+    const { maxMessages: limit, windowMs: recoveryWindowMs } = this.recovery;
     const notBefore = this.clock.now() - recoveryWindowMs;
     const deletions = recent.deletions(() => {
       this.metrics.historyReads.inc({ protocol: 'lobby', kind: 'deletions' });

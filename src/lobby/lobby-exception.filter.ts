@@ -1,8 +1,9 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, Injectable, Logger } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, Inject, Injectable, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import type { Socket } from 'socket.io';
 import { describeFault, Refusal, StorageUnavailableError } from '../common/refusal.js';
 import { AuthQueueFullError } from '../realtime/limits/auth-queue.js';
-import { AppConfig } from '../config/app-config.js';
+import { lobbySettings } from '../config/areas/lobby.settings.js';
 import { Metrics } from '../operations/metrics.js';
 import { LobbyRefusal, type LobbyRefusalCode } from './lobby-errors.js';
 import { type AckFn, INTERNAL_ERROR, type LobbyReply, replyToRefusal, sendReply } from './lobby-replies.js';
@@ -27,7 +28,7 @@ export class LobbyExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('LobbyGateway');
 
   constructor(
-    private readonly config: AppConfig,
+    @Inject(lobbySettings.KEY) private readonly config: ConfigType<typeof lobbySettings>,
     private readonly metrics: Metrics,
   ) {}
 
@@ -60,7 +61,7 @@ export class LobbyExceptionFilter implements ExceptionFilter {
   }
 
   private replyTo(exception: unknown, event: string): LobbyReply {
-    if (exception instanceof LobbyRefusal) return replyToRefusal(exception, this.config.lobbyMessageMax);
+    if (exception instanceof LobbyRefusal) return replyToRefusal(exception, this.config.messageMax);
     if (exception instanceof StorageUnavailableError || exception instanceof AuthQueueFullError) return INTERNAL_ERROR;
     if (exception instanceof Refusal) return { to: 'client_error', text: exception.message };
     this.logger.error(`${event} failed: ${describeFault(exception)}`);

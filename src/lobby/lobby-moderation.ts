@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { ChatsService } from '../chats/chats.service.js';
 import { InvalidInputError } from '../common/refusal.js';
 import { isRowId } from '../common/row-id.js';
-import { AppConfig } from '../config/app-config.js';
+import { lobbySettings } from '../config/areas/lobby.settings.js';
 import { MessagesService, type StoredMessage } from '../messages/messages.service.js';
 import { LobbySettingsService } from '../moderation/lobby-settings.service.js';
 import { ModerationLog } from '../moderation/moderation-log.service.js';
@@ -43,7 +44,7 @@ export class LobbyModeration {
     private readonly log: ModerationLog,
     private readonly bus: DeliveryBus,
     private readonly webhooks: WebhookSubscriptions,
-    private readonly config: AppConfig,
+    @Inject(lobbySettings.KEY) private readonly config: ConfigType<typeof lobbySettings>,
   ) {}
 
   /**
@@ -154,7 +155,7 @@ export class LobbyModeration {
 
   /** Deletes `uname`'s messages among the lobby's history (its last LOBBY_HISTORY_SIZE messages). */
   private async purge(lobby: Lobby, uname: string, actor: string): Promise<number> {
-    const history = await this.messages.recent(lobby.chatId, this.config.lobbyHistorySize);
+    const history = await this.messages.recent(lobby.chatId, this.config.historySize);
     const theirs = history.filter((message) => message.authorName.toLowerCase() === uname).map(({ id }) => id);
     const recordPurge = (deleted: StoredMessage[]) =>
       this.record(lobby, actor, 'purge', uname, { count: deleted.length, messageIds: deleted.map(({ id }) => id) });

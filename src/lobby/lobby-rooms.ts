@@ -1,8 +1,9 @@
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { Clock } from '../common/clock.js';
 import { ExpiringCache } from '../common/expiring-cache.js';
 import { SharedReads } from '../common/shared-reads.js';
-import { AppConfig } from '../config/app-config.js';
+import { cacheSettings } from '../config/areas/cache.settings.js';
 import { DeliveryBus, type Subscription } from '../realtime/bus/delivery-bus.js';
 import type { LobbyHistory } from './lobby-history.js';
 import { LOBBY_CHANNEL, type LobbyMember, type LobbyRoom, lobbyChatId, lobbyRoom } from './lobby.types.js';
@@ -40,9 +41,9 @@ export class LobbyRooms implements OnModuleDestroy {
   /** The last user list built per open lobby, with the members it was built from. */
   private readonly users = new Map<number, { members: LobbyMember[]; users: LobbyRoom['users'] }>();
 
-  constructor(bus: DeliveryBus, clock: Clock, config: AppConfig) {
+  constructor(bus: DeliveryBus, clock: Clock, @Inject(cacheSettings.KEY) cache: ConfigType<typeof cacheSettings>) {
     if (bus.sharedWithOtherInstances) return;
-    const histories = new ExpiringCache<number, LobbyHistory>(clock, config.cacheMaxEntries, config.cacheTtlMs);
+    const histories = new ExpiringCache<number, LobbyHistory>(clock, cache.maxEntries, cache.ttlMs);
     const versions = new Map<number, number>();
     const changed = ({ room, event }: { room: string; event: string }) => {
       if (event !== 'new_message' && event !== 'message_deleted') return;

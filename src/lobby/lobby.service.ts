@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { UserDirectory, type DirectoryApp, type DirectoryUser } from '../auth/user-directory.js';
 import { ChatsService } from '../chats/chats.service.js';
 import { SharedReads } from '../common/shared-reads.js';
 import { codePoints, isBlank, isStorableText } from '../common/text.js';
-import { AppConfig } from '../config/app-config.js';
+import { lobbySettings } from '../config/areas/lobby.settings.js';
 import { MessagesService, type StoredMessage } from '../messages/messages.service.js';
 import { LobbySettingsService } from '../moderation/lobby-settings.service.js';
 import { type MuteView, MutesService } from '../mutes/mutes.service.js';
@@ -61,7 +62,7 @@ export class LobbyService {
     private readonly catchUp: LobbyCatchUp,
     private readonly presence: PresenceService,
     private readonly bus: DeliveryBus,
-    private readonly config: AppConfig,
+    @Inject(lobbySettings.KEY) private readonly config: ConfigType<typeof lobbySettings>,
     private readonly metrics: Metrics,
     private readonly moderation: LobbyModeration,
     private readonly settings: LobbySettingsService,
@@ -70,13 +71,13 @@ export class LobbyService {
   ) {
     this.memberRate = limiters.create({
       keyPrefix: 'lobby-messages',
-      points: config.lobbyRateMessages,
-      durationMs: config.lobbyRateWindowMs,
+      points: config.rateMessages,
+      durationMs: config.rateWindowMs,
     });
     this.staffRate = limiters.create({
       keyPrefix: 'lobby-staff-messages',
-      points: config.lobbyStaffRateMessages,
-      durationMs: config.lobbyStaffRateWindowMs,
+      points: config.staffRateMessages,
+      durationMs: config.staffRateWindowMs,
     });
     // A member whose instance vanished leaves as if its last socket had closed; one put back after a presence
     // store outage arrives again.
@@ -167,7 +168,7 @@ export class LobbyService {
         ? Math.max(sent.at(-1)?.id ?? 0, recent.messages.at(-1)?.id ?? 0)
         : sent.length > 0
           ? sent[sent.length - 1].id
-          : this.config.lobbyHistorySize > 0
+          : this.config.historySize > 0
             ? 0
             : null;
     return { welcome, presenceVersion: present.version, heldUpTo };
@@ -194,7 +195,7 @@ export class LobbyService {
     const trimmed = text.trim();
     const length = codePoints(trimmed); // an emoji is one character
     // Invisible-only text is empty; NUL and lone surrogates cannot be stored alike everywhere: the length error.
-    if (length > this.config.lobbyMessageMax || isBlank(trimmed) || !isStorableText(trimmed))
+    if (length > this.config.messageMax || isBlank(trimmed) || !isStorableText(trimmed))
       throw new LobbyRefusal('text_length');
     if (isCommandText(trimmed)) {
       if (!staff) throw new LobbyRefusal('not_authorized');

@@ -1,10 +1,11 @@
-import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { type DataSource, In, MoreThan, MoreThanOrEqual, type Repository } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { RateLimitedLog } from '../common/rate-limited-log.js';
 import { describeFault, StorageUnavailableError } from '../common/refusal.js';
-import { AppConfig } from '../config/app-config.js';
+import { databaseSettings } from '../config/areas/database.settings.js';
 import { GroupCommit } from '../database/group-commit.js';
 import { isRowFault } from '../database/storage-faults.js';
 import { StorageHealth } from '../database/storage-health.js';
@@ -67,9 +68,9 @@ export class MessagesService implements BeforeApplicationShutdown {
     private readonly metrics: Metrics,
     private readonly storage: StorageHealth,
     private readonly webhooks: WebhookSubscriptions,
-    config: AppConfig,
+    @Inject(databaseSettings.KEY) database: ConfigType<typeof databaseSettings>,
   ) {
-    this.commitRows = messageCommitter(dataSource, config.databaseWriteTimeoutMs);
+    this.commitRows = messageCommitter(dataSource, database.writeTimeoutMs);
     // A resend lookup must see every earlier write of this instance, so its batch waits for those to commit.
     this.writer = new GroupCommit(
       (batch) => this.commitBatch(batch),

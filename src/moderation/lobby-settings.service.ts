@@ -1,9 +1,11 @@
-import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, type Repository } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { InvalidInputError } from '../common/refusal.js';
-import { AppConfig } from '../config/app-config.js';
+import { cacheSettings } from '../config/areas/cache.settings.js';
+import { lobbySettings } from '../config/areas/lobby.settings.js';
 import { AnnouncedCache } from '../realtime/bus/announced-cache.js';
 import { DeliveryBus } from '../realtime/bus/delivery-bus.js';
 import { LobbySettingsEntity } from './lobby-settings.entity.js';
@@ -34,11 +36,12 @@ export class LobbySettingsService implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     @InjectRepository(LobbySettingsEntity) private readonly settings: Repository<LobbySettingsEntity>,
-    private readonly config: AppConfig,
+    @Inject(lobbySettings.KEY) private readonly lobby: ConfigType<typeof lobbySettings>,
+    @Inject(cacheSettings.KEY) cache: ConfigType<typeof cacheSettings>,
     bus: DeliveryBus,
     clock: Clock,
   ) {
-    this.rules = new AnnouncedCache(bus, 'lobby-settings', clock, config);
+    this.rules = new AnnouncedCache(bus, 'lobby-settings', clock, cache);
   }
 
   onModuleInit(): Promise<void> {
@@ -79,7 +82,7 @@ export class LobbySettingsService implements OnModuleInit, OnModuleDestroy {
       problems.push(`slowModeSeconds must be a whole number from 0 to ${SLOW_MODE_MAX_SECONDS}`);
     }
     if (blockedWords !== undefined) {
-      const { lobbyBlockedWordsMax: most, lobbyBlockedWordMaxLength: longest } = this.config;
+      const { blockedWordsMax: most, blockedWordMaxLength: longest } = this.lobby;
       if (blockedWords.length > most) problems.push(`blockedWords must hold at most ${most} words`);
       if (blockedWords.some((word) => word.trim().length < 1 || [...word.trim()].length > longest)) {
         problems.push(`each blocked word must be 1-${longest} characters, not blank`);

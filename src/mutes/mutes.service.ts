@@ -1,9 +1,10 @@
-import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { MoreThan, type Repository } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { InvalidInputError } from '../common/refusal.js';
-import { AppConfig } from '../config/app-config.js';
+import { cacheSettings } from '../config/areas/cache.settings.js';
 import { AnnouncedCache } from '../realtime/bus/announced-cache.js';
 import { DeliveryBus } from '../realtime/bus/delivery-bus.js';
 import type { WebhookEvent } from '../webhooks/webhook-events.js';
@@ -36,9 +37,9 @@ export class MutesService implements OnModuleInit, OnModuleDestroy {
     private readonly clock: Clock,
     bus: DeliveryBus,
     private readonly webhooks: WebhookSubscriptions,
-    config: AppConfig,
+    @Inject(cacheSettings.KEY) cache: ConfigType<typeof cacheSettings>,
   ) {
-    this.lists = new AnnouncedCache(bus, 'mutes', clock, config);
+    this.lists = new AnnouncedCache(bus, 'mutes', clock, cache);
   }
 
   onModuleInit(): Promise<void> {

@@ -1,7 +1,8 @@
-import { Controller, Get, Header, Headers, UnauthorizedException } from '@nestjs/common';
+import { Controller, Get, Header, Headers, Inject, UnauthorizedException } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { timingSafeEqual, createHash } from 'node:crypto';
-import { AppConfig } from '../config/app-config.js';
+import { operationsSettings } from '../config/areas/operations.settings.js';
 import { Metrics } from './metrics.js';
 
 /** Prometheus text format. Behind `Authorization: Bearer $METRICS_TOKEN` when that is set. */
@@ -12,9 +13,9 @@ export class MetricsController {
 
   constructor(
     private readonly metrics: Metrics,
-    config: AppConfig,
+    @Inject(operationsSettings.KEY) operations: ConfigType<typeof operationsSettings>,
   ) {
-    this.expected = config.metricsToken === null ? null : digest(config.metricsToken);
+    this.expected = operations.metricsToken === null ? null : digest(operations.metricsToken);
   }
 
   @Get()

@@ -1,5 +1,6 @@
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { AppConfig } from '../config/app-config.js';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { operationsSettings } from '../config/areas/operations.settings.js';
 
 /**
  * Whether this instance is going away. Shutdown starts here: readiness turns false, and the instance keeps
@@ -9,7 +10,7 @@ import { AppConfig } from '../config/app-config.js';
 export class ShutdownState implements OnModuleDestroy {
   private draining = false;
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(@Inject(operationsSettings.KEY) private readonly operations: ConfigType<typeof operationsSettings>) {}
 
   get isDraining(): boolean {
     return this.draining;
@@ -17,7 +18,7 @@ export class ShutdownState implements OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     this.draining = true;
-    if (this.config.shutdownDrainMs > 0)
-      await new Promise((resolve) => setTimeout(resolve, this.config.shutdownDrainMs));
+    if (this.operations.shutdownDrainMs > 0)
+      await new Promise((resolve) => setTimeout(resolve, this.operations.shutdownDrainMs));
   }
 }

@@ -1,5 +1,5 @@
 import { type DynamicModule, Global, Module, type Provider } from '@nestjs/common';
-import type { AppConfig } from '../config/app-config.js';
+import type { ClusterSettings } from '../config/areas/cluster.settings.js';
 import { DeliveryBus, LocalDeliveryBus } from './bus/delivery-bus.js';
 import { InstanceIdentity } from './bus/instance-identity.js';
 import { MemoryRateLimiterFactory, RateLimiterFactory } from './limits/rate-limiter.factory.js';
@@ -21,8 +21,8 @@ import { RedisRateLimiterFactory } from './limits/redis-rate-limiter.factory.js'
 @Global()
 @Module({})
 export class RealtimeModule {
-  static forRoot(config: AppConfig): DynamicModule {
-    const shared: Provider[] = config.redisUrl
+  static forRoot(cluster: ClusterSettings): DynamicModule {
+    const shared: Provider[] = cluster.redisUrl
       ? [
           RedisConnections,
           { provide: DeliveryBus, useClass: RedisDeliveryBus },

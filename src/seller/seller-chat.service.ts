@@ -1,4 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { ChatsService, type DirectChat } from '../chats/chats.service.js';
 import { describeFault, NotFoundError } from '../common/refusal.js';
 import { MessagesService, type StoredMessage } from '../messages/messages.service.js';
@@ -6,7 +7,7 @@ import { Metrics } from '../operations/metrics.js';
 import { type DeliveryEnvelope, DeliveryBus } from '../realtime/bus/delivery-bus.js';
 import { RateLimiterFactory, take } from '../realtime/limits/rate-limiter.factory.js';
 import { PresenceService } from '../realtime/presence/presence.service.js';
-import { AppConfig } from '../config/app-config.js';
+import { sellerSettings } from '../config/areas/seller.settings.js';
 import { Clock } from '../common/clock.js';
 import { type ChatUser, ChatUsersService, type SellerView } from '../chats/chat-users.service.js';
 import { WebhookSubscriptions } from '../webhooks/webhook-subscriptions.js';
@@ -52,15 +53,15 @@ export class SellerChatService {
     private readonly presence: PresenceService,
     private readonly bus: DeliveryBus,
     private readonly metrics: Metrics,
-    private readonly config: AppConfig,
+    @Inject(sellerSettings.KEY) private readonly config: ConfigType<typeof sellerSettings>,
     private readonly clock: Clock,
     private readonly webhooks: WebhookSubscriptions,
     limiters: RateLimiterFactory,
   ) {
     this.rate = limiters.create({
       keyPrefix: 'seller-messages',
-      points: config.sellerRateMessages,
-      durationMs: config.sellerRateWindowMs,
+      points: config.rateMessages,
+      durationMs: config.rateWindowMs,
     });
     // A user whose instance vanished goes offline as if its last connection had closed; one put back after a
     // presence store outage comes online again.
@@ -82,7 +83,7 @@ export class SellerChatService {
         if (!user) throw new SellerRefusal('USER_NOT_FOUND');
         if (user.kind !== 'seller' || user.id !== request.sellerId) throw new SellerRefusal('USER_IS_NOT_SELLER');
         // The newest SELLER_AUTH_CHATS only: the reply must stay small enough for a browser to take quickly.
-        const chats = (await this.chats.directChatsOf(user.id)).slice(-this.config.sellerAuthChats);
+        const chats = (await this.chats.directChatsOf(user.id)).slice(-this.config.authChats);
         return { user: { ...user, kind: 'seller' }, chats, newChat: null, newToken: null, offlineMessages: false };
       }
       case 'client-token': {
@@ -143,7 +144,7 @@ export class SellerChatService {
     // Every message of the chats up to the newest one sent is with the connection (null: histories are off). Not
     // `since`: that is the client's word, and a bus repair must never start past what was read here.
     const newest = Math.max(0, ...histories.map((history) => history.messages.at(-1)?.id ?? 0));
-    const heldUpTo = fresh || since || this.config.sellerAuthMessagesPerChat > 0 ? newest : null;
+    const heldUpTo = fresh || since || this.config.authMessagesPerChat > 0 ? newest : null;
     if (newChat) this.push(newChat.seller.id, 'chat', { id: newChat.id, chatter: newChat.client.name });
     if ((await this.presence.join(ONLINE_PLACE, { id: user.id }, connectionId)) !== null)
       await this.announceStatus(user.id, true, fresh ? chats : undefined);

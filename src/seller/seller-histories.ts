@@ -1,7 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import type { DirectChat } from '../chats/chats.service.js';
 import { Clock } from '../common/clock.js';
-import { AppConfig } from '../config/app-config.js';
+import { recoverySettings } from '../config/areas/recovery.settings.js';
+import { sellerSettings } from '../config/areas/seller.settings.js';
 import { MessagesService, type StoredMessage } from '../messages/messages.service.js';
 import { Metrics } from '../operations/metrics.js';
 
@@ -23,20 +25,21 @@ export class SellerHistories {
     private readonly messages: MessagesService,
     private readonly metrics: Metrics,
     private readonly clock: Clock,
-    private readonly config: AppConfig,
+    @Inject(sellerSettings.KEY) private readonly seller: ConfigType<typeof sellerSettings>,
+    @Inject(recoverySettings.KEY) private readonly recovery: ConfigType<typeof recoverySettings>,
   ) {}
 
   of(chats: DirectChat[], since: ReadonlyMap<number, number> | null): Promise<ChatHistory[]> {
-    const notBefore = this.clock.now() - this.config.recoveryWindowMs;
+    const notBefore = this.clock.now() - this.recovery.windowMs;
     return Promise.all(
       chats.map(async (chat): Promise<ChatHistory> => {
         const held = since?.get(chat.id);
         if (held === undefined) {
           this.metrics.historyReads.inc({ protocol: 'seller', kind: 'recent' });
-          return { messages: await this.messages.recent(chat.id, this.config.sellerAuthMessagesPerChat) };
+          return { messages: await this.messages.recent(chat.id, this.seller.authMessagesPerChat) };
         }
         this.metrics.historyReads.inc({ protocol: 'seller', kind: 'catch_up' });
-        const after = await this.messages.after(chat.id, held, this.config.recoveryMaxMessages, notBefore);
+        const after = await this.messages.after(chat.id, held, this.recovery.maxMessages, notBefore);
         return { messages: after.messages, recovered: after.complete };
       }),
     );

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { ChatsService } from '../chats/chats.service.js';
-import { AppConfig } from '../config/app-config.js';
+import { sellerSettings } from '../config/areas/seller.settings.js';
 import { MessagesService } from '../messages/messages.service.js';
 import { type Delivery, DeliveryBus } from '../realtime/bus/delivery-bus.js';
 import { SELLER_CHANNEL, type SellerEvents, userOfRoom, userRoom } from './seller-chat.types.js';
@@ -20,7 +21,7 @@ export class SellerRepair {
     bus: DeliveryBus,
     private readonly chats: ChatsService,
     private readonly messages: MessagesService,
-    private readonly config: AppConfig,
+    @Inject(sellerSettings.KEY) private readonly config: ConfigType<typeof sellerSettings>,
   ) {
     bus.recoverWith(SELLER_CHANNEL, (room, afterId, limit) => this.missed(userOfRoom(room), afterId, limit));
   }
@@ -30,7 +31,7 @@ export class SellerRepair {
     afterId: number,
     limit: number,
   ): Promise<{ deliveries: Delivery<SellerEvents>[]; complete: boolean }> {
-    const chats = (await this.chats.directChatsOf(userId)).slice(-this.config.sellerAuthChats);
+    const chats = (await this.chats.directChatsOf(userId)).slice(-this.config.authChats);
     const chatIds = chats.map((chat) => chat.id);
     const { messages, complete } = await this.messages.afterIn(chatIds, afterId, limit);
     const room = userRoom(userId);

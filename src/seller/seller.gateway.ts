@@ -1,4 +1,5 @@
-import { type BeforeApplicationShutdown, Logger, type OnModuleDestroy, UseFilters } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Logger, type OnModuleDestroy, UseFilters } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import {
   ConnectedSocket,
   MessageBody,
@@ -13,7 +14,7 @@ import type { WebSocket, WebSocketServer } from 'ws';
 import { Clock } from '../common/clock.js';
 import { describeFault } from '../common/refusal.js';
 import { SetMap } from '../common/set-map.js';
-import { AppConfig } from '../config/app-config.js';
+import { sellerSettings } from '../config/areas/seller.settings.js';
 import { Metrics } from '../operations/metrics.js';
 import { type Delivery, DeliveryBus, type Subscription } from '../realtime/bus/delivery-bus.js';
 import { AuthQueue } from '../realtime/limits/auth-queue.js';
@@ -22,6 +23,7 @@ import { ClientAddresses } from '../realtime/limits/client-addresses.js';
 import { Sessions } from '../realtime/connection/sessions.js';
 import { WsClientTransport } from '../realtime/transports/ws-client-transport.js';
 import {
+  configuredBy,
   type DirectFrameHandler,
   handleFramesDirectly,
   type RawWsGatewayOptions,
@@ -54,11 +56,11 @@ export const SELLER_DIRECT_COMMANDS = ['message'] as const;
   name: 'seller',
   path: '/seller',
   parser: parseSellerFrame,
-  configured: (config) => ({
-    path: config.sellerWsPath,
-    maxPayload: config.sellerMaxFrameBytes,
-    heartbeatIntervalMs: config.sellerPingIntervalMs,
-  }),
+  configured: configuredBy(sellerSettings, (seller) => ({
+    path: seller.wsPath,
+    maxPayload: seller.maxFrameBytes,
+    heartbeatIntervalMs: seller.pingIntervalMs,
+  })),
 })
 @UseFilters(SellerErrorFilter)
 export class SellerGateway
@@ -78,7 +80,7 @@ export class SellerGateway
     private readonly chat: SellerChatService,
     private readonly bus: DeliveryBus,
     private readonly clock: Clock,
-    private readonly config: AppConfig,
+    @Inject(sellerSettings.KEY) private readonly config: ConfigType<typeof sellerSettings>,
     private readonly metrics: Metrics,
     private readonly throttle: AuthThrottle,
     private readonly errors: SellerErrorFilter,
@@ -161,7 +163,7 @@ export class SellerGateway
   }
 
   private async sendMessage(connection: SellerConnection, data: unknown): Promise<void> {
-    const request = parseSend(data, this.config.sellerMessageMax);
+    const request = parseSend(data, this.config.messageMax);
     if (!connection.signIn) throw new SellerRefusal('CHAT_NOT_FOUND');
     const message = await this.chat.send(connection.signIn.user, request, connection.id, connection.knownChats);
     connection.session.send({ command: 'message', data: { ...message, clientDate: request.clientDate, my: true } });

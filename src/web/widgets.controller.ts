@@ -1,7 +1,9 @@
-import { Controller, Get, NotFoundException, Param, Res } from '@nestjs/common';
+import { Controller, Get, Inject, NotFoundException, Param, Res } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { AppConfig } from '../config/app-config.js';
+import { lobbySettings } from '../config/areas/lobby.settings.js';
+import { sellerSettings } from '../config/areas/seller.settings.js';
 import { loadPublicFiles, sendPublicFile } from './public-files.js';
 
 /** What a widget needs to know about this server before it connects. */
@@ -25,15 +27,18 @@ export class WidgetsController {
     'widgets/widgets.css',
   ]);
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    @Inject(lobbySettings.KEY) private readonly lobby: ConfigType<typeof lobbySettings>,
+    @Inject(sellerSettings.KEY) private readonly seller: ConfigType<typeof sellerSettings>,
+  ) {}
 
   @Get('config.json')
   widgetConfig(@Res({ passthrough: true }) res: Response): WidgetConfig {
     crossOrigin(res);
     return {
-      lobbyMessageMax: this.config.lobbyMessageMax,
-      sellerWsPath: this.config.sellerWsPath,
-      sellerMaxFrameBytes: this.config.sellerMaxFrameBytes,
+      lobbyMessageMax: this.lobby.messageMax,
+      sellerWsPath: this.seller.wsPath,
+      sellerMaxFrameBytes: this.seller.maxFrameBytes,
     };
   }
 

@@ -1,11 +1,19 @@
-import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { Webhook } from 'standardwebhooks';
 import type { DataSource, Repository } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { RateLimitedLog } from '../common/rate-limited-log.js';
 import { describeFault } from '../common/refusal.js';
-import { AppConfig } from '../config/app-config.js';
+import { databaseSettings } from '../config/areas/database.settings.js';
+import { webhookSettings } from '../config/areas/webhooks.settings.js';
 import { Metrics, type WebhookBacklog } from '../operations/metrics.js';
 import { type AttemptOutcome, WebhookSender } from './webhook-sender.js';
 import { type AttemptRecord, type ClaimedDelivery, webhookQueue, type WebhookQueue } from './webhook-queue.js';
@@ -45,10 +53,11 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     @InjectRepository(WebhookDeliveryEntity) private readonly deliveries: Repository<WebhookDeliveryEntity>,
     private readonly subscriptions: WebhookSubscriptions,
     private readonly clock: Clock,
-    private readonly config: AppConfig,
+    @Inject(webhookSettings.KEY) private readonly settings: ConfigType<typeof webhookSettings>,
+    @Inject(databaseSettings.KEY) database: ConfigType<typeof databaseSettings>,
     private readonly metrics: Metrics,
   ) {
-    this.queue = webhookQueue(dataSource, config.databaseWriteTimeoutMs);
+    this.queue = webhookQueue(dataSource, database.writeTimeoutMs);
     metrics.countWebhookBacklog(() => this.backlog());
   }
 
@@ -86,7 +95,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     } catch (error) {
       this.faults.error(`webhook round failed: ${describeFault(error)}`);
     }
-    this.schedule(this.config.webhookPollIntervalMs);
+    this.schedule(this.settings.pollIntervalMs);
   }
 
   /**
@@ -95,7 +104,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
    * flight), not at one batch per poll interval. Claims never overlap, so no slot is claimed twice.
    */
   private async fill(): Promise<void> {
-    const free = this.config.webhookConcurrency - this.attempts.size;
+    const free = this.settings.concurrency - this.attempts.size;
     if (free <= 0 || this.stopped || this.claiming) return;
     this.claiming = this.claim(free).finally(() => (this.claiming = null));
     await this.claiming;
@@ -103,7 +112,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
 
   private async claim(free: number): Promise<void> {
     const now = this.clock.now();
-    const claimed = await this.queue.claim(free, now, now + this.config.webhookTimeoutMs + LEASE_MARGIN_MS);
+    const claimed = await this.queue.claim(free, now, now + this.settings.timeoutMs + LEASE_MARGIN_MS);
     this.moreDue = claimed.length === free;
     for (const delivery of claimed) {
       const attempt = this.attempt(delivery).finally(() => this.attempts.delete(attempt));
@@ -120,8 +129,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       'webhook-signature': new Webhook(delivery.secret).sign(delivery.uid, sentAt, delivery.payload),
     };
     const outcome = await this.sender.post(delivery.url, headers, delivery.payload, {
-      timeoutMs: this.config.webhookTimeoutMs,
-      allowPrivate: this.config.webhookAllowPrivate,
+      timeoutMs: this.settings.timeoutMs,
+      allowPrivate: this.settings.allowPrivate,
     });
     this.settled.push(this.outcomeOf(delivery, outcome));
     if (this.settled.length === 1) setImmediate(() => (this.recording = this.recording.then(() => this.settle())));
@@ -136,7 +145,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     const lastError = 'error' in outcome ? outcome.error : `answered HTTP ${status}`;
     const now = this.clock.now();
     const nextAttemptAt = now + this.retryDelay(delivery.attempts);
-    const giveUp = nextAttemptAt > delivery.createdAt + this.config.webhookRetryForMs;
+    const giveUp = nextAttemptAt > delivery.createdAt + this.settings.retryForMs;
     return {
       id: delivery.id,
       state: giveUp ? 'failed' : 'pending',
@@ -173,7 +182,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
 
   /** Exponential: the base, doubled per attempt made, up to the maximum; then between half and all of it. */
   private retryDelay(attempts: number): number {
-    const { webhookRetryBaseMs: base, webhookRetryMaxDelayMs: max } = this.config;
+    const { retryBaseMs: base, retryMaxDelayMs: max } = this.settings;
     const exponential = Math.min(max, base * 2 ** Math.min(attempts - 1, 40));
     return Math.round(exponential * (0.5 + Math.random() / 2));
   }

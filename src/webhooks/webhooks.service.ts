@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { InvalidInputError, NotFoundError } from '../common/refusal.js';
 import { isRowId } from '../common/row-id.js';
-import { AppConfig } from '../config/app-config.js';
+import { webhookSettings } from '../config/areas/webhooks.settings.js';
 import type { WebhookEventType } from './webhook-events.js';
 import { refusedTarget } from './webhook-sender.js';
 import { eventsOf, WebhookSubscriptions } from './webhook-subscriptions.js';
@@ -47,12 +48,12 @@ export class WebhooksService {
     @InjectRepository(WebhookDeliveryEntity) private readonly deliveries: Repository<WebhookDeliveryEntity>,
     private readonly subscriptions: WebhookSubscriptions,
     private readonly clock: Clock,
-    private readonly config: AppConfig,
+    @Inject(webhookSettings.KEY) private readonly settings: ConfigType<typeof webhookSettings>,
   ) {}
 
   /** Creates an endpoint; its secret is in this answer only. */
   async create(input: NewEndpoint): Promise<EndpointView & { secret: string }> {
-    const refused = await refusedTarget(input.url, this.config.webhookAllowPrivate);
+    const refused = await refusedTarget(input.url, this.settings.allowPrivate);
     if (refused) throw new InvalidInputError(`url: ${refused}`);
     const endpoint = this.endpoints.create({
       url: input.url,

@@ -2,7 +2,9 @@ import type { INestApplication } from '@nestjs/common';
 import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import { AppModule } from '../../src/app.module.js';
 import { appOptions, configureApp, type ConfigureOptions } from '../../src/bootstrap.js';
-import { AppConfig, loadConfig } from '../../src/config/app-config.js';
+import { loadConfig } from '../../src/config/app-config.js';
+import { operationsSettings } from '../../src/config/areas/operations.settings.js';
+import { settingsOf } from '../../src/config/settings-area.js';
 import { freshDatabase } from './database.js';
 import { Api, ADMIN_TOKEN, type TestServer } from './server.js';
 
@@ -60,9 +62,8 @@ export async function serveTestingModule(
   afterClose: () => Promise<void> = async () => {},
 ): Promise<TestServer> {
   const moduleRef = await builder.compile();
-  const config = moduleRef.get(AppConfig);
-  const app: INestApplication = moduleRef.createNestApplication(appOptions(config));
-  configureApp(app, config, options);
+  const app: INestApplication = moduleRef.createNestApplication(appOptions(settingsOf(moduleRef, operationsSettings)));
+  configureApp(app, options);
   // A start that fails (a gateway refused, say) leaves nothing open behind it.
   await app.listen(0, '127.0.0.1').catch(async (error: unknown) => {
     await app.close();

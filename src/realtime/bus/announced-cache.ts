@@ -1,6 +1,6 @@
 import type { Clock } from '../../common/clock.js';
 import { ExpiringCache } from '../../common/expiring-cache.js';
-import type { AppConfig } from '../../config/app-config.js';
+import type { CacheSettings } from '../../config/areas/cache.settings.js';
 import { type Channel, defineChannel, type DeliveryBus, type Subscription } from './delivery-bus.js';
 
 /** The key whose answer changed. */
@@ -24,9 +24,9 @@ export class AnnouncedCache<V> {
     /** Names the cache's channel and its one room. */
     private readonly name: string,
     clock: Clock,
-    config: Pick<AppConfig, 'cacheMaxEntries' | 'cacheTtlMs'>,
+    cache: CacheSettings,
   ) {
-    this.entries = new ExpiringCache(clock, config.cacheMaxEntries, config.cacheTtlMs);
+    this.entries = new ExpiringCache(clock, cache.maxEntries, cache.ttlMs);
     this.channel = defineChannel<CacheEvents>(name);
   }
 

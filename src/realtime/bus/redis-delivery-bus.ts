@@ -1,8 +1,10 @@
-import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import type { Redis } from 'ioredis';
 import { Clock } from '../../common/clock.js';
 import { describeFault } from '../../common/refusal.js';
-import { AppConfig } from '../../config/app-config.js';
+import { clusterSettings } from '../../config/areas/cluster.settings.js';
+import { connectionSettings } from '../../config/areas/connections.settings.js';
 import {
   type Channel,
   type Delivery,
@@ -53,7 +55,8 @@ export class RedisDeliveryBus extends DeliveryBus implements OnModuleDestroy {
   constructor(
     private readonly redis: RedisConnections,
     private readonly instance: InstanceIdentity,
-    private readonly config: AppConfig,
+    @Inject(clusterSettings.KEY) private readonly cluster: ConfigType<typeof clusterSettings>,
+    @Inject(connectionSettings.KEY) private readonly connections: ConfigType<typeof connectionSettings>,
     private readonly clock: Clock,
   ) {
     super();
@@ -77,7 +80,7 @@ export class RedisDeliveryBus extends DeliveryBus implements OnModuleDestroy {
     const sent = this.publisher.publish(redisChannel, JSON.stringify(wire));
     const { messageId } = delivery;
     // A stored message the others did not hear of: they are told its id once the publisher is back.
-    if (messageId !== undefined && this.config.busRepairMaxMessages > 0)
+    if (messageId !== undefined && this.cluster.busRepairMaxMessages > 0)
       sent.catch(() => this.remember(redisChannel, delivery.room, messageId));
     else sent.catch(() => undefined);
   }
@@ -99,16 +102,16 @@ export class RedisDeliveryBus extends DeliveryBus implements OnModuleDestroy {
   }
 
   recoverWith<Events extends EventMap>({ name }: Channel<Events>, read: MissedMessages<Events>): void {
-    if (this.config.busRepairMaxMessages === 0) return;
+    if (this.cluster.busRepairMaxMessages === 0) return;
     const here = this.channelHere(name);
     // Sound as `untyped` is: this channel's rooms carry only its own events.
     here.recovery = new RoomRecovery(
       name,
       here.handlers,
       read as MissedMessages,
-      this.config.busRepairMaxMessages,
+      this.cluster.busRepairMaxMessages,
       this.clock,
-      this.config.lateDeliveryWindowMs,
+      this.connections.lateDeliveryWindowMs,
     );
     // Registered after the first connect (the usual case, rooms not watched yet): the link is up already.
     if (this.subscriber.status === 'ready') here.recovery.restored();
@@ -123,7 +126,7 @@ export class RedisDeliveryBus extends DeliveryBus implements OnModuleDestroy {
     if (!unsent) this.unsent.set(redisChannel, (unsent = { room, ids: [] }));
     unsent.ids.push(messageId);
     // The others read at most this many per room: older ids would not be found anyway.
-    if (unsent.ids.length > this.config.busRepairMaxMessages) unsent.ids.shift();
+    if (unsent.ids.length > this.cluster.busRepairMaxMessages) unsent.ids.shift();
   }
 
   private announceUnsent(): void {

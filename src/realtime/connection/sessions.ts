@@ -1,7 +1,8 @@
-import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { Clock } from '../../common/clock.js';
 import { SetMap } from '../../common/set-map.js';
-import { AppConfig } from '../../config/app-config.js';
+import { connectionSettings } from '../../config/areas/connections.settings.js';
 import { DeliveryBus, type Subscription } from '../bus/delivery-bus.js';
 import { ConnectionCaps } from '../limits/connection-caps.js';
 import type { ClientTransport } from './client-transport.js';
@@ -40,14 +41,14 @@ export class Sessions implements OnModuleDestroy {
 
   constructor(
     private readonly caps: ConnectionCaps,
-    config: AppConfig,
+    @Inject(connectionSettings.KEY) connections: ConfigType<typeof connectionSettings>,
     readonly clock: Clock,
     private readonly bus: DeliveryBus,
     private readonly meter: ConnectionMeter,
   ) {
-    this.queueMax = config.connectionQueueMax;
-    this.lateDeliveryWindowMs = config.lateDeliveryWindowMs;
-    this.authDeadlineMs = config.authDeadlineMs;
+    this.queueMax = connections.queueMax;
+    this.lateDeliveryWindowMs = connections.lateDeliveryWindowMs;
+    this.authDeadlineMs = connections.authDeadlineMs;
   }
 
   onModuleDestroy(): void {

@@ -11,7 +11,7 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
 
 describe('AuthQueue', () => {
   it('runs AUTH_CONCURRENCY auths at once, the rest in arrival order, and turns away more than AUTH_QUEUE_MAX', async () => {
-    const queue = new AuthQueue(loadConfig({ AUTH_CONCURRENCY: '2', AUTH_QUEUE_MAX: '2' }));
+    const queue = new AuthQueue(loadConfig({ AUTH_CONCURRENCY: '2', AUTH_QUEUE_MAX: '2' }).limits);
     const started: number[] = [];
     const ends = [0, 1, 2, 3].map(() => deferred());
     const runs = ends.map((end, i) =>
@@ -47,7 +47,7 @@ describe('AuthQueue', () => {
   });
 
   it('gives the turn on when an auth fails', async () => {
-    const queue = new AuthQueue(loadConfig({ AUTH_CONCURRENCY: '1' }));
+    const queue = new AuthQueue(loadConfig({ AUTH_CONCURRENCY: '1' }).limits);
     const failing = queue.run(async () => {
       throw new Error('directory down');
     });

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { Refusal } from '../../common/refusal.js';
-import { AppConfig } from '../../config/app-config.js';
+import { limitSettings } from '../../config/areas/limits.settings.js';
 
 /** AUTH_QUEUE_MAX auths are already waiting: this one is turned away, to try again later. */
 export class AuthQueueFullError extends Refusal<'auth_queue_full'> {
@@ -23,7 +24,7 @@ export class AuthQueue {
   private running = 0;
   private readonly queue: (() => void)[] = [];
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(@Inject(limitSettings.KEY) private readonly limits: ConfigType<typeof limitSettings>) {}
 
   get waiting(): number {
     return this.queue.length;
@@ -31,10 +32,10 @@ export class AuthQueue {
 
   /** Runs `auth` once a turn is free; rejects with AuthQueueFullError when the queue is full. */
   async run<T>(auth: () => Promise<T>): Promise<T> {
-    if (this.running < this.config.authConcurrency) {
+    if (this.running < this.limits.authConcurrency) {
       this.running++;
     } else {
-      if (this.queue.length >= this.config.authQueueMax) throw new AuthQueueFullError();
+      if (this.queue.length >= this.limits.authQueueMax) throw new AuthQueueFullError();
       // The turn is handed over by the auth that ends (`running` stays as it is).
       await new Promise<void>((resolve) => this.queue.push(resolve));
     }

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import { AppConfig } from '../../config/app-config.js';
+import { limitSettings } from '../../config/areas/limits.settings.js';
 import { ClientAddresses } from './client-addresses.js';
 import { RateLimiterFactory, take } from './rate-limiter.factory.js';
 
@@ -22,20 +23,20 @@ export class AuthThrottle {
 
   constructor(
     factory: RateLimiterFactory,
-    config: AppConfig,
+    @Inject(limitSettings.KEY) limits: ConfigType<typeof limitSettings>,
     private readonly addresses: ClientAddresses,
   ) {
     this.failures = factory.create({
       keyPrefix: 'auth-failures',
-      points: config.authFailuresPerIp,
-      durationMs: config.authFailureWindowMs,
+      points: limits.authFailuresPerIp,
+      durationMs: limits.authFailureWindowMs,
     });
     this.nameAuths = factory.create({
       keyPrefix: 'name-auths',
-      points: config.nameAuthsPerIp,
-      durationMs: config.nameAuthWindowMs,
+      points: limits.nameAuthsPerIp,
+      durationMs: limits.nameAuthWindowMs,
     });
-    this.delayMs = config.authThrottleDelayMs;
+    this.delayMs = limits.authThrottleDelayMs;
   }
 
   /**

@@ -7,7 +7,7 @@ import { loadConfig } from '../../config/app-config.js';
 import { ClientAddresses } from './client-addresses.js';
 
 function addresses(env: Record<string, string> = {}): ClientAddresses {
-  return new ClientAddresses(loadConfig({ DATABASE_URL: 'sqlite::memory:', ...env }));
+  return new ClientAddresses(loadConfig({ DATABASE_URL: 'sqlite::memory:', ...env }).limits);
 }
 
 const from = (address: string, forwardedFor?: string | string[]) => ({

@@ -1,8 +1,9 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { canonical, ipv6Network, rangesOf } from '../../common/ip-addresses.js';
-import { AppConfig } from '../../config/app-config.js';
+import { limitSettings } from '../../config/areas/limits.settings.js';
 
 /**
  * Who the client behind a connection or request is: the one answer every per-address limit, both protocols'
@@ -16,11 +17,11 @@ export class ClientAddresses {
   private readonly trusted = new BlockList();
   private readonly ipv6Prefix: number;
 
-  constructor(config: AppConfig) {
-    for (const entry of config.trustedProxies) {
+  constructor(@Inject(limitSettings.KEY) limits: ConfigType<typeof limitSettings>) {
+    for (const entry of limits.trustedProxies) {
       for (const range of rangesOf(entry)) this.trust(range);
     }
-    this.ipv6Prefix = config.ipv6LimitPrefix;
+    this.ipv6Prefix = limits.ipv6LimitPrefix;
   }
 
   /** The client's address of an HTTP request or WebSocket upgrade. */

@@ -1,6 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import { AppConfig } from '../../config/app-config.js';
+import { limitSettings } from '../../config/areas/limits.settings.js';
 import type { HandshakeCheck } from '../connection/handshake.js';
 import { ClientAddresses } from './client-addresses.js';
 import { acquire, RateLimiterFactory } from './rate-limiter.factory.js';
@@ -20,12 +21,12 @@ export class ConnectionCaps {
 
   constructor(
     factory: RateLimiterFactory,
-    config: AppConfig,
+    @Inject(limitSettings.KEY) limits: ConfigType<typeof limitSettings>,
     private readonly addresses: ClientAddresses,
   ) {
-    this.perIp = factory.create({ keyPrefix: 'sockets-ip', points: config.maxSocketsPerIp, durationMs: 0 });
-    this.total = factory.create({ keyPrefix: 'sockets-total', points: config.maxSocketsTotal, durationMs: 0 });
-    this.perUser = factory.create({ keyPrefix: 'sockets-user', points: config.maxSocketsPerUser, durationMs: 0 });
+    this.perIp = factory.create({ keyPrefix: 'sockets-ip', points: limits.maxSocketsPerIp, durationMs: 0 });
+    this.total = factory.create({ keyPrefix: 'sockets-total', points: limits.maxSocketsTotal, durationMs: 0 });
+    this.perUser = factory.create({ keyPrefix: 'sockets-user', points: limits.maxSocketsPerUser, durationMs: 0 });
   }
 
   /** The handshake check: 503 when the server holds its total, 429 when this address holds its share. */

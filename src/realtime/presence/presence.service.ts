@@ -1,8 +1,9 @@
-import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { Clock } from '../../common/clock.js';
 import { promiseFrom } from '../../common/promise-from.js';
 import { describeFault } from '../../common/refusal.js';
-import { AppConfig } from '../../config/app-config.js';
+import { clusterSettings } from '../../config/areas/cluster.settings.js';
 import { InstanceIdentity } from '../bus/instance-identity.js';
 import { HeldConnections } from './held-connections.js';
 import {
@@ -48,7 +49,7 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
     private readonly store: PresenceStore,
     private readonly instance: InstanceIdentity,
     private readonly clock: Clock,
-    private readonly config: AppConfig,
+    @Inject(clusterSettings.KEY) private readonly cluster: ConfigType<typeof clusterSettings>,
   ) {}
 
   /** Records a connection; resolves to the place's new version when it is the member's first one there, else null. */
@@ -96,7 +97,7 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     await this.tick();
-    this.stopTimer = this.clock.every(Math.max(1, Math.floor(this.config.presenceTtlMs / 3)), () => void this.tick());
+    this.stopTimer = this.clock.every(Math.max(1, Math.floor(this.cluster.presenceTtlMs / 3)), () => void this.tick());
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -112,9 +113,9 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
   async tick(): Promise<void> {
     try {
       const now = this.clock.now();
-      if (!(await this.store.renew(this.instance.id, now + this.config.presenceTtlMs)) && this.held.size > 0) {
+      if (!(await this.store.renew(this.instance.id, now + this.cluster.presenceTtlMs)) && this.held.size > 0) {
         await this.rebuild();
-        this.sweepAfter = now + this.config.presenceTtlMs;
+        this.sweepAfter = now + this.cluster.presenceTtlMs;
       }
       if (now >= this.sweepAfter) this.announce('departed', await this.store.expire(now));
       this.recovered();

@@ -13,7 +13,7 @@ presenceStoreContract('InMemoryPresenceStore', async () => ({
 }));
 
 describe('PresenceService leases', () => {
-  const config = loadConfig({ PRESENCE_TTL_MS: '3000' });
+  const config = loadConfig({ PRESENCE_TTL_MS: '3000' }).cluster;
   const member = { id: 1, uname: 'alice' };
 
   it('keeps a live instance’s members and expires a silent one’s within the bound, announcing each once', async () => {

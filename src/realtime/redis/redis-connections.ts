@@ -1,7 +1,8 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { Redis } from 'ioredis';
 import { describeFault } from '../../common/refusal.js';
-import { AppConfig } from '../../config/app-config.js';
+import { clusterSettings } from '../../config/areas/cluster.settings.js';
 
 type Role = 'commands' | 'publisher' | 'subscriber';
 const ROLES: Role[] = ['commands', 'publisher', 'subscriber'];
@@ -21,7 +22,7 @@ export class RedisConnections implements OnApplicationShutdown {
   private readonly connections = new Map<Role, Redis>();
   readonly started: Promise<void>;
 
-  constructor(private readonly config: AppConfig) {
+  constructor(@Inject(clusterSettings.KEY) private readonly cluster: ConfigType<typeof clusterSettings>) {
     const ready = ROLES.map((role) => new Promise<void>((resolve) => this.get(role).once('ready', () => resolve())));
     let timer: NodeJS.Timeout | undefined;
     const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, START_WAIT_MS)));
@@ -29,14 +30,14 @@ export class RedisConnections implements OnApplicationShutdown {
   }
 
   get prefix(): string {
-    return this.config.redisKeyPrefix;
+    return this.cluster.redisKeyPrefix;
   }
 
   /** The connection for `role`, opened the first time it is asked for. */
   get(role: Role): Redis {
     let redis = this.connections.get(role);
     if (redis) return redis;
-    redis = new Redis(this.config.redisUrl ?? '', {
+    redis = new Redis(this.cluster.redisUrl ?? '', {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       // The bus resubscribes its rooms itself on every reconnect (rooms watched during an outage included).

@@ -12,9 +12,10 @@ deliveryBusContract(
   'RedisDeliveryBus (two instances through Redis)',
   async () => {
     const config = redisConfig();
-    const connections = [new RedisConnections(config), new RedisConnections(config)];
+    const connections = [new RedisConnections(config.cluster), new RedisConnections(config.cluster)];
     const [a, b] = connections.map(
-      (redis) => new RedisDeliveryBus(redis, new InstanceIdentity(), config, new SystemClock()),
+      (redis) =>
+        new RedisDeliveryBus(redis, new InstanceIdentity(), config.cluster, config.connections, new SystemClock()),
     );
     // As in an app, whose rooms are watched once it listens: a room watched before would be repaired at first connect.
     await Promise.all(connections.map((redis) => redis.started));
@@ -55,7 +56,7 @@ async function cut(redis: Redis): Promise<Redis> {
 }
 
 presenceStoreContract('RedisPresenceStore', async () => {
-  const connections = new RedisConnections(redisConfig(freshRedisPrefix()));
+  const connections = new RedisConnections(redisConfig(freshRedisPrefix()).cluster);
   const store = new RedisPresenceStore(connections);
   return {
     store,

@@ -3,7 +3,6 @@ import { type INestApplicationContext, Logger } from '@nestjs/common';
 import type { Socket as EngineSocket } from 'engine.io';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { Server, ServerOptions, Socket } from 'socket.io';
-import type { AppConfig } from '../../config/app-config.js';
 import { answerAcksDirectly } from '../internals/direct-acks.js';
 import { serveEio3PollingAsBinary } from '../internals/eio3-binary-polling.js';
 import type { Admit } from '../connection/handshake.js';
@@ -18,6 +17,16 @@ import { describeFault } from '../../common/refusal.js';
 /** What a socket.io gateway may declare beside Nest's options: its name in metrics (default `socket.io`). */
 export interface IoGatewayOptions {
   name?: string;
+}
+
+/** The settings socket.io serves by, from three areas: `http`, `lobby` and `connections` (configureApp). */
+export interface IoTransportSettings {
+  /** CORS_ORIGINS: the origins whose pages may poll, with credentials. */
+  corsOrigins: string[];
+  /** LOBBY_PENDING_SESSIONS_PER_IP */
+  pendingSessionsPerIp: number;
+  /** OUTGOING_BUFFER_MAX_BYTES */
+  outgoingBufferMaxBytes: number;
 }
 
 /**
@@ -36,7 +45,7 @@ export class ChatgateIoAdapter extends IoAdapter {
 
   constructor(
     app: INestApplicationContext,
-    private readonly config: AppConfig,
+    private readonly settings: IoTransportSettings,
     private readonly admit: Admit,
     private readonly addresses: ClientAddresses,
   ) {
@@ -59,7 +68,7 @@ export class ChatgateIoAdapter extends IoAdapter {
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
-    const origins = this.config.corsOrigins;
+    const origins = this.settings.corsOrigins;
     const server: Server = super.createIOServer(port, {
       ...(options as ServerOptions),
       allowEIO3: true,
@@ -84,10 +93,10 @@ export class ChatgateIoAdapter extends IoAdapter {
       },
     });
     serveEio3PollingAsBinary(server.engine);
-    limitPendingSessions(server.engine, this.config.lobbyPendingSessionsPerIp, (request) =>
+    limitPendingSessions(server.engine, this.settings.pendingSessionsPerIp, (request) =>
       this.addresses.limitKeyOf(request),
     );
-    const max = this.config.outgoingBufferMaxBytes;
+    const max = this.settings.outgoingBufferMaxBytes;
     server.engine.on('connection', (socket: EngineSocket) => {
       const held = this.releases.get(socket.request);
       this.releases.delete(socket.request);

@@ -1,6 +1,7 @@
 import { type IncomingMessage, type Server as HttpServer, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type INestApplicationContext, Logger, type WebSocketAdapter } from '@nestjs/common';
+import type { ConfigFactoryKeyHost } from '@nestjs/config';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
@@ -9,7 +10,8 @@ import { boundedWebSocketClass } from '../internals/outgoing-bound.js';
 import { rawWsGatewaysOf, refuseSharedPaths } from './raw-ws-gateways.js';
 import { RawWsHeartbeat } from '../connection/raw-ws-heartbeat.js';
 import { describeFault } from '../../common/refusal.js';
-import type { AppConfig } from '../../config/app-config.js';
+import type { ConnectionSettings } from '../../config/areas/connections.settings.js';
+import { settingsOf } from '../../config/settings-area.js';
 
 /** Turns a received frame into Nest's `{event, data}`; undefined drops the frame (the connection stays open). */
 export type FrameParser = (frame: string | Buffer) => { event: string; data: unknown } | undefined;
@@ -17,14 +19,14 @@ export type FrameParser = (frame: string | Buffer) => { event: string; data: unk
 /**
  * What a raw-ws gateway declares: `@WebSocketGateway<RawWsGatewayOptions>({ transport: 'ws', name: 'echo',
  * path: '/echo' })`: its name (in metrics and logs), path, parser, frame limit and heartbeat. A gateway whose
- * settings are configurable reads them from the configuration with `configured`, which overrides what it declares
- * (the seller chat's SELLER_WS_PATH, SELLER_MAX_FRAME_BYTES and SELLER_PING_INTERVAL_MS).
+ * settings are configurable reads them from its own settings area with `configured` (see `configuredBy`), which
+ * overrides what it declares (the seller chat's SELLER_WS_PATH, SELLER_MAX_FRAME_BYTES and SELLER_PING_INTERVAL_MS).
  */
 export interface RawWsGatewayOptions {
   transport: 'ws';
   name: string;
   path: string;
-  configured?: (config: AppConfig) => RawWsSettings;
+  configured?: ConfiguredRawWsSettings;
   /** Default: JSON `{event, data}` text frames, as Nest's WsAdapter reads them. */
   parser?: FrameParser;
   /** Largest frame in bytes; a larger one closes the connection with 1009. Default 64 KiB. */
@@ -38,6 +40,24 @@ export interface RawWsGatewayOptions {
 export type RawWsSettings = Partial<
   Pick<RawWsGatewayOptions, 'path' | 'maxPayload' | 'heartbeatIntervalMs' | 'maxBufferedBytes'>
 >;
+
+/** A gateway's settings read from one area of the configuration, as the app provides it (`configuredBy`). */
+export interface ConfiguredRawWsSettings {
+  area: ConfigFactoryKeyHost<any>;
+  /** Called with the area's values, whose type `configuredBy` checked. */
+  settings: (area: any) => RawWsSettings;
+}
+
+/**
+ * `configured: configuredBy(sellerSettings, (seller) => ({ path: seller.wsPath }))`: the gateway's settings from its
+ * own area (src/config/areas/), which the adapter reads from the app, as a service injects it.
+ */
+export function configuredBy<T>(
+  area: ConfigFactoryKeyHost<T>,
+  settings: (area: T) => RawWsSettings,
+): ConfiguredRawWsSettings {
+  return { area, settings };
+}
 
 /**
  * A gateway's handler for one event's frames, called straight from the socket's listener. It answers its own
@@ -91,7 +111,7 @@ export class RawWsAdapter extends WsAdapter {
 
   constructor(
     private readonly app: INestApplicationContext,
-    private readonly config: AppConfig,
+    private readonly connections: ConnectionSettings,
     private readonly admit: Admit,
   ) {
     super(app);
@@ -107,9 +127,9 @@ export class RawWsAdapter extends WsAdapter {
     const { name, parser = parseJsonEvent, configured, ...declared } = options;
     const { path, maxPayload, heartbeatIntervalMs, maxBufferedBytes } = {
       ...DEFAULTS,
-      maxBufferedBytes: this.config.outgoingBufferMaxBytes,
+      maxBufferedBytes: this.connections.outgoingBufferMaxBytes,
       ...declared,
-      ...configured?.(this.config),
+      ...this.configuredSettings(configured),
     };
     if (path.startsWith('/socket.io')) throw new Error(`raw-ws gateway "${name}": path ${path} is socket.io's`);
     const dropped = () =>
@@ -149,7 +169,11 @@ export class RawWsAdapter extends WsAdapter {
 
   /** Where a gateway is served: its declared path, unless its configured settings move it. */
   private pathOf(declared: RawWsGatewayOptions): string {
-    return declared.configured?.(this.config).path ?? declared.path;
+    return this.configuredSettings(declared.configured).path ?? declared.path;
+  }
+
+  private configuredSettings(configured: ConfiguredRawWsSettings | undefined): RawWsSettings {
+    return configured ? configured.settings(settingsOf(this.app, configured.area)) : {};
   }
 
   /**

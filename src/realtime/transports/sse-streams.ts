@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { describeFault } from '../../common/refusal.js';
-import { AppConfig } from '../../config/app-config.js';
+import { connectionSettings } from '../../config/areas/connections.settings.js';
 import { Handshakes } from '../connection/handshake.js';
 import type { ConnectionSession } from '../connection/session.js';
 import { Sessions } from '../connection/sessions.js';
@@ -38,7 +39,7 @@ export class SseStreams {
     private readonly handshakes: Handshakes,
     private readonly sessions: Sessions,
     private readonly addresses: ClientAddresses,
-    private readonly config: AppConfig,
+    @Inject(connectionSettings.KEY) private readonly connections: ConfigType<typeof connectionSettings>,
   ) {}
 
   /** Judges the request; null when refused (the response is answered with the refusal's status). */
@@ -72,7 +73,7 @@ export class SseStreams {
     endpoint: SseEndpoint,
   ): ConnectionSession<SseEvent> | null {
     if (response.destroyed) return null;
-    const max = this.config.outgoingBufferMaxBytes;
+    const max = this.connections.outgoingBufferMaxBytes;
     const transport = new SseClientTransport(
       response,
       this.addresses.ofRequest(request),
