@@ -3,10 +3,10 @@
  * seller-chat.js (docs/recovery.md). It shows each message once however often auth replies repeat it, and says
  * which `since` a reconnect should send.
  *
- * Why `since` is not simply the highest id held: on PostgreSQL concurrent commits end in any order, so a message
- * can become visible a moment after one with a higher id. A reader that dropped in that moment and asked only for
- * ids above the highest would never get it. So `since` is the highest id received at least SETTLE_MS before the
- * connection dropped; what came after it is asked for again, and `add` drops those repeats.
+ * Why `since` is not simply the highest id held: on PostgreSQL the commits of several instances end in any order,
+ * so a message can become visible a moment after one with a higher id. A reader that dropped in that moment and
+ * asked only for ids above the highest would never get it. So `since` is the highest id received at least SETTLE_MS
+ * before the connection dropped; what came after it is asked for again, and `add` drops those repeats.
  */
 (function (root) {
   'use strict';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { until } from '../../test/support/until.js';
 import { GroupCommit } from './group-commit.js';
 
 const fulfilled = <R>(value: R): PromiseSettledResult<R> => ({ status: 'fulfilled', value });
@@ -69,30 +70,62 @@ describe('GroupCommit', () => {
     expect(committed).toEqual([7]);
   });
 
-  it('with maxInFlight, starts the next batch while one commits, and settles each with its own batch', async () => {
-    const batches: number[][] = [];
+  it('with maxInFlight, commits the next batch while one commits, and settles batches in the order they started', async () => {
+    const log: string[] = [];
     let release!: () => void;
     const firstCommitHeld = new Promise<void>((resolve) => (release = resolve));
     const writer = new GroupCommit<number, number>(
       async (items) => {
-        batches.push(items);
+        log.push(`start ${items.join(',')}`);
         if (items.includes(1)) await firstCommitHeld;
+        log.push(`end ${items.join(',')}`);
+        return items.map((n) => (n === 3 ? { status: 'rejected', reason: new Error('bad row') } : fulfilled(n)));
+      },
+      10,
+      2,
+    );
+    const settled = (n: number) => (outcome: unknown) => void log.push(`settled ${n} ${String(outcome)}`);
+    const writes = [writer.submit(1)];
+    await new Promise((resolve) => setImmediate(resolve));
+    writes.push(writer.submit(2), writer.submit(3));
+    writes.forEach((write, i) => void write.then(settled(i + 1), settled(i + 1)));
+    await until(() => log.includes('end 2,3'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(log).toEqual(['start 1', 'start 2,3', 'end 2,3']);
+    release();
+    await writer.flush();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(log).toEqual([
+      'start 1',
+      'start 2,3',
+      'end 2,3',
+      'end 1',
+      'settled 1 1',
+      'settled 2 2',
+      'settled 3 Error: bad row',
+    ]);
+  });
+
+  it('settles a failed batch in its turn too', async () => {
+    const order: string[] = [];
+    let release!: () => void;
+    const firstCommitHeld = new Promise<void>((resolve) => (release = resolve));
+    const writer = new GroupCommit<number, number>(
+      async (items) => {
+        if (items.includes(1)) await firstCommitHeld;
+        if (items.includes(2)) throw new Error('disk full');
         return items.map(fulfilled);
       },
       10,
       2,
     );
-    const first = writer.submit(1);
+    const first = writer.submit(1).then(() => order.push('1'));
     await new Promise((resolve) => setImmediate(resolve));
-    expect(await Promise.all([writer.submit(2), writer.submit(3)])).toEqual([2, 3]);
-    expect(batches).toEqual([[1], [2, 3]]);
-    let firstSettled = false;
-    void first.then(() => (firstSettled = true));
+    const second = writer.submit(2).catch(() => order.push('2 failed'));
     await new Promise((resolve) => setImmediate(resolve));
-    expect(firstSettled).toBe(false);
     release();
-    expect(await first).toBe(1);
-    await writer.flush();
+    await Promise.all([first, second]);
+    expect(order).toEqual(['1', '2 failed']);
   });
 
   it('starts a batch holding an item that needs earlier writes committed only after the batches in flight', async () => {

@@ -1,3 +1,5 @@
+import { Turns } from '../common/turns.js';
+
 /**
  * Collects writes that arrive while a commit is in flight and commits them together, so many messages
  * share one transaction (and one fsync). A lone write is committed on the next turn of the event loop, so
@@ -7,8 +9,9 @@
  * that throws fails the whole batch.
  *
  * Up to `maxInFlight` batches may be committing at once (PostgreSQL: each on its own pooled connection, so one
- * batch's round trips no longer hold back the next). Batches start in submission order but may then commit in any
- * order; a caller that needs order between its own writes submits the next one after the previous settled. An item
+ * batch's round trips no longer hold back the next). Batches start in submission order and may then commit in any
+ * order, but they settle in the order they started: a batch that committed early waits for the ones before it, so
+ * what callers do once their writes settle (acknowledge, deliver) follows the order of the writes. An item
  * for which `needsEarlierCommitted` is true (a write that looks up earlier writes, such as a resend check) is in a
  * batch that starts only once every earlier batch has settled, so the lookup sees them.
  */
@@ -18,6 +21,8 @@ export class GroupCommit<T, R> {
   private scheduled = false;
   /** Called whenever a batch settles: what `flush` waits on. */
   private settledWaiters: (() => void)[] = [];
+  /** Batches settle in these turns, taken as they start. */
+  private readonly settling = new Turns();
 
   constructor(
     private readonly commit: (items: T[]) => Promise<PromiseSettledResult<R>[]>,
@@ -62,16 +67,20 @@ export class GroupCommit<T, R> {
 
   private async commitBatch(batch: GroupCommit<T, R>['queue']): Promise<void> {
     this.inFlight += 1;
+    const turn = this.settling.take();
+    let outcomes: PromiseSettledResult<R>[];
     try {
-      const outcomes = await this.commit(batch.map((entry) => entry.item));
-      batch.forEach((entry, i) => {
-        const outcome = outcomes[i];
-        if (outcome.status === 'fulfilled') entry.resolve(outcome.value);
-        else entry.reject(outcome.reason);
-      });
+      outcomes = await this.commit(batch.map((entry) => entry.item));
     } catch (error) {
-      batch.forEach((entry) => entry.reject(error));
+      outcomes = batch.map(() => ({ status: 'rejected', reason: error }));
     }
+    await turn.ready;
+    batch.forEach((entry, i) => {
+      const outcome = outcomes[i];
+      if (outcome.status === 'fulfilled') entry.resolve(outcome.value);
+      else entry.reject(outcome.reason);
+    });
+    turn.done();
     this.inFlight -= 1;
     // What arrived during the commit is already waiting: the next batch starts now, without another turn.
     this.startBatches();
