@@ -1,10 +1,37 @@
 import swc from 'unplugin-swc';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/**
+ * `npm test` runs every file. The PostgreSQL and cluster-sim runs (TEST_POSTGRES_URL, TEST_CLUSTER) run only what
+ * those variables change, rather than run the rest again unchanged, which keeps `.ci/run` well inside its time: of
+ * the unit specs under src/, only the migrations' (on the database under test); of the e2e files, all but those that
+ * start no app on the database or bus under test (docs, settings, deploy files, modules compiled alone). The
+ * PostgreSQL run also leaves out the widgets' browser tests: what a page shows and sends does not change with the
+ * database, and the cluster-sim run still serves them from two instances.
+ */
+const VARIANT_RUN = Boolean(process.env.TEST_POSTGRES_URL || process.env.TEST_CLUSTER);
+const POSTGRES_RUN = Boolean(process.env.TEST_POSTGRES_URL) && !process.env.TEST_CLUSTER;
+const SAME_IN_EVERY_RUN = [
+  'test/docs-examples.e2e-spec.ts',
+  'test/docs-links.e2e-spec.ts',
+  'test/config-reference.e2e-spec.ts',
+  'test/deploy-files.e2e-spec.ts',
+  'test/migrations-cli.e2e-spec.ts',
+  'test/settings-areas.e2e-spec.ts',
+  'test/standalone-modules.e2e-spec.ts',
+];
 
 export default defineConfig({
   plugins: [swc.vite({ module: { type: 'es6' } })],
   test: {
-    include: ['src/**/*.spec.ts', 'test/**/*.e2e-spec.ts'],
+    include: VARIANT_RUN
+      ? ['test/**/*.e2e-spec.ts', 'src/database/migrations.spec.ts']
+      : ['src/**/*.spec.ts', 'test/**/*.e2e-spec.ts'],
+    exclude: [
+      ...configDefaults.exclude,
+      ...(VARIANT_RUN ? SAME_IN_EVERY_RUN : []),
+      ...(POSTGRES_RUN ? ['test/browser/**'] : []),
+    ],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: 'forks',
