@@ -1,6 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { DataSource } from 'typeorm';
-import { type Turn, Turns } from '../common/turns.js';
 import { immediateWrites, sqliteConnection } from '../database/sqlite-writes.js';
 import {
   type OutboxRow,
@@ -99,22 +98,13 @@ function sqliteCommitter(db: BetterSqlite3.Database, writeTimeoutMs: number): Co
  * same batch answers with that row. The transaction matters even for the INSERT alone: a statement whose answer is
  * lost (a stalled network) must not commit on its own, and the connection pg-client.ts closes after a timeout takes
  * the transaction with it.
- *
- * Batches commit concurrently (GroupCommit), but each one's INSERT waits until the batch called before it has its
- * ids: ids then grow in the order batches start, which is the order GroupCommit settles them in, so this instance
- * acknowledges and delivers its messages in id order and a reader's `since` never passes one still committing here
- * (docs/recovery.md). Only the INSERT's round trip is taken in turn; the commits still overlap.
  */
 function postgresCommitter(dataSource: DataSource): CommitRows {
-  const allocating = new Turns();
-  return (rows) => {
-    const turn = allocating.take();
-    return dataSource.transaction((tx) => writeBatch(tx, rows, turn)).finally(turn.done);
-  };
+  return (rows) => dataSource.transaction((tx) => writeBatch(tx, rows));
 }
 
-/** One batch's statements in its transaction; its INSERT waits for `idTurn`, and ends it once its ids are known. */
-async function writeBatch(tx: { query: Query }, rows: MessageRow[], idTurn: Turn): Promise<CommittedRow[]> {
+/** One batch's statements, in its transaction. */
+async function writeBatch(tx: { query: Query }, rows: MessageRow[]): Promise<CommittedRow[]> {
   const outcomes = await findOriginals(tx, rows);
   const firstOfKey = new Map<string, number>();
   const repeats = new Map<number, number>();
@@ -129,11 +119,10 @@ async function writeBatch(tx: { query: Query }, rows: MessageRow[], idTurn: Turn
     }
     toWrite.push(i);
   });
-  await idTurn.ready;
   const ids = await insertRows(
     tx,
     toWrite.map((i) => rows[i]),
-  ).finally(idTurn.done);
+  );
   toWrite.forEach((i, k) => (outcomes[i] = { id: ids[k], createdAt: rows[i].createdAt, resent: false }));
   await insertEvents(
     tx,
