@@ -4,6 +4,13 @@ import { GroupCommit } from './group-commit.js';
 
 const fulfilled = <R>(value: R): PromiseSettledResult<R> => ({ status: 'fulfilled', value });
 
+/** A commit's hold: the commit awaits `promise`, the test calls `release`. */
+function held(): { promise: Promise<void>; release: () => void } {
+  let release!: () => void;
+  const promise = new Promise<void>((resolve) => (release = resolve));
+  return { promise, release };
+}
+
 describe('GroupCommit', () => {
   it('commits writes submitted in the same tick as one batch, in order', async () => {
     const batches: number[][] = [];
@@ -18,17 +25,16 @@ describe('GroupCommit', () => {
 
   it('batches what arrives during a commit into the next one, capped at maxBatch', async () => {
     const batches: number[][] = [];
-    let release!: () => void;
-    const firstCommitHeld = new Promise<void>((resolve) => (release = resolve));
+    const firstCommit = held();
     const writer = new GroupCommit<number, number>(async (items) => {
       batches.push(items);
-      if (batches.length === 1) await firstCommitHeld;
+      if (batches.length === 1) await firstCommit.promise;
       return items.map(fulfilled);
     }, 2);
     const first = writer.submit(1);
     await new Promise((resolve) => setImmediate(resolve));
     const later = [2, 3, 4].map((n) => writer.submit(n));
-    release();
+    firstCommit.release();
     expect(await Promise.all([first, ...later])).toEqual([1, 2, 3, 4]);
     expect(batches).toEqual([[1], [2, 3], [4]]);
   });
@@ -72,12 +78,11 @@ describe('GroupCommit', () => {
 
   it('with maxInFlight, commits the next batch while one commits, and settles batches in the order they started', async () => {
     const log: string[] = [];
-    let release!: () => void;
-    const firstCommitHeld = new Promise<void>((resolve) => (release = resolve));
+    const firstCommit = held();
     const writer = new GroupCommit<number, number>(
       async (items) => {
         log.push(`start ${items.join(',')}`);
-        if (items.includes(1)) await firstCommitHeld;
+        if (items.includes(1)) await firstCommit.promise;
         log.push(`end ${items.join(',')}`);
         return items.map((n) => (n === 3 ? { status: 'rejected', reason: new Error('bad row') } : fulfilled(n)));
       },
@@ -92,7 +97,7 @@ describe('GroupCommit', () => {
     await until(() => log.includes('end 2,3'));
     await new Promise((resolve) => setImmediate(resolve));
     expect(log).toEqual(['start 1', 'start 2,3', 'end 2,3']);
-    release();
+    firstCommit.release();
     await writer.flush();
     await new Promise((resolve) => setImmediate(resolve));
     expect(log).toEqual([
@@ -108,11 +113,10 @@ describe('GroupCommit', () => {
 
   it('settles a failed batch in its turn too', async () => {
     const order: string[] = [];
-    let release!: () => void;
-    const firstCommitHeld = new Promise<void>((resolve) => (release = resolve));
+    const firstCommit = held();
     const writer = new GroupCommit<number, number>(
       async (items) => {
-        if (items.includes(1)) await firstCommitHeld;
+        if (items.includes(1)) await firstCommit.promise;
         if (items.includes(2)) throw new Error('disk full');
         return items.map(fulfilled);
       },
@@ -123,19 +127,18 @@ describe('GroupCommit', () => {
     await new Promise((resolve) => setImmediate(resolve));
     const second = writer.submit(2).catch(() => order.push('2 failed'));
     await new Promise((resolve) => setImmediate(resolve));
-    release();
+    firstCommit.release();
     await Promise.all([first, second]);
     expect(order).toEqual(['1', '2 failed']);
   });
 
   it('starts a batch holding an item that needs earlier writes committed only after the batches in flight', async () => {
     const log: string[] = [];
-    let release!: () => void;
-    const firstCommitHeld = new Promise<void>((resolve) => (release = resolve));
+    const firstCommit = held();
     const writer = new GroupCommit<number, number>(
       async (items) => {
         log.push(`start ${items.join(',')}`);
-        if (items.includes(1)) await firstCommitHeld;
+        if (items.includes(1)) await firstCommit.promise;
         log.push(`end ${items.join(',')}`);
         return items.map(fulfilled);
       },
@@ -149,7 +152,7 @@ describe('GroupCommit', () => {
     const after = writer.submit(2);
     await new Promise((resolve) => setImmediate(resolve));
     expect(log).toEqual(['start 1']);
-    release();
+    firstCommit.release();
     expect(await Promise.all([first, lookup, after])).toEqual([1, 100, 2]);
     expect(log).toEqual(['start 1', 'end 1', 'start 100,2', 'end 100,2']);
   });
