@@ -1,4 +1,4 @@
-/** One turn: `ready` resolves once every turn taken before it is done; `done` may be called more than once. */
+/** One turn: `ready` resolves once every turn taken before it is done. */
 export interface Turn {
   ready: Promise<void>;
   done: () => void;

@@ -100,46 +100,44 @@ function sqliteCommitter(db: BetterSqlite3.Database, writeTimeoutMs: number): Co
  * the transaction with it.
  */
 function postgresCommitter(dataSource: DataSource): CommitRows {
-  return (rows) => dataSource.transaction((tx) => writeBatch(tx, rows));
-}
-
-/** One batch's statements, in its transaction. */
-async function writeBatch(tx: { query: Query }, rows: MessageRow[]): Promise<CommittedRow[]> {
-  const outcomes = await findOriginals(tx, rows);
-  const firstOfKey = new Map<string, number>();
-  const repeats = new Map<number, number>();
-  const toWrite: number[] = [];
-  rows.forEach((row, i) => {
-    if (outcomes[i]) return;
-    if (mayResend(row)) {
-      const key = JSON.stringify([row.chatId, row.authorId, row.clientDate, row.text]);
-      const first = firstOfKey.get(key);
-      if (first !== undefined) return void repeats.set(i, first);
-      firstOfKey.set(key, i);
-    }
-    toWrite.push(i);
-  });
-  const ids = await insertRows(
-    tx,
-    toWrite.map((i) => rows[i]),
-  );
-  toWrite.forEach((i, k) => (outcomes[i] = { id: ids[k], createdAt: rows[i].createdAt, resent: false }));
-  await insertEvents(
-    tx,
-    toWrite.flatMap((i, k) => {
-      const event = rows[i].event;
-      return event ? [outboxRow(event(ids[k]), rows[i].createdAt)] : [];
-    }),
-  );
-  await insertTimers(
-    tx,
-    toWrite.flatMap((i, k) => {
-      const dueAt = rows[i].followUpAt;
-      return dueAt === null ? [] : [[ids[k], dueAt]];
-    }),
-  );
-  repeats.forEach((first, i) => (outcomes[i] = { ...(outcomes[first] as CommittedRow), resent: true }));
-  return outcomes as CommittedRow[];
+  return (rows) =>
+    dataSource.transaction(async (tx) => {
+      const outcomes = await findOriginals(tx, rows);
+      const firstOfKey = new Map<string, number>();
+      const repeats = new Map<number, number>();
+      const toWrite: number[] = [];
+      rows.forEach((row, i) => {
+        if (outcomes[i]) return;
+        if (mayResend(row)) {
+          const key = JSON.stringify([row.chatId, row.authorId, row.clientDate, row.text]);
+          const first = firstOfKey.get(key);
+          if (first !== undefined) return void repeats.set(i, first);
+          firstOfKey.set(key, i);
+        }
+        toWrite.push(i);
+      });
+      const ids = await insertRows(
+        tx,
+        toWrite.map((i) => rows[i]),
+      );
+      toWrite.forEach((i, k) => (outcomes[i] = { id: ids[k], createdAt: rows[i].createdAt, resent: false }));
+      await insertEvents(
+        tx,
+        toWrite.flatMap((i, k) => {
+          const event = rows[i].event;
+          return event ? [outboxRow(event(ids[k]), rows[i].createdAt)] : [];
+        }),
+      );
+      await insertTimers(
+        tx,
+        toWrite.flatMap((i, k) => {
+          const dueAt = rows[i].followUpAt;
+          return dueAt === null ? [] : [[ids[k], dueAt]];
+        }),
+      );
+      repeats.forEach((first, i) => (outcomes[i] = { ...(outcomes[first] as CommittedRow), resent: true }));
+      return outcomes as CommittedRow[];
+    });
 }
 
 type Query = (sql: string, values: unknown[]) => Promise<unknown>;
