@@ -3,7 +3,8 @@
 //   SIGWINCH  run a full GC and print `BENCH_MEM {"rss":…,"heapUsed":…,…}` on stderr; with
 //             BENCH_HEAPSNAPSHOT_DIR set, also write a heap snapshot there and print `BENCH_HEAPSNAPSHOT <file>`.
 //   SIGURG    with BENCH_CPU_PROF_DIR set (profiling starts at load): write the CPU profile recorded since the
-//             previous cut as <dir>/<BENCH_CPU_PROF_NAME>-<n>.cpuprofile, print `BENCH_CPUPROF <file>`, start again.
+//             previous cut as <dir>/<BENCH_CPU_PROF_NAME>-<n>.cpuprofile, print `BENCH_CPUPROF <file>`, start again;
+//             with BENCH_ALLOC_PROFILE=1 also <n>.heapprofile, the allocations sampled over the same window.
 // With BENCH_STALL_LOG set, it also logs event-loop stalls and GC pauses to that file (below).
 import fs from 'node:fs';
 import inspector from 'node:inspector';
@@ -33,18 +34,37 @@ if (profDir) {
   const session = new inspector.Session();
   session.connect();
   let cuts = 0;
+  // With BENCH_ALLOC_PROFILE=1, each cut also writes what was allocated since the previous one (a sampling heap
+  // profile that keeps the objects garbage collection has freed since: allocation, not what stays).
+  const alloc = process.env.BENCH_ALLOC_PROFILE === '1';
   const start = () => {
     session.post('Profiler.enable', () =>
       session.post('Profiler.setSamplingInterval', { interval: 200 }, () => session.post('Profiler.start')),
     );
+    if (alloc)
+      session.post('HeapProfiler.enable', () =>
+        session.post('HeapProfiler.startSampling', {
+          samplingInterval: 16384,
+          includeObjectsCollectedByMajorGC: true,
+          includeObjectsCollectedByMinorGC: true,
+        }),
+      );
   };
+  const name = () => path.join(profDir, `${process.env.BENCH_CPU_PROF_NAME ?? 'server'}-${++cuts}`);
   start();
   process.on('SIGURG', () => {
     session.post('Profiler.stop', (err, res) => {
-      const file = path.join(profDir, `${process.env.BENCH_CPU_PROF_NAME ?? 'server'}-${++cuts}.cpuprofile`);
-      if (!err) fs.writeFileSync(file, JSON.stringify(res.profile));
-      process.stderr.write(`BENCH_CPUPROF ${err ? 'error ' + err.message : file}\n`);
-      start();
+      const file = name();
+      if (!err) fs.writeFileSync(`${file}.cpuprofile`, JSON.stringify(res.profile));
+      const done = () => {
+        process.stderr.write(`BENCH_CPUPROF ${err ? 'error ' + err.message : `${file}.cpuprofile`}\n`);
+        start();
+      };
+      if (!alloc) return done();
+      session.post('HeapProfiler.stopSampling', (e, r) => {
+        if (!e) fs.writeFileSync(`${file}.heapprofile`, JSON.stringify(r.profile));
+        done();
+      });
     });
   });
 }

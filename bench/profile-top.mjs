@@ -1,6 +1,8 @@
 // Summaries of what `BENCH_PROFILE=1 npm run bench` leaves under bench/results/profiles/<run>/:
 //   node bench/profile-top.mjs cpu <file.cpuprofile> [top=25]
 //       self time by function (name, file:line), and by package (node_modules/<pkg>, node: internals, src/ files)
+//   node bench/profile-top.mjs alloc <file.heapprofile> [top=25]
+//       with BENCH_ALLOC_PROFILE=1: bytes allocated over a window, by function and by its nearest callers
 //   node --max-old-space-size=8192 bench/profile-top.mjs heap <before.heapsnapshot> <after.heapsnapshot> <count> [top=25]
 //       growth of shallow size and object count by constructor between two snapshots, divided by <count>
 //       (the connections opened between them): what each connection holds.
@@ -49,6 +51,47 @@ if (kind === 'cpu') {
   for (const [k, us] of [...byPkg].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`${pct(us)}  ${k}`);
   console.log('\nself time by function:');
   for (const [k, us] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${pct(us)}  ${k}`);
+} else if (kind === 'alloc') {
+  // A sampling heap profile that kept collected objects (BENCH_ALLOC_PROFILE=1): bytes allocated, by the function
+  // that allocated them and by the chain of its three nearest callers, since the allocating function is often a
+  // library's (JSON.stringify, a Promise) and the caller says why.
+  const [file, topArg] = args;
+  const top = Number(topArg ?? 25);
+  const p = JSON.parse(readFileSync(file, 'utf8'));
+  const parent = new Map();
+  const byId = new Map();
+  const index = (node) => {
+    byId.set(node.id, node);
+    for (const child of node.children) {
+      parent.set(child.id, node);
+      index(child);
+    }
+  };
+  index(p.head);
+  const label = (n) =>
+    `${n.callFrame.functionName || '(anonymous)'} ${where(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
+  const bySelf = new Map();
+  const byChain = new Map();
+  let total = 0;
+  for (const sample of p.samples) {
+    total += sample.size;
+    let node = byId.get(sample.nodeId);
+    const self = label(node);
+    bySelf.set(self, (bySelf.get(self) ?? 0) + sample.size);
+    const chain = [];
+    while (node && chain.length < 4 && node !== p.head) {
+      chain.push(label(node));
+      node = parent.get(node.id);
+    }
+    const key = chain.join(' < ');
+    byChain.set(key, (byChain.get(key) ?? 0) + sample.size);
+  }
+  const pct = (bytes) => `${((100 * bytes) / total).toFixed(1).padStart(5)}%`;
+  console.log(`${file}: ${(total / 1e6).toFixed(1)} MB sampled as allocated`);
+  console.log('\nallocated by function:');
+  for (const [k, b] of [...bySelf].sort((x, y) => y[1] - x[1]).slice(0, top)) console.log(`${pct(b)}  ${k}`);
+  console.log('\nallocated by function < caller < caller < caller:');
+  for (const [k, b] of [...byChain].sort((x, y) => y[1] - x[1]).slice(0, top)) console.log(`${pct(b)}  ${k}`);
 } else if (kind === 'heap') {
   const [before, after, countArg, topArg] = args;
   const count = Number(countArg);
@@ -131,7 +174,7 @@ if (kind === 'cpu') {
   }
 } else {
   console.error(
-    'usage: profile-top.mjs cpu <file.cpuprofile> [top] | heap <before> <after> <count> [top] | gc <server log> [window s]',
+    'usage: profile-top.mjs cpu <file.cpuprofile> [top] | alloc <file.heapprofile> [top] | heap <before> <after> <count> [top] | gc <server log> [window s]',
   );
   process.exit(2);
 }
