@@ -216,14 +216,7 @@ export class MessagesService implements BeforeApplicationShutdown {
     const notReady = this.storage.check();
     if (notReady) return batch.map(() => refused(new StorageUnavailableError(notReady)));
     const createdAt = this.clock.now();
-    const rows: MessageRow[] = batch.map(({ message: { event, followUpAfterMs, ...message }, resendWindowMs }) => ({
-      ...message,
-      clientDate: message.clientDate ?? null,
-      createdAt,
-      resendSince: resendWindowMs === null ? null : createdAt - resendWindowMs,
-      event: event ? (id) => event({ ...storedOf(message), id, createdAt }) : null,
-      followUpAt: followUpAfterMs ? createdAt + followUpAfterMs : null,
-    }));
+    const rows = batch.map((pending) => toRow(pending, createdAt));
     try {
       const committed = await this.commitRows(rows);
       return rows.map((row, i) => ({ status: 'fulfilled', value: appended(row, committed[i]) }));
@@ -257,14 +250,34 @@ function asRefusal(error: unknown): StorageUnavailableError {
     : new StorageUnavailableError('the message could not be stored');
 }
 
-/** A resend is answered with its original's id and time; the rest of it is the same by definition. */
-function appended(row: MessageRow, { id, createdAt, resent }: CommittedRow): Appended {
-  return { message: { ...storedOf(row), id, createdAt }, resent };
+/**
+ * The row a pending message is written as. Every message passes here and through `stored`, so both build their
+ * objects field by field: rest and spread would allocate an intermediate object per message.
+ */
+function toRow({ message, resendWindowMs }: Pending, createdAt: number): MessageRow {
+  const { event, followUpAfterMs } = message;
+  return {
+    chatId: message.chatId,
+    authorId: message.authorId,
+    authorName: message.authorName,
+    authorRole: message.authorRole,
+    text: message.text,
+    clientDate: message.clientDate ?? null,
+    createdAt,
+    resendSince: resendWindowMs === null ? null : createdAt - resendWindowMs,
+    event: event ? (id) => event(stored(message, id, createdAt)) : null,
+    followUpAt: followUpAfterMs ? createdAt + followUpAfterMs : null,
+  };
 }
 
-function storedOf(message: Omit<NewMessage, 'event' | 'followUpAfterMs'>): Omit<StoredMessage, 'id' | 'createdAt'> {
+/** A resend is answered with its original's id and time; the rest of it is the same by definition. */
+function appended(row: MessageRow, { id, createdAt, resent }: CommittedRow): Appended {
+  return { message: stored(row, id, createdAt), resent };
+}
+
+function stored(message: NewMessage | MessageRow, id: number, createdAt: number): StoredMessage {
   const { chatId, authorId, authorName, authorRole, text } = message;
-  return { chatId, authorId, authorName, authorRole, text };
+  return { chatId, authorId, authorName, authorRole, text, id, createdAt };
 }
 
 function refused(reason: unknown): PromiseRejectedResult {

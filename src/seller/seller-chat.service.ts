@@ -4,7 +4,7 @@ import { ChatsService, type DirectChat } from '../chats/chats.service.js';
 import { describeFault, NotFoundError } from '../common/refusal.js';
 import { MessagesService, type StoredMessage } from '../messages/messages.service.js';
 import { Metrics } from '../operations/metrics.js';
-import { type DeliveryEnvelope, DeliveryBus } from '../realtime/bus/delivery-bus.js';
+import { DeliveryBus } from '../realtime/bus/delivery-bus.js';
 import { RateLimiterFactory, take } from '../realtime/limits/rate-limiter.factory.js';
 import { PresenceService } from '../realtime/presence/presence.service.js';
 import { sellerSettings } from '../config/areas/seller.settings.js';
@@ -205,8 +205,15 @@ export class SellerChatService {
     const delivered = toDelivered(stored);
     if (resent) return delivered;
     this.metrics.messagesStored.inc({ protocol: 'seller' });
-    this.push(user.id, 'message', { ...delivered, my: true }, { exceptConnection: connectionId, messageId: stored.id });
-    this.push(counterpart.id, 'message', delivered, { messageId: stored.id });
+    const mine = {
+      id: delivered.id,
+      text: delivered.text,
+      date: delivered.date,
+      chatId: delivered.chatId,
+      my: true as const,
+    };
+    this.push(user.id, 'message', mine, connectionId, stored.id);
+    this.push(counterpart.id, 'message', delivered, undefined, stored.id);
     return delivered;
   }
 
@@ -221,7 +228,7 @@ export class SellerChatService {
     const marked = await this.chats.markReadBySeller(chat.id, user.id, request.id);
     if (!marked) throw new SellerRefusal('CHAT_NOT_FOUND');
     const read = { chatId: chat.id, id: marked.readId };
-    if (marked.moved) this.push(user.id, 'read', read, { exceptConnection: connectionId });
+    if (marked.moved) this.push(user.id, 'read', read, connectionId);
     return read;
   }
 
@@ -280,13 +287,15 @@ export class SellerChatService {
     }
   }
 
+  /** Publishes to the user's room; every message publishes twice, so the delivery is built without a spread. */
   private push<Command extends SellerPush>(
     userId: number,
     command: Command,
     data: SellerEvents[Command],
-    extra: Pick<DeliveryEnvelope, 'exceptConnection' | 'messageId'> = {},
+    exceptConnection?: string,
+    messageId?: number,
   ): void {
-    this.bus.publish(SELLER_CHANNEL, { room: userRoom(userId), event: command, data, ...extra });
+    this.bus.publish(SELLER_CHANNEL, { room: userRoom(userId), event: command, data, exceptConnection, messageId });
   }
 }
 

@@ -166,7 +166,11 @@ export class SellerGateway
     const request = parseSend(data, this.config.messageMax);
     if (!connection.signIn) throw new SellerRefusal('CHAT_NOT_FOUND');
     const message = await this.chat.send(connection.signIn.user, request, connection.id, connection.knownChats);
-    connection.session.send({ command: 'message', data: { ...message, clientDate: request.clientDate, my: true } });
+    const { id, text, date, chatId } = message;
+    connection.session.send({
+      command: 'message',
+      data: { id, text, date, chatId, clientDate: request.clientDate, my: true },
+    });
   }
 
   /**
