@@ -1,8 +1,13 @@
 import { DataSource } from 'typeorm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Clock } from '../src/common/clock.js';
+import { FakeClock } from './support/fake-clock.js';
+import { LobbyClient } from './support/lobby-client.js';
 import { createSeller } from './support/seller-client.js';
-import { uniqueUname } from './support/server.js';
+import { type TestServer, uniqueUname } from './support/server.js';
 import { useTestServer } from './support/suite.js';
+import { startTestingApp } from './support/testing-app.js';
+import { until } from './support/until.js';
 import { QUICK_WEBHOOKS, WebhookReceiver } from './support/webhook-receiver.js';
 
 describe('webhooks (docs/webhooks.md)', () => {
@@ -269,36 +274,61 @@ describe('webhook metrics', () => {
   });
 });
 
-describe('webhook backlog', () => {
+/**
+ * The dispatcher's rounds wait on the Clock: on a fake one held still after a single round, a backlog drains only if
+ * each finished attempt fills its slot at once. One batch of WEBHOOK_CONCURRENCY per round would deliver 2 of 30.
+ */
+describe('webhook backlog, on a fake clock', () => {
   const POLL_MS = 5000;
-  const suite = useTestServer(
-    { ...QUICK_WEBHOOKS, WEBHOOK_POLL_INTERVAL_MS: String(POLL_MS), WEBHOOK_CONCURRENCY: '2' },
-    { singleInstance: true },
-  );
+  const clock = new FakeClock();
+  let server: TestServer;
   let site: WebhookReceiver | undefined;
-  afterEach(() => site?.close());
+  let speaker: LobbyClient | undefined;
+  beforeAll(async () => {
+    server = await startTestingApp({
+      env: { ...QUICK_WEBHOOKS, WEBHOOK_POLL_INTERVAL_MS: String(POLL_MS), WEBHOOK_CONCURRENCY: '2' },
+      customize: (builder) => builder.overrideProvider(Clock).useValue(clock),
+    });
+  });
+  afterAll(async () => {
+    speaker?.close();
+    await site?.close();
+    await server?.close();
+  });
 
-  it('drains a backlog as attempts finish, not one batch of WEBHOOK_CONCURRENCY per poll interval, over kept-alive connections', async () => {
+  it('drains a backlog in one round as attempts finish, not one batch of WEBHOOK_CONCURRENCY per round, over kept-alive connections', async () => {
     site = await WebhookReceiver.start();
-    const arrivals: number[] = [];
-    site.answer = (_, response) => {
-      arrivals.push(Date.now());
-      response.end();
-    };
-    expect((await suite.api.post('/api/webhooks', { url: site.url, events: ['lobby.message.created'] })).status).toBe(
-      201,
-    );
-    const appId = await suite.api.createApp();
-    const user = await suite.api.createUser(uniqueUname('backlog'));
-    const speaker = await suite.joinLobby(appId, user.hashedToken);
+    const created = await server.api.post('/api/webhooks', { url: site.url, events: ['lobby.message.created'] });
+    expect(created.status).toBe(201);
+    const deliveries = async () => (await server.api.get(`/api/webhooks/${created.body.id}/deliveries`)).body;
+    const appId = await server.api.createApp();
+    const user = await server.api.createUser(uniqueUname('backlog'));
+    speaker = await LobbyClient.join(server.url, appId, user.hashedToken);
     const texts = Array.from({ length: 30 }, (_, i) => `backlog ${i}`);
     for (const text of texts) await speaker.say(text);
-    const received = await site.waitFor(30, 3 * POLL_MS);
+    // The clock has not moved, so no round has run: all 30 events wait to be fanned out.
+    expect(await deliveries()).toEqual([]);
+    await until(() => clock.pendingOnce().length === 1, { what: 'the first webhook round to be set' });
+
+    clock.advance(POLL_MS);
+    // That round runs; the next is set only once it ends, and the clock stays where it is from here on.
+    expect(clock.pendingOnce()).toEqual([]);
+    const received = await site.waitFor(30);
     expect(received.map((r) => JSON.parse(r.body).data.message.text).sort()).toEqual([...texts].sort());
-    // One round fans all 30 out; 15 rounds of 2 would take 15 poll intervals.
-    expect(arrivals[29] - arrivals[0]).toBeLessThan(POLL_MS);
+    await expect
+      .poll(async () => (await deliveries()).map((d: { state: string; attempts: number }) => [d.state, d.attempts]))
+      .toEqual(texts.map(() => ['delivered', 1]));
+    // Each delivery was attempted once, so nothing more arrives; and no other round ran.
+    expect(site.received).toHaveLength(30);
+    expect(clock.pendingOnce()).toEqual([clock.now() + POLL_MS]);
     expect(site.connections).toBe(2);
   });
+});
+
+describe('webhook answers', () => {
+  const suite = useTestServer(QUICK_WEBHOOKS, { singleInstance: true });
+  let site: WebhookReceiver | undefined;
+  afterEach(() => site?.close());
 
   it('drops an answer body past 64 KiB by closing its connection, and delivers the next event on a new one', async () => {
     site = await WebhookReceiver.start();
@@ -309,9 +339,9 @@ describe('webhook backlog', () => {
     const appId = await suite.api.createApp();
     const speaker = await suite.joinLobby(appId, (await suite.api.createUser(uniqueUname('chatty'))).hashedToken);
     await speaker.say('first');
-    await site.waitFor(1, 3 * POLL_MS);
+    await site.waitFor(1);
     await speaker.say('second');
-    const received = await site.waitFor(2, 3 * POLL_MS);
+    const received = await site.waitFor(2);
     expect(received.map((r) => JSON.parse(r.body).data.message.text)).toEqual(['first', 'second']);
     expect(site.connections).toBe(2);
   });
