@@ -4,6 +4,7 @@ import { FakeClock } from './support/fake-clock.js';
 import { SellerClient } from './support/seller-client.js';
 import type { TestServer } from './support/server.js';
 import { startTestingApp } from './support/testing-app.js';
+import { until } from './support/until.js';
 import { QUICK_WEBHOOKS, WebhookReceiver } from './support/webhook-receiver.js';
 
 const WINDOW_MS = 60_000;
@@ -54,16 +55,21 @@ describe('seller.message.unanswered, on a fake clock', () => {
   }
 
   /**
-   * Every event delivered so far, once a marker (a message in a chat of its own) has been delivered: the marker is
-   * recorded after the clock moved, and a round turns due timers into events before it fans new events out, so any
-   * event the clock made due is delivered with or before it.
+   * Runs one dispatcher round `ms` from now, and returns every event delivered so far once a marker (a message in a
+   * chat of its own, recorded before the round) has been delivered. Rounds run only as the clock passes their time,
+   * each at the time the clock was moved to, and a round turns due timers into events before it fans new events out,
+   * so any event the clock made due is delivered with or before the marker.
    */
-  const marker = markerAwaiter();
-  function markerAwaiter() {
+  const round = roundRunner();
+  function roundRunner() {
     let markers = 0;
-    return async () => {
+    return async (ms: number) => {
       const { say } = await shop(`Marker ${++markers}`);
       const id = await say(`marker ${markers}`);
+      // A round still running (the clock moved while it ran) sets the next one when it ends.
+      await until(() => clock.pendingOnce().length === 1, { what: 'the next webhook round to be set' });
+      expect(clock.pendingOnce()[0]).toBeLessThanOrEqual(clock.now() + ms);
+      clock.advance(ms);
       const isMarker = (event: { type: string; data: { message: { id: number } } }) =>
         event.type === 'seller.message.created' && event.data.message.id === id;
       const delivered = async () => (await server.api.get(`/api/webhooks/${hook.id}/deliveries?limit=500`)).body;
@@ -86,11 +92,14 @@ describe('seller.message.unanswered, on a fake clock', () => {
     const waitingSince = new Date(clock.now()).toISOString();
     const first = await say('hello?');
     await say('anyone?');
-    clock.advance(WINDOW_MS - 1);
-    expect(unansweredIn(await marker(), chatId)).toEqual([]);
-
     clock.advance(1);
-    expect(unansweredIn(await marker(), chatId)).toEqual([
+    // A streak that starts 1 ms later has not waited the window when the first one has.
+    const later = await shop('Later shop');
+    const laterFirst = await later.say('still there?');
+
+    let events = await round(WINDOW_MS - 1);
+    expect(unansweredIn(events, later.chatId)).toEqual([]);
+    expect(unansweredIn(events, chatId)).toEqual([
       {
         sellerId: seller.id,
         chatId,
@@ -99,16 +108,16 @@ describe('seller.message.unanswered, on a fake clock', () => {
         waitingSince,
       },
     ]);
-    clock.advance(WINDOW_MS * 10);
-    expect(unansweredIn(await marker(), chatId)).toHaveLength(1);
+    events = await round(WINDOW_MS * 10);
+    expect(unansweredIn(events, chatId)).toHaveLength(1);
+    expect(unansweredIn(events, later.chatId).map((data) => data.message.id)).toEqual([laterFirst]);
 
     // The seller answers: the next message starts a new streak, which fires again.
     const tab = await connect();
     await tab.request('auth', { id: seller.id, token: seller.token });
     await tab.request('message', { text: 'here now', clientDate: 1, chatId });
     const next = await say('great, one more question');
-    clock.advance(WINDOW_MS);
-    expect(unansweredIn(await marker(), chatId).map((data) => data.message.id)).toEqual([first, next]);
+    expect(unansweredIn(await round(WINDOW_MS), chatId).map((data) => data.message.id)).toEqual([first, next]);
   });
 
   it('does not fire for a message the seller answered or marked read in time', async () => {
@@ -125,8 +134,7 @@ describe('seller.message.unanswered, on a fake clock', () => {
     expect(await reading.request('read', { chatId: read.chatId, id: toRead })).toEqual([
       { command: 'read', data: { chatId: read.chatId, id: toRead } },
     ]);
-    clock.advance(WINDOW_MS);
-    const events = await marker();
+    const events = await round(WINDOW_MS);
     expect(unansweredIn(events, answered.chatId)).toEqual([]);
     expect(unansweredIn(events, read.chatId)).toEqual([]);
   });

@@ -28,7 +28,8 @@ const LEASE_MARGIN_MS = 5000;
 /**
  * Delivers the outbox. Every WEBHOOK_POLL_INTERVAL_MS each instance fans recorded events out into deliveries and
  * claims the due ones, up to WEBHOOK_CONCURRENCY attempts in flight; an attempt's result is stored as it comes.
- * Rounds run on real timers (not the injected Clock, which tests stop), while every stored time comes from the Clock.
+ * Rounds wait on the injected Clock's timers, as every stored time comes from it: a fake clock held still runs no
+ * round, and a move past the next round's time runs exactly that one (the next is set only once it has ended).
  * A dead endpoint costs rows (its deliveries wait in the database), never memory: only claimed attempts are held.
  */
 @Injectable()
@@ -38,7 +39,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   private readonly queue: WebhookQueue;
   private readonly sender = new WebhookSender();
   private readonly attempts = new Set<Promise<void>>();
-  private timer?: NodeJS.Timeout;
+  /** Cancels the next round's timer. */
+  private cancelRound: () => void = () => {};
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
   private claiming: Promise<void> | null = null;
@@ -71,7 +73,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.timer);
+    this.cancelRound();
     await this.running;
     await this.claiming;
     await Promise.all(this.attempts);
@@ -82,8 +84,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
 
   private schedule(delayMs: number): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => (this.running = this.round()), delayMs);
-    this.timer.unref();
+    this.cancelRound = this.clock.after(delayMs, () => (this.running = this.round()));
   }
 
   private async round(): Promise<void> {
