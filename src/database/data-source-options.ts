@@ -30,6 +30,8 @@ import { WebhookTimers1763790000006 as PostgresWebhookTimers } from './migration
 import { WebhookTimers1763790000006 as SqliteWebhookTimers } from './migrations/sqlite/1763790000006-WebhookTimers.js';
 import { LobbyModeration1763790022000 as PostgresModeration } from './migrations/postgres/1763790022000-LobbyModeration.js';
 import { LobbyModeration1763790022000 as SqliteModeration } from './migrations/sqlite/1763790022000-LobbyModeration.js';
+import { WebhookRetention1763790022001 as PostgresWebhookRetention } from './migrations/postgres/1763790022001-WebhookRetention.js';
+import { WebhookRetention1763790022001 as SqliteWebhookRetention } from './migrations/sqlite/1763790022001-WebhookRetention.js';
 
 export const ENTITIES = [
   UserEntity,
@@ -56,6 +58,7 @@ const MIGRATIONS = {
     SqliteWebhooks,
     SqliteWebhookTimers,
     SqliteModeration,
+    SqliteWebhookRetention,
   ],
   postgres: [
     PostgresInit,
@@ -67,6 +70,7 @@ const MIGRATIONS = {
     PostgresWebhooks,
     PostgresWebhookTimers,
     PostgresModeration,
+    PostgresWebhookRetention,
   ],
 };
 

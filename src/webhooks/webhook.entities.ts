@@ -70,6 +70,7 @@ export type DeliveryState = 'pending' | 'delivered' | 'failed';
 @Entity('webhook_deliveries')
 @Index('idx_webhook_deliveries_due', ['state', 'nextAttemptAt'])
 @Index('idx_webhook_deliveries_endpoint', ['endpointId', 'id'])
+@Index('idx_webhook_deliveries_event', ['eventId'])
 export class WebhookDeliveryEntity {
   @PrimaryGeneratedColumn()
   id: number;
