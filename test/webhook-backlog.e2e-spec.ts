@@ -19,7 +19,13 @@ describe('webhook backlog, on a fake clock', () => {
   let speaker: LobbyClient | undefined;
   beforeAll(async () => {
     server = await startTestingApp({
-      env: { ...QUICK_WEBHOOKS, WEBHOOK_POLL_INTERVAL_MS: String(POLL_MS), WEBHOOK_CONCURRENCY: '2' },
+      // No retention sweep: the dispatcher's rounds are the only timers on the clock.
+      env: {
+        ...QUICK_WEBHOOKS,
+        WEBHOOK_POLL_INTERVAL_MS: String(POLL_MS),
+        WEBHOOK_CONCURRENCY: '2',
+        WEBHOOK_RETENTION_MS: '0',
+      },
       customize: (builder) => builder.overrideProvider(Clock).useValue(clock),
     });
   });

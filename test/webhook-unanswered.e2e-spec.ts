@@ -23,7 +23,8 @@ describe('seller.message.unanswered, on a fake clock', () => {
 
   beforeAll(async () => {
     server = await startTestingApp({
-      env: { ...QUICK_WEBHOOKS, UNANSWERED_AFTER_MS: String(WINDOW_MS) },
+      // No retention sweep: the dispatcher's rounds are the only timers on the clock.
+      env: { ...QUICK_WEBHOOKS, UNANSWERED_AFTER_MS: String(WINDOW_MS), WEBHOOK_RETENTION_MS: '0' },
       customize: (builder) => builder.overrideProvider(Clock).useValue(clock),
     });
     site = await WebhookReceiver.start();

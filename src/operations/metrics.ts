@@ -88,6 +88,13 @@ export class Metrics implements ConnectionMeter {
     registers: [this.registry],
   });
 
+  readonly webhookPruned = new Counter({
+    name: 'chatgate_webhook_pruned_total',
+    help: 'Finished webhook rows deleted after WEBHOOK_RETENTION_MS, by table: deliveries, events (once none of their deliveries is left)',
+    labelNames: ['table'] as const,
+    registers: [this.registry],
+  });
+
   private readonly connectionSources = new Map<Protocol, () => number>();
   private webhookBacklogSource: () => Promise<WebhookBacklog> = async () => ({ pending: 0, oldestAgeSeconds: 0 });
   private lobbyMemberSource: () => Map<number, number> = () => new Map();

@@ -102,7 +102,9 @@ export class WebhooksService {
       : null;
     if (!delivery) throw new NotFoundError(`no delivery ${deliveryId} of webhook ${id}`);
     const changes = { state: 'pending' as const, nextAttemptAt: this.clock.now() };
-    await this.deliveries.update(delivery.id, changes);
+    // The retention sweep may have deleted it since it was read: then there is nothing to retry.
+    const { affected } = await this.deliveries.update(delivery.id, changes);
+    if (affected === 0) throw new NotFoundError(`no delivery ${deliveryId} of webhook ${id}`);
     return toDeliveryView({ ...delivery, ...changes });
   }
 

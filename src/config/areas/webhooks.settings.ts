@@ -16,6 +16,8 @@ export interface WebhookSettings {
   readonly concurrency: number;
   /** Lets endpoints resolve to loopback, private and link-local addresses (refused by default). */
   readonly allowPrivate: boolean;
+  /** How long finished deliveries (and then their events) are kept before they are deleted; 0 keeps them forever. */
+  readonly retentionMs: number;
 }
 
 export function readWebhookSettings(read: SettingsReader): WebhookSettings {
@@ -27,6 +29,7 @@ export function readWebhookSettings(read: SettingsReader): WebhookSettings {
     pollIntervalMs: read.integer('WEBHOOK_POLL_INTERVAL_MS', 1000, 10, 60_000),
     concurrency: read.integer('WEBHOOK_CONCURRENCY', 10, 1, 1000),
     allowPrivate: read.boolean('WEBHOOK_ALLOW_PRIVATE', false),
+    retentionMs: read.integer('WEBHOOK_RETENTION_MS', 7 * 86_400_000, 0, 365 * 86_400_000),
   };
 }
 
