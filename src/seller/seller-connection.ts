@@ -16,12 +16,18 @@ export type Push = Pushed<Frame>;
  * reply, revocation) is the connection core's session.
  */
 export class SellerConnection {
+  /** Set by the gateway as soon as the core opens it (the session reads this object's `logDetails`). */
+  session!: ConnectionSession<unknown, Push>;
+  /** Who it signed in as; once welcomed, only the user is kept (the rest served the auth reply). */
   signIn: SignIn | null = null;
   readonly knownChats: KnownChats = new Map();
 
-  constructor(readonly session: ConnectionSession<unknown, Push>) {}
-
   get id(): string {
     return this.session.id;
+  }
+
+  /** Its fields in the connection core's log lines. */
+  logDetails(): Record<string, unknown> {
+    return { user: this.signIn?.user.id, chats: [...this.knownChats.keys()] };
   }
 }

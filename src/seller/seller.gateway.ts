@@ -116,11 +116,8 @@ export class SellerGateway
 
   handleConnection(socket: WebSocket, request: IncomingMessage): void {
     const transport = WsClientTransport.of(socket, request, this.addresses);
-    const connection: SellerConnection = new SellerConnection(
-      this.sessions.open(socket, 'seller', transport, {
-        details: () => ({ user: connection.signIn?.user.id, chats: [...connection.knownChats.keys()] }),
-      }),
-    );
+    const connection = new SellerConnection();
+    connection.session = this.sessions.open(socket, 'seller', transport, { details: connection });
     this.connections.set(socket, connection);
   }
 
@@ -212,6 +209,8 @@ export class SellerGateway
     }
     // Closed while being welcomed: the disconnect hook ran before it came online, so take it offline here.
     if (!welcomed && connection.signIn) await this.forget(connection);
+    // Online: the user is all it needs from here (its chats are in knownChats, a new client's token was in the reply).
+    else if (welcomed && connection.signIn === signIn) connection.signIn = welcomedAs(signIn);
   }
 
   /**
@@ -251,7 +250,7 @@ export class SellerGateway
     const { room, event, data, exceptConnection, messageId } = delivery;
     const now = this.clock.now();
     for (const connection of this.byUser.of(userOfRoom(room))) {
-      if (connection.id === exceptConnection || connection.session.gate.alreadySent({ messageId }, now)) continue;
+      if (connection.id === exceptConnection || connection.session.alreadySent({ messageId }, now)) continue;
       if (delivery.event === 'chat') {
         // Told once per chat: a repeat would empty the chat in the original client.
         if (connection.knownChats.has(delivery.data.id)) continue;
@@ -270,6 +269,13 @@ export class SellerGateway
     return connection;
   }
 }
+
+/** A sign-in once its auth reply is out: its user (a literal, so its fields stay in the object itself). */
+function welcomedAs({ user, offlineMessages }: SignIn): SignIn {
+  return { user, chats: NO_CHATS, newChat: null, newToken: null, offlineMessages };
+}
+
+const NO_CHATS: SignIn['chats'] = [];
 
 /** Answers to a token auth that mean the token was a wrong guess. */
 const GUESSES = new Set<SellerErrorCode>(['USER_NOT_FOUND', 'USER_IS_NOT_SELLER']);

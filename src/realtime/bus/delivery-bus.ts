@@ -163,10 +163,13 @@ export class RoomWatches {
 /**
  * Handlers of one channel, by the rooms they watch. `onFirstWatch` runs when a room gains its first handler
  * (a remote bus subscribes then) and every later watch of that room waits for it too; `onLastUnwatch` runs when
- * the room loses its last handler.
+ * the room loses its last handler. A room watched by one handler (the usual case: one per instance and channel,
+ * for each user's room) holds that handler alone, not a Set of one; and a room's first watch is remembered only
+ * until it has succeeded, so an idle room costs a map entry, not a Set and a promise.
  */
 export class LocalHandlers {
-  private readonly byRoom = new Map<string, Set<DeliveryHandler>>();
+  private readonly byRoom = new Map<string, DeliveryHandler | Set<DeliveryHandler>>();
+  /** The first watch of each room, while it runs, or when it failed (later watches of the room fail with it). */
   private readonly ready = new Map<string, Promise<void>>();
 
   subscribe(
@@ -178,20 +181,29 @@ export class LocalHandlers {
     const watches = new RoomWatches();
     const detach = (room: string) => {
       const handlers = this.byRoom.get(room);
-      handlers?.delete(handler);
-      if (handlers?.size === 0) {
-        this.byRoom.delete(room);
-        this.ready.delete(room);
-        onLastUnwatch(room);
+      if (handlers instanceof Set) {
+        handlers.delete(handler);
+        if (handlers.size === 1) this.byRoom.set(room, handlers.values().next().value!);
+        if (handlers.size > 0) return;
+      } else if (handlers !== handler) {
+        return;
       }
+      this.byRoom.delete(room);
+      this.ready.delete(room);
+      onLastUnwatch(room);
     };
     return {
       watch: async (room) => {
         if (watches.add(room)) {
-          const handlers = this.byRoom.get(room) ?? new Set<DeliveryHandler>();
-          if (handlers.size === 0) this.ready.set(room, onFirstWatch(room));
-          handlers.add(handler);
-          this.byRoom.set(room, handlers);
+          const handlers = this.byRoom.get(room);
+          if (handlers === undefined) {
+            this.byRoom.set(room, handler);
+            this.firstWatch(room, onFirstWatch(room));
+          } else if (handlers instanceof Set) {
+            handlers.add(handler);
+          } else if (handlers !== handler) {
+            this.byRoom.set(room, new Set([handlers, handler]));
+          }
         }
         await this.ready.get(room);
       },
@@ -212,15 +224,19 @@ export class LocalHandlers {
   deliver(delivery: Delivery): void {
     const handlers = this.byRoom.get(delivery.room);
     if (!handlers) return;
-    if (handlers.size > 1) {
-      for (const handler of [...handlers]) handler(delivery);
-      return;
-    }
-    // A room's usual single handler (one per instance and channel) is called without copying the set per message.
-    for (const handler of handlers) {
-      handler(delivery);
-      break;
-    }
+    if (handlers instanceof Set) for (const handler of [...handlers]) handler(delivery);
+    else handlers(delivery);
+  }
+
+  /** Every watch of `room` waits for its first one; once that has succeeded there is nothing left to wait for. */
+  private firstWatch(room: string, watched: Promise<void>): void {
+    this.ready.set(room, watched);
+    watched.then(
+      () => {
+        if (this.ready.get(room) === watched) this.ready.delete(room);
+      },
+      () => {},
+    );
   }
 
   watchedRooms(): string[] {

@@ -26,7 +26,18 @@ export interface ClientTransport<Frame = unknown> {
   send(frame: Frame): void;
   close(cause: CloseCause): void;
   /** Runs `listener` once, when the connection has closed (whoever closed it). */
-  onClose(listener: () => void): void;
+  onClose(listener: CloseListener): void;
+}
+
+/**
+ * What a transport runs once its connection has closed: a function, or an object's `connectionClosed` method (the
+ * connection core's session is one: no closure per connection).
+ */
+export type CloseListener = (() => void) | { connectionClosed(): void };
+
+/** `listener` as a function, for a transport that hands it to an event emitter. */
+export function closeListenerFunction(listener: CloseListener): () => void {
+  return typeof listener === 'function' ? listener : () => listener.connectionClosed();
 }
 
 /**

@@ -43,28 +43,33 @@ export function allOf(checks: HandshakeCheck[]) {
   return async (request: IncomingMessage, transport: HandshakeTransport): Promise<Admission> => {
     const releases: (() => void)[] = [];
     const lifecycle = { onClose: (release: () => void) => void releases.push(release) };
-    const release = () => releases.splice(0).forEach((run) => run());
+    const releaseAll = () => releases.splice(0).forEach((run) => run());
     try {
       for (const check of checks) {
         const refusal = await check(request, transport, lifecycle);
         if (refusal) {
-          release();
-          return { refusal, release: () => {} };
+          releaseAll();
+          return { refusal, release: NOTHING_TO_RELEASE };
         }
       }
     } catch (error) {
-      release();
+      releaseAll();
       throw error;
     }
-    return { refusal: null, release };
+    // Held as long as the connection: the one release the caps take is handed over as it is, not wrapped with this
+    // call's array and scope.
+    if (releases.length === 0) return { refusal: null, release: NOTHING_TO_RELEASE };
+    return { refusal: null, release: releases.length === 1 ? releases[0] : releaseAll };
   };
 }
 
-/** A judged handshake: a refusal, or an admission whose `release` runs when the connection ends. */
+/** A judged handshake: a refusal, or an admission whose `release` the caller runs once, when the connection ends. */
 export interface Admission {
   refusal: HandshakeRefusal | null;
   release: () => void;
 }
+
+const NOTHING_TO_RELEASE = (): void => {};
 
 export type Admit = ReturnType<typeof allOf>;
 
@@ -82,7 +87,8 @@ export class Handshakes {
   }
 
   admit(request: IncomingMessage, transport: HandshakeTransport): Promise<Admission> {
-    if (!this.judge) return Promise.resolve({ refusal: { status: 503, reason: 'unavailable' }, release: () => {} });
+    if (!this.judge)
+      return Promise.resolve({ refusal: { status: 503, reason: 'unavailable' }, release: NOTHING_TO_RELEASE });
     return this.judge(request, transport);
   }
 }

@@ -7,10 +7,15 @@ import { OverloadedError } from '../../common/refusal.js';
  * grow the server's memory. ConnectionSession.run closes such a connection before the queue has to refuse.
  */
 export class SerialQueue {
-  private tail: Promise<unknown> = Promise.resolve();
+  private tail: Promise<unknown> = SETTLED;
   private waiting = 0;
-  /** One function for every request's settling, so a request allocates no closures for it. */
-  private readonly settled = (): void => void (this.waiting -= 1);
+  /**
+   * One function for every request's settling, so a request allocates no closures for it. The last one settled
+   * leaves no tail to keep: the next request starts at once (`run`).
+   */
+  private readonly settled = (): void => {
+    if ((this.waiting -= 1) === 0) this.tail = SETTLED;
+  };
 
   constructor(private readonly max: number) {}
 
@@ -32,3 +37,5 @@ export class SerialQueue {
     return result;
   }
 }
+
+const SETTLED: Promise<unknown> = Promise.resolve();

@@ -14,8 +14,11 @@ export interface Welcome {
   send: () => void;
 }
 
-/** Fields a gateway adds to the core's log lines about one connection (its app, its user). */
-export type SessionDetails = () => Record<string, unknown>;
+/**
+ * Fields a gateway adds to the core's log lines about one connection (its app, its user): a function, or the
+ * gateway's own object for the connection with a `logDetails` method (no closure per connection).
+ */
+export type SessionDetails = (() => Record<string, unknown>) | { logDetails(): Record<string, unknown> };
 
 /** Resolves the requests an overflowing queue turned away: their connection is being closed, nobody waits. */
 const TURNED_AWAY: Promise<undefined> = Promise.resolve(undefined);
@@ -28,7 +31,8 @@ const TURNED_AWAY: Promise<undefined> = Promise.resolve(undefined);
  * `push`). Everything it holds is given back when the transport closes.
  */
 export class ConnectionSession<Frame = unknown, Push extends Pushed<Frame> = Pushed<Frame>> {
-  readonly gate = new PushGate<Push>();
+  /** Made when an auth reply is built, and dropped once it remembers nothing: an idle connection holds none. */
+  private pushGate: PushGate<Push> | null = null;
   /** Made on the first request: a reader that never sends holds none. */
   private queue: SerialQueue | null = null;
   private deadline: NodeJS.Timeout | undefined;
@@ -50,6 +54,22 @@ export class ConnectionSession<Frame = unknown, Push extends Pushed<Frame> = Pus
 
   get id(): string {
     return this.transport.id;
+  }
+
+  /** What may be pushed to it around its auth reply (a gate that holds and remembers nothing, when idle). */
+  get gate(): PushGate<Push> {
+    return (this.pushGate ??= new PushGate<Push>());
+  }
+
+  /** True when the auth reply it was just sent already reflects `push` (PushGate.alreadySent). */
+  alreadySent(push: Sequenced, now: number): boolean {
+    return this.pushGate !== null && this.pushGate.alreadySent(push, now);
+  }
+
+  /** The gateway's fields for a log line about it. */
+  logDetails(): Record<string, unknown> | undefined {
+    const details = this.details;
+    return typeof details === 'function' ? details() : details?.logDetails();
   }
 
   get isOpen(): boolean {
@@ -151,19 +171,27 @@ export class ConnectionSession<Frame = unknown, Push extends Pushed<Frame> = Pus
     this.established();
     welcome.send();
     const { clock, lateDeliveryWindowMs } = this.sessions;
-    for (const push of this.gate.release([], welcome.snapshot, clock.now(), lateDeliveryWindowMs)) {
+    const now = clock.now();
+    for (const push of this.gate.release([], welcome.snapshot, now, lateDeliveryWindowMs)) {
       this.transport.send(push.frame);
     }
+    // A reply that listed no message and no presence leaves nothing to drop: no gate is kept for it.
+    if (!this.gate.remembers(now)) this.pushGate = null;
     return true;
   }
 
   /** Sends a push now, or holds it while the auth reply is being built. */
   push(push: Push): void {
-    if (!this.gate.take(push)) this.transport.send(push.frame);
+    if (this.pushGate === null || !this.pushGate.take(push)) this.transport.send(push.frame);
   }
 
   send(frame: Frame): void {
     this.transport.send(frame);
+  }
+
+  /** Its transport's close listener (Sessions.open hands it the session itself): counted, logged, then `ended`. */
+  connectionClosed(): void {
+    this.sessions.closed(this);
   }
 
   /** The transport closed: everything the session holds is given back. */
@@ -172,6 +200,6 @@ export class ConnectionSession<Frame = unknown, Push extends Pushed<Frame> = Pus
     clearTimeout(this.deadline);
     this.deadline = undefined;
     this.releaseUser();
-    this.gate.discard();
+    this.pushGate?.discard();
   }
 }

@@ -73,7 +73,7 @@ export class Sessions implements OnModuleDestroy {
     this.ofClient.set(client, session);
     if (options.authenticated) session.established();
     else session.startDeadline(this.authDeadlineMs);
-    transport.onClose(() => this.closed(session));
+    transport.onClose(session);
     this.declare(protocol);
     this.openCounts.set(protocol, this.openCounts.get(protocol)! + 1);
     this.logger.debug({
@@ -114,18 +114,19 @@ export class Sessions implements OnModuleDestroy {
       event: 'queue_overflow',
       protocol: session.protocol,
       connection: session.id,
-      ...session.details?.(),
+      ...session.logDetails(),
     });
     session.transport.close('queue_overflow');
   }
 
-  private closed(session: ConnectionSession): void {
+  /** A session's transport closed (ConnectionSession.connectionClosed). */
+  closed(session: ConnectionSession): void {
     this.openCounts.set(session.protocol, (this.openCounts.get(session.protocol) ?? 1) - 1);
     this.logger.debug({
       event: 'connection_close',
       protocol: session.protocol,
       connection: session.id,
-      ...session.details?.(),
+      ...session.logDetails(),
     });
     session.ended();
   }

@@ -8,8 +8,8 @@ import {
 
 interface MemberEntry {
   member: PresenceMember;
-  /** `instanceId connectionId` of every live connection. */
-  connections: Set<string>;
+  /** `instanceId connectionId` of every live connection: the one key alone, or a Set of several. */
+  connections: string | Set<string>;
 }
 
 /**
@@ -28,11 +28,13 @@ export class InMemoryPresenceStore extends PresenceStore {
     this.places.set(place, members);
     this.placesOf(instanceId).add(place);
     const entry = members.get(member.id);
+    const connection = key(instanceId, connectionId);
     if (entry) {
-      entry.connections.add(key(instanceId, connectionId));
+      if (typeof entry.connections !== 'string') entry.connections.add(connection);
+      else if (entry.connections !== connection) entry.connections = new Set([entry.connections, connection]);
       return null;
     }
-    members.set(member.id, { member, connections: new Set([key(instanceId, connectionId)]) });
+    members.set(member.id, { member, connections: connection });
     return this.bump(place);
   }
 
@@ -88,9 +90,13 @@ export class InMemoryPresenceStore extends PresenceStore {
     const members = this.places.get(place);
     const entry = members?.get(memberId);
     if (!members || !entry) return null;
-    const before = entry.connections.size;
-    for (const connection of entry.connections) if (matches(connection)) entry.connections.delete(connection);
-    if (entry.connections.size === before || entry.connections.size > 0) return null;
+    if (typeof entry.connections === 'string') {
+      if (!matches(entry.connections)) return null;
+    } else {
+      const before = entry.connections.size;
+      for (const connection of entry.connections) if (matches(connection)) entry.connections.delete(connection);
+      if (entry.connections.size === before || entry.connections.size > 0) return null;
+    }
     members.delete(memberId);
     if (members.size === 0) this.places.delete(place);
     return { member: entry.member, version: this.bump(place) };

@@ -1,5 +1,5 @@
 import type { Socket } from 'socket.io';
-import type { ClientTransport } from '../connection/client-transport.js';
+import { type ClientTransport, type CloseListener, closeListenerFunction } from '../connection/client-transport.js';
 import { unsentBytes } from '../internals/outgoing-bound.js';
 
 /** What one `send` carries on socket.io: an event and its one argument. */
@@ -39,7 +39,7 @@ export class IoClientTransport implements ClientTransport<IoFrame> {
     this.socket.disconnect(true);
   }
 
-  onClose(listener: () => void): void {
-    this.socket.once('disconnect', listener);
+  onClose(listener: CloseListener): void {
+    this.socket.once('disconnect', closeListenerFunction(listener));
   }
 }

@@ -1,20 +1,29 @@
 import { type IncomingMessage, type Server as HttpServer, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type INestApplicationContext, Logger, type WebSocketAdapter } from '@nestjs/common';
+import { type INestApplicationContext, Logger } from '@nestjs/common';
 import type { ConfigFactoryKeyHost } from '@nestjs/config';
 import { WsAdapter } from '@nestjs/platform-ws';
-import { isObservable, lastValueFrom } from 'rxjs';
-import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import type { Admit } from '../connection/handshake.js';
 import { boundedWebSocketClass } from '../internals/outgoing-bound.js';
 import { rawWsGatewaysOf, refuseSharedPaths } from './raw-ws-gateways.js';
 import { RawWsHeartbeat } from '../connection/raw-ws-heartbeat.js';
+import {
+  type DirectFrameHandler,
+  type FrameParser,
+  isRawWsClient,
+  type MessageHandlers,
+  onClientClose,
+  onFrame,
+  type RawWsClient,
+  type Endpoint,
+  rawWsClientClass,
+} from './raw-ws-client.js';
+
+export type { DirectFrameHandler, FrameParser } from './raw-ws-client.js';
 import { describeFault } from '../../common/refusal.js';
 import type { ConnectionSettings } from '../../config/areas/connections.settings.js';
 import { settingsOf } from '../../config/settings-area.js';
-
-/** Turns a received frame into Nest's `{event, data}`; undefined drops the frame (the connection stays open). */
-export type FrameParser = (frame: string | Buffer) => { event: string; data: unknown } | undefined;
 
 /**
  * What a raw-ws gateway declares: `@WebSocketGateway<RawWsGatewayOptions>({ transport: 'ws', name: 'echo',
@@ -59,21 +68,6 @@ export function configuredBy<T>(
   return { area, settings };
 }
 
-/**
- * A gateway's handler for one event's frames, called straight from the socket's listener. It answers its own
- * failures (through the gateway's exception filter, say): nothing it throws or rejects with reaches Nest.
- */
-export type DirectFrameHandler = (client: WebSocket, data: unknown) => void;
-
-interface Endpoint {
-  name: string;
-  path: string;
-  parser: FrameParser;
-  server: WebSocketServer;
-  heartbeat: RawWsHeartbeat | null;
-  direct: Map<string, DirectFrameHandler>;
-}
-
 const endpointOfServer = new WeakMap<WebSocketServer, Endpoint>();
 
 /**
@@ -87,8 +81,6 @@ export function handleFramesDirectly(server: WebSocketServer, event: string, han
   endpoint.direct.set(event, handler);
 }
 
-type MessageHandlers = Parameters<WebSocketAdapter['bindMessageHandlers']>[1];
-
 const DEFAULTS = { maxPayload: 64 * 1024, heartbeatIntervalMs: 30_000 };
 
 /**
@@ -98,11 +90,11 @@ const DEFAULTS = { maxPayload: 64 * 1024, heartbeatIntervalMs: 30_000 };
  * override says what WsAdapter cannot do: answer only its own paths and judge each upgrade first (its upgrade
  * listener destroys every upgrade it does not serve, socket.io's among them), a parser per gateway (its parser is one
  * for the adapter), frames dispatched without an RxJS pipeline per frame, and a "going away" close on shutdown.
+ * What it knows of each connection is kept on the socket, with listeners shared by all (raw-ws-client.ts).
  */
 export class RawWsAdapter extends WsAdapter {
   private readonly log = new Logger('RawWs');
   private readonly endpoints = new Map<string, Endpoint>();
-  private readonly endpointOfClient = new WeakMap<WebSocket, Endpoint>();
   private upgradeListener: {
     server: HttpServer;
     listener: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
@@ -134,14 +126,20 @@ export class RawWsAdapter extends WsAdapter {
     if (path.startsWith('/socket.io')) throw new Error(`raw-ws gateway "${name}": path ${path} is socket.io's`);
     const dropped = () =>
       this.log.warn(`${name}: dropping a connection with over ${maxBufferedBytes} bytes unsent (it stopped reading)`);
+    const heartbeat = heartbeatIntervalMs > 0 ? new RawWsHeartbeat(heartbeatIntervalMs) : null;
+    const onError = this.protocolErrorLogger(name);
+    // Its sockets' class holds it, so it is made before its server (set right after).
+    const endpoint: Endpoint = { name, path, parser, heartbeat, direct: new Map(), onError, log: this.log } as Omit<
+      Endpoint,
+      'server'
+    > as Endpoint;
     // WsAdapter makes the server (noServer, on the app's port: `ensureHttpServerExists` below) and registers its path.
     const server = super.create(port, {
       path,
       maxPayload,
-      WebSocket: boundedWebSocketClass(maxBufferedBytes, dropped),
+      WebSocket: rawWsClientClass(boundedWebSocketClass(maxBufferedBytes, dropped), endpoint),
     }) as WebSocketServer;
-    const heartbeat = heartbeatIntervalMs > 0 ? new RawWsHeartbeat(heartbeatIntervalMs) : null;
-    const endpoint: Endpoint = { name, path, parser, server, heartbeat, direct: new Map() };
+    endpoint.server = server;
     this.endpoints.set(path, endpoint);
     endpointOfServer.set(server, endpoint);
     return server;
@@ -181,16 +179,16 @@ export class RawWsAdapter extends WsAdapter {
    * `reply` awaits a plain value or promise directly and subscribes only to an Observable a handler returns.
    */
   override bindMessageHandlers(client: WebSocket, handlers: MessageHandlers, _transform: unknown): void {
-    const endpoint = this.endpointOfClient.get(client);
-    if (!endpoint) throw new Error('RawWsAdapter: a client it did not accept');
-    client.on('message', (raw: RawData, isBinary: boolean) => {
-      const message = endpoint.parser(isBinary ? toBuffer(raw) : raw.toString());
-      if (!message) return;
-      const direct = endpoint.direct.get(message.event);
-      if (direct) return direct(client, message.data);
-      const handler = handlers.find((candidate) => candidate.message === message.event);
-      if (handler) void this.reply(client, () => handler.callback(message.data, message.event));
-    });
+    if (!isRawWsClient(client)) throw new Error('RawWsAdapter: a client it did not accept');
+    // A gateway taking all its events directly gets an empty list per connection: the shared one does.
+    if (handlers.length > 0) client.handlers = handlers;
+    client.on('message', onFrame);
+  }
+
+  /** Nest's disconnect hook, run by the connection's one shared 'close' listener (raw-ws-client.ts). */
+  override bindClientDisconnect(client: WebSocket, callback: (...args: unknown[]) => void): void {
+    if (isRawWsClient(client) && client.disconnected === null) client.disconnected = callback;
+    else client.once('close', callback);
   }
 
   /**
@@ -218,10 +216,8 @@ export class RawWsAdapter extends WsAdapter {
       this.admit(request, { kind: 'ws', gateway: endpoint.name }).then(
         ({ refusal, release }) => {
           if (refusal) return refuseUpgrade(socket, refusal.status, refusal.reason);
-          // The TCP socket closes (once) however the attempt ends: upgraded and later closed, or failed on the way.
           if (socket.destroyed) return release();
-          socket.on('close', release);
-          this.accept(endpoint, request, socket, head);
+          this.accept(endpoint, request, socket, head, release);
         },
         (error: unknown) => {
           this.log.error(`${endpoint.name}: handshake check failed: ${describeFault(error)}`);
@@ -233,34 +229,33 @@ export class RawWsAdapter extends WsAdapter {
     this.upgradeListener = { server, listener };
   }
 
-  private accept(endpoint: Endpoint, request: IncomingMessage, socket: Duplex, head: Buffer): void {
+  /**
+   * Upgrades an admitted attempt; `release` (what its handshake checks took) runs once it ends: when the connection
+   * closes (its one shared close listener runs it, `ws` emitting 'close' only once the TCP socket has closed), or,
+   * when `ws` refused the upgrade, when the TCP socket closes. `ws` upgrades or refuses before `handleUpgrade`
+   * returns (no `verifyClient`).
+   */
+  private accept(endpoint: Endpoint, request: IncomingMessage, socket: Duplex, head: Buffer, release: () => void) {
+    let accepted = false;
     endpoint.server.handleUpgrade(request, socket, head, (client) => {
-      this.endpointOfClient.set(client, endpoint);
-      endpoint.heartbeat?.track(client);
-      client.on('error', this.protocolErrorLogger(endpoint.name));
+      accepted = true;
+      (client as RawWsClient).released = release;
+      endpoint.heartbeat?.track(client as RawWsClient);
+      client.on('close', onClientClose);
+      client.on('error', endpoint.onError);
       endpoint.server.emit('connection', client, request);
     });
+    if (accepted) return;
+    if (socket.destroyed) release();
+    else socket.on('close', release);
   }
 
   /**
-   * A client's protocol violation (an oversized frame, say) is its problem: one line, no stack. Made here rather
-   * than inline in `accept`, whose scope holds the upgrade request: a listener made there kept every connection's
-   * request (headers and all) alive for as long as the connection.
+   * A client's protocol violation (an oversized frame, say) is its problem: one line, no stack. One listener per
+   * endpoint, made here rather than inline in `accept`, whose scope holds the upgrade request.
    */
   private protocolErrorLogger(name: string): (error: Error & { code?: string }) => void {
     return (error) => this.log.warn(`${name} connection closed on a protocol error: ${error.code ?? error.message}`);
-  }
-
-  private async reply(client: WebSocket, run: () => unknown): Promise<void> {
-    try {
-      const result = await run();
-      const response = isObservable(result) ? await lastValueFrom(result, { defaultValue: undefined }) : result;
-      if (response !== undefined && response !== null && client.readyState === WebSocket.OPEN)
-        client.send(JSON.stringify(response));
-    } catch (error) {
-      // The gateway's exception filter has answered the client; what reaches here is a filter's own failure.
-      this.log.error(`handler failed: ${describeFault(error)}`);
-    }
   }
 }
 
@@ -292,10 +287,6 @@ function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Type: text/plain\r\n` +
       `Content-Length: ${body.length}\r\n\r\n${reason}`,
   );
-}
-
-function toBuffer(raw: RawData): Buffer {
-  return Array.isArray(raw) ? Buffer.concat(raw) : Buffer.from(raw as ArrayBuffer);
 }
 
 function pathOf(url: string | undefined): string | null {

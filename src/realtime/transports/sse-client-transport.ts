@@ -1,5 +1,10 @@
 import type { ServerResponse } from 'node:http';
-import { type ClientTransport, newConnectionId } from '../connection/client-transport.js';
+import {
+  type ClientTransport,
+  type CloseListener,
+  closeListenerFunction,
+  newConnectionId,
+} from '../connection/client-transport.js';
 
 /** One Server-Sent Event: its name and its payload (sent as JSON). */
 export interface SseEvent {
@@ -46,8 +51,8 @@ export class SseClientTransport implements ClientTransport<SseEvent> {
     if (this.isOpen) this.response.end();
   }
 
-  onClose(listener: () => void): void {
-    this.response.once('close', listener);
+  onClose(listener: CloseListener): void {
+    this.response.once('close', closeListenerFunction(listener));
   }
 
   private write(text: string): void {

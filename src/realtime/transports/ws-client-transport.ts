@@ -1,7 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
-import { type ClientTransport, type CloseCause, newConnectionId } from '../connection/client-transport.js';
+import {
+  type ClientTransport,
+  type CloseCause,
+  type CloseListener,
+  newConnectionId,
+} from '../connection/client-transport.js';
 import type { ClientAddresses } from '../limits/client-addresses.js';
+import { whenClosed } from './raw-ws-client.js';
 
 /** Each cause's close frame: 1008 (policy violation), with a reason a person reading a trace understands. */
 const REASONS: Record<CloseCause, string> = {
@@ -45,8 +51,8 @@ export class WsClientTransport implements ClientTransport<unknown> {
     this.socket.close(1008, REASONS[cause]);
   }
 
-  onClose(listener: () => void): void {
-    // 'close' comes once; `once` would add a wrapper and its state per listener, per connection.
-    this.socket.on('close', listener);
+  onClose(listener: CloseListener): void {
+    // 'close' comes once: no `once` wrapper; a RawWsAdapter connection's shared close listener runs it.
+    whenClosed(this.socket, listener);
   }
 }
