@@ -82,6 +82,7 @@ describe('loadConfig', () => {
         pollIntervalMs: 1000,
         concurrency: 10,
         allowPrivate: false,
+        retentionMs: 604_800_000,
       },
       demo: { enabled: true },
     });
