@@ -4,7 +4,8 @@
 // writes bench/results/<timestamp>.json. Scenarios: idle-lobby idle-seller fanout intake-sqlite intake-postgres
 // intake-features seller redis-fanout scale (bench/scenarios/). Knobs (env): BENCH_SCALE (socket counts × this, default 1),
 // BENCH_PROFILE=1
-// (CPU profiles and heap snapshots of Chatgate under bench/results/profiles/<run>/), BENCH_STALL_LOG=<file> (every
+// (CPU profiles and heap snapshots of Chatgate under bench/results/profiles/<run>/; with BENCH_ALLOC_PROFILE=1 also
+// an allocation profile per window), BENCH_STALL_LOG=<file> (every
 // server's event-loop stalls and GC pauses, bench/gc-hook.mjs), BENCH_NODE_ARGS (Node flags for every server alike),
 // BENCH_SERVER_LOG=<file> (every server's output; with BENCH_NODE_ARGS='--trace-gc --trace-gc-nvp',
 // `node bench/profile-top.mjs gc <file>` sums each server's young-generation traffic), BENCH_PG_URL, BENCH_REDIS_URL.
