@@ -2,6 +2,9 @@
 // no bench hook. Signals (chosen outside Nest's enableShutdownHooks list, which includes SIGUSR2 and SIGHUP):
 //   SIGWINCH  run a full GC and print `BENCH_MEM {"rss":…,"heapUsed":…,…}` on stderr; with
 //             BENCH_HEAPSNAPSHOT_DIR set, also write a heap snapshot there and print `BENCH_HEAPSNAPSHOT <file>`.
+//   SIGTTIN   print `BENCH_ALLOC <bytes>`: what the process has allocated on its JS heap so far, summed from V8's
+//             GC profiler (each collection's heap size before it, less the size the previous one left) and the heap
+//             grown since the last collection. A rate step reads it before and after: allocation per message.
 //   SIGURG    with BENCH_CPU_PROF_DIR set (profiling starts at load): write the CPU profile recorded since the
 //             previous cut as <dir>/<BENCH_CPU_PROF_NAME>-<n>.cpuprofile, print `BENCH_CPUPROF <file>`, start again;
 //             with BENCH_ALLOC_PROFILE=1 also <n>.heapprofile, the allocations sampled over the same window.
@@ -27,6 +30,20 @@ process.on('SIGWINCH', () => {
     v8.writeHeapSnapshot(file);
     process.stderr.write(`BENCH_HEAPSNAPSHOT ${file}\n`);
   }
+});
+
+const gcProfiler = new v8.GCProfiler();
+let allocated = 0;
+let usedAfterLastGc = v8.getHeapStatistics().used_heap_size;
+gcProfiler.start();
+process.on('SIGTTIN', () => {
+  for (const { beforeGC, afterGC } of gcProfiler.stop().statistics) {
+    allocated += Math.max(0, beforeGC.heapStatistics.usedHeapSize - usedAfterLastGc);
+    usedAfterLastGc = afterGC.heapStatistics.usedHeapSize;
+  }
+  gcProfiler.start();
+  const used = v8.getHeapStatistics().used_heap_size;
+  process.stderr.write(`BENCH_ALLOC ${allocated + Math.max(0, used - usedAfterLastGc)}\n`);
 });
 
 const profDir = process.env.BENCH_CPU_PROF_DIR;

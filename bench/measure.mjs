@@ -33,6 +33,13 @@ export async function memory(server) {
   };
 }
 
+/** Bytes the server has allocated on its JS heap so far (gc-hook's SIGTTIN). */
+export async function allocatedBytes(server) {
+  const p = server.waitLine(/^BENCH_ALLOC /, 10000);
+  process.kill(server.pid, 'SIGTTIN');
+  return Number((await p).slice('BENCH_ALLOC '.length));
+}
+
 /** Ends the server's current CPU profile (when BENCH_PROFILE=1) and starts the next; resolves with the file. */
 export async function cutProfile(server) {
   if (!server.profiling) return null;

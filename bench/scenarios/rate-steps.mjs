@@ -1,7 +1,7 @@
 // The open-loop rate ladder shared by the intake and seller-chat scenarios, and the rows that compare two ladders.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { log } from '../config.mjs';
-import { cpuSeconds, cutProfile } from '../measure.mjs';
+import { allocatedBytes, cpuSeconds, cutProfile } from '../measure.mjs';
 import { row } from '../report.mjs';
 import { r1 } from '../round.mjs';
 
@@ -16,16 +16,18 @@ export async function climbRates(label, server, gen, { op, name, stepMs, detail 
   const warm = await gen.call(op, { name, rate: 500, ms: 1500 }); // JIT warm-up, not counted
   await cutProfile(server); // the next profile holds the steps only
   for (const rate of RATE_STEPS) {
+    const a0 = await allocatedBytes(server);
     const c0 = cpuSeconds(server);
     const r = await gen.call(op, { name, rate, ms: stepMs });
     r.cpuSeconds = cpuSeconds(server) - c0;
+    r.allocKBPerMsg = ((await allocatedBytes(server)) - a0) / 1024 / Math.max(1, r.acked);
     r.cpuUsPerMsg = (r.cpuSeconds * 1e6) / Math.max(1, r.acked);
     r.cpuUtil = r.cpuSeconds / (r.totalMs / 1000);
     steps.push(r);
     const kept = r.acked >= 0.97 * r.sent && r.skipped === 0 && r.errors === 0 && r.ackedPerSec >= 0.9 * rate;
     const pass = kept && r.latency.p99 !== null && r.latency.p99 <= 50;
     log(
-      `${label} @${rate}/s: acked ${r.acked}/${r.sent} (${r.ackedPerSec}/s) ${detail(r)} p50 ${r.latency.p50} p99 ${r.latency.p99} ms, ${r1(r.cpuUsPerMsg)} µs CPU/msg, CPU ${Math.round(r.cpuUtil * 100)}%, generator CPU ${Math.round(r.generatorCpu * 100)}% ${pass ? 'ok' : kept ? 'kept, p99 over' : 'not kept'}`,
+      `${label} @${rate}/s: acked ${r.acked}/${r.sent} (${r.ackedPerSec}/s) ${detail(r)} p50 ${r.latency.p50} p99 ${r.latency.p99} ms, ${r1(r.cpuUsPerMsg)} µs CPU/msg, ${r1(r.allocKBPerMsg)} KB allocated/msg, CPU ${Math.round(r.cpuUtil * 100)}%, generator CPU ${Math.round(r.generatorCpu * 100)}% ${pass ? 'ok' : kept ? 'kept, p99 over' : 'not kept'}`,
     );
     if (pass) best = r;
     if (!kept || r.latency.p99 > 1000) break; // past what the server keeps up with
@@ -56,7 +58,7 @@ export function rateRows(label, c, b, baselineNote = 'baseline does not persist'
     `steps ${RATE_STEPS.join('/')}; ${baselineNote}`,
   );
   const same = sameRate(c.steps, b.steps);
-  if (same)
+  if (same) {
     row(
       label,
       'server CPU per message, same offered rate',
@@ -65,6 +67,15 @@ export function rateRows(label, c, b, baselineNote = 'baseline does not persist'
       'µs',
       `at ${same[0].rate}/s, the highest rate both kept`,
     );
+    row(
+      label,
+      'JS heap allocated per message, same offered rate',
+      r1(same[0].allocKBPerMsg),
+      r1(same[1].allocKBPerMsg),
+      'KB',
+      `at ${same[0].rate}/s`,
+    );
+  }
   row(
     label,
     'server CPU per message (top step)',
