@@ -4,17 +4,45 @@ import { InvalidInputError } from './refusal.js';
 /**
  * Whether a parsed JSON value nests deeper than `max` arrays/objects. Iterative, so a hostile 40,000-level body
  * is measured without the stack overflow it would cause in anything recursive downstream (validation,
- * class-transformer, JSON.stringify of an echoed frame).
+ * class-transformer, JSON.stringify of an echoed frame). Every seller-chat frame passes here, so it walks with two
+ * stacks kept between calls (it never yields, so calls cannot overlap) and `for…in`, instead of a tuple per value
+ * and an array of values per object.
  */
 export function nestsDeeperThan(value: unknown, max: number): boolean {
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [current, depth] = stack.pop() as [unknown, number];
-    if (typeof current !== 'object' || current === null) continue;
-    if (depth + 1 > max) return true;
-    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  if (!isNested(value)) return false;
+  pending.push(value);
+  depths.push(1);
+  try {
+    while (pending.length > 0) {
+      const current = pending.pop() as object;
+      const depth = depths.pop() as number;
+      if (depth > max) return true;
+      if (Array.isArray(current)) {
+        for (const child of current as unknown[]) visit(child, depth + 1);
+      } else {
+        for (const key in current) if (Object.hasOwn(current, key)) visit((current as Fields)[key], depth + 1);
+      }
+    }
+    return false;
+  } finally {
+    pending.length = 0;
+    depths.length = 0;
   }
-  return false;
+}
+
+type Fields = Record<string, unknown>;
+
+const pending: object[] = [];
+const depths: number[] = [];
+
+function visit(child: unknown, depth: number): void {
+  if (!isNested(child)) return;
+  pending.push(child);
+  depths.push(depth);
+}
+
+function isNested(value: unknown): value is object {
+  return typeof value === 'object' && value !== null;
 }
 
 /** Deep enough for any real request of either protocol or the REST API. */

@@ -49,11 +49,14 @@ export class GroupCommit<T, R> {
   private schedule(): void {
     if (this.scheduled || this.inFlight >= this.maxInFlight) return;
     this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      this.startBatches();
-    });
+    setImmediate(this.startScheduled);
   }
+
+  /** One function for every turn `schedule` asks for, rather than a closure each time (about one per message). */
+  private readonly startScheduled = (): void => {
+    this.scheduled = false;
+    this.startBatches();
+  };
 
   private startBatches(): void {
     while (this.queue.length && this.inFlight < this.maxInFlight) {

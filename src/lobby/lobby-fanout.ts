@@ -62,7 +62,7 @@ export class LobbyFanout {
     const except = this.alreadySent(delivery);
     if (exceptConnection) except.push(exceptConnection);
     const receivers = this.broadcast.emit(room, except, event, data);
-    if (event === 'new_message') this.metrics.messagesDelivered.inc({ protocol: 'lobby' }, receivers);
+    if (event === 'new_message') this.metrics.messagesDelivered.inc('lobby', receivers);
   }
 
   /**

@@ -211,7 +211,7 @@ export class LobbyService {
       text: trimmed,
       event: this.webhooks.wants('lobby.message.created') ? (message) => messageCreated(session.appId, message) : null,
     });
-    this.metrics.messagesStored.inc({ protocol: 'lobby' });
+    this.metrics.messagesStored.inc('lobby');
     this.publish(session, 'new_message', toLobbyMessage(stored), { messageId: stored.id });
     return { kind: 'posted' };
   }

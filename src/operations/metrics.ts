@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ConnectionMeter } from '../realtime/connection/connection-meter.js';
+import { TalliedCounter } from './tallied-counter.js';
 
 /**
  * A gateway's name in the `protocol` label: `lobby` and `seller` for the two built-in ones, the declared name
@@ -23,18 +24,20 @@ export interface WebhookBacklog {
 export class Metrics implements ConnectionMeter {
   readonly registry = new Registry();
 
-  readonly messagesStored = new Counter({
+  /** By protocol. */
+  readonly messagesStored = new TalliedCounter({
     name: 'chatgate_messages_stored_total',
     help: 'Messages committed to the database',
-    labelNames: ['protocol'] as const,
-    registers: [this.registry],
+    labelName: 'protocol',
+    registry: this.registry,
   });
 
-  readonly messagesDelivered = new Counter({
+  /** By protocol. */
+  readonly messagesDelivered = new TalliedCounter({
     name: 'chatgate_messages_delivered_total',
     help: 'Message frames handed to this instance’s connections (one per receiving connection)',
-    labelNames: ['protocol'] as const,
-    registers: [this.registry],
+    labelName: 'protocol',
+    registry: this.registry,
   });
 
   readonly authFailures = new Counter({

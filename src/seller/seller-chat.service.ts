@@ -204,7 +204,7 @@ export class SellerChatService {
     const { message: stored, resent } = await this.messages.appendOnce(message, RESEND_WINDOW_MS);
     const delivered = toDelivered(stored);
     if (resent) return delivered;
-    this.metrics.messagesStored.inc({ protocol: 'seller' });
+    this.metrics.messagesStored.inc('seller');
     const mine = {
       id: delivered.id,
       text: delivered.text,

@@ -259,7 +259,7 @@ export class SellerGateway
         continue;
       }
       connection.session.push({ frame: { command: event, data }, messageId });
-      if (event === 'message') this.metrics.messagesDelivered.inc({ protocol: 'seller' });
+      if (event === 'message') this.metrics.messagesDelivered.inc('seller');
     }
   }
 
