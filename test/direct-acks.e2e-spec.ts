@@ -28,7 +28,7 @@ describe('acks written past socket.io and engine.io', () => {
       boundEngineSocket(session, 64 * 1024, () => dropped.push(session)),
     );
     io.on('connection', (socket: Socket) => {
-      answerAcksDirectly(io, socket);
+      answerAcksDirectly(socket);
       const created: unknown[] = [];
       packets.set(socket.id, created);
       socket.conn.on('packetCreate', (packet: { type: string; data?: unknown }) => {

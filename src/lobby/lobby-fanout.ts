@@ -45,6 +45,7 @@ export class LobbyFanout {
   join(room: string, socket: Socket, connection: ConnectionSession<IoFrame>): void {
     this.entering.delete(room, connection);
     void socket.join(room);
+    this.forgetSettled(room);
     this.fresh.add(room, connection);
   }
 
@@ -74,13 +75,28 @@ export class LobbyFanout {
     this.server.in(room).disconnectSockets(true);
   }
 
+  /**
+   * Forgets the room's oldest just-welcomed connections whose window has passed (they were added in the order they
+   * were welcomed, so those come first), and they drop their gates: in a lobby nobody speaks in, no delivery comes
+   * to do it, and each would keep its entry and gate for as long as it stays.
+   */
+  private forgetSettled(room: string): void {
+    const now = this.clock.now();
+    const settled: ConnectionSession<IoFrame>[] = [];
+    for (const connection of this.fresh.of(room)) {
+      if (!connection.settled(now)) break;
+      settled.push(connection);
+    }
+    for (const connection of settled) this.forget(room, connection);
+  }
+
   /** Sockets of the room whose just-sent auth reply already reflects this delivery. */
   private alreadySent(delivery: Delivery<LobbyEvents>): string[] {
     const sockets: string[] = [];
     const now = this.clock.now();
     for (const connection of this.fresh.of(delivery.room)) {
-      if (!connection.gate.remembers(now)) this.forget(delivery.room, connection);
-      else if (connection.gate.alreadySent(delivery, now)) sockets.push(connection.id);
+      if (connection.settled(now)) this.forget(delivery.room, connection);
+      else if (connection.alreadySent(delivery, now)) sockets.push(connection.id);
     }
     return sockets;
   }

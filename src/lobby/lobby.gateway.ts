@@ -32,15 +32,22 @@ import { LOBBY_CHANNEL, type LobbySession, lobbyRoom } from './lobby.types.js';
 /** Events taken straight from socket.io, off Nest's per-event path (`afterInit`), not `@SubscribeMessage`. */
 export const LOBBY_DIRECT_EVENTS = ['new_message'] as const;
 
-/** What the gateway remembers about one socket, kept in `socket.data`. */
-interface LobbySocketState {
-  authStarted?: boolean;
-  session?: LobbySession;
+/**
+ * What the gateway remembers about one socket, kept as its `socket.data`; also the fields the connection core adds
+ * to its log lines about the socket (`logDetails`: no closure per socket).
+ */
+class LobbySocketState {
+  authStarted = false;
+  session: LobbySession | undefined = undefined;
   /**
    * Its lifecycle in the connection core: the auth deadline, the user's slot, `new_message`s one at a time (so one
    * sender's messages keep their order), pushes held around the welcome, the close on a revoked token.
    */
-  connection: ConnectionSession<IoFrame>;
+  connection!: ConnectionSession<IoFrame>;
+
+  logDetails(): Record<string, unknown> {
+    return { app: this.session?.appId };
+  }
 }
 
 /**
@@ -82,14 +89,8 @@ export class LobbyGateway
     this.sessions.declare('lobby');
     // Every message's path: Nest's per-event exception zone, pipes and parameter resolution cost more than the rest of
     // the gateway's work for it. Its failures are answered by the same exception filter.
-    server.on('connection', (socket: Socket) =>
-      socket.on('new_message', (...args: unknown[]) => {
-        const { data, ack } = eventArguments(args);
-        this.onNewMessage(socket, data, ack).catch((error: unknown) =>
-          this.edge.answer(socket, ack, error, 'new_message'),
-        );
-      }),
-    );
+    const newMessage = this.newMessage;
+    server.on('connection', (socket: Socket) => socket.on('new_message', newMessage));
     this.fanout = new LobbyFanout(server, this.clock, this.metrics);
     this.subscription = this.bus.subscribe(LOBBY_CHANNEL, (delivery) => this.fanout.deliver(delivery));
     this.metrics.countWaitingAuths(() => this.authQueue.waiting);
@@ -114,12 +115,17 @@ export class LobbyGateway
     await Promise.all([...sockets].map((socket) => this.signOut(socket)));
   }
 
+  /** `new_message`'s listener, one for every socket (socket.io calls it with the socket as `this`). */
+  private readonly newMessage = sharedListener((socket, args) => {
+    const { data, ack } = eventArguments(args);
+    this.onNewMessage(socket, data, ack).catch((error: unknown) => this.edge.answer(socket, ack, error, 'new_message'));
+  });
+
   handleConnection(socket: Socket): void {
-    const state = stateOf(socket);
+    const state = new LobbySocketState();
+    socket.data = state;
     const transport = new IoClientTransport(socket, this.addresses.ofHandshake(socket.handshake));
-    state.connection = this.sessions.open(socket, 'lobby', transport, {
-      details: () => ({ app: state.session?.appId }),
-    });
+    state.connection = this.sessions.open(socket, 'lobby', transport, { details: state });
   }
 
   @SubscribeMessage('auth')
@@ -231,6 +237,13 @@ export class LobbyGateway
       this.edge.answer(socket, undefined, error, 'disconnect');
     }
   }
+}
+
+/** A listener for every socket alike: socket.io calls it with the socket as `this`. */
+function sharedListener(handle: (socket: Socket, args: unknown[]) => void): (this: Socket, ...args: unknown[]) => void {
+  return function (this: Socket, ...args: unknown[]) {
+    handle(this, args);
+  };
 }
 
 function stateOf(socket: Socket): LobbySocketState {

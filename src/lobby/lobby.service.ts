@@ -50,6 +50,12 @@ export class LobbyService {
   /** `new_message`s (commands included) per user and window, whatever the lobby: members' and staff's. */
   private readonly memberRate: ReturnType<RateLimiterFactory['create']>;
   private readonly staffRate: ReturnType<RateLimiterFactory['create']>;
+  /**
+   * The session last made for each user, by the directory's object for them: the user's other sockets in the same
+   * lobby, with the same role, share it while the directory hands out that object (its cache), instead of holding
+   * a session and a member each. Nobody changes a session or its member.
+   */
+  private readonly sessionOf = new WeakMap<DirectoryUser, LobbySession>();
   /** Presence snapshots shared by the sockets entering a lobby together, by chat id. */
   private readonly presentUsers = new SharedReads<number, PresenceSnapshot<LobbyMember>>();
 
@@ -113,7 +119,15 @@ export class LobbyService {
     }
     const user = tokenHash ? await this.directory.findUserByTokenHash(tokenHash) : null;
     const chatId = await this.chats.lobbyIdFor(appId);
-    return { appId, chatId, member: user && { id: user.id, uname: user.uname, role: roleIn(app, user) } };
+    if (!user) return { appId, chatId, member: null };
+    const role = roleIn(app, user);
+    const last = this.sessionOf.get(user);
+    const member = last?.member;
+    if (last?.appId === appId && last.chatId === chatId && member?.role === role && member.uname === user.uname)
+      return last;
+    const session = { appId, chatId, member: { id: user.id, uname: user.uname, role } };
+    this.sessionOf.set(user, session);
+    return session;
   }
 
   /**

@@ -66,6 +66,17 @@ export class ConnectionSession<Frame = unknown, Push extends Pushed<Frame> = Pus
     return this.pushGate !== null && this.pushGate.alreadySent(push, now);
   }
 
+  /**
+   * True once its gate holds and remembers nothing (its auth reply's late-delivery window passed), which it then
+   * drops: what a fan-out that kept it among the just-welcomed may forget it by.
+   */
+  settled(now: number): boolean {
+    const gate = this.pushGate;
+    if (gate !== null && (gate.holding || gate.remembers(now))) return false;
+    this.pushGate = null;
+    return true;
+  }
+
   /** The gateway's fields for a log line about it. */
   logDetails(): Record<string, unknown> | undefined {
     const details = this.details;

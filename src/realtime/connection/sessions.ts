@@ -10,6 +10,11 @@ import { ConnectionMeter } from './connection-meter.js';
 import { IDENTITY_CHANNEL, type IdentityChange, identityRoom } from './identity-channel.js';
 import { ConnectionSession, type Pushed, type SessionDetails } from './session.js';
 
+/** Where `open` keeps a gateway's socket object's session, for `of`: on the object (no WeakMap entry per connection). */
+const SESSION = Symbol('connectionSession');
+
+type SessionHolder = { [SESSION]?: ConnectionSession };
+
 export interface OpenOptions {
   /** Fields for the core's log lines about this connection (read when one is written). */
   details?: SessionDetails;
@@ -28,7 +33,6 @@ export interface OpenOptions {
 @Injectable()
 export class Sessions implements OnModuleDestroy {
   private readonly logger = new Logger('Connections');
-  private readonly ofClient = new WeakMap<object, ConnectionSession>();
   /** Sessions signed in as a user, by user id: what an identity change closes. */
   private readonly byUser = new SetMap<number, ConnectionSession>();
   /** Subscribed with the first signed-in connection: a module compiled without an app holds none. */
@@ -70,7 +74,7 @@ export class Sessions implements OnModuleDestroy {
     options: OpenOptions = {},
   ): ConnectionSession<Frame, Push> {
     const session = new ConnectionSession<Frame, Push>(protocol, transport, this, options.details);
-    this.ofClient.set(client, session);
+    (client as SessionHolder)[SESSION] = session;
     if (options.authenticated) session.established();
     else session.startDeadline(this.authDeadlineMs);
     transport.onClose(session);
@@ -89,7 +93,7 @@ export class Sessions implements OnModuleDestroy {
   of<Frame = unknown, Push extends Pushed<Frame> = Pushed<Frame>>(
     client: object,
   ): ConnectionSession<Frame, Push> | undefined {
-    return this.ofClient.get(client) as ConnectionSession<Frame, Push> | undefined;
+    return (client as SessionHolder)[SESSION] as ConnectionSession<Frame, Push> | undefined;
   }
 
   acquireUser(userId: number): Promise<boolean> {
@@ -97,6 +101,17 @@ export class Sessions implements OnModuleDestroy {
   }
 
   watchUser(session: ConnectionSession, userId: number): void {
+    // The user's sockets signed in with one token (a page's tabs, its reconnects) hold one copy of its hash: each
+    // auth parsed its own. Its first other session usually has it.
+    const tokenHash = session.tokenHash;
+    if (tokenHash !== undefined) {
+      for (const other of this.byUser.of(userId)) {
+        if (other.tokenHash === tokenHash) {
+          session.tokenHash = other.tokenHash;
+          break;
+        }
+      }
+    }
     this.byUser.add(userId, session);
     this.identity ??= this.bus.subscribe(IDENTITY_CHANNEL, ({ data }) => this.revoke(data));
     void this.identity.watch(identityRoom(userId));

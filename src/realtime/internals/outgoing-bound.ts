@@ -35,41 +35,73 @@ interface EngineTransport {
   socket?: WebSocket & { _socket?: { writableCorked: number } };
 }
 
+/** What an Engine.IO session's bound knows: the same object for every session of a server. */
+interface EngineBound {
+  maxBytes: number;
+  onDrop: (socket: EngineSocket) => void;
+}
+
+/** Kept on each bounded session: its bound, and the bytes of the packets created since its last flush. */
+const BOUND = Symbol('outgoingBound');
+const QUEUED = Symbol('outgoingQueued');
+
+type BoundedSocket = EngineSocket & { [BOUND]?: EngineBound; [QUEUED]: number };
+
 /**
  * The same bound for an Engine.IO session: its own write buffer (packets waiting for a poll, or for the websocket
  * transport's previous write to complete) plus what the websocket transport's `ws` socket holds. Counted as
- * packets are created and reset when the buffer is flushed, so checking costs nothing per queued packet.
+ * packets are created and reset when the buffer is flushed, so checking costs nothing per queued packet. Returns
+ * what bounds one session; every session it bounds shares its listeners and settings, and holds only its count.
  */
-export function boundEngineSocket(socket: EngineSocket, maxBytes: number, onDrop: () => void): void {
-  const bound = { queued: 0, enforce: () => {} };
-  bound.enforce = () => {
-    const transport = socket.transport as unknown as EngineTransport;
-    // Frames `writeDirect` corked this tick are handed to the kernel at its end, and checked then: until then they
-    // are not waiting on the peer.
-    if (transport.name === 'websocket' && transport.socket?._socket?.writableCorked) return;
-    if (bound.queued + wireBytes(transport) <= maxBytes || socket.readyState === 'closed') return;
-    onDrop();
-    if (transport.name === 'websocket' && transport.socket) transport.socket.terminate();
-    else socket.close(true);
+export function engineSocketBound(
+  maxBytes: number,
+  onDrop: (socket: EngineSocket) => void,
+): (socket: EngineSocket) => void {
+  const bound: EngineBound = { maxBytes, onDrop };
+  return (socket) => {
+    const bounded = socket as BoundedSocket;
+    bounded[BOUND] = bound;
+    bounded[QUEUED] = 0;
+    socket.on('flush', flushed);
+    socket.on('packetCreate', packetCreated);
   };
-  socket.on('flush', () => void (bound.queued = 0));
-  socket.on('packetCreate', (packet: { data?: unknown }) => {
-    bound.queued += sizeOf(packet.data);
-    bound.enforce();
-  });
-  bounds.set(socket, bound);
+}
+
+/** One session's bound (engineSocketBound for one session). */
+export function boundEngineSocket(socket: EngineSocket, maxBytes: number, onDrop: () => void): void {
+  engineSocketBound(maxBytes, onDrop)(socket);
+}
+
+function flushed(this: BoundedSocket): void {
+  this[QUEUED] = 0;
+}
+
+function packetCreated(this: BoundedSocket, packet: { data?: unknown }): void {
+  this[QUEUED] += sizeOf(packet.data);
+  enforce(this);
+}
+
+function enforce(socket: BoundedSocket): void {
+  const bound = socket[BOUND];
+  if (!bound) return;
+  const transport = socket.transport as unknown as EngineTransport;
+  // Frames `writeDirect` corked this tick are handed to the kernel at its end, and checked then: until then they
+  // are not waiting on the peer.
+  if (transport.name === 'websocket' && transport.socket?._socket?.writableCorked) return;
+  if (socket[QUEUED] + wireBytes(transport) <= bound.maxBytes || socket.readyState === 'closed') return;
+  bound.onDrop(socket);
+  if (transport.name === 'websocket' && transport.socket) transport.socket.terminate();
+  else socket.close(true);
 }
 
 /** What a bounded Engine.IO session has unsent: its own write buffer and its websocket's. */
 export function unsentBytes(socket: EngineSocket): number {
-  return (bounds.get(socket)?.queued ?? 0) + wireBytes(socket.transport as unknown as EngineTransport);
+  return ((socket as BoundedSocket)[QUEUED] ?? 0) + wireBytes(socket.transport as unknown as EngineTransport);
 }
 
 function wireBytes(transport: EngineTransport): number {
   return transport.name === 'websocket' ? (transport.socket?.bufferedAmount ?? 0) : 0;
 }
-
-const bounds = new WeakMap<EngineSocket, { queued: number; enforce: () => void }>();
 
 /**
  * Writes a prebuilt frame (a broadcast or an ack: direct-frames.ts) to a session's TCP socket past engine.io, with
@@ -90,7 +122,7 @@ export function writeDirect(session: EngineSocket, tcp: TcpSocket, frame: Buffer
 function uncork(session: EngineSocket, tcp: TcpSocket): void {
   tcp.uncork();
   // A socket destroyed meanwhile holds nothing: its buffer is cleared on the next tick.
-  if (!tcp.destroyed && tcp.writableLength) bounds.get(session)?.enforce();
+  if (!tcp.destroyed && tcp.writableLength) enforce(session as BoundedSocket);
 }
 
 function sizeOf(data: unknown): number {

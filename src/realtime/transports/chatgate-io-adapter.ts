@@ -8,8 +8,8 @@ import { serveEio3PollingAsBinary } from '../internals/eio3-binary-polling.js';
 import type { Admit } from '../connection/handshake.js';
 import { bindIoMessageHandlers } from './io-message-handlers.js';
 import { jsonTextParser } from '../connection/json-text.js';
-import { refuseUnsolicitedPongs } from '../internals/engine-heartbeat.js';
-import { boundEngineSocket } from '../internals/outgoing-bound.js';
+import { unsolicitedPongRefusal } from '../internals/engine-heartbeat.js';
+import { engineSocketBound } from '../internals/outgoing-bound.js';
 import { limitPendingSessions } from '../limits/pending-session-limit.js';
 import type { ClientAddresses } from '../limits/client-addresses.js';
 import { describeFault } from '../../common/refusal.js';
@@ -97,6 +97,13 @@ export class ChatgateIoAdapter extends IoAdapter {
       this.addresses.limitKeyOf(request),
     );
     const max = this.settings.outgoingBufferMaxBytes;
+    // Both made once: every session shares their listeners.
+    const bound = engineSocketBound(max, () =>
+      this.log.warn(`dropping a lobby connection with over ${max} bytes unsent (it stopped reading)`),
+    );
+    const watchPongs = unsolicitedPongRefusal(() =>
+      this.log.warn('closing a lobby connection that sent a pong for no ping'),
+    );
     server.engine.on('connection', (socket: EngineSocket) => {
       const held = this.releases.get(socket.request);
       this.releases.delete(socket.request);
@@ -104,10 +111,8 @@ export class ChatgateIoAdapter extends IoAdapter {
         held.stopWatching();
         socket.on('close', held.release); // 'close' comes once: `on` spares once's wrapper
       }
-      boundEngineSocket(socket, max, () =>
-        this.log.warn(`dropping a lobby connection with over ${max} bytes unsent (it stopped reading)`),
-      );
-      refuseUnsolicitedPongs(socket, () => this.log.warn('closing a lobby connection that sent a pong for no ping'));
+      bound(socket);
+      watchPongs(socket);
     });
     // engine.io keeps each session's handshake request for the session's life, but nothing reads it once socket.io
     // has built `socket.handshake` from it (address, headers, query; the checks above ran at the handshake). A session
@@ -115,17 +120,27 @@ export class ChatgateIoAdapter extends IoAdapter {
     // close listener engine.io's upgrade response leaves on the TCP socket.
     server.on('connection', (socket: Socket) => {
       (socket.conn as { request?: IncomingMessage }).request = undefined;
-      answerAcksDirectly(server, socket);
+      answerAcksDirectly(socket);
     });
     return server;
   }
 
   override bindMessageHandlers(socket: Socket, handlers: Parameters<IoAdapter['bindMessageHandlers']>[1]): void {
     // Nest's `transform` argument is left out on purpose: bindIoMessageHandlers unwraps results itself.
-    bindIoMessageHandlers(socket, handlers, (error) =>
-      // The gateway's exception filter has answered the client; what reaches here is a filter's own failure.
-      this.log.error(`handler failed: ${describeFault(error)}`),
-    );
+    bindIoMessageHandlers(socket, handlers, this.handlerFailed);
+  }
+
+  /** The gateway's exception filter has answered the client; what reaches here is a filter's own failure. */
+  private readonly handlerFailed = (error: unknown): void => {
+    this.log.error(`handler failed: ${describeFault(error)}`);
+  };
+
+  /**
+   * socket.io emits 'disconnect' once per socket (a closed socket's `_onclose` returns early): Nest's callback is
+   * added as it is, with `on`, instead of IoAdapter's arrow around it under `once`'s wrapper.
+   */
+  override bindClientDisconnect(client: Socket, callback: (reason: string) => void): void {
+    client.on('disconnect', callback);
   }
 
   /**

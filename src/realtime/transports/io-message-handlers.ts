@@ -13,18 +13,72 @@ type MessageHandlers = Parameters<WebSocketAdapter['bindMessageHandlers']>[1];
  * Nest's own `transform` (pickResult) wraps every result in an Observable (fromPromise, of, mergeAll) only for it to
  * be unwrapped again; the intake profile showed that per-message work, so the result is unwrapped here directly, to
  * the same value: the handler's awaited result, or the last value of an Observable it returned.
+ *
+ * The listener of an event is one function for every socket (socket.io calls it with the socket as `this`), and a
+ * socket keeps only its handler (Nest binds one to each socket), under the event's own key: no closure per socket.
  */
 export function bindIoMessageHandlers(
   socket: Socket,
   handlers: MessageHandlers,
   onError: (error: unknown) => void,
 ): void {
+  const held = socket as unknown as Record<symbol, Handler>;
   for (const { message, callback, isAckHandledManually } of handlers) {
-    socket.on(message as string, (...args: unknown[]) => {
-      const { data, ack } = eventArguments(args);
-      respond(() => callback(data, ack), socket, isAckHandledManually ? undefined : ack).catch(onError);
-    });
+    const event = message as string;
+    const key = handlerKey(event);
+    if (held[key] !== undefined) {
+      // The same event bound twice on one socket (two gateways on one namespace): a listener of its own.
+      socket.on(event, (...args: unknown[]) => handle(socket, callback, isAckHandledManually, onError, args));
+      continue;
+    }
+    held[key] = callback;
+    socket.on(event, sharedListener(event, key, isAckHandledManually, onError));
   }
+}
+
+type Handler = MessageHandlers[number]['callback'];
+
+/** Each event's key for its handler on a socket. */
+const handlerKeys = new Map<string, symbol>();
+
+function handlerKey(event: string): symbol {
+  let key = handlerKeys.get(event);
+  if (!key) handlerKeys.set(event, (key = Symbol(`handler:${event}`)));
+  return key;
+}
+
+/** The listeners shared by every socket, by their error callback, then by event and whether the handler acks. */
+const listeners = new WeakMap<(error: unknown) => void, Map<string, (this: Socket, ...args: unknown[]) => void>>();
+
+function sharedListener(
+  event: string,
+  key: symbol,
+  isAckHandledManually: boolean | undefined,
+  onError: (error: unknown) => void,
+): (this: Socket, ...args: unknown[]) => void {
+  let byEvent = listeners.get(onError);
+  if (!byEvent) listeners.set(onError, (byEvent = new Map()));
+  const name = `${isAckHandledManually ? 'manual' : 'auto'} ${event}`;
+  let listener = byEvent.get(name);
+  if (!listener) {
+    listener = function (this: Socket, ...args: unknown[]): void {
+      const callback = (this as unknown as Record<symbol, Handler>)[key];
+      handle(this, callback, isAckHandledManually, onError, args);
+    };
+    byEvent.set(name, listener);
+  }
+  return listener;
+}
+
+function handle(
+  socket: Socket,
+  callback: Handler,
+  isAckHandledManually: boolean | undefined,
+  onError: (error: unknown) => void,
+  args: unknown[],
+): void {
+  const { data, ack } = eventArguments(args);
+  respond(() => callback(data, ack), socket, isAckHandledManually ? undefined : ack).catch(onError);
 }
 
 /**

@@ -5,15 +5,19 @@ import type { RawWsGatewayOptions } from './raw-ws-adapter.js';
 
 type MessageHandlers = Parameters<WebSocketAdapter['bindMessageHandlers']>[1];
 
+type Owned = Record<symbol, AbstractWsAdapter | undefined>;
+
 /**
  * Nest holds one WebSocket adapter per app. This one holds two (socket.io and raw ws) and routes each gateway
  * to one of them by its `transport` option (`'ws'`: RawWsAdapter, see RawWsGatewayOptions; otherwise socket.io),
  * so every protocol is a real Nest gateway on one HTTP server.
  * It remembers which sub-adapter made each server and accepted each client instead of guessing from their
- * shape: the two packages' socket classes are not reliably told apart by `instanceof`.
+ * shape: the two packages' socket classes are not reliably told apart by `instanceof`. A client's is kept on the
+ * client itself, under this router's own key (no WeakMap entry per connection).
  */
 export class TransportRouterAdapter extends AbstractWsAdapter {
   private readonly owners = new WeakMap<object, AbstractWsAdapter>();
+  private readonly ownerKey = Symbol('transportOwner');
 
   constructor(
     app: INestApplicationContext,
@@ -42,7 +46,7 @@ export class TransportRouterAdapter extends AbstractWsAdapter {
   override bindClientConnect(server: object, callback: (client: object, ...rest: unknown[]) => void): void {
     const adapter = this.ownerOf(server);
     adapter.bindClientConnect(server, (client: object, ...rest: unknown[]) => {
-      this.owners.set(client, adapter);
+      (client as Owned)[this.ownerKey] = adapter;
       callback(client, ...rest);
     });
   }
@@ -68,7 +72,7 @@ export class TransportRouterAdapter extends AbstractWsAdapter {
   }
 
   private ownerOf(target: object): AbstractWsAdapter {
-    const adapter = this.owners.get(target);
+    const adapter = (target as Owned)[this.ownerKey] ?? this.owners.get(target);
     if (!adapter) throw new Error('TransportRouterAdapter: no sub-adapter created this server or accepted this client');
     return adapter;
   }
