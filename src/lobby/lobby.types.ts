@@ -9,11 +9,14 @@ export interface LobbyMember {
   role: LobbyRole;
 }
 
-/** Who a socket is in a lobby, once `auth` succeeded. `member` is null for anonymous readers. */
+/**
+ * Who a socket is in a lobby, once `auth` succeeded. `member` is null for anonymous readers. A user's sockets in one
+ * lobby share one session (LobbyService.authenticate), so neither it nor its member is ever changed.
+ */
 export interface LobbySession {
-  appId: number;
-  chatId: number;
-  member: LobbyMember | null;
+  readonly appId: number;
+  readonly chatId: number;
+  readonly member: Readonly<LobbyMember> | null;
 }
 
 export interface LobbyMessage {
