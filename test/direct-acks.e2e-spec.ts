@@ -6,7 +6,7 @@ import ioV2 from 'socket.io-client-v2';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { answerAcksDirectly } from '../src/realtime/internals/direct-acks.js';
 import { JsonText, jsonTextParser } from '../src/realtime/connection/json-text.js';
-import { boundEngineSocket } from '../src/realtime/internals/outgoing-bound.js';
+import { engineSocketBound } from '../src/realtime/internals/outgoing-bound.js';
 import { LobbyClient } from './support/lobby-client.js';
 
 // A plain socket.io server with the lobby's options (EIO3 allowed, both transports, the JsonText parser, the outgoing
@@ -24,8 +24,9 @@ describe('acks written past socket.io and engine.io', () => {
   beforeAll(async () => {
     http = createServer();
     io = new Server(http, { allowEIO3: true, transports: ['polling', 'websocket'], parser: jsonTextParser });
-    io.engine.on('connection', (session: EngineSocket) =>
-      boundEngineSocket(session, 64 * 1024, () => dropped.push(session)),
+    io.engine.on(
+      'connection',
+      engineSocketBound(64 * 1024, (session) => dropped.push(session)),
     );
     io.on('connection', (socket: Socket) => {
       answerAcksDirectly(socket);

@@ -4,7 +4,7 @@ import type { Socket as EngineSocket } from 'engine.io';
 import { Server, type Socket } from 'socket.io';
 import ioV2 from 'socket.io-client-v2';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { boundEngineSocket } from '../src/realtime/internals/outgoing-bound.js';
+import { engineSocketBound } from '../src/realtime/internals/outgoing-bound.js';
 import { PrebuiltFrameBroadcast } from '../src/realtime/internals/prebuilt-frame-broadcast.js';
 import { LobbyClient } from './support/lobby-client.js';
 import { until } from './support/until.js';
@@ -26,8 +26,9 @@ describe('PrebuiltFrameBroadcast on engine.io 6 and ws 8', () => {
   beforeAll(async () => {
     http = createServer();
     io = new Server(http, { allowEIO3: true, transports: ['polling', 'websocket'] });
-    io.engine.on('connection', (session: EngineSocket) =>
-      boundEngineSocket(session, MAX_BYTES, () => dropped.push(session)),
+    io.engine.on(
+      'connection',
+      engineSocketBound(MAX_BYTES, (session) => dropped.push(session)),
     );
     broadcast = new PrebuiltFrameBroadcast(io);
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));

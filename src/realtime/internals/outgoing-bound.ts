@@ -67,11 +67,6 @@ export function engineSocketBound(
   };
 }
 
-/** One session's bound (engineSocketBound for one session). */
-export function boundEngineSocket(socket: EngineSocket, maxBytes: number, onDrop: () => void): void {
-  engineSocketBound(maxBytes, onDrop)(socket);
-}
-
 function flushed(this: BoundedSocket): void {
   this[QUEUED] = 0;
 }
