@@ -186,8 +186,8 @@ export class ConnectionSession<Frame = unknown, Push extends Pushed<Frame> = Pus
     for (const push of this.gate.release([], welcome.snapshot, now, lateDeliveryWindowMs)) {
       this.transport.send(push.frame);
     }
-    // A reply that listed no message and no presence leaves nothing to drop: no gate is kept for it.
-    if (!this.gate.remembers(now)) this.pushGate = null;
+    // A reply that listed no message and no presence leaves nothing to drop: `settled` drops its gate at once.
+    this.settled(now);
     return true;
   }
 
