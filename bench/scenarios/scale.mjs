@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { log, n, REDIS_URL } from '../config.mjs';
 import { freshPostgres, freshRedisPrefix } from '../databases.mjs';
 import { Generator } from '../generator.mjs';
-import { cpuSeconds, memory } from '../measure.mjs';
+import { cpuSeconds, cutProfile, memory } from '../measure.mjs';
 import { provisionApps, provisionUsers } from '../provision.mjs';
 import { raw, row } from '../report.mjs';
 import { r2 } from '../round.mjs';
@@ -32,7 +32,11 @@ export async function scale() {
   const gens = [];
   try {
     const env = { DATABASE_URL: pgdb.url, REDIS_URL, REDIS_KEY_PREFIX: redis.prefix };
-    for (let k = 0; k < INSTANCES; k++) servers.push(await startChatgate(`chatgate ${'ABC'[k]}`, env));
+    for (let k = 0; k < INSTANCES; k++) {
+      // With BENCH_PROFILE=1, instance A's CPU profiles: the connect phase, then the traffic rounds.
+      const options = k === 0 ? { profileName: 'scale-A' } : {};
+      servers.push(await startChatgate(`chatgate ${'ABC'[k]}`, env, options));
+    }
     const appIds = await provisionApps(servers[0], lobbies);
     const hashes = await provisionUsers(servers[0], users);
     // Instance k's sockets: member j of lobby L (i = j * lobbies + L, so every lobby fills at the same pace).
@@ -45,6 +49,7 @@ export async function scale() {
     for (let k = 0; k < INSTANCES; k++) gens.push(new Generator());
     await sleep(1000);
     const before = await Promise.all(servers.map(memory));
+    await cutProfile(servers[0]);
     const cpu0 = servers.map(cpuSeconds);
     const t0 = Date.now();
     const conns = await Promise.all(
@@ -63,6 +68,7 @@ export async function scale() {
     );
     const connectMs = Date.now() - t0;
     const connectCpu = servers.map((s, k) => cpuSeconds(s) - cpu0[k]);
+    await cutProfile(servers[0]);
     const connected = conns.reduce((sum, c) => sum + c.ok, 0);
     log(`scale: ${connected}/${perInstance * INSTANCES} lobby sockets authenticated in ${connectMs} ms`);
     for (const c of conns) if (c.failed) log('scale: connect failures', c.failures);
