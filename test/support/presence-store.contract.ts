@@ -25,6 +25,22 @@ export function presenceStoreContract(
       await close();
     });
 
+    it('answers `hasNow` as `has` does, or not at all', async () => {
+      const { store, close } = await fresh();
+      await store.add('p', alice, 'i1', 'a1');
+      for (const [place, id] of [
+        ['p', alice.id],
+        ['p', bob.id],
+        ['q', alice.id],
+      ] as const) {
+        const now = store.hasNow(place, id);
+        if (now !== undefined) expect(now).toBe(await store.has(place, id));
+      }
+      await store.remove('p', alice.id, 'i1', 'a1');
+      expect([undefined, false]).toContain(store.hasNow('p', alice.id));
+      await close();
+    });
+
     it('keeps places apart, lists members in arrival order, ignores unknown connections', async () => {
       const { store, close } = await fresh();
       await store.add('p1', bob, 'i1', 'b1');

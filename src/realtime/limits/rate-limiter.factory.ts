@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { promiseFrom } from '../../common/promise-from.js';
 
 export interface LimiterOptions {
   /** Names the limit; keeps its keys apart from other limits' in a shared store. */
@@ -27,10 +26,17 @@ export class MemoryRateLimiterFactory extends RateLimiterFactory {
 
 /**
  * Takes a point; false when the limit is reached. A store failure rejects (callers answer it as a fault).
- * Every message takes one, so this chains on `consume`'s promise rather than wrapping it in an async function's.
+ * Every message takes one, so this chains on `consume`'s promise rather than wrapping it in an async function's,
+ * and calls it without a closure.
  */
 export function take(limiter: RateLimiterAbstract, key: string | number): Promise<boolean> {
-  return promiseFrom(() => limiter.consume(key)).then(taken, refused);
+  let consumed: Promise<RateLimiterRes>;
+  try {
+    consumed = limiter.consume(key);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return consumed.then(taken, refused);
 }
 
 const taken = (): boolean => true;

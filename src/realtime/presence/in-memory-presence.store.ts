@@ -52,6 +52,10 @@ export class InMemoryPresenceStore extends PresenceStore {
   }
 
   async has(place: string, memberId: number): Promise<boolean> {
+    return this.hasNow(place, memberId);
+  }
+
+  override hasNow(place: string, memberId: number): boolean {
     return this.places.get(place)?.has(memberId) ?? false;
   }
 

@@ -46,6 +46,13 @@ export abstract class PresenceStore {
     connectionId: string,
   ): Promise<Leave<M> | null>;
   abstract has(place: string, memberId: number): Promise<boolean>;
+  /**
+   * `has` answered at once, by a store that lives in this process and cannot fail; undefined from one that must be
+   * asked (`has`). The seller chat asks whether the other party is online for every message.
+   */
+  hasNow(_place: string, _memberId: number): boolean | undefined {
+    return undefined;
+  }
   abstract snapshot<M extends PresenceMember>(place: string): Promise<PresenceSnapshot<M>>;
   /**
    * Keeps the instance's entries alive until `expiresAt` (epoch ms). Resolves false when the store did not know

@@ -74,10 +74,17 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
     );
   }
 
-  isPresent(place: string, memberId: number): Promise<boolean> {
-    return this.attempt(
-      () => this.store.has(place, memberId),
-      () => this.held.has(place, memberId),
+  /**
+   * Whether the member has a connection in the place on any instance: a boolean when the store answers at once (it
+   * lives in this process), so that a per-message caller can skip an await; otherwise the store's answer to come.
+   */
+  isPresent(place: string, memberId: number): boolean | Promise<boolean> {
+    return (
+      this.store.hasNow(place, memberId) ??
+      this.attempt(
+        () => this.store.has(place, memberId),
+        () => this.held.has(place, memberId),
+      )
     );
   }
 
