@@ -86,15 +86,15 @@ class Server {
   }
 }
 
+// The message limits keep their default windows (5 s): a limiter's window length sets how often it renews a user's
+// counter, which is part of what the check costs per message in production.
 const BENCH_LIMITS = {
   LOBBY_PENDING_SESSIONS_PER_IP: '100000',
   MAX_SOCKETS_PER_IP: '1000000',
   MAX_SOCKETS_PER_USER: '1000000',
   MAX_SOCKETS_TOTAL: '1000000',
   LOBBY_RATE_MESSAGES: '100000',
-  LOBBY_RATE_WINDOW_MS: '1000',
   SELLER_RATE_MESSAGES: '100000',
-  SELLER_RATE_WINDOW_MS: '1000',
   AUTH_FAILURES_PER_IP: '1000000',
   NAME_AUTHS_PER_IP: '1000000',
 };
