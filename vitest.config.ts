@@ -7,7 +7,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
 /**
  * `npm test` runs every file. The PostgreSQL and cluster-sim runs (TEST_POSTGRES_URL, TEST_CLUSTER) run only what
  * those variables change, rather than run the rest again unchanged, which keeps `.ci/run` well inside its time: of
- * the unit specs under src/, only the migrations' (on the database under test); of the e2e files, all but those that
+ * the unit specs under src/, only those that open the database under test (ON_THE_DATABASE_UNDER_TEST); of the e2e files, all but those that
  * start no app on the database or bus under test (docs, settings, deploy files, modules compiled alone). The
  * PostgreSQL run also leaves out the widgets' browser tests: what a page shows and sends does not change with the
  * database, and the cluster-sim run still serves them from two instances. The cluster-sim run leaves out the e2e files
@@ -16,6 +16,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
 const VARIANT_RUN = Boolean(process.env.TEST_POSTGRES_URL || process.env.TEST_CLUSTER);
 const POSTGRES_RUN = Boolean(process.env.TEST_POSTGRES_URL) && !process.env.TEST_CLUSTER;
 const CLUSTER_SIM_RUN = process.env.TEST_CLUSTER === '1' && !process.env.TEST_POSTGRES_URL;
+const ON_THE_DATABASE_UNDER_TEST = ['src/database/migrations.spec.ts', 'src/chats/new-client-writer.spec.ts'];
 const SAME_IN_EVERY_RUN = [
   'test/docs-examples.e2e-spec.ts',
   'test/docs-links.e2e-spec.ts',
@@ -48,7 +49,7 @@ export default defineConfig({
   plugins: [swc.vite({ module: { type: 'es6' } })],
   test: {
     include: VARIANT_RUN
-      ? ['test/**/*.e2e-spec.ts', 'src/database/migrations.spec.ts']
+      ? ['test/**/*.e2e-spec.ts', ...ON_THE_DATABASE_UNDER_TEST]
       : ['src/**/*.spec.ts', 'test/**/*.e2e-spec.ts'],
     exclude: [
       ...configDefaults.exclude,

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { GroupCommit } from '../database/group-commit.js';
 import { immediateWrites, sqliteConnection } from '../database/sqlite-writes.js';
 import {
   outboxRow,
@@ -27,8 +28,8 @@ export type WriteNewClient = (row: NewClientRow) => Promise<NewClient>;
 /**
  * A name auth checks its seller and creates three rows. Through TypeORM that was a query and three statements
  * built and prepared anew each time (TypeORM writes numbers into an INSERT's text) with three commits; here it is
- * one transaction of statements prepared once (SQLite) or one statement (PostgreSQL), and a client never exists
- * without its chat.
+ * one transaction of statements prepared once, shared by the name auths arriving together (SQLite), or one
+ * statement (PostgreSQL), and a client never exists without its chat.
  */
 export function newClientWriter(dataSource: DataSource, writeTimeoutMs: number): WriteNewClient {
   return dataSource.options.type === 'better-sqlite3'
@@ -36,6 +37,14 @@ export function newClientWriter(dataSource: DataSource, writeTimeoutMs: number):
     : postgresWriter(dataSource);
 }
 
+/** Most name auths one SQLite transaction takes; bounds how long a batch holds the write lock. */
+const MAX_SQLITE_BATCH = 100;
+
+/**
+ * Name auths arriving together share one transaction (GroupCommit): a commit writes every page the three inserts
+ * dirtied, and per auth that was most of a name auth's CPU. Each auth is a savepoint of its own within the batch,
+ * so one that fails is rolled back alone and the others commit.
+ */
 function sqliteWriter(dataSource: DataSource, writeTimeoutMs: number): WriteNewClient {
   const db = sqliteConnection(dataSource);
   const seller = db.prepare<[number], { name: string; offlineMessages: number }>(
@@ -49,19 +58,29 @@ function sqliteWriter(dataSource: DataSource, writeTimeoutMs: number): WriteNewC
     `INSERT INTO "chats" ("kind", "app_id", "seller_id", "client_id", "created_at") VALUES ('direct', NULL, ?, ?, ?)`,
   );
   const insertEvent = db.prepare(SQLITE_OUTBOX_INSERT);
-  return immediateWrites(
+  const writeOne = db.transaction(({ name, tokenHash, sellerId, createdAt, event }: NewClientRow): NewClient => {
+    const found = seller.get(sellerId);
+    if (found === undefined) return null;
+    const clientId = Number(user.run(name, createdAt).lastInsertRowid);
+    token.run(clientId, tokenHash, createdAt);
+    const chatId = Number(chat.run(sellerId, clientId, createdAt).lastInsertRowid);
+    if (event) insertEvent.run(...outboxValues(outboxRow(event({ clientId, chatId }), createdAt)));
+    return { clientId, chatId, sellerName: found.name, offlineMessages: found.offlineMessages === 1 };
+  });
+  const writeBatch = immediateWrites(
     db,
-    ({ name, tokenHash, sellerId, createdAt, event }: NewClientRow): NewClient => {
-      const found = seller.get(sellerId);
-      if (found === undefined) return null;
-      const clientId = Number(user.run(name, createdAt).lastInsertRowid);
-      token.run(clientId, tokenHash, createdAt);
-      const chatId = Number(chat.run(sellerId, clientId, createdAt).lastInsertRowid);
-      if (event) insertEvent.run(...outboxValues(outboxRow(event({ clientId, chatId }), createdAt)));
-      return { clientId, chatId, sellerName: found.name, offlineMessages: found.offlineMessages === 1 };
-    },
+    (rows: NewClientRow[]): PromiseSettledResult<NewClient>[] =>
+      rows.map((row) => {
+        try {
+          return { status: 'fulfilled', value: writeOne(row) };
+        } catch (reason) {
+          return { status: 'rejected', reason };
+        }
+      }),
     writeTimeoutMs,
   );
+  const batches = new GroupCommit<NewClientRow, NewClient>(writeBatch, MAX_SQLITE_BATCH);
+  return (row) => batches.submit(row);
 }
 
 /**
