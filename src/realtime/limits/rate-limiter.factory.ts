@@ -19,8 +19,12 @@ export abstract class RateLimiterFactory {
 
 @Injectable()
 export class MemoryRateLimiterFactory extends RateLimiterFactory {
-  create({ keyPrefix, points, durationMs }: LimiterOptions): RateLimiterAbstract {
-    return new RateLimiterMemory({ keyPrefix, points, duration: durationMs / 1000 });
+  /**
+   * Each limiter in memory has a store of its own, so its keys need no prefix to stay apart; without one a key is
+   * used as it is given, where a prefix made a string of every key on every call.
+   */
+  create({ points, durationMs }: LimiterOptions): RateLimiterAbstract {
+    return new RateLimiterMemory({ keyPrefix: '', points, duration: durationMs / 1000 });
   }
 }
 
@@ -32,13 +36,15 @@ export class MemoryRateLimiterFactory extends RateLimiterFactory {
 export function take(limiter: RateLimiterAbstract, key: string | number): Promise<boolean> {
   let consumed: Promise<RateLimiterRes>;
   try {
-    consumed = limiter.consume(key);
+    consumed = limiter.consume(key, 1, NO_OPTIONS);
   } catch (error) {
     return Promise.reject(error);
   }
   return consumed.then(taken, refused);
 }
 
+/** `consume`'s options, given so that it does not make an empty object of its own per call. */
+const NO_OPTIONS = Object.freeze({});
 const taken = (): boolean => true;
 
 function refused(error: unknown): boolean {
