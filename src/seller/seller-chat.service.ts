@@ -194,7 +194,7 @@ export class SellerChatService {
     // The original client's reconnect loop resends a message whose ack it lost: the stored one answers it.
     const counterpart = counterpartOf(chat, user.id);
     const online = this.presence.isPresent(ONLINE_PLACE, counterpart.id);
-    if (!(online === true || (online !== false && (await online))) && !(await this.takesOfflineMessage(chat, user))) {
+    if (!(typeof online === 'boolean' ? online : await online) && !(await this.takesOfflineMessage(chat, user))) {
       const resent = await this.messages.findResent(message, this.clock.now() - RESEND_WINDOW_MS);
       if (resent) return toDelivered(resent);
       throw new SellerRefusal('USER_IS_NOT_ONLINE');
