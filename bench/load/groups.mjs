@@ -10,14 +10,16 @@ export const groups = new Map(); // name -> array of clients
 /**
  * Opens one client per spec, keeping `inFlight` handshakes (connect + auth) under way at once: a window, not batches,
  * so one slow handshake does not idle the others and the time measures the server's pace, not the batches' tails.
- * Keeps the clients in group `name`. Lobby clients connect from `localAddress` when given.
+ * Keeps the clients in group `name`. Lobby clients connect from the `localAddresses` in turn when given: the kernel
+ * finds a free port for each connection's bind by scanning its source address's bound ports, which slows down as an
+ * address fills, so a few thousand connections per address keep that cost flat.
  */
 export async function connect({
   name,
   kind,
   url,
   specs,
-  localAddress,
+  localAddresses = [],
   inFlight = 100,
   timeoutMs = 20000,
   deadlineMs = 180000,
@@ -30,7 +32,9 @@ export async function connect({
   const failures = {};
   const lane = async () => {
     while (next < specs.length && now() - t0 < deadlineMs) {
-      const spec = specs[next++];
+      const i = next++;
+      const spec = specs[i];
+      const localAddress = localAddresses.length > 0 ? localAddresses[i % localAddresses.length] : undefined;
       const c = kind === 'sio' ? new SioClient(url, localAddress) : new SellerClient(url);
       c.spec = spec;
       list.push(c);

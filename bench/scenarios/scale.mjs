@@ -1,7 +1,7 @@
 // scale: three Chatgate instances joined by Redis on one fresh PostgreSQL database, 18,000 authenticated lobby
 // sockets each (54,000 in all: one process may hold at most 20,000 file descriptors here), 1,000 lobbies with 18
 // members on every instance, one message per second per lobby. Three generator processes, one per instance, each
-// connecting from its own loopback source address (one address has about 28,000 ephemeral ports). Reports connect
+// connecting from loopback source addresses of its own (ADDRESSES_PER_GENERATOR). Reports connect
 // time, memory per socket, delivery latency and loss, and each instance's Redis traffic; then one instance leaves
 // half the lobbies, to show that an instance's Redis traffic follows the lobbies it hosts, not all lobbies.
 // No baseline: plain socket.io has no cluster of its own to compare with.
@@ -21,6 +21,8 @@ const INSTANCES = 3;
 const MEMBERS_PER_INSTANCE = 18; // per lobby
 const TRAFFIC_MS = 10_000;
 const LOCALITY_MS = 6_000;
+/** Each generator's loopback source addresses: about 3,000 of its connections on each (see groups.mjs `connect`). */
+const ADDRESSES_PER_GENERATOR = 6;
 
 export async function scale() {
   const lobbies = n(1000);
@@ -59,7 +61,10 @@ export async function scale() {
           kind: 'sio',
           url: sioUrl(servers[k]),
           specs: specs(k),
-          localAddress: `127.0.0.${k + 2}`,
+          localAddresses: Array.from(
+            { length: ADDRESSES_PER_GENERATOR },
+            (_, a) => `127.0.0.${2 + k * ADDRESSES_PER_GENERATOR + a}`,
+          ),
           inFlight: 100,
           timeoutMs: 60_000,
           deadlineMs: 300_000,
