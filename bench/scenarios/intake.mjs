@@ -1,14 +1,18 @@
 // intake-sqlite, intake-postgres: 1000 lobby senders, each in its own lobby, climb the rate ladder against Chatgate
 // on SQLite or PostgreSQL; afterwards the rows in `messages` must equal the acks. Baseline: plain socket.io (run once
 // per bench run, shared by both scenarios). intake-features: the SQLite ladder again with a blocked-word list on every
-// lobby and one webhook endpoint that wants every lobby message, against the same ladder without them.
+// lobby and one webhook endpoint that wants every lobby message, against the same ladder without them; then the floor
+// under the webhook's share: a plain Node client (bench/webhook-floor.mjs) posting the same bodies to the same receiver
+// at FLOOR_RATES, against what the filter and the webhook add per message at those rates.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { log, n } from '../config.mjs';
+import { allocatedBytes, cpuSeconds } from '../measure.mjs';
 import { countMessages, freshPostgres } from '../databases.mjs';
 import { Generator, withGenerator } from '../generator.mjs';
 import { provisionApps, provisionFeatures, provisionUsers } from '../provision.mjs';
 import { raw, row } from '../report.mjs';
-import { sioUrl, startBaseline, startChatgate } from '../servers.mjs';
+import { r1 } from '../round.mjs';
+import { sioUrl, startBaseline, startChatgate, startWebhookFloor } from '../servers.mjs';
 import { climbRates, rateRows } from './rate-steps.mjs';
 
 async function intakeRun(label, server, gen, specs, { stepMs = 3000, database } = {}) {
@@ -73,13 +77,47 @@ async function chatgateIntake(kind, { features = false } = {}) {
       appIds.map((id, i) => ({ app_id: id, hashed_token: hashes[i % hashes.length] })),
       { database: server.database },
     );
-    if (receiver) c.webhooks = await receiver.drained(c.acked, 60_000);
+    if (receiver) {
+      c.webhooks = await receiver.drained(c.acked, 60_000);
+      await server.stop(); // off the core before the floor is measured on it
+      c.floor = await webhookFloor(receiver.url);
+    }
     return c;
   } finally {
     gen.stop();
     await server?.stop();
     await receiver?.close();
     await pgdb?.drop().catch((e) => log('drop failed', e.message));
+  }
+}
+
+/** Rates (of the ladder's) at which the floor is measured: those where the webhook keeps up with the messages. */
+const FLOOR_RATES = [2000, 4000, 6000];
+
+/** The plain-Node sender's CPU and JS heap allocation per request at each of FLOOR_RATES, 3 s each after a warm-up. */
+async function webhookFloor(url) {
+  const floor = await startWebhookFloor();
+  const run = async (rate, ms) => {
+    const res = await fetch(`${floor.base}/run`, { method: 'POST', body: JSON.stringify({ url, rate, ms }) });
+    return res.json();
+  };
+  try {
+    await run(500, 1500); // JIT warm-up, not counted
+    const steps = [];
+    for (const rate of FLOOR_RATES) {
+      const a0 = await allocatedBytes(floor);
+      const c0 = cpuSeconds(floor);
+      const counts = await run(rate, 3000);
+      const cpuUsPerRequest = ((cpuSeconds(floor) - c0) * 1e6) / Math.max(1, counts.answered);
+      const allocKBPerRequest = ((await allocatedBytes(floor)) - a0) / 1024 / Math.max(1, counts.answered);
+      steps.push({ rate, ...counts, cpuUsPerRequest, allocKBPerRequest });
+      log(
+        `webhook floor @${rate}/s: ${counts.answered}/${counts.sent} answered, ${r1(cpuUsPerRequest)} µs CPU/request, ${r1(allocKBPerRequest)} KB allocated/request`,
+      );
+    }
+    return steps;
+  } finally {
+    await floor.stop();
   }
 }
 
@@ -113,4 +151,25 @@ export async function intakeFeatures() {
     '',
     `${afterMs} ms after the ladder ended`,
   );
+  for (const f of c.floor) {
+    const [withBoth, without] = [c, plain].map((run) => run.steps.find((r) => r.rate === f.rate));
+    if (!withBoth || !without) continue;
+    const note = `at ${f.rate}/s; baseline: a plain Node keep-alive client posting the same bodies to the same receiver`;
+    row(
+      label,
+      'CPU the filter and webhook add per message, vs the HTTP request alone',
+      r1(withBoth.cpuUsPerMsg - without.cpuUsPerMsg),
+      r1(f.cpuUsPerRequest),
+      'µs',
+      note,
+    );
+    row(
+      label,
+      'JS heap the filter and webhook add per message, vs the HTTP request alone',
+      r1(withBoth.allocKBPerMsg - without.allocKBPerMsg),
+      r1(f.allocKBPerRequest),
+      'KB',
+      note,
+    );
+  }
 }
