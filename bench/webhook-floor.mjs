@@ -4,8 +4,8 @@
 // webhook cost above it is Chatgate's, not the HTTP request's.
 //   node bench/webhook-floor.mjs   listens on 127.0.0.1 (PORT, 0 = any) for its orders and prints
 //                                  `listening on http://127.0.0.1:<port>` like Chatgate. `POST /run {url, rate, ms}`
-//                                  posts to `url` at `rate`/s for `ms`, waits for the last answer, and answers
-//                                  `{sent, answered, failed}`.
+//                                  posts to `url` at `rate`/s for `ms` (rate 0: back to back, CONCURRENCY at once),
+//                                  waits for the last answer, and answers `{sent, answered, failed}`.
 import { Agent, createServer, request } from 'node:http';
 import { now, paced } from './load/pacing.mjs';
 
@@ -62,11 +62,21 @@ async function run({ url, rate, ms }) {
   const counts = { sent: 0, answered: 0, failed: 0 };
   let wake = null;
   const done = () => counts.answered + counts.failed === counts.sent && wake?.();
-  await paced(now(), { rate, ms, pauseMs: 2 }, () => {
-    counts.sent++;
-    post(target, counts, done);
-    return true;
-  });
+  if (rate === 0) {
+    const t0 = now();
+    const next = () => {
+      if (now() - t0 >= ms) return done();
+      counts.sent++;
+      post(target, counts, next);
+    };
+    for (let i = 0; i < CONCURRENCY; i++) next();
+  } else {
+    await paced(now(), { rate, ms, pauseMs: 2 }, () => {
+      counts.sent++;
+      post(target, counts, done);
+      return true;
+    });
+  }
   if (counts.answered + counts.failed < counts.sent) await new Promise((resolve) => (wake = resolve));
   return counts;
 }

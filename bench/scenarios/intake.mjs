@@ -91,8 +91,9 @@ async function chatgateIntake(kind, { features = false } = {}) {
   }
 }
 
-/** Rates (of the ladder's) at which the floor is measured: those where the webhook keeps up with the messages. */
-const FLOOR_RATES = [2000, 4000, 6000];
+/** Rates (of the ladder's) at which the floor is measured: those where the webhook keeps up with the messages. Then
+ * once back to back (rate 0): an idle process pays for waking up per request at low rates, a busy one does not. */
+const FLOOR_RATES = [2000, 4000, 6000, 0];
 
 /** The plain-Node sender's CPU and JS heap allocation per request at each of FLOOR_RATES, 3 s each after a warm-up. */
 async function webhookFloor(url) {
@@ -108,11 +109,12 @@ async function webhookFloor(url) {
       const a0 = await allocatedBytes(floor);
       const c0 = cpuSeconds(floor);
       const counts = await run(rate, 3000);
-      const cpuUsPerRequest = ((cpuSeconds(floor) - c0) * 1e6) / Math.max(1, counts.answered);
+      const spent = cpuSeconds(floor) - c0;
+      const cpuUsPerRequest = (spent * 1e6) / Math.max(1, counts.answered);
       const allocKBPerRequest = ((await allocatedBytes(floor)) - a0) / 1024 / Math.max(1, counts.answered);
-      steps.push({ rate, ...counts, cpuUsPerRequest, allocKBPerRequest });
+      steps.push({ rate, ...counts, cpuUsPerRequest, allocKBPerRequest, cpuUtil: spent / 3 });
       log(
-        `webhook floor @${rate}/s: ${counts.answered}/${counts.sent} answered, ${r1(cpuUsPerRequest)} µs CPU/request, ${r1(allocKBPerRequest)} KB allocated/request`,
+        `webhook floor @${rate ? `${rate}/s` : 'full speed'}: ${counts.answered}/${counts.sent} answered, ${r1(cpuUsPerRequest)} µs CPU/request, ${r1(allocKBPerRequest)} KB allocated/request, CPU ${Math.round((spent / 3) * 100)}%`,
       );
     }
     return steps;
@@ -151,17 +153,24 @@ export async function intakeFeatures() {
     '',
     `${afterMs} ms after the ladder ended`,
   );
+  const note =
+    'baseline: a plain Node keep-alive client posting the same bodies to the same receiver, 10 at once at most';
   for (const f of c.floor) {
+    if (f.rate === 0) {
+      const at = `back to back: ${Math.round(f.answered / 3)}/s at CPU ${Math.round(f.cpuUtil * 100)}%; ${note}`;
+      row(label, 'CPU of the HTTP request alone, busy', '–', r1(f.cpuUsPerRequest), 'µs', at);
+      continue;
+    }
     const [withBoth, without] = [c, plain].map((run) => run.steps.find((r) => r.rate === f.rate));
     if (!withBoth || !without) continue;
-    const note = `at ${f.rate}/s; baseline: a plain Node keep-alive client posting the same bodies to the same receiver`;
+    const at = `at ${f.rate}/s; ${note}`;
     row(
       label,
       'CPU the filter and webhook add per message, vs the HTTP request alone',
       r1(withBoth.cpuUsPerMsg - without.cpuUsPerMsg),
       r1(f.cpuUsPerRequest),
       'µs',
-      note,
+      at,
     );
     row(
       label,
@@ -169,7 +178,7 @@ export async function intakeFeatures() {
       r1(withBoth.allocKBPerMsg - without.allocKBPerMsg),
       r1(f.allocKBPerRequest),
       'KB',
-      note,
+      at,
     );
   }
 }
