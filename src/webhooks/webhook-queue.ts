@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import type { DataSource } from 'typeorm';
 import type { DeliveryState } from './webhook.entities.js';
 import { immediateWrites, sqliteConnection } from '../database/sqlite-writes.js';
@@ -125,13 +126,25 @@ function sqliteQueue(dataSource: DataSource, writeTimeoutMs: number): WebhookQue
      WHERE ev."id" IN (${batch}) ORDER BY ev."id", e."id"`,
   );
   const mark = db.prepare(`UPDATE "webhook_events" SET "fanned_out" = 1 WHERE "id" IN (${batch})`);
-  const due = db.prepare<{ limit: number; now: number }, ClaimedDelivery>(
-    `SELECT d."id", d."attempts" + 1 AS "attempts", e."url", e."secret", ev."uid", ev."payload",
-       ev."created_at" AS "createdAt"
-     FROM "webhook_deliveries" d JOIN "webhook_endpoints" e ON e."id" = d."endpoint_id"
-       JOIN "webhook_events" ev ON ev."id" = d."event_id"
-     WHERE d."state" = 'pending' AND d."next_attempt_at" <= @now ORDER BY d."next_attempt_at", d."id" LIMIT @limit`,
-  );
+  // SQLite plans a statement again when a value its plan depends on is bound anew, and a LIMIT's is one: with the
+  // limit bound, that planning cost more than the rest of the query. So the limit (the free attempt slots, 1 to
+  // WEBHOOK_CONCURRENCY) is written into the SQL, one statement per limit, each prepared when first needed.
+  const dueByLimit = new Map<number, BetterSqlite3.Statement<[number], ClaimedDelivery>>();
+  const due = (limit: number) => {
+    let statement = dueByLimit.get(limit);
+    if (!statement) {
+      statement = db.prepare<[number], ClaimedDelivery>(
+        `SELECT d."id", d."attempts" + 1 AS "attempts", e."url", e."secret", ev."uid", ev."payload",
+           ev."created_at" AS "createdAt"
+         FROM "webhook_deliveries" d JOIN "webhook_endpoints" e ON e."id" = d."endpoint_id"
+           JOIN "webhook_events" ev ON ev."id" = d."event_id"
+         WHERE d."state" = 'pending' AND d."next_attempt_at" <= ? ORDER BY d."next_attempt_at", d."id"
+         LIMIT ${Math.trunc(limit)}`,
+      );
+      dueByLimit.set(limit, statement);
+    }
+    return statement;
+  };
   const lease = db.prepare(
     `UPDATE "webhook_deliveries" SET "next_attempt_at" = ?, "attempts" = "attempts" + 1 WHERE "id" = ?`,
   );
@@ -155,7 +168,7 @@ function sqliteQueue(dataSource: DataSource, writeTimeoutMs: number): WebhookQue
     db,
     ({ limit, now, leaseUntil, settled }: ClaimArgs) => {
       storeAll(settled);
-      const rows = due.all({ limit, now });
+      const rows = due(limit).all(now);
       for (const row of rows) lease.run(leaseUntil, row.id);
       return rows;
     },
