@@ -6,7 +6,7 @@
 // at FLOOR_RATES, against what the filter and the webhook add per message at those rates.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { log, n } from '../config.mjs';
-import { allocatedBytes, cpuSeconds } from '../measure.mjs';
+import { allocatedBytes, cpuSeconds, cutProfile } from '../measure.mjs';
 import { countMessages, freshPostgres } from '../databases.mjs';
 import { Generator, withGenerator } from '../generator.mjs';
 import { provisionApps, provisionFeatures, provisionUsers } from '../provision.mjs';
@@ -15,11 +15,22 @@ import { r1 } from '../round.mjs';
 import { sioUrl, startBaseline, startChatgate, startWebhookFloor } from '../servers.mjs';
 import { climbRates, rateRows } from './rate-steps.mjs';
 
-async function intakeRun(label, server, gen, specs, { stepMs = 3000, database } = {}) {
+/** The server's CPU seconds and allocated bytes per second over `ms` at rest. */
+async function atRest(server, ms) {
+  const [c0, a0] = [cpuSeconds(server), await allocatedBytes(server)];
+  await sleep(ms);
+  return { cpu: (cpuSeconds(server) - c0) / (ms / 1000), alloc: ((await allocatedBytes(server)) - a0) / (ms / 1000) };
+}
+
+async function intakeRun(label, server, gen, specs, { stepMs = 3000, database, receiver } = {}) {
   const conn = await gen.call('connect', { name: 'in', kind: 'sio', url: sioUrl(server), specs, inFlight: 100 });
   if (conn.failed) log(`${label}: connect failures`, conn.failures);
   await sleep(1000);
   const rowsBefore = database ? await countMessages(database) : 0;
+  // The whole ladder, warm-up and webhooks included, less what the server spends at rest with every sender connected
+  // (heartbeats, timers): per message, what the messages cost, whichever step their webhooks were delivered in.
+  const rest = await atRest(server, 2000);
+  const [c0, a0, t0] = [cpuSeconds(server), await allocatedBytes(server), Date.now()];
   const { warm, steps, best, top } = await climbRates(label, server, gen, {
     op: 'intakeStep',
     name: 'in',
@@ -27,13 +38,24 @@ async function intakeRun(label, server, gen, specs, { stepMs = 3000, database } 
     detail: (r) => `skipped ${r.skipped} errors ${r.errors}`,
   });
   const acked = warm.acked + steps.reduce((s, r) => s + r.acked, 0);
+  const webhooks = receiver && (await receiver.drained(acked, 60_000));
+  if (receiver) await cutProfile(server); // with BENCH_PROFILE=1, the next profile holds the webhooks' drain
+  const secs = (Date.now() - t0) / 1000;
+  const whole = {
+    cpuUsPerMsg: ((cpuSeconds(server) - c0 - rest.cpu * secs) * 1e6) / Math.max(1, acked),
+    allocKBPerMsg: ((await allocatedBytes(server)) - a0 - rest.alloc * secs) / 1024 / Math.max(1, acked),
+    restCpu: rest.cpu,
+  };
+  log(
+    `${label}, whole ladder${receiver ? ' and its webhooks' : ''}: ${r1(whole.cpuUsPerMsg)} µs CPU/msg, ${r1(whole.allocKBPerMsg)} KB allocated/msg beyond rest (CPU ${Math.round(rest.cpu * 100)}% at rest)`,
+  );
   let rowsAfter = null;
   if (database) {
     await sleep(500);
     rowsAfter = (await countMessages(database)) - rowsBefore;
   }
   await gen.call('close', {});
-  return { connect: conn, steps, best, top, acked, rows: rowsAfter };
+  return { connect: conn, steps, best, top, acked, rows: rowsAfter, whole, webhooks };
 }
 
 async function baselineIntake() {
@@ -75,10 +97,9 @@ async function chatgateIntake(kind, { features = false } = {}) {
       server,
       gen,
       appIds.map((id, i) => ({ app_id: id, hashed_token: hashes[i % hashes.length] })),
-      { database: server.database },
+      { database: server.database, receiver },
     );
     if (receiver) {
-      c.webhooks = await receiver.drained(c.acked, 60_000);
       await server.stop(); // off the core before the floor is measured on it
       c.floor = await webhookFloor(receiver.url);
     }
@@ -144,6 +165,22 @@ export async function intakeFeatures() {
   raw['intake-features'] = c;
   const label = `lobby intake, SQLite, filter + webhook (${n(1000)} senders) vs without`;
   rateRows(label, c, plain, 'the baseline column is Chatgate without the filter and the webhook');
+  row(
+    label,
+    'server CPU per message, whole ladder, beyond rest',
+    r1(c.whole.cpuUsPerMsg),
+    r1(plain.whole.cpuUsPerMsg),
+    'µs',
+    `warm-up and every step, webhooks delivered; less CPU at rest (${Math.round(c.whole.restCpu * 100)}% vs ${Math.round(plain.whole.restCpu * 100)}%) over the same time`,
+  );
+  row(
+    label,
+    'JS heap allocated per message, whole ladder, beyond rest',
+    r1(c.whole.allocKBPerMsg),
+    r1(plain.whole.allocKBPerMsg),
+    'KB',
+    'warm-up and every step, webhooks delivered',
+  );
   const { received, afterMs } = c.webhooks;
   row(
     label,
