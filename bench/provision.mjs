@@ -68,7 +68,8 @@ const BLOCKED_WORDS = Array.from({ length: 50 }, (_, i) => `blocked${i}word`);
 
 /**
  * What intake-features adds to its lobbies: a blocked-word list on each, and one webhook endpoint, served here,
- * that wants every lobby message. Returns the receiver: `drained(n, ms)` waits until it has had n deliveries.
+ * that wants every lobby message. Returns the receiver: its `url`, and `drained(n, ms)`, which waits until it has had n
+ * deliveries.
  */
 export async function provisionFeatures(server, appIds) {
   await provision('word filters', appIds.length, (i) =>
@@ -86,6 +87,7 @@ export async function provisionFeatures(server, appIds) {
   const url = `http://127.0.0.1:${receiver.address().port}/hook`;
   await api(server, 'POST', '/api/webhooks', { url, events: ['lobby.message.created'] });
   return {
+    url,
     async drained(expected, timeoutMs) {
       const t0 = Date.now();
       while (received < expected && Date.now() - t0 < timeoutMs) await sleep(200);

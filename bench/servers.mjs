@@ -140,5 +140,12 @@ export async function startBaseline(mode) {
   return s;
 }
 
+/** The plain-Node webhook sender (bench/webhook-floor.mjs), started like a baseline. */
+export async function startWebhookFloor() {
+  const s = await new Server('webhook floor', join(ROOT, 'bench/webhook-floor.mjs'), [], { PORT: '0' }).started();
+  log(`webhook floor pid ${s.pid} on :${s.port}`);
+  return s;
+}
+
 export const sioUrl = (s) => `ws://127.0.0.1:${s.port}/socket.io/?EIO=4&transport=websocket`;
 export const sellerUrl = (s) => `ws://127.0.0.1:${s.port}/seller`;

@@ -7,7 +7,6 @@ import {
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { Webhook } from 'standardwebhooks';
 import type { DataSource, Repository } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { RateLimitedLog } from '../common/rate-limited-log.js';
@@ -38,6 +37,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   private readonly faults = new RateLimitedLog(this.logger);
   private readonly queue: WebhookQueue;
   private readonly sender = new WebhookSender();
+  private readonly attemptOptions: { timeoutMs: number; allowPrivate: boolean };
   private readonly attempts = new Set<Promise<void>>();
   /** Cancels the next round's timer. */
   private cancelRound: () => void = () => {};
@@ -60,6 +60,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     private readonly metrics: Metrics,
   ) {
     this.queue = webhookQueue(dataSource, database.writeTimeoutMs);
+    this.attemptOptions = { timeoutMs: settings.timeoutMs, allowPrivate: settings.allowPrivate };
     metrics.countWebhookBacklog(() => this.backlog());
   }
 
@@ -100,20 +101,21 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   }
 
   /**
-   * Claims due deliveries for the free attempt slots. While claims come back full, more are due: each finished
-   * attempt fills its slot again at once, so a backlog drains at the endpoints' pace (up to WEBHOOK_CONCURRENCY in
-   * flight), not at one batch per poll interval. Claims never overlap, so no slot is claimed twice.
+   * Claims due deliveries for the free attempt slots, storing `settled` (ended attempts' outcomes) in the same write.
+   * While claims come back full, more are due: each finished attempt fills its slot again at once, so a backlog drains
+   * at the endpoints' pace (up to WEBHOOK_CONCURRENCY in flight), not at one batch per poll interval. Claims never
+   * overlap, so no slot is claimed twice; outcomes that end while a claim runs, or with no slot free, are stored alone.
    */
-  private async fill(): Promise<void> {
+  private async fill(settled: AttemptRecord[] = []): Promise<void> {
     const free = this.settings.concurrency - this.attempts.size;
-    if (free <= 0 || this.stopped || this.claiming) return;
-    this.claiming = this.claim(free).finally(() => (this.claiming = null));
+    if (free <= 0 || this.stopped || this.claiming) return this.queue.record(settled);
+    this.claiming = this.claim(free, settled).finally(() => (this.claiming = null));
     await this.claiming;
   }
 
-  private async claim(free: number): Promise<void> {
+  private async claim(free: number, settled: AttemptRecord[]): Promise<void> {
     const now = this.clock.now();
-    const claimed = await this.queue.claim(free, now, now + this.settings.timeoutMs + LEASE_MARGIN_MS);
+    const claimed = await this.queue.claim(free, now, now + this.settings.timeoutMs + LEASE_MARGIN_MS, settled);
     this.moreDue = claimed.length === free;
     for (const delivery of claimed) {
       const attempt = this.attempt(delivery).finally(() => this.attempts.delete(attempt));
@@ -122,17 +124,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   }
 
   private async attempt(delivery: ClaimedDelivery): Promise<void> {
-    // The wall clock, not the injected one: receivers check webhook-timestamp against their own.
-    const sentAt = new Date();
-    const headers = {
-      'webhook-id': delivery.uid,
-      'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
-      'webhook-signature': new Webhook(delivery.secret).sign(delivery.uid, sentAt, delivery.payload),
-    };
-    const outcome = await this.sender.post(delivery.url, headers, delivery.payload, {
-      timeoutMs: this.settings.timeoutMs,
-      allowPrivate: this.settings.allowPrivate,
-    });
+    const outcome = await this.sender.post(delivery, this.attemptOptions);
     this.settled.push(this.outcomeOf(delivery, outcome));
     if (this.settled.length === 1) setImmediate(() => (this.recording = this.recording.then(() => this.settle())));
   }
@@ -159,23 +151,19 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
 
   /**
    * Stores the outcomes of the attempts that ended since the last call, in one transaction (under a backlog attempts
-   * end in bursts, and a write per attempt was most of the dispatcher's database time), then fills their slots.
+   * end in bursts, and a write per attempt was most of the dispatcher's database time), and while more are due claims
+   * deliveries for their slots in it too.
    */
   private async settle(): Promise<void> {
-    await this.record(this.settled.splice(0));
-    if (this.moreDue)
-      await this.fill().catch((error) => this.faults.error(`webhook claim failed: ${describeFault(error)}`));
-  }
-
-  private async record(batch: AttemptRecord[]): Promise<void> {
+    const settled = this.settled.splice(0);
     try {
-      await this.queue.record(batch);
+      await (this.moreDue ? this.fill(settled) : this.queue.record(settled));
     } catch (error) {
-      // Their leases run out and they are attempted again: at least once.
-      this.faults.error(`recording ${batch.length} webhook attempt(s) failed: ${describeFault(error)}`);
+      // Outcomes not stored leave their deliveries leased until the lease runs out; then they are attempted again.
+      this.faults.error(`recording ${settled.length} webhook attempt(s) failed: ${describeFault(error)}`);
       return;
     }
-    for (const { state, id, attempts } of batch) {
+    for (const { state, id, attempts } of settled) {
       this.metrics.webhookDeliveries.inc({ outcome: state === 'pending' ? 'retry' : state });
       if (state === 'failed') this.logger.warn({ event: 'webhook_failed', delivery: id, attempts });
     }

@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import type { DataSource } from 'typeorm';
 import type { DeliveryState } from './webhook.entities.js';
 import { immediateWrites, sqliteConnection } from '../database/sqlite-writes.js';
@@ -38,10 +39,12 @@ export interface WebhookQueue {
   /** Turns up to `limit` recorded events into deliveries, one per endpoint that wants each. Returns how many events. */
   fanOut(limit: number, now: number): Promise<number>;
   /**
-   * Claims up to `limit` due deliveries: each one's next attempt moves to `leaseUntil`, so no other instance (and no
-   * later round) takes it while this attempt runs, and a crashed attempt is due again once the lease ends.
+   * Stores `settled` (as `record` does), then claims up to `limit` due deliveries: each one's next attempt moves to
+   * `leaseUntil`, so no other instance (and no later round) takes it while this attempt runs, and a crashed attempt is
+   * due again once the lease ends. On SQLite both are one transaction (so attempts ending one after another cost one
+   * write, not two); on PostgreSQL two statements, the outcomes first.
    */
-  claim(limit: number, now: number, leaseUntil: number): Promise<ClaimedDelivery[]>;
+  claim(limit: number, now: number, leaseUntil: number, settled: AttemptRecord[]): Promise<ClaimedDelivery[]>;
   /**
    * Takes up to `limit` due follow-up timers: each whose message still waits, and is the first of its waiting streak,
    * becomes a `seller.message.unanswered` event in the same transaction. Returns how many timers were taken.
@@ -49,6 +52,13 @@ export interface WebhookQueue {
   fireTimers(limit: number, now: number): Promise<number>;
   /** Stores attempts' outcomes, all in one transaction. */
   record(records: AttemptRecord[]): Promise<void>;
+}
+
+interface ClaimArgs {
+  limit: number;
+  now: number;
+  leaseUntil: number;
+  settled: AttemptRecord[];
 }
 
 /** A client's message that still waits for its seller, as the follow-up query finds it. */
@@ -116,16 +126,35 @@ function sqliteQueue(dataSource: DataSource, writeTimeoutMs: number): WebhookQue
      WHERE ev."id" IN (${batch}) ORDER BY ev."id", e."id"`,
   );
   const mark = db.prepare(`UPDATE "webhook_events" SET "fanned_out" = 1 WHERE "id" IN (${batch})`);
-  const due = db.prepare<{ limit: number; now: number }, Omit<ClaimedDelivery, 'attempts'> & { attempts: number }>(
-    `SELECT d."id", d."attempts" + 1 AS "attempts", e."url", e."secret", ev."uid", ev."payload",
-       ev."created_at" AS "createdAt"
-     FROM "webhook_deliveries" d JOIN "webhook_endpoints" e ON e."id" = d."endpoint_id"
-       JOIN "webhook_events" ev ON ev."id" = d."event_id"
-     WHERE d."state" = 'pending' AND d."next_attempt_at" <= @now ORDER BY d."next_attempt_at", d."id" LIMIT @limit`,
-  );
+  // SQLite plans a statement again when a value its plan depends on is bound anew, and a LIMIT's is one: with the
+  // limit bound, that planning cost more than the rest of the query. So the limit (the free attempt slots, 1 to
+  // WEBHOOK_CONCURRENCY) is written into the SQL, one statement per limit, each prepared when first needed.
+  const dueByLimit = new Map<number, BetterSqlite3.Statement<[number], ClaimedDelivery>>();
+  const due = (limit: number) => {
+    let statement = dueByLimit.get(limit);
+    if (!statement) {
+      statement = db.prepare<[number], ClaimedDelivery>(
+        `SELECT d."id", d."attempts" + 1 AS "attempts", e."url", e."secret", ev."uid", ev."payload",
+           ev."created_at" AS "createdAt"
+         FROM "webhook_deliveries" d JOIN "webhook_endpoints" e ON e."id" = d."endpoint_id"
+           JOIN "webhook_events" ev ON ev."id" = d."event_id"
+         WHERE d."state" = 'pending' AND d."next_attempt_at" <= ? ORDER BY d."next_attempt_at", d."id"
+         LIMIT ${Math.trunc(limit)}`,
+      );
+      dueByLimit.set(limit, statement);
+    }
+    return statement;
+  };
   const lease = db.prepare(
     `UPDATE "webhook_deliveries" SET "next_attempt_at" = ?, "attempts" = "attempts" + 1 WHERE "id" = ?`,
   );
+  const store = db.prepare(
+    `UPDATE "webhook_deliveries" SET "state" = ?, "next_attempt_at" = COALESCE(?, "next_attempt_at"),
+       "last_status" = ?, "last_error" = ? WHERE "id" = ?`,
+  );
+  const storeAll = (records: AttemptRecord[]) => {
+    for (const r of records) store.run(r.state, r.nextAttemptAt, r.lastStatus, r.lastError, r.id);
+  };
   const fanOut = immediateWrites(
     db,
     ({ limit, now }: { limit: number; now: number }) => {
@@ -134,12 +163,14 @@ function sqliteQueue(dataSource: DataSource, writeTimeoutMs: number): WebhookQue
     },
     writeTimeoutMs,
   );
+  // Its rows are returned as read: created_at is an integer column, which better-sqlite3 reads as a number.
   const claim = immediateWrites(
     db,
-    ({ limit, now, leaseUntil }: { limit: number; now: number; leaseUntil: number }) => {
-      const rows = due.all({ limit, now });
+    ({ limit, now, leaseUntil, settled }: ClaimArgs) => {
+      storeAll(settled);
+      const rows = due(limit).all(now);
       for (const row of rows) lease.run(leaseUntil, row.id);
-      return rows.map((row) => ({ ...row, createdAt: Number(row.createdAt) }));
+      return rows;
     },
     writeTimeoutMs,
   );
@@ -164,20 +195,10 @@ function sqliteQueue(dataSource: DataSource, writeTimeoutMs: number): WebhookQue
     },
     writeTimeoutMs,
   );
-  const store = db.prepare(
-    `UPDATE "webhook_deliveries" SET "state" = ?, "next_attempt_at" = COALESCE(?, "next_attempt_at"),
-       "last_status" = ?, "last_error" = ? WHERE "id" = ?`,
-  );
-  const record = immediateWrites(
-    db,
-    (records: AttemptRecord[]) => {
-      for (const r of records) store.run(r.state, r.nextAttemptAt, r.lastStatus, r.lastError, r.id);
-    },
-    writeTimeoutMs,
-  );
+  const record = immediateWrites(db, storeAll, writeTimeoutMs);
   return {
     fanOut: (limit, now) => fanOut({ limit, now }),
-    claim: (limit, now, leaseUntil) => claim({ limit, now, leaseUntil }),
+    claim: (limit, now, leaseUntil, settled) => claim({ limit, now, leaseUntil, settled }),
     fireTimers: (limit, now) => fireTimers({ limit, now }),
     record: async (records) => {
       if (records.length > 0) await record(records);
@@ -191,6 +212,18 @@ function sqliteQueue(dataSource: DataSource, writeTimeoutMs: number): WebhookQue
  * waits for the other.
  */
 function postgresQueue(dataSource: DataSource): WebhookQueue {
+  const record = async (records: AttemptRecord[]): Promise<void> => {
+    if (records.length === 0) return;
+    const tuple = (r: number) =>
+      `($${5 * r + 1}::integer, $${5 * r + 2}::varchar, $${5 * r + 3}::bigint, $${5 * r + 4}::integer, $${5 * r + 5}::varchar)`;
+    await dataSource.query(
+      `UPDATE "webhook_deliveries" d SET "state" = v.state, "next_attempt_at" = COALESCE(v.next, d."next_attempt_at"),
+           "last_status" = v.status, "last_error" = v.error
+         FROM (VALUES ${records.map((_, r) => tuple(r)).join(', ')}) AS v (id, state, next, status, error)
+         WHERE d."id" = v.id`,
+      records.flatMap((r) => [r.id, r.state, r.nextAttemptAt, r.lastStatus, r.lastError]),
+    );
+  };
   return {
     fanOut: async (limit, now) => {
       const rows = (await dataSource.query(
@@ -206,7 +239,8 @@ function postgresQueue(dataSource: DataSource): WebhookQueue {
       )) as unknown;
       return updatedRows(rows).length;
     },
-    claim: async (limit, now, leaseUntil) => {
+    claim: async (limit, now, leaseUntil, settled) => {
+      await record(settled);
       const rows = (await dataSource.query(
         `UPDATE "webhook_deliveries" d SET "next_attempt_at" = $1::bigint, "attempts" = d."attempts" + 1
          FROM "webhook_endpoints" e, "webhook_events" ev
@@ -243,18 +277,7 @@ function postgresQueue(dataSource: DataSource): WebhookQueue {
         if (insert) await tx.query(insert.sql, insert.values);
         return timers.length;
       }),
-    record: async (records) => {
-      if (records.length === 0) return;
-      const tuple = (r: number) =>
-        `($${5 * r + 1}::integer, $${5 * r + 2}::varchar, $${5 * r + 3}::bigint, $${5 * r + 4}::integer, $${5 * r + 5}::varchar)`;
-      await dataSource.query(
-        `UPDATE "webhook_deliveries" d SET "state" = v.state, "next_attempt_at" = COALESCE(v.next, d."next_attempt_at"),
-           "last_status" = v.status, "last_error" = v.error
-         FROM (VALUES ${records.map((_, r) => tuple(r)).join(', ')}) AS v (id, state, next, status, error)
-         WHERE d."id" = v.id`,
-        records.flatMap((r) => [r.id, r.state, r.nextAttemptAt, r.lastStatus, r.lastError]),
-      );
-    },
+    record,
   };
 }
 

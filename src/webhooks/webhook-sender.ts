@@ -1,8 +1,16 @@
 import { lookup } from 'node:dns/promises';
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import {
+  type ClientRequest,
+  Agent as HttpAgent,
+  request as httpRequest,
+  type IncomingMessage,
+  type RequestOptions,
+} from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { BlockList, isIP } from 'node:net';
+import { urlToHttpOptions } from 'node:url';
 import { canonical } from '../common/ip-addresses.js';
+import { webhookSignature } from './webhook-signature.js';
 
 /** What one attempt came to: the receiver's HTTP status, or why there was none. */
 export type AttemptOutcome = { status: number } | { error: string };
@@ -41,22 +49,44 @@ export function isPrivateAddress(address: string): boolean {
 
 /** Why a URL may not be a webhook target, or null. Resolves its host, as the attempt will. */
 export async function refusedTarget(url: string, allowPrivate: boolean): Promise<string | null> {
-  const target = await resolveTarget(new URL(url), allowPrivate);
+  const endpoint = endpointOf(url);
+  const target = 'error' in endpoint ? endpoint : await resolveTarget(endpoint, allowPrivate);
   return 'error' in target ? target.error : null;
 }
 
-async function resolveTarget(
-  url: URL,
+/** A webhook URL, parsed once for all the attempts to it: the request options it stands for, and its host. */
+interface Endpoint {
+  https: boolean;
+  /** The host without IPv6 brackets, and its address family when it is an address (0 for a name). */
+  host: string;
+  family: number;
+  options: RequestOptions;
+}
+
+type Address = { address: string; family: number };
+
+function endpointOf(url: string): Endpoint | { error: string } {
+  const parsed = URL.canParse(url) ? new URL(url) : null;
+  if (parsed === null) return { error: 'not a URL' };
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { error: 'not an http(s) URL' };
+  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  return { https: parsed.protocol === 'https:', host, family: isIP(host), options: urlToHttpOptions(parsed) };
+}
+
+/** The address an attempt connects to; an address in the URL needs no lookup, so it is answered without a promise. */
+function resolveTarget(
+  endpoint: Endpoint,
   allowPrivate: boolean,
-): Promise<{ address: string; family: number } | { error: string }> {
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { error: 'not an http(s) URL' };
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  let addresses: { address: string; family: number }[];
-  try {
-    addresses = isIP(host) ? [{ address: host, family: isIP(host) }] : await lookup(host, { all: true });
-  } catch {
-    return { error: 'the host does not resolve' };
-  }
+): Address | { error: string } | Promise<Address | { error: string }> {
+  const { host, family } = endpoint;
+  if (family !== 0) return checked([{ address: host, family }], allowPrivate);
+  return lookup(host, { all: true }).then(
+    (addresses) => checked(addresses, allowPrivate),
+    () => ({ error: 'the host does not resolve' }),
+  );
+}
+
+function checked(addresses: Address[], allowPrivate: boolean): Address | { error: string } {
   // Every address is checked, not just the one used: a name that also resolves inward is refused as a whole.
   if (!allowPrivate && addresses.some(({ address }) => isPrivateAddress(address))) {
     return { error: 'the host resolves to a loopback, private or link-local address' };
@@ -68,6 +98,17 @@ async function resolveTarget(
 const MAX_DRAINED_BYTES = 64 * 1024;
 /** How long an idle kept-alive connection to an endpoint stays open. */
 const IDLE_CONNECTION_MS = 5000;
+/** Parsed URLs kept; past this many distinct ones the cache starts over (endpoints are few, URLs are short). */
+const MAX_ENDPOINTS = 1000;
+
+/** What an attempt sends where: an event's body, signed with its endpoint's secret at the moment it is sent. */
+export interface Attempt {
+  url: string;
+  secret: string;
+  /** The event's `webhook-id`. */
+  uid: string;
+  payload: string;
+}
 
 /**
  * Sends webhook attempts over kept-alive connections, one pool per scheme: an attempt to an endpoint that was just
@@ -76,52 +117,83 @@ const IDLE_CONNECTION_MS = 5000;
 export class WebhookSender {
   private readonly http = new HttpAgent({ keepAlive: true, timeout: IDLE_CONNECTION_MS });
   private readonly https = new HttpsAgent({ keepAlive: true, timeout: IDLE_CONNECTION_MS });
+  private readonly endpoints = new Map<string, Endpoint | { error: string }>();
 
   /**
-   * POSTs one signed body and settles on the status line. The answer's body is read only to drop it, up to
-   * MAX_DRAINED_BYTES (past that the connection is closed, so a huge or endless answer costs nothing), and
-   * redirects are not followed (a 3xx is a failed attempt). The whole attempt (resolving included) is bounded by
-   * `timeoutMs`. A new connection goes to the address that was checked, so a name that resolves differently a moment
-   * later cannot slip past the check; a kept-alive one was checked when it opened.
+   * POSTs one body, signed as it leaves (Standard Webhooks), and settles on the status line. The answer's body is read
+   * only to drop it, up to MAX_DRAINED_BYTES (past that the connection is closed, so a huge or endless answer costs
+   * nothing), and redirects are not followed (a 3xx is a failed attempt). The whole attempt (resolving included, and
+   * the dropped answer) is bounded by `timeoutMs`. A new connection goes to the address that was checked, so a name
+   * that resolves differently a moment later cannot slip past the check; a kept-alive one was checked when it opened.
    */
-  async post(
-    url: string,
-    headers: Record<string, string>,
-    body: string,
-    options: { timeoutMs: number; allowPrivate: boolean },
-  ): Promise<AttemptOutcome> {
-    const signal = AbortSignal.timeout(options.timeoutMs);
-    const parsed = new URL(url);
-    const target = await Promise.race([
-      resolveTarget(parsed, options.allowPrivate),
-      new Promise<{ error: string }>((resolve) =>
-        signal.addEventListener('abort', () => resolve({ error: 'timed out' }), { once: true }),
-      ),
-    ]);
-    if ('error' in target) return target;
-    const https = parsed.protocol === 'https:';
+  post(attempt: Attempt, options: { timeoutMs: number; allowPrivate: boolean }): Promise<AttemptOutcome> {
+    const endpoint = this.endpoint(attempt.url);
+    if ('error' in endpoint) return Promise.resolve(endpoint);
     return new Promise<AttemptOutcome>((resolve) => {
-      const request = (https ? httpsRequest : httpRequest)(parsed, {
-        method: 'POST',
-        agent: https ? this.https : this.http,
-        signal,
-        headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-        lookup: pinnedLookup(target),
-      });
-      request.once('response', (response: IncomingMessage) => {
-        resolve({ status: response.statusCode ?? 0 });
-        drop(response);
-      });
-      request.once('error', (error: NodeJS.ErrnoException) =>
-        resolve({ error: signal.aborted ? 'timed out' : (error.code ?? 'connection failed') }),
-      );
-      request.end(body);
+      let request: ClientRequest | null = null;
+      let timedOut = false;
+      // One timer for the whole attempt, cleared when its request closes (answer read, or connection gone).
+      const timer = setTimeout(() => {
+        timedOut = true;
+        resolve({ error: 'timed out' });
+        request?.destroy();
+      }, options.timeoutMs);
+      const send = (target: Address | { error: string }): void => {
+        if (timedOut) return;
+        if ('error' in target) {
+          clearTimeout(timer);
+          resolve(target);
+          return;
+        }
+        request = this.request(endpoint, target, attempt);
+        request.once('response', (response: IncomingMessage) => {
+          resolve({ status: response.statusCode ?? 0 });
+          drop(response);
+        });
+        request.once('error', (error: NodeJS.ErrnoException) =>
+          resolve({ error: timedOut ? 'timed out' : (error.code ?? 'connection failed') }),
+        );
+        request.once('close', () => clearTimeout(timer));
+        request.end(attempt.payload);
+      };
+      const target = resolveTarget(endpoint, options.allowPrivate);
+      if (target instanceof Promise) void target.then(send);
+      else send(target);
     });
   }
 
   close(): void {
     this.http.destroy();
     this.https.destroy();
+  }
+
+  private endpoint(url: string): Endpoint | { error: string } {
+    let endpoint = this.endpoints.get(url);
+    if (!endpoint) {
+      if (this.endpoints.size >= MAX_ENDPOINTS) this.endpoints.clear();
+      endpoint = endpointOf(url);
+      this.endpoints.set(url, endpoint);
+    }
+    return endpoint;
+  }
+
+  private request(endpoint: Endpoint, target: Address, attempt: Attempt): ClientRequest {
+    // The wall clock, not the injected one: receivers check webhook-timestamp against their own.
+    const timestamp = Math.floor(Date.now() / 1000);
+    return (endpoint.https ? httpsRequest : httpRequest)({
+      ...endpoint.options,
+      method: 'POST',
+      agent: endpoint.https ? this.https : this.http,
+      headers: {
+        'webhook-id': attempt.uid,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': webhookSignature(attempt.secret, attempt.uid, timestamp, attempt.payload),
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(attempt.payload),
+      },
+      // An address in the URL is connected to as it is; a name, to the address that was checked.
+      lookup: endpoint.family === 0 ? pinnedLookup(target) : undefined,
+    });
   }
 }
 
@@ -136,10 +208,10 @@ function drop(response: IncomingMessage): void {
 }
 
 /** A `lookup` for the request that answers with the checked address (as one address or a list, as asked). */
-function pinnedLookup(target: { address: string; family: number }) {
+function pinnedLookup(target: Address) {
   return (
     _host: string,
     options: { all?: boolean },
-    callback: (error: null, address: string | { address: string; family: number }[], family?: number) => void,
+    callback: (error: null, address: string | Address[], family?: number) => void,
   ) => (options.all ? callback(null, [target]) : callback(null, target.address, target.family));
 }
