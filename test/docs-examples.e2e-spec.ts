@@ -200,7 +200,9 @@ describe('the examples in README.md and docs/ do what they show, on a fresh serv
 
   /**
    * The tour's page, served from another origin: olga writes in the lobby; a new client names itself and asks; the
-   * seller opens the chat in its console and answers, and the client sees the answer.
+   * seller opens the chat in its console and answers, and the client sees the answer. Last, the server confirms the
+   * console's read mark for its answer, which the console sends once its answer comes back: a reader's next command
+   * comes long after, and the API then shows the chat read up to the answer.
    */
   async function usePage(html: string, port: number | null, values: Record<string, string>, where: string) {
     let page = html.replace(/<([a-z][a-z ]*)>/g, (placeholder, name: string) => values[name] ?? placeholder);
@@ -214,6 +216,16 @@ describe('the examples in README.md and docs/ do what they show, on a fresh serv
       tab.setDefaultTimeout(5000);
       const errors: string[] = [];
       tab.on('pageerror', (error) => errors.push(error.message));
+      const sellerFrames: { command: string; data: { id?: number; text?: string; my?: boolean } }[] = [];
+      tab.on('websocket', (socket) =>
+        socket.on('framereceived', ({ payload }) => {
+          if (typeof payload === 'string' && payload.startsWith('{')) sellerFrames.push(JSON.parse(payload));
+        }),
+      );
+      const answerReadMark = async () => {
+        const answer = sellerFrames.find((f) => f.command === 'message' && f.data.my && f.data.text === TOUR.answer);
+        return Boolean(answer) && sellerFrames.some((f) => f.command === 'read' && f.data.id === answer?.data.id);
+      };
       await tab.goto(`http://127.0.0.1:${(site!.address() as { port: number }).port}/`);
 
       await eventually(() => tab.locator('#lobby .cg-state').textContent()).toBe('Signed in as olga');
@@ -231,6 +243,7 @@ describe('the examples in README.md and docs/ do what they show, on a fresh serv
       await tab.fill('#seller .cg-input', TOUR.answer);
       await tab.press('#seller .cg-input', 'Enter');
       await eventually(() => tab.locator('#client .cg-theirs .cg-text').allTextContents()).toEqual([TOUR.answer]);
+      await eventually(answerReadMark).toBe(true);
       expect(errors, where).toEqual([]);
     } finally {
       await context.close();
