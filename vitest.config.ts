@@ -7,8 +7,9 @@ import { configDefaults, defineConfig } from 'vitest/config';
 /**
  * `npm test` runs every file. The PostgreSQL and cluster-sim runs (TEST_POSTGRES_URL, TEST_CLUSTER) run only what
  * those variables change, rather than run the rest again unchanged, which keeps `.ci/run` well inside its time: of
- * the unit specs under src/, only those that open the database under test (ON_THE_DATABASE_UNDER_TEST); of the e2e files, all but those that
- * start no app on the database or bus under test (docs, settings, deploy files, modules compiled alone). The
+ * the unit specs under src/, only those that open the database under test (ON_THE_DATABASE_UNDER_TEST); of the e2e
+ * files, all but those that start no app on the database or bus under test (docs, settings, deploy files, modules
+ * compiled alone). The
  * PostgreSQL run also leaves out the widgets' browser tests: what a page shows and sends does not change with the
  * database, and the cluster-sim run still serves them from two instances. The cluster-sim run leaves out the e2e files
  * TEST_CLUSTER does not reach (`startsNoSwitchableApp`).
