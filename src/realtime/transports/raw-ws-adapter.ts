@@ -129,14 +129,21 @@ export class RawWsAdapter extends WsAdapter {
     const heartbeat = heartbeatIntervalMs > 0 ? new RawWsHeartbeat(heartbeatIntervalMs) : null;
     const onError = this.protocolErrorLogger(name);
     // Its sockets' class holds it, so it is made before its server (set right after).
-    const endpoint: Endpoint = { name, path, parser, heartbeat, direct: new Map(), onError, log: this.log } as Omit<
-      Endpoint,
-      'server'
-    > as Endpoint;
+    const endpoint = {
+      name,
+      path,
+      parser,
+      heartbeat,
+      clients: new Set(),
+      direct: new Map(),
+      onError,
+      log: this.log,
+    } as Omit<Endpoint, 'server'> as Endpoint;
     // WsAdapter makes the server (noServer, on the app's port: `ensureHttpServerExists` below) and registers its path.
     const server = super.create(port, {
       path,
       maxPayload,
+      clientTracking: false,
       WebSocket: rawWsClientClass(boundedWebSocketClass(maxBufferedBytes, dropped), endpoint),
     }) as WebSocketServer;
     endpoint.server = server;
@@ -196,8 +203,9 @@ export class RawWsAdapter extends WsAdapter {
    * stragglers are cut after a second.
    */
   override async close(server: WebSocketServer): Promise<void> {
-    for (const endpoint of this.endpoints.values()) if (endpoint.server === server) endpoint.heartbeat?.stop();
-    await Promise.all([...server.clients].map((client) => closeGoingAway(client)));
+    const endpoint = endpointOfServer.get(server);
+    endpoint?.heartbeat?.stop();
+    await Promise.all([...(endpoint?.clients ?? [])].map((client) => closeGoingAway(client)));
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
@@ -239,6 +247,7 @@ export class RawWsAdapter extends WsAdapter {
     let accepted = false;
     endpoint.server.handleUpgrade(request, socket, head, (client) => {
       accepted = true;
+      endpoint.clients.add(client as RawWsClient);
       (client as RawWsClient).released = release;
       endpoint.heartbeat?.track(client as RawWsClient);
       client.on('close', onClientClose);

@@ -23,6 +23,11 @@ export interface Endpoint {
   parser: FrameParser;
   server: WebSocketServer;
   heartbeat: RawWsHeartbeat | null;
+  /**
+   * Its open connections, kept here rather than by `ws` (`clientTracking: false`): `ws` adds a 'close' closure of its
+   * own to each connection for its list, and a second listener makes the emitter keep an array of them.
+   */
+  clients: Set<RawWsClient>;
   direct: Map<string, DirectFrameHandler>;
   /** The one error listener of all its connections. */
   onError: (error: Error & { code?: string }) => void;
@@ -33,10 +38,10 @@ export interface Endpoint {
  * A RawWsAdapter connection (its servers' `WebSocket` class, `rawWsClientClass`). What the adapter and the
  * connection core know of it is kept on the socket itself, and the listeners they add are shared by every
  * connection (each called with its socket as `this`): a connection costs no map entry, closure or grown listener
- * array of its own for them. `ws` keeps one 'close' listener of its own on it (its server's client list); all of
- * ours together are one more (`onClientClose`): an emitter's listener array grows from two to nineteen slots with
- * a third listener, on this socket and on its TCP socket alike (which is why the handshake's release runs from
- * here too rather than from the TCP socket's 'close').
+ * array of its own for them. All of ours together are its one 'close' listener (`onClientClose`; its endpoint keeps
+ * the list of open connections that `ws` would keep with a listener of its own): an emitter holds a second listener
+ * in an array, which grows from two to nineteen slots with a third, on this socket and on its TCP socket alike
+ * (which is why the handshake's release runs from here too rather than from the TCP socket's 'close').
  */
 export interface RawWsClient extends HeartbeatSocket {
   readonly endpoint: Endpoint;
@@ -79,6 +84,7 @@ export function whenClosed(socket: WebSocket, listener: CloseListener): void {
 /** Every RawWsAdapter connection's 'close' listener, added when it is accepted: in the order they were added. */
 export function onClientClose(this: WebSocket, ...args: unknown[]): void {
   const client = this as RawWsClient;
+  client.endpoint.clients.delete(client);
   client.endpoint.heartbeat?.untrack(client);
   const { ended } = client;
   if (typeof ended === 'function') ended();
