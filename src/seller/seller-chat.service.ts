@@ -13,12 +13,12 @@ import { type ChatUser, ChatUsersService, type SellerView } from '../chats/chat-
 import { WebhookSubscriptions } from '../webhooks/webhook-subscriptions.js';
 import { messageCreated, toDelivered, toUnixSeconds } from './seller-messages.js';
 import { type ChatHistory, SellerHistories } from './seller-histories.js';
+import type { KnownChats } from './known-chats.js';
 import {
   type AuthReplyData,
   type ChatMessageView,
   counterpartOf,
   type DeliveredMessage,
-  type KnownChats,
   ONLINE_PLACE,
   type ReadData,
   type ReadRequest,
@@ -263,7 +263,7 @@ export class SellerChatService {
 
   /**
    * A chat and its parties from the store, kept in the connection's known chats if the connection was told about
-   * the chat (so the map grows no larger than it was).
+   * the chat (so it holds no more chats than it was told about).
    */
   private async partiesOf(chatId: number | null, known: KnownChats): Promise<DirectChat | null> {
     if (chatId === null) return null;

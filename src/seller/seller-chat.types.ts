@@ -55,14 +55,6 @@ export interface SignIn {
   offlineMessages: boolean;
 }
 
-/**
- * The chats a connection has been told about (only these may reach it), each with its parties once the connection
- * has read them: null for a chat it heard of by a push. Parties never change, and neither do their names (sellers
- * and clients are never renamed), so they are kept for the connection's lifetime without invalidation; the map holds
- * no more chats than the connection has been told about.
- */
-export type KnownChats = Map<number, DirectChat | null>;
-
 export interface ChatMessageView {
   id: number;
   text: string;

@@ -1,5 +1,7 @@
+import type { WebSocket } from 'ws';
 import type { ConnectionSession, Pushed } from '../realtime/connection/session.js';
-import type { KnownChats, SignIn } from './seller-chat.types.js';
+import { KnownChats } from './known-chats.js';
+import type { SignIn } from './seller-chat.types.js';
 
 export interface Frame {
   command: string;
@@ -10,6 +12,11 @@ export interface Frame {
 /** A frame pushed to a connection, with the stored message it carries (if any). */
 export type Push = Pushed<Frame>;
 
+/** Where a socket's SellerConnection is kept: on the socket itself (no WeakMap entry per connection). */
+const CONNECTION = Symbol('sellerConnection');
+
+type ConnectionHolder = WebSocket & { [CONNECTION]?: SellerConnection };
+
 /**
  * One raw WebSocket of the seller chat and what the gateway knows of it: who it is and the chats it has been told
  * about (only these may reach it). Its lifecycle (deadline, user slot, request queue, pushes held around the auth
@@ -18,9 +25,19 @@ export type Push = Pushed<Frame>;
 export class SellerConnection {
   /** Set by the gateway as soon as the core opens it (the session reads this object's `logDetails`). */
   session!: ConnectionSession<unknown, Push>;
-  /** Who it signed in as; once welcomed, only the user is kept (the rest served the auth reply). */
-  signIn: SignIn | null = null;
-  readonly knownChats: KnownChats = new Map();
+  /** Who it signed in as: all it keeps of its sign-in (the rest served the auth reply; its chats are in knownChats). */
+  user: SignIn['user'] | null = null;
+  readonly knownChats = new KnownChats();
+
+  /** The connection `attach` kept on a socket. */
+  static of(socket: WebSocket): SellerConnection | undefined {
+    return (socket as ConnectionHolder)[CONNECTION];
+  }
+
+  /** A new connection, kept on its socket. */
+  static attach(socket: WebSocket): SellerConnection {
+    return ((socket as ConnectionHolder)[CONNECTION] = new SellerConnection());
+  }
 
   get id(): string {
     return this.session.id;
@@ -28,6 +45,6 @@ export class SellerConnection {
 
   /** Its fields in the connection core's log lines. */
   logDetails(): Record<string, unknown> {
-    return { user: this.signIn?.user.id, chats: [...this.knownChats.keys()] };
+    return { user: this.user?.id, chats: this.knownChats.ids() };
   }
 }

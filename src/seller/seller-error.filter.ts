@@ -1,4 +1,4 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { WebSocket } from 'ws';
 import { describeFault, Refusal } from '../common/refusal.js';
 import { Metrics } from '../operations/metrics.js';
@@ -6,26 +6,22 @@ import { AuthQueueFullError } from '../realtime/limits/auth-queue.js';
 
 /**
  * The seller chat's edge: errors as the AH Chat protocol words them, `{command, data, error}` echoing the
- * request. A protocol refusal sends its code; another refusal its code in capitals (say `INVALID_INPUT`, from a
- * validation pipe); any other failure is logged by name and message and answered INTERNAL_ERROR, so the client is
- * not left waiting. (A connection with too many requests in flight is closed by the connection core: sessions.ts.)
+ * request. A protocol refusal sends its code; another refusal its code in capitals (say `INVALID_INPUT`); any other
+ * failure is logged by name and message and answered INTERNAL_ERROR, so the client is not left waiting. The gateway
+ * takes every command off Nest's per-frame path (SELLER_DIRECT_COMMANDS), so it calls this itself, for each failed
+ * frame, where Nest would call an exception filter. (A connection with too many requests in flight is closed by the
+ * connection core: sessions.ts.)
  */
 /** Refusals that a limit made (counted in chatgate_refusals_total). */
 const LIMITS = new Set(['RATE_LIMITED', 'TOO_MANY_CONNECTIONS', 'TEXT_IS_TOO_LONG']);
 
 @Injectable()
-@Catch()
-export class SellerErrorFilter implements ExceptionFilter {
+export class SellerErrorFilter {
   private readonly logger = new Logger('SellerGateway');
 
   constructor(private readonly metrics: Metrics) {}
 
-  catch(exception: unknown, host: ArgumentsHost): void {
-    const ws = host.switchToWs();
-    this.answer(exception, ws.getClient<WebSocket>(), ws.getPattern(), ws.getData());
-  }
-
-  /** Answers a failed request: for the frames the gateway takes directly (off Nest's path), as for the rest. */
+  /** Answers a failed request. */
   answer(exception: unknown, socket: WebSocket, command: string, data: unknown): void {
     if (exception instanceof AuthQueueFullError) {
       // Closed rather than answered: the original client reconnects after any close and tries again (1013: try

@@ -1,14 +1,6 @@
-import { type BeforeApplicationShutdown, Inject, Logger, type OnModuleDestroy, UseFilters } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import {
-  ConnectedSocket,
-  MessageBody,
-  type OnGatewayConnection,
-  type OnGatewayDisconnect,
-  type OnGatewayInit,
-  SubscribeMessage,
-  WebSocketGateway,
-} from '@nestjs/websockets';
+import { type OnGatewayConnection, type OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { Clock } from '../common/clock.js';
@@ -25,6 +17,7 @@ import { WsClientTransport } from '../realtime/transports/ws-client-transport.js
 import {
   configuredBy,
   type DirectFrameHandler,
+  handleClosesDirectly,
   handleFramesDirectly,
   type RawWsGatewayOptions,
 } from '../realtime/transports/raw-ws-adapter.js';
@@ -43,8 +36,14 @@ import { type Frame, SellerConnection } from './seller-connection.js';
 import { SellerErrorFilter } from './seller-error.filter.js';
 import { parseRead, parseSellerFrame, parseSend, parseSignIn, parseSince } from './seller-frames.js';
 
-/** Commands taken straight from the transport, off Nest's per-frame path (`afterInit`), not `@SubscribeMessage`. */
-export const SELLER_DIRECT_COMMANDS = ['message'] as const;
+/**
+ * The commands it handles, every one taken straight from the transport (`afterInit`), not through `@SubscribeMessage`:
+ * Nest would bind each connection a handler of its own per subscribed command, kept as long as the connection, and
+ * run each frame through its exception zone and an RxJS pipeline. Each command's failures are answered by
+ * SellerErrorFilter, as Nest would have; each runs in the connection's SerialQueue and checks its own input
+ * (seller-frames.ts: no global pipe reads these frames).
+ */
+export const SELLER_DIRECT_COMMANDS = ['auth', 'message', 'read'] as const;
 
 /**
  * The AH Chat protocol over a raw WebSocket: parses frames, calls SellerChatService, and writes the replies.
@@ -62,17 +61,10 @@ export const SELLER_DIRECT_COMMANDS = ['message'] as const;
     heartbeatIntervalMs: seller.pingIntervalMs,
   })),
 })
-@UseFilters(SellerErrorFilter)
 export class SellerGateway
-  implements
-    OnGatewayInit<WebSocketServer>,
-    OnGatewayConnection<WebSocket>,
-    OnGatewayDisconnect<WebSocket>,
-    OnModuleDestroy,
-    BeforeApplicationShutdown
+  implements OnGatewayInit<WebSocketServer>, OnGatewayConnection<WebSocket>, OnModuleDestroy, BeforeApplicationShutdown
 {
   private readonly logger = new Logger(SellerGateway.name);
-  private readonly connections = new WeakMap<WebSocket, SellerConnection>();
   private readonly byUser = new SetMap<number, SellerConnection>();
   private subscription!: Subscription;
 
@@ -91,16 +83,20 @@ export class SellerGateway
 
   afterInit(server: WebSocketServer): void {
     this.sessions.declare('seller');
-    const direct: Record<(typeof SELLER_DIRECT_COMMANDS)[number], DirectFrameHandler> = {
-      message: (socket, data) => this.onMessage(socket, data),
+    const commands: Record<SellerCommand, (connection: SellerConnection, data: unknown) => Promise<unknown>> = {
+      auth: (connection, data) => this.onAuth(connection, data),
+      message: (connection, data) => connection.session.run(() => this.sendMessage(connection, data)),
+      read: (connection, data) => connection.session.run(() => this.markRead(connection, data)),
     };
-    for (const command of SELLER_DIRECT_COMMANDS) handleFramesDirectly(server, command, direct[command]);
+    for (const command of SELLER_DIRECT_COMMANDS) {
+      handleFramesDirectly(server, command, this.answering(command, commands[command]));
+    }
+    // Signed-in connections are taken offline here rather than in a `handleDisconnect`: see handleClosesDirectly.
+    handleClosesDirectly(server, (socket) => this.onClose(socket));
     this.subscription = this.bus.subscribe(SELLER_CHANNEL, (delivery) => this.deliver(delivery));
     this.metrics.countWaitingAuths(() => this.authQueue.waiting);
     this.metrics.countOnlineSellers(
-      () =>
-        new Set(this.byUser.values().flatMap(({ signIn }) => (signIn?.user.kind === 'seller' ? [signIn.user.id] : [])))
-          .size,
+      () => new Set(this.byUser.values().flatMap(({ user }) => (user?.kind === 'seller' ? [user.id] : []))).size,
     );
   }
 
@@ -116,19 +112,30 @@ export class SellerGateway
 
   handleConnection(socket: WebSocket, request: IncomingMessage): void {
     const transport = WsClientTransport.of(socket, request, this.addresses);
-    const connection = new SellerConnection();
+    const connection = SellerConnection.attach(socket);
     connection.session = this.sessions.open(socket, 'seller', transport, { details: connection });
-    this.connections.set(socket, connection);
   }
 
-  async handleDisconnect(socket: WebSocket): Promise<void> {
-    const connection = this.connections.get(socket);
-    if (connection?.signIn) await this.forget(connection);
+  private onClose(socket: WebSocket): void {
+    const connection = SellerConnection.of(socket);
+    if (connection?.user) void this.forget(connection);
   }
 
-  @SubscribeMessage('auth')
-  onAuth(@ConnectedSocket() socket: WebSocket, @MessageBody() data: unknown): Promise<void> {
-    const connection = this.connectionOf(socket);
+  /** A command's frames, run for their connection; what they fail with is answered in the protocol's words. */
+  private answering(
+    command: SellerCommand,
+    run: (connection: SellerConnection, data: unknown) => Promise<unknown>,
+  ): DirectFrameHandler {
+    return (socket, data) => {
+      const connection = SellerConnection.of(socket);
+      const done = connection
+        ? run(connection, data)
+        : Promise.reject(new Error('frame from a socket the seller gateway never saw connect'));
+      done.catch((error: unknown) => this.errors.answer(error, socket, command, data));
+    };
+  }
+
+  private onAuth(connection: SellerConnection, data: unknown): Promise<void | undefined> {
     // Its turn among the auths of a reconnect storm (AuthQueue); the deadline waits with it.
     return connection.session.run(() =>
       connection.session.authenticating(() => this.authQueue.run(() => this.authenticate(connection, data))),
@@ -136,33 +143,17 @@ export class SellerGateway
   }
 
   /** A seller's tab marks a chat read up to a message; the reply is the chat's read mark (docs/seller-shop.md). */
-  @SubscribeMessage('read')
-  onRead(@ConnectedSocket() socket: WebSocket, @MessageBody() data: unknown): Promise<void> {
-    const connection = this.connectionOf(socket);
-    return connection.session.run(async () => {
-      const request = parseRead(data);
-      if (!connection.signIn) throw new SellerRefusal('CHAT_NOT_FOUND');
-      const read = await this.chat.markRead(connection.signIn.user, request, connection.id, connection.knownChats);
-      connection.session.send({ command: 'read', data: read });
-    });
-  }
-
-  /**
-   * `message` frames, the protocol's busiest, come straight from the transport (see `afterInit`) and their
-   * failures are answered by the same filter as the rest.
-   */
-  private onMessage(socket: WebSocket, data: unknown): void {
-    const connection = this.connections.get(socket);
-    const sent = connection
-      ? connection.session.run(() => this.sendMessage(connection, data))
-      : Promise.reject(new Error('frame from a socket the seller gateway never saw connect'));
-    sent.catch((error: unknown) => this.errors.answer(error, socket, 'message', data));
+  private async markRead(connection: SellerConnection, data: unknown): Promise<void> {
+    const request = parseRead(data);
+    if (!connection.user) throw new SellerRefusal('CHAT_NOT_FOUND');
+    const read = await this.chat.markRead(connection.user, request, connection.id, connection.knownChats);
+    connection.session.send({ command: 'read', data: read });
   }
 
   private async sendMessage(connection: SellerConnection, data: unknown): Promise<void> {
     const request = parseSend(data, this.config.messageMax);
-    if (!connection.signIn) throw new SellerRefusal('CHAT_NOT_FOUND');
-    const message = await this.chat.send(connection.signIn.user, request, connection.id, connection.knownChats);
+    if (!connection.user) throw new SellerRefusal('CHAT_NOT_FOUND');
+    const message = await this.chat.send(connection.user, request, connection.id, connection.knownChats);
     const { id, text, date, chatId } = message;
     connection.session.send({
       command: 'message',
@@ -182,15 +173,17 @@ export class SellerGateway
     // Gone while it waited for its turn: nothing to do for it.
     if (!session.isOpen) return;
     // A second auth re-binds the connection: it first stops being whoever it was.
-    if (connection.signIn) await this.forget(connection);
+    if (connection.user) await this.forget(connection);
     const signIn = await this.signInLimited(session.transport.address, parseSignIn(data));
     if (!(await session.claimUser(signIn.user.id))) throw new SellerRefusal('TOO_MANY_CONNECTIONS');
     if (!session.isOpen) return;
 
-    connection.signIn = signIn;
+    connection.user = signIn.user;
     // Signed in: no deadline from here, even while the welcome is built (the lobby's ends with its welcome).
     session.established();
-    signIn.chats.forEach((chat) => connection.knownChats.set(chat.id, chat));
+    // Known without their parties, which its first message or read mark in each chat reads (KnownChats): an idle
+    // connection keeps no chat objects.
+    signIn.chats.forEach((chat) => connection.knownChats.set(chat.id, null));
     this.byUser.add(signIn.user.id, connection);
     let welcomed: boolean;
     try {
@@ -207,10 +200,8 @@ export class SellerGateway
       await this.forget(connection);
       throw error;
     }
-    // Closed while being welcomed: the disconnect hook ran before it came online, so take it offline here.
-    if (!welcomed && connection.signIn) await this.forget(connection);
-    // Online: the user is all it needs from here (its chats are in knownChats, a new client's token was in the reply).
-    else if (welcomed && connection.signIn === signIn) connection.signIn = welcomedAs(signIn);
+    // Closed while being welcomed: the close ran before it came online, so take it offline here.
+    if (!welcomed && connection.user) await this.forget(connection);
   }
 
   /**
@@ -232,15 +223,15 @@ export class SellerGateway
   }
 
   private async forget(connection: SellerConnection): Promise<void> {
-    const signIn = connection.signIn;
-    if (!signIn) return;
-    connection.signIn = null;
+    const user = connection.user;
+    if (!user) return;
+    connection.user = null;
     connection.session.releaseUser();
     connection.knownChats.clear();
-    this.byUser.delete(signIn.user.id, connection);
-    this.subscription.unwatch(userRoom(signIn.user.id));
+    this.byUser.delete(user.id, connection);
+    this.subscription.unwatch(userRoom(user.id));
     try {
-      await this.chat.signOut(signIn.user.id, connection.id);
+      await this.chat.signOut(user.id, connection.id);
     } catch (error) {
       this.logger.error(`sign-out failed: ${describeFault(error)}`);
     }
@@ -262,20 +253,9 @@ export class SellerGateway
       if (event === 'message') this.metrics.messagesDelivered.inc('seller');
     }
   }
-
-  private connectionOf(socket: WebSocket): SellerConnection {
-    const connection = this.connections.get(socket);
-    if (!connection) throw new Error('frame from a socket the seller gateway never saw connect');
-    return connection;
-  }
 }
 
-/** A sign-in once its auth reply is out: its user (a literal, so its fields stay in the object itself). */
-function welcomedAs({ user, offlineMessages }: SignIn): SignIn {
-  return { user, chats: NO_CHATS, newChat: null, newToken: null, offlineMessages };
-}
-
-const NO_CHATS: SignIn['chats'] = [];
+type SellerCommand = (typeof SELLER_DIRECT_COMMANDS)[number];
 
 /** Answers to a token auth that mean the token was a wrong guess. */
 const GUESSES = new Set<SellerErrorCode>(['USER_NOT_FOUND', 'USER_IS_NOT_SELLER']);

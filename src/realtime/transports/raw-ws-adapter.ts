@@ -81,6 +81,18 @@ export function handleFramesDirectly(server: WebSocketServer, event: string, han
   endpoint.direct.set(event, handler);
 }
 
+/**
+ * Runs `handler` with each connection of a RawWsAdapter server once it has closed, after the connection core's close
+ * listener, in place of Nest's disconnect hook: Nest binds every connection a closure of its own for that hook, which
+ * a connection would keep as long as it lives. The gateway must not also implement `handleDisconnect` (Nest's hook is
+ * not kept).
+ */
+export function handleClosesDirectly(server: WebSocketServer, handler: (client: WebSocket) => void): void {
+  const endpoint = endpointOfServer.get(server);
+  if (!endpoint) throw new Error('handleClosesDirectly: a server RawWsAdapter did not create');
+  endpoint.closed = handler;
+}
+
 const DEFAULTS = { maxPayload: 64 * 1024, heartbeatIntervalMs: 30_000 };
 
 /**
@@ -136,6 +148,7 @@ export class RawWsAdapter extends WsAdapter {
       heartbeat,
       clients: new Set(),
       direct: new Map(),
+      closed: null,
       onError,
       log: this.log,
     } as Omit<Endpoint, 'server'> as Endpoint;
@@ -192,9 +205,15 @@ export class RawWsAdapter extends WsAdapter {
     client.on('message', onFrame);
   }
 
-  /** Nest's disconnect hook, run by the connection's one shared 'close' listener (raw-ws-client.ts). */
+  /**
+   * Nest's disconnect hook, run by the connection's one shared 'close' listener (raw-ws-client.ts). A gateway that
+   * takes its closes directly has no `handleDisconnect`: the hook would only feed a subject nobody reads, so it is
+   * not kept.
+   */
   override bindClientDisconnect(client: WebSocket, callback: (...args: unknown[]) => void): void {
-    if (isRawWsClient(client) && client.disconnected === null) client.disconnected = callback;
+    if (!isRawWsClient(client)) client.once('close', callback);
+    else if (client.endpoint.closed) return;
+    else if (client.disconnected === null) client.disconnected = callback;
     else client.once('close', callback);
   }
 

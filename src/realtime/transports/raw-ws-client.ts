@@ -29,6 +29,8 @@ export interface Endpoint {
    */
   clients: Set<RawWsClient>;
   direct: Map<string, DirectFrameHandler>;
+  /** Its gateway's close handler, when the gateway takes its closes directly (`handleClosesDirectly`). */
+  closed: ((client: WebSocket) => void) | null;
   /** The one error listener of all its connections. */
   onError: (error: Error & { code?: string }) => void;
   log: Logger;
@@ -49,7 +51,10 @@ export interface RawWsClient extends HeartbeatSocket {
   handlers: MessageHandlers;
   /** The connection core's close listener (`whenClosed`), run once it closes, after the heartbeat forgets it. */
   ended: CloseListener | null;
-  /** Nest's disconnect hook (`bindClientDisconnect`), run after `ended`. */
+  /**
+   * Nest's disconnect hook (`bindClientDisconnect`), run after `ended`; never set on a connection whose gateway takes
+   * its closes directly (the endpoint's `closed` runs in its place).
+   */
   disconnected: ((...args: unknown[]) => void) | null;
   /** Gives back what its handshake's checks took (connection caps), run last. */
   released: (() => void) | null;
@@ -90,6 +95,7 @@ export function onClientClose(this: WebSocket, ...args: unknown[]): void {
   if (typeof ended === 'function') ended();
   else ended?.connectionClosed();
   client.disconnected?.(...args);
+  client.endpoint.closed?.(client);
   client.released?.();
 }
 
