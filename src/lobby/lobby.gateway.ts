@@ -168,7 +168,7 @@ export class LobbyGateway
     // An unknown hash is an anonymous reader, as the protocol says, but counts as a guess against the address.
     if (tokenHash && !session.member && (await this.throttle.guessed(this.addresses.ofHandshake(socket.handshake))))
       throw new LobbyRefusal('auth_throttled');
-    if (session.member && !(await state.connection.claimUser(session.member.id, tokenHash ?? undefined)))
+    if (session.member && !state.connection.claimUser(session.member.id, tokenHash ?? undefined))
       throw new LobbyRefusal('too_many_connections');
     if (socket.disconnected) return;
     await this.enter(socket, session, ack, since);

@@ -175,7 +175,7 @@ export class SellerGateway
     // A second auth re-binds the connection: it first stops being whoever it was.
     if (connection.user) await this.forget(connection);
     const signIn = await this.signInLimited(session.transport.address, parseSignIn(data));
-    if (!(await session.claimUser(signIn.user.id))) throw new SellerRefusal('TOO_MANY_CONNECTIONS');
+    if (!session.claimUser(signIn.user.id)) throw new SellerRefusal('TOO_MANY_CONNECTIONS');
     if (!session.isOpen) return;
 
     connection.user = signIn.user;

@@ -140,11 +140,11 @@ export class ConnectionSession<Frame = unknown, Push extends Pushed<Frame> = Pus
   /**
    * Takes one of the user's connection slots and watches the user's identity: a revoked token (`tokenHash`, the
    * one it signed in with) or a changed user closes it. False when the user already holds MAX_SOCKETS_PER_USER.
-   * A connection that closed meanwhile gives the slot straight back (check `isOpen`).
+   * A connection already closed gives the slot straight back (check `isOpen`).
    */
-  async claimUser(userId: number, tokenHash?: string): Promise<boolean> {
+  claimUser(userId: number, tokenHash?: string): boolean {
     this.releaseUser();
-    if (!(await this.sessions.acquireUser(userId))) return false;
+    if (!this.sessions.acquireUser(userId)) return false;
     this.slotOf = userId;
     this.tokenHash = tokenHash;
     this.sessions.watchUser(this, userId);

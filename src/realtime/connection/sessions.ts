@@ -96,7 +96,7 @@ export class Sessions implements OnModuleDestroy {
     return (client as SessionHolder)[SESSION] as ConnectionSession<Frame, Push> | undefined;
   }
 
-  acquireUser(userId: number): Promise<boolean> {
+  acquireUser(userId: number): boolean {
     return this.caps.acquireUser(userId);
   }
 

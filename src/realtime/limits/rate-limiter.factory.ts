@@ -5,7 +5,7 @@ export interface LimiterOptions {
   /** Names the limit; keeps its keys apart from other limits' in a shared store. */
   keyPrefix: string;
   points: number;
-  /** The window in milliseconds; 0 never expires (a count of things held, given back with `reward`). */
+  /** The window in milliseconds. */
   durationMs: number;
 }
 
@@ -50,14 +50,4 @@ const taken = (): boolean => true;
 function refused(error: unknown): boolean {
   if (error instanceof RateLimiterRes) return false;
   throw error;
-}
-
-/**
- * Takes a slot of a count of things held (connections): false, and nothing taken, when all are held.
- * A refused `consume` still counts, so it is given back at once.
- */
-export async function acquire(limiter: RateLimiterAbstract, key: string | number): Promise<boolean> {
-  if (await take(limiter, key)) return true;
-  await limiter.reward(key);
-  return false;
 }

@@ -7,7 +7,7 @@ import { RedisConnections } from '../redis/redis-connections.js';
  * Limits shared by every instance: windowed rates (messages, failed auths, name-auths) count in Redis, so a
  * client cannot multiply its allowance by spreading over instances. While Redis is unreachable each limiter
  * falls back to counting in this instance's memory (rate-limiter-flexible's insurance limiter). Counts of things
- * held (connections, `durationMs` 0) stay per instance: an instance that died could never give its slots back.
+ * held (connections) are not limiters: they stay per instance (ConnectionCaps).
  */
 @Injectable()
 export class RedisRateLimiterFactory extends RateLimiterFactory {
@@ -21,7 +21,6 @@ export class RedisRateLimiterFactory extends RateLimiterFactory {
       points: options.points,
       duration: options.durationMs / 1000,
     });
-    if (options.durationMs === 0) return memory;
     return new RateLimiterRedis({
       storeClient: this.redis.get('commands'),
       keyPrefix: `${this.redis.prefix}limit:${options.keyPrefix}`,
