@@ -35,10 +35,12 @@ export class ConnectionSession<Frame = unknown, Push extends Pushed<Frame> = Pus
   private pushGate: PushGate<Push> | null = null;
   /** Made on the first request: a reader that never sends holds none. */
   private queue: SerialQueue | null = null;
-  private deadline: NodeJS.Timeout | undefined;
+  // Every field is given a value here, even undefined: one first set later, once the constructor's shape is settled,
+  // would go to a properties array of its own (40 bytes per connection).
+  private deadline: NodeJS.Timeout | undefined = undefined;
   /** The user whose slot it holds, and the token it signed in with (undefined: any change of the user closes it). */
   private slotOf: number | null = null;
-  tokenHash: string | undefined;
+  tokenHash: string | undefined = undefined;
   private closed = false;
   /** Authenticated (or needing no auth): its deadline no longer runs. */
   authenticated = false;
