@@ -118,7 +118,10 @@ export class SellerGateway
 
   private onClose(socket: WebSocket): void {
     const connection = SellerConnection.of(socket);
-    if (connection?.user) void this.forget(connection);
+    if (!connection?.user) return;
+    this.forget(connection).catch((error: unknown) =>
+      this.logger.error(`taking a closed connection offline failed: ${describeFault(error)}`),
+    );
   }
 
   /** A command's frames, run for their connection; what they fail with is answered in the protocol's words. */
