@@ -13,6 +13,7 @@ import { engineSocketBound } from '../internals/outgoing-bound.js';
 import { limitPendingSessions } from '../limits/pending-session-limit.js';
 import type { ClientAddresses } from '../limits/client-addresses.js';
 import { describeFault } from '../../common/refusal.js';
+import type { UpgradeOwner } from './transport-router.adapter.js';
 
 /** What a socket.io gateway may declare beside Nest's options: its name in metrics (default `socket.io`). */
 export interface IoGatewayOptions {
@@ -36,8 +37,10 @@ export interface IoTransportSettings {
  * every session is dropped once it has more unsent than OUTGOING_BUFFER_MAX_BYTES (outgoing-bound.ts). Acks of the
  * default namespace's sockets are written directly where engine.io holds nothing for them (direct-acks.ts).
  */
-export class ChatgateIoAdapter extends IoAdapter {
+export class ChatgateIoAdapter extends IoAdapter implements UpgradeOwner {
   private readonly log = new Logger('Lobby');
+  /** Where its servers take WebSocket upgrades: each one's path, with a trailing slash, as engine.io matches it. */
+  private readonly upgradePaths: string[] = [];
   /** The names socket.io gateways declared (`@WebSocketGateway<IoGatewayOptions>({ name })`), in their order. */
   private readonly names = new Set<string>();
   /** What admitted handshakes must give back when their session ends, until engine.io turns them into sessions. */
@@ -79,6 +82,10 @@ export class ChatgateIoAdapter extends IoAdapter {
       maxHttpBufferSize: 64 * 1024,
       // Lets a handler send a payload serialized once for many sockets (JsonText).
       parser: jsonTextParser,
+      // engine.io would end every upgrade on another path, a raw-ws gateway's included, after a second unless answered,
+      // with an 'error' closure of its own left on each for the connection's life: TransportRouterAdapter ends those
+      // nobody serves instead.
+      destroyUpgrade: false,
       allowRequest: (request, callback) => {
         this.admit(request, { kind: 'socket.io', gateway: this.gatewayName() }).then(
           ({ refusal, release }) => {
@@ -92,6 +99,7 @@ export class ChatgateIoAdapter extends IoAdapter {
         );
       },
     });
+    this.upgradePaths.push(server.path().replace(/\/$/, '') + '/');
     serveEio3PollingAsBinary(server.engine);
     limitPendingSessions(server.engine, this.settings.pendingSessionsPerIp, (request) =>
       this.addresses.limitKeyOf(request),
@@ -123,6 +131,11 @@ export class ChatgateIoAdapter extends IoAdapter {
       answerAcksDirectly(socket);
     });
     return server;
+  }
+
+  servesUpgrade(request: IncomingMessage): boolean {
+    const url = request.url ?? '';
+    return this.upgradePaths.some((path) => url.startsWith(path));
   }
 
   override bindMessageHandlers(socket: Socket, handlers: Parameters<IoAdapter['bindMessageHandlers']>[1]): void {

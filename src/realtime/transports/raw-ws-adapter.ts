@@ -7,6 +7,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import type { Admit } from '../connection/handshake.js';
 import { boundedWebSocketClass } from '../internals/outgoing-bound.js';
 import { rawWsGatewaysOf, refuseSharedPaths } from './raw-ws-gateways.js';
+import type { UpgradeOwner } from './transport-router.adapter.js';
 import { RawWsHeartbeat } from '../connection/raw-ws-heartbeat.js';
 import {
   type DirectFrameHandler,
@@ -104,7 +105,7 @@ const DEFAULTS = { maxPayload: 64 * 1024, heartbeatIntervalMs: 30_000 };
  * for the adapter), frames dispatched without an RxJS pipeline per frame, and a "going away" close on shutdown.
  * What it knows of each connection is kept on the socket, with listeners shared by all (raw-ws-client.ts).
  */
-export class RawWsAdapter extends WsAdapter {
+export class RawWsAdapter extends WsAdapter implements UpgradeOwner {
   private readonly log = new Logger('RawWs');
   private readonly endpoints = new Map<string, Endpoint>();
   private upgradeListener: {
@@ -183,6 +184,10 @@ export class RawWsAdapter extends WsAdapter {
    */
   override bindErrorHandler(server: WebSocketServer): WebSocketServer {
     return server;
+  }
+
+  servesUpgrade(request: IncomingMessage): boolean {
+    return this.endpoints.has(pathOf(request.url) ?? '');
   }
 
   /** Where a gateway is served: its declared path, unless its configured settings move it. */

@@ -1,3 +1,5 @@
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Socket as TcpSocket } from 'node:net';
 import { type INestApplicationContext, type WebSocketAdapter } from '@nestjs/common';
 import { AbstractWsAdapter } from '@nestjs/websockets';
 import type { Observable } from 'rxjs';
@@ -6,6 +8,16 @@ import type { RawWsGatewayOptions } from './raw-ws-adapter.js';
 type MessageHandlers = Parameters<WebSocketAdapter['bindMessageHandlers']>[1];
 
 type Owned = Record<symbol, AbstractWsAdapter | undefined>;
+
+/** A sub-adapter, as the router asks it whether an HTTP upgrade is for one of its servers (by the request's path). */
+export interface UpgradeOwner {
+  servesUpgrade(request: IncomingMessage): boolean;
+}
+
+type SubAdapter = AbstractWsAdapter & UpgradeOwner;
+
+/** How long an upgrade nobody serves may stay open before it is ended, as engine.io's `destroyUpgradeTimeout`. */
+const UNSERVED_UPGRADE_MS = 1000;
 
 /**
  * Nest holds one WebSocket adapter per app. This one holds two (socket.io and raw ws) and routes each gateway
@@ -18,11 +30,12 @@ type Owned = Record<symbol, AbstractWsAdapter | undefined>;
 export class TransportRouterAdapter extends AbstractWsAdapter {
   private readonly owners = new WeakMap<object, AbstractWsAdapter>();
   private readonly ownerKey = Symbol('transportOwner');
+  private unservedListener: ((request: IncomingMessage, socket: TcpSocket) => void) | null = null;
 
   constructor(
     app: INestApplicationContext,
-    private readonly io: AbstractWsAdapter,
-    private readonly ws: AbstractWsAdapter,
+    private readonly io: SubAdapter,
+    private readonly ws: SubAdapter,
   ) {
     super(app);
   }
@@ -40,6 +53,7 @@ export class TransportRouterAdapter extends AbstractWsAdapter {
     const adapter = (options as Partial<RawWsGatewayOptions> | undefined)?.transport === 'ws' ? this.ws : this.io;
     const server = adapter.create(port, options);
     this.owners.set(server, adapter);
+    if (port === 0) this.endUnservedUpgrades();
     return server;
   }
 
@@ -69,6 +83,25 @@ export class TransportRouterAdapter extends AbstractWsAdapter {
 
   override async dispose(): Promise<void> {
     await Promise.all([this.io.dispose(), this.ws.dispose()]);
+    if (this.unservedListener) (this.httpServer as HttpServer).off('upgrade', this.unservedListener);
+    this.unservedListener = null;
+  }
+
+  /**
+   * Ends, as engine.io would, the upgrades on the app's server that neither sub-adapter serves: unanswered after a
+   * second, the connection is ended. engine.io is told not to (ChatgateIoAdapter), since it cannot know the raw-ws
+   * gateways' paths and so did that to each of their upgrades too, leaving an 'error' closure on every connection.
+   */
+  private endUnservedUpgrades(): void {
+    if (this.unservedListener || !this.httpServer) return;
+    this.unservedListener = (request, socket) => {
+      if (this.io.servesUpgrade(request) || this.ws.servesUpgrade(request)) return;
+      socket.on('error', ignoreError);
+      setTimeout(() => {
+        if (socket.writable && socket.bytesWritten <= 0) socket.end();
+      }, UNSERVED_UPGRADE_MS);
+    };
+    (this.httpServer as HttpServer).on('upgrade', this.unservedListener);
   }
 
   private ownerOf(target: object): AbstractWsAdapter {
@@ -77,3 +110,6 @@ export class TransportRouterAdapter extends AbstractWsAdapter {
     return adapter;
   }
 }
+
+/** An unserved upgrade's connection errors are nobody's concern: it is about to be ended. */
+function ignoreError(): void {}
