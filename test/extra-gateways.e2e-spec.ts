@@ -3,6 +3,7 @@ import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from
 import { IsString, Length } from 'class-validator';
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io';
+import { connect } from 'node:net';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RawWsGatewayOptions } from '../src/realtime/transports/raw-ws-adapter.js';
@@ -146,6 +147,22 @@ describe('gateways added beside the two protocols, on the one port', () => {
     } finally {
       socket.close();
     }
+  });
+
+  it('ends, unanswered, an upgrade on a path no gateway serves, about a second later', async () => {
+    const { hostname, port } = new URL(server.url);
+    const socket = connect(Number(port), hostname);
+    const received: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => received.push(chunk));
+    const started = Date.now();
+    const ended = new Promise((resolve) => socket.once('close', resolve));
+    socket.write(
+      'GET /nowhere HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n' +
+        'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+    );
+    await ended;
+    expect(Buffer.concat(received).toString()).toBe('');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
   });
 });
 
