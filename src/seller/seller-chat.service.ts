@@ -171,7 +171,8 @@ export class SellerChatService {
    */
   async send(user: ChatUser, request: SendRequest, connectionId: string, known: KnownChats): Promise<DeliveredMessage> {
     if (!(await take(this.rate, user.id))) throw new SellerRefusal('RATE_LIMITED');
-    // A chat the connection holds is answered without a turn of the microtask queue: this is every message's path.
+    // A chat whose parties the connection holds (it read them with its first message there) is answered without a
+    // turn of the microtask queue: this is every other message's path.
     const chat =
       (request.chatId !== null && known.get(request.chatId)) || (await this.partiesOf(request.chatId, known));
     if (!chat || (chat.seller.id !== user.id && chat.client.id !== user.id)) throw new SellerRefusal('CHAT_NOT_FOUND');
