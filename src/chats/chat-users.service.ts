@@ -151,7 +151,12 @@ export class ChatUsersService {
   async createClient(
     name: string,
     sellerId: number,
-  ): Promise<{ client: ChatUser; token: string; chat: DirectChat; offlineMessages: boolean } | null> {
+  ): Promise<{
+    client: ChatUser & { kind: 'client' };
+    token: string;
+    chat: DirectChat;
+    offlineMessages: boolean;
+  } | null> {
     if (!isRowId(sellerId)) return null;
     const clientName = [...name.trim()].slice(0, CHAT_NAME_MAX).join('');
     const token = generateToken();
@@ -165,14 +170,10 @@ export class ChatUsersService {
         : null,
     });
     if (!created) return null;
-    const client = { id: created.clientId, name: clientName };
+    // One object is the user and the chat's client: a connection keeps both as long as it lives.
+    const client = { id: created.clientId, name: clientName, kind: 'client' as const };
     const seller = { id: sellerId, name: created.sellerName };
-    return {
-      client: { ...client, kind: 'client' },
-      token,
-      chat: { id: created.chatId, seller, client },
-      offlineMessages: created.offlineMessages,
-    };
+    return { client, token, chat: { id: created.chatId, seller, client }, offlineMessages: created.offlineMessages };
   }
 
   /** Replaces every token of the seller with a new one. */

@@ -2,12 +2,11 @@ import type { DirectChat } from '../chats/chats.service.js';
 
 /**
  * The chats a connection has been told about (only these may reach it), each with its parties once the connection
- * has read them (its first message or read mark in the chat reads them): null until then, so an idle connection
- * holds no chat objects. Parties never change, and neither do their names (sellers and clients are never renamed),
- * so once read they are kept for the connection's lifetime without invalidation; it holds no more chats than the
- * connection has been told about. Nearly every connection knows one chat (a client's, with its seller): that one is
- * held in two fields, and a Map is made only for a second one (a Map costs more than the chat it would hold). In the
- * order the connection was told about them, as a Map keeps its keys.
+ * has read them: null for a chat it heard of by a push. Parties never change, and neither do their names (sellers
+ * and clients are never renamed), so they are kept for the connection's lifetime without invalidation; it holds no
+ * more chats than the connection has been told about. Nearly every connection knows one chat (a client's, with its
+ * seller): that one is held in two fields, and a Map is made only for a second one (a Map costs more than the chat
+ * it would hold). In the order the connection was told about them, as a Map keeps its keys.
  */
 export class KnownChats {
   private firstId: number | null = null;

@@ -100,7 +100,7 @@ export class SellerChatService {
           request.sellerId === null ? null : await this.users.createClient(request.name, request.sellerId);
         if (!created) throw new SellerRefusal('CHAT_NOT_FOUND');
         const { client, token, chat, offlineMessages } = created;
-        return { user: { ...client, kind: 'client' }, chats: [chat], newChat: chat, newToken: token, offlineMessages };
+        return { user: client, chats: [chat], newChat: chat, newToken: token, offlineMessages };
       }
     }
   }
@@ -171,8 +171,7 @@ export class SellerChatService {
    */
   async send(user: ChatUser, request: SendRequest, connectionId: string, known: KnownChats): Promise<DeliveredMessage> {
     if (!(await take(this.rate, user.id))) throw new SellerRefusal('RATE_LIMITED');
-    // A chat whose parties the connection holds (it read them with its first message there) is answered without a
-    // turn of the microtask queue: this is every other message's path.
+    // A chat the connection holds is answered without a turn of the microtask queue: this is every message's path.
     const chat =
       (request.chatId !== null && known.get(request.chatId)) || (await this.partiesOf(request.chatId, known));
     if (!chat || (chat.seller.id !== user.id && chat.client.id !== user.id)) throw new SellerRefusal('CHAT_NOT_FOUND');

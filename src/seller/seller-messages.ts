@@ -14,7 +14,8 @@ export function messageCreated(chat: DirectChat, message: StoredMessage): Webhoo
   const data = {
     sellerId: chat.seller.id,
     chatId: chat.id,
-    client: chat.client,
+    // Its id and name alone: a new client's chat holds the client's user itself as its client.
+    client: { id: chat.client.id, name: chat.client.name },
     message: { ...toDelivered(message), from },
   };
   return { type: 'seller.message.created', appId: null, sellerId: chat.seller.id, data };

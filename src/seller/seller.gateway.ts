@@ -184,9 +184,7 @@ export class SellerGateway
     connection.user = signIn.user;
     // Signed in: no deadline from here, even while the welcome is built (the lobby's ends with its welcome).
     session.established();
-    // Known without their parties, which its first message or read mark in each chat reads (KnownChats): an idle
-    // connection keeps no chat objects.
-    signIn.chats.forEach((chat) => connection.knownChats.set(chat.id, null));
+    signIn.chats.forEach((chat) => connection.knownChats.set(chat.id, chat));
     this.byUser.add(signIn.user.id, connection);
     let welcomed: boolean;
     try {
