@@ -10,7 +10,6 @@ import { rawWsGatewaysOf, refuseSharedPaths } from './raw-ws-gateways.js';
 import type { UpgradeOwner } from './transport-router.adapter.js';
 import { RawWsHeartbeat } from '../connection/raw-ws-heartbeat.js';
 import {
-  type DirectFrameHandler,
   type FrameParser,
   isRawWsClient,
   type MessageHandlers,
@@ -21,7 +20,10 @@ import {
   rawWsClientClass,
 } from './raw-ws-client.js';
 
+import { endpointOf, registerEndpoint } from './raw-ws-direct.js';
+
 export type { DirectFrameHandler, FrameParser } from './raw-ws-client.js';
+export { handleClosesDirectly, handleFramesDirectly } from './raw-ws-direct.js';
 import { describeFault } from '../../common/refusal.js';
 import type { ConnectionSettings } from '../../config/areas/connections.settings.js';
 import { settingsOf } from '../../config/settings-area.js';
@@ -67,31 +69,6 @@ export function configuredBy<T>(
   settings: (area: T) => RawWsSettings,
 ): ConfiguredRawWsSettings {
   return { area, settings };
-}
-
-const endpointOfServer = new WeakMap<WebSocketServer, Endpoint>();
-
-/**
- * Takes `event`'s frames on a RawWsAdapter server (the one a gateway's `afterInit` gets) off Nest's per-frame path
- * (an exception zone, guards, interceptors and the global pipes, each a promise per frame), for a gateway's busiest
- * event; the gateway must not also `@SubscribeMessage` it. Its other events still go through Nest.
- */
-export function handleFramesDirectly(server: WebSocketServer, event: string, handler: DirectFrameHandler): void {
-  const endpoint = endpointOfServer.get(server);
-  if (!endpoint) throw new Error('handleFramesDirectly: a server RawWsAdapter did not create');
-  endpoint.direct.set(event, handler);
-}
-
-/**
- * Runs `handler` with each connection of a RawWsAdapter server once it has closed, after the connection core's close
- * listener, in place of Nest's disconnect hook: Nest binds every connection a closure of its own for that hook, which
- * a connection would keep as long as it lives. The gateway must not also implement `handleDisconnect` (Nest's hook is
- * not kept).
- */
-export function handleClosesDirectly(server: WebSocketServer, handler: (client: WebSocket) => void): void {
-  const endpoint = endpointOfServer.get(server);
-  if (!endpoint) throw new Error('handleClosesDirectly: a server RawWsAdapter did not create');
-  endpoint.closed = handler;
 }
 
 const DEFAULTS = { maxPayload: 64 * 1024, heartbeatIntervalMs: 30_000 };
@@ -162,7 +139,7 @@ export class RawWsAdapter extends WsAdapter implements UpgradeOwner {
     }) as WebSocketServer;
     endpoint.server = server;
     this.endpoints.set(path, endpoint);
-    endpointOfServer.set(server, endpoint);
+    registerEndpoint(server, endpoint);
     return server;
   }
 
@@ -227,7 +204,7 @@ export class RawWsAdapter extends WsAdapter implements UpgradeOwner {
    * stragglers are cut after a second.
    */
   override async close(server: WebSocketServer): Promise<void> {
-    const endpoint = endpointOfServer.get(server);
+    const endpoint = endpointOf(server);
     endpoint?.heartbeat?.stop();
     await Promise.all([...(endpoint?.clients ?? [])].map((client) => closeGoingAway(client)));
     await new Promise<void>((resolve) => server.close(() => resolve()));
