@@ -4,6 +4,9 @@ import { describeFault, Refusal } from '../common/refusal.js';
 import { Metrics } from '../operations/metrics.js';
 import { AuthQueueFullError } from '../realtime/limits/auth-queue.js';
 
+/** Refusals that a limit made (counted in chatgate_refusals_total). */
+const LIMITS = new Set(['RATE_LIMITED', 'TOO_MANY_CONNECTIONS', 'TEXT_IS_TOO_LONG']);
+
 /**
  * The seller chat's edge: errors as the AH Chat protocol words them, `{command, data, error}` echoing the
  * request. A protocol refusal sends its code; another refusal its code in capitals (say `INVALID_INPUT`); any other
@@ -12,9 +15,6 @@ import { AuthQueueFullError } from '../realtime/limits/auth-queue.js';
  * frame, where Nest would call an exception filter. (A connection with too many requests in flight is closed by the
  * connection core: sessions.ts.)
  */
-/** Refusals that a limit made (counted in chatgate_refusals_total). */
-const LIMITS = new Set(['RATE_LIMITED', 'TOO_MANY_CONNECTIONS', 'TEXT_IS_TOO_LONG']);
-
 @Injectable()
 export class SellerErrorFilter {
   private readonly logger = new Logger('SellerGateway');

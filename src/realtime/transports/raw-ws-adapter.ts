@@ -19,14 +19,13 @@ import {
   type Endpoint,
   rawWsClientClass,
 } from './raw-ws-client.js';
-
 import { endpointOf, registerEndpoint } from './raw-ws-direct.js';
-
-export type { DirectFrameHandler, FrameParser } from './raw-ws-client.js';
-export { handleClosesDirectly, handleFramesDirectly } from './raw-ws-direct.js';
 import { describeFault } from '../../common/refusal.js';
 import type { ConnectionSettings } from '../../config/areas/connections.settings.js';
 import { settingsOf } from '../../config/settings-area.js';
+
+export type { DirectFrameHandler, FrameParser } from './raw-ws-client.js';
+export { handleClosesDirectly, handleFramesDirectly } from './raw-ws-direct.js';
 
 /**
  * What a raw-ws gateway declares: `@WebSocketGateway<RawWsGatewayOptions>({ transport: 'ws', name: 'echo',

@@ -24,9 +24,7 @@ export function endpointOf(server: WebSocketServer): Endpoint | undefined {
  * Its other events still go through Nest.
  */
 export function handleFramesDirectly(server: WebSocketServer, event: string, handler: DirectFrameHandler): void {
-  const endpoint = endpointOfServer.get(server);
-  if (!endpoint) throw new Error('handleFramesDirectly: a server RawWsAdapter did not create');
-  endpoint.direct.set(event, handler);
+  endpointFor(server, 'handleFramesDirectly').direct.set(event, handler);
 }
 
 /**
@@ -36,7 +34,12 @@ export function handleFramesDirectly(server: WebSocketServer, event: string, han
  * not kept).
  */
 export function handleClosesDirectly(server: WebSocketServer, handler: (client: WebSocket) => void): void {
-  const endpoint = endpointOfServer.get(server);
-  if (!endpoint) throw new Error('handleClosesDirectly: a server RawWsAdapter did not create');
-  endpoint.closed = handler;
+  endpointFor(server, 'handleClosesDirectly').closed = handler;
+}
+
+/** The endpoint of a server a gateway hands to `caller`, which only a RawWsAdapter server has. */
+function endpointFor(server: WebSocketServer, caller: string): Endpoint {
+  const endpoint = endpointOf(server);
+  if (!endpoint) throw new Error(`${caller}: a server RawWsAdapter did not create`);
+  return endpoint;
 }
