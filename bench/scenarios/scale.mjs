@@ -88,7 +88,8 @@ export async function scale() {
     // Instance C leaves the second half of the lobbies: its Redis traffic should halve, A's and B's stay.
     const leaving = appIds.slice(Math.ceil(lobbies / 2));
     await gens[INSTANCES - 1].call('closeLobbies', { name: 'scale', appIds: leaving });
-    await sleep(2000);
+    const settleMs = await untilQuiet(servers);
+    log(`scale: the instances were quiet ${settleMs} ms after C closed ${leaving.length} lobbies' sockets`);
     const locality = await trafficRound(servers, gens, appIds, LOCALITY_MS);
     log(`scale, C in half the lobbies: Redis in per instance ${locality.redisInPerSec.join(' / ')} B/s`);
 
@@ -102,6 +103,7 @@ export async function scale() {
       rssKBPerSocket: after.map((m, k) => (m.rssKB - before[k].rssKB) / conns[k].ok),
       heapKBPerSocket: after.map((m, k) => (m.heapUsedKB - before[k].heapUsedKB) / conns[k].ok),
       traffic: { ...traffic, probeLatencies: undefined },
+      settleMs,
       locality: { ...locality, probeLatencies: undefined },
     };
     raw.scale = result;
@@ -131,12 +133,11 @@ async function trafficRound(servers, gens, appIds, ms) {
   const seconds = (Date.now() - t0) / 1000;
   const redisInPerSec = servers.map((s, k) => Math.round((redisBytes(s).received - redis0[k].received) / seconds));
   const redisOutPerSec = servers.map((s, k) => Math.round((redisBytes(s).sent - redis0[k].sent) / seconds));
-  let expected = 0;
-  for (const lobby of appIds) {
-    const acked = results.reduce((sum, r) => sum + (r.acked[lobby] ?? 0), 0);
-    const members = results.reduce((sum, r) => sum + (r.members[lobby] ?? 0), 0);
-    expected += acked * members;
-  }
+  // Per generator (so per instance): every message acked in a lobby, by anyone, times its members there.
+  const expectedEach = results.map((r) =>
+    appIds.reduce((sum, lobby) => sum + ackedIn(results, lobby) * (r.members[lobby] ?? 0), 0),
+  );
+  const expected = expectedEach.reduce((a, b) => a + b, 0);
   const received = results.reduce((sum, r) => sum + r.received, 0);
   return {
     sent: results.reduce((sum, r) => sum + r.sent, 0),
@@ -146,11 +147,30 @@ async function trafficRound(servers, gens, appIds, ms) {
     expected,
     received,
     lost: expected - received,
+    lostEach: results.map((r, k) => expectedEach[k] - r.received),
+    // What each instance's Redis traffic should follow: the lobbies it hosts in which someone sent.
+    busyLobbiesHosted: results.map((r) => appIds.filter((l) => r.members[l] && ackedIn(results, l)).length),
     closed: results.reduce((sum, r) => sum + r.closed, 0),
     latency: summary(results.flatMap((r) => r.probeLatencies)),
     redisInPerSec,
     redisOutPerSec,
   };
+}
+
+const ackedIn = (results, lobby) => results.reduce((sum, r) => sum + (r.acked[lobby] ?? 0), 0);
+
+/** Waits until every server has used under a tenth of a core over half a second (at most 60 s): sockets that a
+ * generator closed are still being taken down, and their departures announced, for a while after it returns.
+ * Resolves with the time it took. */
+async function untilQuiet(servers) {
+  const t0 = Date.now();
+  const windowMs = 500;
+  while (Date.now() - t0 < 60_000) {
+    const cpu0 = servers.map(cpuSeconds);
+    await sleep(windowMs);
+    if (servers.every((s, k) => cpuSeconds(s) - cpu0[k] < windowMs / 1000 / 10)) break;
+  }
+  return Date.now() - t0;
 }
 
 /** Bytes the server's TCP connections to Redis have received and sent so far (`ss`'s tcp_info, by the server's pid). */
@@ -177,7 +197,7 @@ function scaleRows(c) {
   row(label, 'heap per socket after GC (A / B / C)', each(c.heapKBPerSocket), null, 'KB');
   const t = c.traffic;
   row(label, 'messages acked', t.acked, null, '', `${t.sent} sent, 1/s per lobby for ${TRAFFIC_MS / 1000} s`);
-  row(label, 'frames lost', t.lost, null, 'frames', `of ${t.expected}`);
+  row(label, 'frames lost', t.lost, null, 'frames', `of ${t.expected}; A / B / C ${each(t.lostEach, String)}`);
   row(label, 'delivery latency p50', t.latency.p50, null, 'ms', 'send → a member on any instance');
   row(label, 'delivery latency p99', t.latency.p99, null, 'ms');
   row(label, 'Redis bytes in per second (A / B / C)', each(t.redisInPerSec, String), null, 'B/s', 'all lobbies');
@@ -187,6 +207,9 @@ function scaleRows(c) {
     each(c.locality.redisInPerSec, String),
     null,
     'B/s',
-    `C/A ${r2(c.locality.redisInPerSec[2] / c.locality.redisInPerSec[0])}; lost ${c.locality.lost}`,
+    `C/A ${r2(c.locality.redisInPerSec[2] / c.locality.redisInPerSec[0])}, where C/A of the lobbies with traffic ` +
+      `each hosts is ${r2(c.locality.busyLobbiesHosted[2] / c.locality.busyLobbiesHosted[0])}; lost ${c.locality.lost} of ` +
+      `${c.locality.expected} (A / B / C ${each(c.locality.lostEach, String)}); started ${c.settleMs} ms after C's ` +
+      'closes, once every instance was quiet',
   );
 }
