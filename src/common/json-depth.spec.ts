@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nestsDeeperThan } from './json-depth.js';
+import { nestsDeeperThan, textNestsDeeperThan } from './json-depth.js';
 
 /** `levels` arrays or objects, one inside the other, around a string. */
 function nested(levels: number, kind: 'array' | 'object'): unknown {
@@ -43,5 +43,39 @@ describe('nestsDeeperThan', () => {
     const parsed = JSON.parse('{"__proto__": {"a": {"b": {}}}}') as unknown;
     expect(nestsDeeperThan(parsed, 3)).toBe(true);
     expect(nestsDeeperThan(parsed, 4)).toBe(false);
+  });
+});
+
+describe('textNestsDeeperThan', () => {
+  it('agrees with nestsDeeperThan on the parse, at the limit and around it', () => {
+    const values = [
+      'text',
+      7,
+      null,
+      {},
+      [],
+      { a: 1, b: 'x', c: null },
+      { command: 'message', data: [{ a: [{ b: 1 }] }] },
+      { shallow: [1, 2, 3], other: { x: 1 }, deep: nested(40, 'object') },
+      nested(32, 'array'),
+      nested(33, 'object'),
+    ];
+    for (const value of values) {
+      const text = JSON.stringify(value);
+      for (const max of [0, 1, 2, 4, 5, 32]) {
+        expect([text, max, textNestsDeeperThan(text, max)]).toEqual([text, max, nestsDeeperThan(value, max)]);
+      }
+    }
+  });
+
+  it('does not count brackets inside strings, escaped quotes and backslashes included', () => {
+    expect(textNestsDeeperThan(JSON.stringify({ text: '[[[{{{' }), 1)).toBe(false);
+    expect(textNestsDeeperThan(JSON.stringify({ text: 'say "[[[" \\', then: [[1]] }), 3)).toBe(false);
+    expect(textNestsDeeperThan(JSON.stringify({ text: 'say "[[[" \\', then: [[1]] }), 2)).toBe(true);
+    expect(textNestsDeeperThan(JSON.stringify({ text: '\\"' }), 1)).toBe(false);
+  });
+
+  it('measures a hostile 40,000-level text', () => {
+    expect(textNestsDeeperThan('['.repeat(40_000) + ']'.repeat(40_000), 32)).toBe(true);
   });
 });

@@ -32,6 +32,34 @@ export function nestsDeeperThan(value: unknown, max: number): boolean {
 
 type Fields = Record<string, unknown>;
 
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACE = 0x7d;
+const CLOSE_BRACKET = 0x5d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * Whether JSON text nests deeper than `max` arrays/objects: what `nestsDeeperThan` tells of its parse, read off the
+ * brackets outside strings, so a frame is measured before it is parsed and without allocating. Text that is not
+ * JSON gets an answer too; its parse fails anyway.
+ */
+export function textNestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE) inString = true;
+    else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      if (++depth > max) return true;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) depth--;
+  }
+  return false;
+}
+
 const pending: object[] = [];
 const depths: number[] = [];
 

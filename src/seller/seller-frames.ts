@@ -1,4 +1,4 @@
-import { MAX_JSON_DEPTH, nestsDeeperThan } from '../common/json-depth.js';
+import { MAX_JSON_DEPTH, textNestsDeeperThan } from '../common/json-depth.js';
 import { codePoints, isBlank, isStorableText } from '../common/text.js';
 import { InvalidInputError } from '../common/refusal.js';
 import type { ReadRequest, SendRequest, SignInRequest } from './seller-chat.types.js';
@@ -12,14 +12,14 @@ type Fields = Record<string, unknown>;
  * are dropped: the protocol ignores them and the connection stays open.
  */
 export function parseSellerFrame(raw: unknown): { event: string; data: unknown } | undefined {
-  if (typeof raw !== 'string') return undefined;
+  if (typeof raw !== 'string' || textNestsDeeperThan(raw, MAX_JSON_DEPTH)) return undefined;
   let frame: unknown;
   try {
     frame = JSON.parse(raw);
   } catch {
     return undefined;
   }
-  if (!isFields(frame) || typeof frame.command !== 'string' || nestsDeeperThan(frame, MAX_JSON_DEPTH)) return undefined;
+  if (!isFields(frame) || typeof frame.command !== 'string') return undefined;
   return { event: frame.command, data: frame.data ?? {} };
 }
 
