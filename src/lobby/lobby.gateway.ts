@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { type BeforeApplicationShutdown, type OnModuleDestroy, UseFilters } from '@nestjs/common';
 import {
   Ack,
@@ -125,6 +126,7 @@ export class LobbyGateway
     const state = new LobbySocketState();
     socket.data = state;
     const transport = new IoClientTransport(socket, this.addresses.ofHandshake(socket.handshake));
+    keepOriginOnly(socket.handshake);
     state.connection = this.sessions.open(socket, 'lobby', transport, { details: state });
   }
 
@@ -166,7 +168,7 @@ export class LobbyGateway
     const state = stateOf(socket);
     const session = await this.lobby.authenticate(appId, tokenHash, socket.handshake.headers.origin);
     // An unknown hash is an anonymous reader, as the protocol says, but counts as a guess against the address.
-    if (tokenHash && !session.member && (await this.throttle.guessed(this.addresses.ofHandshake(socket.handshake))))
+    if (tokenHash && !session.member && (await this.throttle.guessed(state.connection.transport.address)))
       throw new LobbyRefusal('auth_throttled');
     if (session.member && !state.connection.claimUser(session.member.id, tokenHash ?? undefined))
       throw new LobbyRefusal('too_many_connections');
@@ -257,4 +259,16 @@ function isMessageId(value: unknown): value is number {
 
 function isNonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0;
+}
+
+const NO_HEADERS: IncomingHttpHeaders = Object.freeze({});
+
+/**
+ * Of its handshake's headers a lobby socket reads only the Origin once it is open (the app's allowlist, at auth; the
+ * client's address is resolved as it opens): socket.io would keep them all for the socket's life, a browser's cookies
+ * and user agent included.
+ */
+function keepOriginOnly(handshake: Socket['handshake']): void {
+  const { origin } = handshake.headers;
+  handshake.headers = origin === undefined ? NO_HEADERS : { origin };
 }

@@ -5,6 +5,7 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { Server, ServerOptions, Socket } from 'socket.io';
 import { answerAcksDirectly } from '../internals/direct-acks.js';
 import { serveEio3PollingAsBinary } from '../internals/eio3-binary-polling.js';
+import { releaseUpgradeRequests } from '../internals/upgrade-request-release.js';
 import type { Admit } from '../connection/handshake.js';
 import { bindIoMessageHandlers } from './io-message-handlers.js';
 import { jsonTextParser } from '../connection/json-text.js';
@@ -101,6 +102,7 @@ export class ChatgateIoAdapter extends IoAdapter implements UpgradeOwner {
     });
     this.upgradePaths.push(server.path().replace(/\/$/, '') + '/');
     serveEio3PollingAsBinary(server.engine);
+    releaseUpgradeRequests(server.engine);
     limitPendingSessions(server.engine, this.settings.pendingSessionsPerIp, (request) =>
       this.addresses.limitKeyOf(request),
     );
@@ -123,9 +125,8 @@ export class ChatgateIoAdapter extends IoAdapter implements UpgradeOwner {
       watchPongs(socket);
     });
     // engine.io keeps each session's handshake request for the session's life, but nothing reads it once socket.io
-    // has built `socket.handshake` from it (address, headers, query; the checks above ran at the handshake). A session
-    // opened by polling then holds no IncomingMessage; one opened directly over WebSocket still does, through the
-    // close listener engine.io's upgrade response leaves on the TCP socket.
+    // has built `socket.handshake` from it (address, headers, query; the checks above ran at the handshake). With the
+    // upgrade's response letting go of its request too (releaseUpgradeRequests), a session holds no IncomingMessage.
     server.on('connection', (socket: Socket) => {
       (socket.conn as { request?: IncomingMessage }).request = undefined;
       answerAcksDirectly(socket);
