@@ -122,7 +122,7 @@ describe('the per-address connection cap', () => {
 
   it('refuses a third connection from one address on every transport, and frees the slot on close', async () => {
     const first = await hostileSeller(suite.server.url);
-    await hostileLobby(suite.server.url);
+    const lobby = await hostileLobby(suite.server.url);
     expect(await refusedUpgrade(suite.server.url, HOSTILE)).toBe(429);
     expect(await pollingHandshake(suite.server.url, HOSTILE)).toBe(403);
     await expect(hostileLobby(suite.server.url)).rejects.toThrow();
@@ -133,6 +133,10 @@ describe('the per-address connection cap', () => {
     await first.waitForClose();
     // The slot is given back once the server has handled the close, which no frame announces: retry, bounded.
     await until(() => admitted(hostileSeller(suite.server.url)), { what: "the closed connection's slot" });
+    // A lobby session opened over WebSocket gives its slot back with its TCP connection.
+    await expect(hostileLobby(suite.server.url)).rejects.toThrow();
+    lobby.close();
+    await until(() => admitted(hostileLobby(suite.server.url)), { what: "the closed lobby socket's slot" });
   });
 });
 

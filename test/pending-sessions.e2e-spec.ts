@@ -1,6 +1,8 @@
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { useTestServer } from './support/suite.js';
+import { until } from './support/until.js';
 
 interface Reply {
   status: number;
@@ -55,5 +57,31 @@ describe('Engine.IO sessions per client address that have not said anything yet 
       null,
       { room: { users: {}, history: [], muteList: {}, slowMode: 0 } },
     ]);
+  });
+
+  it('counts silent sessions opened over WebSocket until their connection closes', async () => {
+    const url = `${suite.server.url.replace('http', 'ws')}/socket.io/?EIO=4&transport=websocket`;
+    /** A WebSocket session that reads its open packet and says nothing. */
+    const silent = () =>
+      new Promise<WebSocket>((resolve, reject) => {
+        const socket = new WebSocket(url, { localAddress: '127.0.0.3' });
+        socket.once('message', () => resolve(socket));
+        socket.once('error', reject);
+      });
+    const sessions = [await silent(), await silent(), await silent()];
+    try {
+      await expect(silent()).rejects.toThrow('Unexpected server response: 400');
+      sessions[0].close();
+      await until(
+        async () => {
+          const next = await silent().catch(() => null);
+          if (next) sessions.push(next);
+          return next !== null;
+        },
+        { what: "the closed session's place" },
+      );
+    } finally {
+      sessions.forEach((socket) => socket.close());
+    }
   });
 });

@@ -1,5 +1,6 @@
 import type { Server as Engine, Socket as EngineSocket } from 'engine.io';
 import type { IncomingMessage } from 'node:http';
+import { sessionEnd } from '../internals/engine-session-end.js';
 
 /**
  * Caps the Engine.IO sessions one client address holds before its client has sent anything on them. A page that
@@ -27,12 +28,15 @@ export function limitPendingSessions(
   engine.on('connection', (socket: EngineSocket) => {
     const address = addressOf(socket.request);
     pending.set(address, (pending.get(address) ?? 0) + 1);
+    const end = sessionEnd(socket);
     const settle = () => {
-      socket.off('packet', settle).off('close', settle);
+      socket.off('packet', settle);
+      end.off('close', settle);
       const left = (pending.get(address) ?? 1) - 1;
       if (left > 0) pending.set(address, left);
       else pending.delete(address);
     };
-    socket.on('packet', settle).on('close', settle);
+    socket.on('packet', settle);
+    end.on('close', settle);
   });
 }

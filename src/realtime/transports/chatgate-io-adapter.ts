@@ -6,6 +6,7 @@ import type { Server, ServerOptions, Socket } from 'socket.io';
 import { answerAcksDirectly } from '../internals/direct-acks.js';
 import { serveEio3PollingAsBinary } from '../internals/eio3-binary-polling.js';
 import { releaseUpgradeRequests } from '../internals/upgrade-request-release.js';
+import { sessionEnd } from '../internals/engine-session-end.js';
 import type { Admit } from '../connection/handshake.js';
 import { bindIoMessageHandlers } from './io-message-handlers.js';
 import { jsonTextParser } from '../connection/json-text.js';
@@ -119,7 +120,7 @@ export class ChatgateIoAdapter extends IoAdapter implements UpgradeOwner {
       this.releases.delete(socket.request);
       if (held) {
         held.stopWatching();
-        socket.on('close', held.release); // 'close' comes once: `on` spares once's wrapper
+        sessionEnd(socket).on('close', held.release); // 'close' comes once: `on` spares once's wrapper
       }
       bound(socket);
       watchPongs(socket);
