@@ -133,15 +133,17 @@ async function trafficRound(servers, gens, appIds, ms) {
   const seconds = (Date.now() - t0) / 1000;
   const redisInPerSec = servers.map((s, k) => Math.round((redisBytes(s).received - redis0[k].received) / seconds));
   const redisOutPerSec = servers.map((s, k) => Math.round((redisBytes(s).sent - redis0[k].sent) / seconds));
-  // Per generator (so per instance): every message acked in a lobby, by anyone, times its members there.
+  // Messages acked in each lobby, whichever generator sent them.
+  const ackedIn = new Map(appIds.map((lobby) => [lobby, results.reduce((sum, r) => sum + (r.acked[lobby] ?? 0), 0)]));
+  // Per generator (so per instance): every message acked in a lobby times its members there.
   const expectedEach = results.map((r) =>
-    appIds.reduce((sum, lobby) => sum + ackedIn(results, lobby) * (r.members[lobby] ?? 0), 0),
+    appIds.reduce((sum, lobby) => sum + ackedIn.get(lobby) * (r.members[lobby] ?? 0), 0),
   );
   const expected = expectedEach.reduce((a, b) => a + b, 0);
   const received = results.reduce((sum, r) => sum + r.received, 0);
   return {
     sent: results.reduce((sum, r) => sum + r.sent, 0),
-    acked: results.reduce((sum, r) => sum + Object.values(r.acked).reduce((a, b) => a + b, 0), 0),
+    acked: [...ackedIn.values()].reduce((a, b) => a + b, 0),
     ackErrors: results.reduce((sum, r) => sum + r.ackErrors, 0),
     ackSample: results.find((r) => r.ackSample)?.ackSample ?? null,
     expected,
@@ -149,15 +151,13 @@ async function trafficRound(servers, gens, appIds, ms) {
     lost: expected - received,
     lostEach: results.map((r, k) => expectedEach[k] - r.received),
     // What each instance's Redis traffic should follow: the lobbies it hosts in which someone sent.
-    busyLobbiesHosted: results.map((r) => appIds.filter((l) => r.members[l] && ackedIn(results, l)).length),
+    busyLobbiesHosted: results.map((r) => appIds.filter((l) => r.members[l] && ackedIn.get(l)).length),
     closed: results.reduce((sum, r) => sum + r.closed, 0),
     latency: summary(results.flatMap((r) => r.probeLatencies)),
     redisInPerSec,
     redisOutPerSec,
   };
 }
-
-const ackedIn = (results, lobby) => results.reduce((sum, r) => sum + (r.acked[lobby] ?? 0), 0);
 
 /** Waits until every server has used under a tenth of a core over half a second (at most 60 s): sockets that a
  * generator closed are still being taken down, and their departures announced, for a while after it returns.
