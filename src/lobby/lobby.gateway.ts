@@ -5,7 +5,6 @@ import {
   ConnectedSocket,
   MessageBody,
   type OnGatewayConnection,
-  type OnGatewayDisconnect,
   type OnGatewayInit,
   SubscribeMessage,
   WebSocketGateway,
@@ -16,6 +15,7 @@ import { Clock } from '../common/clock.js';
 import { Metrics } from '../operations/metrics.js';
 import { DeliveryBus, type Subscription } from '../realtime/bus/delivery-bus.js';
 import { eventArguments } from '../realtime/transports/io-message-handlers.js';
+import { handleDisconnectsDirectly } from '../realtime/transports/io-direct.js';
 import { AuthQueue } from '../realtime/limits/auth-queue.js';
 import { AuthThrottle } from '../realtime/limits/auth-throttle.js';
 import { ClientAddresses } from '../realtime/limits/client-addresses.js';
@@ -62,7 +62,6 @@ export class LobbyGateway
   implements
     OnGatewayInit<Server>,
     OnGatewayConnection<Socket>,
-    OnGatewayDisconnect<Socket>,
     OnModuleDestroy,
     BeforeApplicationShutdown
 {
@@ -92,6 +91,10 @@ export class LobbyGateway
     // the gateway's work for it. Its failures are answered by the same exception filter.
     const newMessage = this.newMessage;
     server.on('connection', (socket: Socket) => socket.on('new_message', newMessage));
+    // Not a `handleDisconnect`: Nest would bind every socket a closure of its own for it (io-direct.ts).
+    handleDisconnectsDirectly(server, (socket) => {
+      this.signOut(socket).catch((error: unknown) => this.edge.answer(socket, undefined, error, 'disconnect'));
+    });
     this.fanout = new LobbyFanout(server, this.clock, this.metrics);
     this.subscription = this.bus.subscribe(LOBBY_CHANNEL, (delivery) => this.fanout.deliver(delivery));
     this.metrics.countWaitingAuths(() => this.authQueue.waiting);
@@ -186,10 +189,6 @@ export class LobbyGateway
         (error: unknown) => this.edge.answer(socket, ack, error, 'new_message'),
       ),
     );
-  }
-
-  async handleDisconnect(socket: Socket): Promise<void> {
-    await this.signOut(socket);
   }
 
   /**

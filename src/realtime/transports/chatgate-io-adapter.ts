@@ -2,13 +2,14 @@ import type { IncomingMessage } from 'node:http';
 import { type INestApplicationContext, Logger } from '@nestjs/common';
 import type { Socket as EngineSocket } from 'engine.io';
 import { IoAdapter } from '@nestjs/platform-socket.io';
-import type { Server, ServerOptions, Socket } from 'socket.io';
+import type { Namespace, Server, ServerOptions, Socket } from 'socket.io';
 import { answerAcksDirectly } from '../internals/direct-acks.js';
 import { serveEio3PollingAsBinary } from '../internals/eio3-binary-polling.js';
 import { releaseUpgradeRequests } from '../internals/upgrade-request-release.js';
 import { sessionEnd } from '../internals/engine-session-end.js';
 import type { Admit } from '../connection/handshake.js';
 import { bindIoMessageHandlers } from './io-message-handlers.js';
+import { bindDisconnect, countGateway } from './io-direct.js';
 import { jsonTextParser } from '../connection/json-text.js';
 import { unsolicitedPongRefusal } from '../internals/engine-heartbeat.js';
 import { engineSocketBound } from '../internals/outgoing-bound.js';
@@ -150,12 +151,17 @@ export class ChatgateIoAdapter extends IoAdapter implements UpgradeOwner {
     this.log.error(`handler failed: ${describeFault(error)}`);
   };
 
+  override bindClientConnect(server: Server | Namespace, callback: (...args: unknown[]) => void): void {
+    countGateway(server);
+    super.bindClientConnect(server, callback);
+  }
+
   /**
-   * socket.io emits 'disconnect' once per socket (a closed socket's `_onclose` returns early): Nest's callback is
-   * added as it is, with `on`, instead of IoAdapter's arrow around it under `once`'s wrapper.
+   * Nest's callback is added as it is, instead of IoAdapter's arrow around it under `once`'s wrapper, and not at all
+   * where the namespace's gateways take their disconnects directly (io-direct.ts).
    */
   override bindClientDisconnect(client: Socket, callback: (reason: string) => void): void {
-    client.on('disconnect', callback);
+    bindDisconnect(client, callback);
   }
 
   /**
