@@ -41,13 +41,27 @@ export class Generator {
 }
 
 /** Forks a generator, starts a server with `start()`, returns `body(server, gen)`; stops both whatever happens. */
-export async function withGenerator(start, body) {
-  const gen = new Generator();
-  const server = await start();
+export function withGenerator(start, body) {
+  return withServers([start], ([{ server, gen }]) => body(server, gen));
+}
+
+/**
+ * withGenerator for several servers running side by side, each with a generator of its own: returns
+ * `body([{ server, gen }, …])`, in the order of `starts`; stops them all whatever happens.
+ */
+export async function withServers(starts, body) {
+  const lanes = [];
   try {
-    return await body(server, gen);
+    for (const start of starts) {
+      const gen = new Generator();
+      lanes.push({ gen, server: null });
+      lanes[lanes.length - 1].server = await start();
+    }
+    return await body(lanes);
   } finally {
-    gen.stop();
-    await server.stop();
+    for (const { gen, server } of lanes) {
+      gen.stop();
+      await server?.stop();
+    }
   }
 }

@@ -2,6 +2,7 @@
 // preload answers SIGWINCH) plus VmRSS from /proc/<pid>/status, and CPU profile cuts (the preload answers SIGURG).
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { cpus } from 'node:os';
 import { HAS_TASKSET, SCALE } from './config.mjs';
 
@@ -59,4 +60,18 @@ export function machine() {
     loadavg: loadavg(),
     scale: SCALE,
   };
+}
+
+/** Waits until every server has used under a tenth of a core over half a second (at most 60 s), and resolves with the
+ * time it took; at once with no servers. */
+export async function untilQuiet(servers) {
+  if (servers.length === 0) return 0;
+  const t0 = Date.now();
+  const windowMs = 500;
+  while (Date.now() - t0 < 60_000) {
+    const cpu0 = servers.map(cpuSeconds);
+    await sleep(windowMs);
+    if (servers.every((s, k) => cpuSeconds(s) - cpu0[k] < windowMs / 1000 / 10)) break;
+  }
+  return Date.now() - t0;
 }

@@ -2,37 +2,70 @@
 // seller-chat clients doing a name auth against 100 sellers). Baselines: plain socket.io, plain ws.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { log, n } from '../config.mjs';
-import { withGenerator } from '../generator.mjs';
-import { cpuSeconds, cutProfile, memory } from '../measure.mjs';
+import { withServers } from '../generator.mjs';
+import { cpuSeconds, cutProfile, memory, untilQuiet } from '../measure.mjs';
 import { provisionLobby, provisionSellers } from '../provision.mjs';
 import { raw, row } from '../report.mjs';
 import { r2 } from '../round.mjs';
 import { sellerUrl, sioUrl, startBaseline, startChatgate } from '../servers.mjs';
 
-/** Memory after GC before and after opening one connection per spec, and the server CPU the opening took. */
-async function measureIdle(target, what, server, gen, { kind, url, specs }) {
+/** Connections a lane opens per turn in measureIdleTogether. */
+const TURN = 1000;
+
+/**
+ * Memory after GC before and after opening one connection per spec on each lane's server (`lanes`: { target, server,
+ * gen, kind, url, specs } each), and the server CPU the opening took. The lanes take turns of TURN connections, first
+ * to last and then last to first, so each meets the machine's drift over the scenario alike, rather than one of them a
+ * minute after the other. A turn's CPU runs until its server is quiet again, so work its connects left behind (a join
+ * announced to the lobby) counts, and the next turn starts only then.
+ */
+async function measureIdleTogether(what, lanes) {
   await sleep(1000);
-  const before = await memory(server);
-  await cutProfile(server); // the next profile holds the connects only
-  const c0 = cpuSeconds(server);
-  const conn = await gen.call('connect', { name: 'idle', kind, url, specs, inFlight: 100 });
-  const cpu = cpuSeconds(server) - c0;
-  await cutProfile(server);
-  log(`${target}: ${conn.ok}/${specs.length} ${what} authenticated in ${conn.ms} ms`, conn.failed ? conn.failures : '');
+  const runs = [];
+  for (const { server } of lanes) {
+    runs.push({ before: await memory(server), cpu: 0, ms: 0, ok: 0, failures: {} });
+    await cutProfile(server); // the next profile holds the connects only
+  }
+  const longest = Math.max(...lanes.map(({ specs }) => specs.length));
+  for (let from = 0; from < longest; from += TURN) {
+    const order = (from / TURN) % 2 === 0 ? [...lanes.keys()] : [...lanes.keys()].reverse();
+    for (const i of order) {
+      const { server, gen, kind, url, specs } = lanes[i];
+      const turn = specs.slice(from, from + TURN);
+      if (!turn.length) continue;
+      const run = runs[i];
+      const c0 = cpuSeconds(server);
+      const conn = await gen.call('connect', { name: 'idle', kind, url, specs: turn, inFlight: 100 });
+      await untilQuiet([server]);
+      run.cpu += cpuSeconds(server) - c0;
+      run.ms += conn.ms;
+      run.ok += conn.ok;
+      for (const [why, count] of Object.entries(conn.failures)) run.failures[why] = (run.failures[why] ?? 0) + count;
+    }
+  }
+  const results = [];
+  for (const [i, { target, server, specs }] of lanes.entries()) {
+    const { before, cpu, ms, ok, failures } = runs[i];
+    await cutProfile(server);
+    log(`${target}: ${ok}/${specs.length} ${what} authenticated in ${ms} ms`, ok < specs.length ? failures : '');
+    results.push({
+      sockets: specs.length,
+      ok,
+      failures,
+      connectMs: ms,
+      connectCpuMsPerSocket: (cpu * 1000) / ok,
+      before,
+    });
+  }
   await sleep(3000);
-  const after = await memory(server);
-  await gen.call('close', {});
-  return {
-    sockets: specs.length,
-    ok: conn.ok,
-    failures: conn.failures,
-    connectMs: conn.ms,
-    connectCpuMsPerSocket: (cpu * 1000) / conn.ok,
-    before,
-    after,
-    rssKBPerSocket: (after.rssKB - before.rssKB) / conn.ok,
-    heapKBPerSocket: (after.heapUsedKB - before.heapUsedKB) / conn.ok,
-  };
+  for (const [i, { server, gen }] of lanes.entries()) {
+    const r = results[i];
+    r.after = await memory(server);
+    r.rssKBPerSocket = (r.after.rssKB - r.before.rssKB) / r.ok;
+    r.heapKBPerSocket = (r.after.heapUsedKB - r.before.heapUsedKB) / r.ok;
+    await gen.call('close', {});
+  }
+  return results;
 }
 
 function idleRows(label, c, b, { per, all, connectNote }) {
@@ -56,33 +89,29 @@ function connectRows(label, c, b, { all, note, cpuNote = '' }) {
 export async function idleLobby() {
   const sockets = n(10000);
   const users = Math.min(sockets, 500);
-  const what = 'lobby sockets';
-  const result = {};
-  result.chatgate = await withGenerator(
-    () => startChatgate('chatgate', {}, { profileName: 'idle-lobby' }),
-    async (server, gen) => {
-      const specsFor = await provisionLobby(server, users);
-      return measureIdle('chatgate', what, server, gen, { kind: 'sio', url: sioUrl(server), specs: specsFor(sockets) });
-    },
-  );
   // Plain socket.io, with the same users (user i % 500 for socket i), as the lobby's minimum (`sio`) and doing the
   // protocol's own part of an auth (`sio-presence`: the user list in every reply, user_joined for each user's first
   // socket): what separates the two is the protocol's.
-  const plain = (mode) =>
-    withGenerator(
-      () => startBaseline(mode),
-      (server, gen) =>
-        measureIdle(mode, what, server, gen, {
-          kind: 'sio',
-          url: sioUrl(server),
-          specs: Array.from({ length: sockets }, (_, i) => ({
-            app_id: 1,
-            hashed_token: (i % users).toString(16).padStart(64, '0'),
-          })),
-        }),
-    );
-  result.sio = await plain('sio');
-  result.sioPresence = await plain('sio-presence');
+  const plainSpecs = Array.from({ length: sockets }, (_, i) => ({
+    app_id: 1,
+    hashed_token: (i % users).toString(16).padStart(64, '0'),
+  }));
+  const [chatgate, sio, sioPresence] = await withServers(
+    [
+      () => startChatgate('chatgate', {}, { profileName: 'idle-lobby' }),
+      () => startBaseline('sio'),
+      () => startBaseline('sio-presence'),
+    ],
+    async ([c, s, p]) => {
+      const specsFor = await provisionLobby(c.server, users);
+      return measureIdleTogether('lobby sockets', [
+        { target: 'chatgate', ...c, kind: 'sio', url: sioUrl(c.server), specs: specsFor(sockets) },
+        { target: 'sio', ...s, kind: 'sio', url: sioUrl(s.server), specs: plainSpecs },
+        { target: 'sio-presence', ...p, kind: 'sio', url: sioUrl(p.server), specs: plainSpecs },
+      ]);
+    },
+  );
+  const result = { chatgate, sio, sioPresence };
   raw.idleLobby = result;
   const label = `idle lobby (${sockets} sockets, ${users} users)`;
   idleRows(label, result.chatgate, result.sio, {
@@ -97,25 +126,29 @@ export async function idleLobby() {
 export async function idleSeller() {
   const sockets = n(10000);
   const sellers = Math.max(1, Math.round(sockets / 100));
-  const what = 'seller-chat clients';
-  const result = {};
-  result.chatgate = await withGenerator(
-    () => startChatgate('chatgate', {}, { profileName: 'idle-seller' }),
-    async (server, gen) => {
-      const ss = await provisionSellers(server, sellers);
-      const specs = Array.from({ length: sockets }, (_, i) => ({ name: `c${i}`, sellerId: ss[i % sellers].id }));
-      return measureIdle('chatgate', what, server, gen, { kind: 'seller', url: sellerUrl(server), specs });
+  const [chatgate, ws] = await withServers(
+    [() => startChatgate('chatgate', {}, { profileName: 'idle-seller' }), () => startBaseline('ws')],
+    async ([c, w]) => {
+      const ss = await provisionSellers(c.server, sellers);
+      return measureIdleTogether('seller-chat clients', [
+        {
+          target: 'chatgate',
+          ...c,
+          kind: 'seller',
+          url: sellerUrl(c.server),
+          specs: Array.from({ length: sockets }, (_, i) => ({ name: `c${i}`, sellerId: ss[i % sellers].id })),
+        },
+        {
+          target: 'ws',
+          ...w,
+          kind: 'seller',
+          url: sellerUrl(w.server),
+          specs: Array.from({ length: sockets }, (_, i) => ({ pair: i, side: 'client' })),
+        },
+      ]);
     },
   );
-  result.ws = await withGenerator(
-    () => startBaseline('ws'),
-    (server, gen) =>
-      measureIdle('ws', what, server, gen, {
-        kind: 'seller',
-        url: sellerUrl(server),
-        specs: Array.from({ length: sockets }, (_, i) => ({ pair: i, side: 'client' })),
-      }),
-  );
+  const result = { chatgate, ws };
   raw.idleSeller = result;
   idleRows(`idle seller chat (${sockets} clients, name auth)`, result.chatgate, result.ws, {
     per: 'connection',

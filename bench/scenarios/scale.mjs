@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { log, n, REDIS_URL } from '../config.mjs';
 import { freshPostgres, freshRedisPrefix } from '../databases.mjs';
 import { Generator } from '../generator.mjs';
-import { cpuSeconds, cutProfile, memory } from '../measure.mjs';
+import { cpuSeconds, cutProfile, memory, untilQuiet } from '../measure.mjs';
 import { provisionApps, provisionUsers } from '../provision.mjs';
 import { raw, row } from '../report.mjs';
 import { r2 } from '../round.mjs';
@@ -88,6 +88,8 @@ export async function scale() {
     // Instance C leaves the second half of the lobbies: its Redis traffic should halve, A's and B's stay.
     const leaving = appIds.slice(Math.ceil(lobbies / 2));
     await gens[INSTANCES - 1].call('closeLobbies', { name: 'scale', appIds: leaving });
+    // Sockets a generator closed are still being taken down, and their departures announced, for a while after it
+    // returns.
     const settleMs = await untilQuiet(servers);
     log(`scale: the instances were quiet ${settleMs} ms after C closed ${leaving.length} lobbies' sockets`);
     const locality = await trafficRound(servers, gens, appIds, LOCALITY_MS);
@@ -157,20 +159,6 @@ async function trafficRound(servers, gens, appIds, ms) {
     redisInPerSec,
     redisOutPerSec,
   };
-}
-
-/** Waits until every server has used under a tenth of a core over half a second (at most 60 s): sockets that a
- * generator closed are still being taken down, and their departures announced, for a while after it returns.
- * Resolves with the time it took. */
-async function untilQuiet(servers) {
-  const t0 = Date.now();
-  const windowMs = 500;
-  while (Date.now() - t0 < 60_000) {
-    const cpu0 = servers.map(cpuSeconds);
-    await sleep(windowMs);
-    if (servers.every((s, k) => cpuSeconds(s) - cpu0[k] < windowMs / 1000 / 10)) break;
-  }
-  return Date.now() - t0;
 }
 
 /** Bytes the server's TCP connections to Redis have received and sent so far (`ss`'s tcp_info, by the server's pid). */
