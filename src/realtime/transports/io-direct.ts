@@ -16,7 +16,7 @@ const gatewaysOfNamespace = new WeakMap<Namespace, NamespaceGateways>();
  * disconnected, after the connection core's close listener, in place of Nest's disconnect hook: Nest binds every
  * socket a closure of its own for that hook, which the socket keeps as long as it lives. The listener is one function
  * for all sockets. Nest's hook is dropped only while every gateway on the namespace takes its disconnects directly,
- * so a gateway sharing the namespace keeps its `handleDisconnect`.
+ * so a gateway sharing the namespace keeps its `handleDisconnect`. Called once by a gateway, from its `afterInit`.
  */
 export function handleDisconnectsDirectly(
   server: Server | Namespace,
