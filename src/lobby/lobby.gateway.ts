@@ -59,11 +59,7 @@ class LobbySocketState {
 @WebSocketGateway<IoGatewayOptions>({ name: 'lobby' })
 @UseFilters(LobbyExceptionFilter)
 export class LobbyGateway
-  implements
-    OnGatewayInit<Server>,
-    OnGatewayConnection<Socket>,
-    OnModuleDestroy,
-    BeforeApplicationShutdown
+  implements OnGatewayInit<Server>, OnGatewayConnection<Socket>, OnModuleDestroy, BeforeApplicationShutdown
 {
   // `server` and the subscription are set by `afterInit`, which only an app's WebSocket adapter calls: in a
   // module compiled without an HTTP app (a test of LobbyModule alone) they stay unset, and the shutdown hooks have
