@@ -15,7 +15,7 @@ import { Clock } from '../common/clock.js';
 import { Metrics } from '../operations/metrics.js';
 import { DeliveryBus, type Subscription } from '../realtime/bus/delivery-bus.js';
 import { eventArguments } from '../realtime/transports/io-message-handlers.js';
-import { handleDisconnectsDirectly } from '../realtime/transports/io-direct.js';
+import { handleDisconnectsDirectly, sharedSocketListener } from '../realtime/transports/io-direct.js';
 import { AuthQueue } from '../realtime/limits/auth-queue.js';
 import { AuthThrottle } from '../realtime/limits/auth-throttle.js';
 import { ClientAddresses } from '../realtime/limits/client-addresses.js';
@@ -116,7 +116,7 @@ export class LobbyGateway
   }
 
   /** `new_message`'s listener, one for every socket (socket.io calls it with the socket as `this`). */
-  private readonly newMessage = sharedListener((socket, args) => {
+  private readonly newMessage = sharedSocketListener((socket, args) => {
     const { data, ack } = eventArguments(args);
     this.onNewMessage(socket, data, ack).catch((error: unknown) => this.edge.answer(socket, ack, error, 'new_message'));
   });
@@ -234,13 +234,6 @@ export class LobbyGateway
       this.edge.answer(socket, undefined, error, 'disconnect');
     }
   }
-}
-
-/** A listener for every socket alike: socket.io calls it with the socket as `this`. */
-function sharedListener(handle: (socket: Socket, args: unknown[]) => void): (this: Socket, ...args: unknown[]) => void {
-  return function (this: Socket, ...args: unknown[]) {
-    handle(this, args);
-  };
 }
 
 function stateOf(socket: Socket): LobbySocketState {

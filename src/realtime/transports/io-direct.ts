@@ -1,12 +1,22 @@
 import type { Namespace, Server, Socket } from 'socket.io';
 
-// What a socket.io gateway may take off Nest's path, by the server its `afterInit` gets: its sockets' disconnects.
-// ChatgateIoAdapter reads this as Nest binds each socket.
+// What a socket.io gateway may take off Nest's path, by the server its `afterInit` gets: its sockets' events and
+// disconnects, each with a listener shared by every socket. ChatgateIoAdapter reads the disconnects as Nest binds
+// each socket.
+
+/** A listener for every socket alike: socket.io calls it with the socket as `this`, so no closure per socket. */
+export function sharedSocketListener(
+  handle: (socket: Socket, args: unknown[]) => void,
+): (this: Socket, ...args: unknown[]) => void {
+  return function (this: Socket, ...args: unknown[]) {
+    handle(this, args);
+  };
+}
 
 /** The gateways Nest bound to one namespace, and the disconnect listeners those taking them directly share. */
 interface NamespaceGateways {
   bound: number;
-  direct: Array<(this: Socket, reason: string) => void>;
+  direct: Array<(this: Socket, ...args: unknown[]) => void>;
 }
 
 const gatewaysOfNamespace = new WeakMap<Namespace, NamespaceGateways>();
@@ -22,9 +32,9 @@ export function handleDisconnectsDirectly(
   server: Server | Namespace,
   handler: (socket: Socket, reason: string) => void,
 ): void {
-  gatewaysOf(namespaceOf(server)).direct.push(function (this: Socket, reason: string) {
-    handler(this, reason);
-  });
+  gatewaysOf(namespaceOf(server)).direct.push(
+    sharedSocketListener((socket, [reason]) => handler(socket, reason as string)),
+  );
 }
 
 /** Called by ChatgateIoAdapter for each gateway Nest binds to a namespace. */
