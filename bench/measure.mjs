@@ -75,3 +75,10 @@ export async function untilQuiet(servers) {
   }
   return Date.now() - t0;
 }
+
+/** Which lanes run, in which order, in round `round` of turns: first to last, then last to first (A B, B A, A B, …),
+ * so that a drift of the machine over the rounds falls on each lane alike. */
+export function turnOrder(lanes, round) {
+  const order = [...lanes.keys()];
+  return round % 2 === 0 ? order : order.reverse();
+}

@@ -3,7 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { log, n } from '../config.mjs';
 import { withServers } from '../generator.mjs';
-import { cpuSeconds, cutProfile, memory, untilQuiet } from '../measure.mjs';
+import { cpuSeconds, cutProfile, memory, turnOrder, untilQuiet } from '../measure.mjs';
 import { provisionLobby, provisionSellers } from '../provision.mjs';
 import { raw, row } from '../report.mjs';
 import { r2 } from '../round.mjs';
@@ -28,8 +28,7 @@ async function measureIdleTogether(what, lanes) {
   }
   const longest = Math.max(...lanes.map(({ specs }) => specs.length));
   for (let from = 0; from < longest; from += TURN) {
-    const order = (from / TURN) % 2 === 0 ? [...lanes.keys()] : [...lanes.keys()].reverse();
-    for (const i of order) {
+    for (const i of turnOrder(lanes, from / TURN)) {
       const { server, gen, kind, url, specs } = lanes[i];
       const turn = specs.slice(from, from + TURN);
       if (!turn.length) continue;

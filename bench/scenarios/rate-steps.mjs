@@ -1,7 +1,7 @@
 // The open-loop rate ladder shared by the intake and seller-chat scenarios, and the rows that compare two ladders.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { log } from '../config.mjs';
-import { allocatedBytes, cpuSeconds, cutProfile, untilQuiet } from '../measure.mjs';
+import { allocatedBytes, cpuSeconds, cutProfile, turnOrder, untilQuiet } from '../measure.mjs';
 import { row } from '../report.mjs';
 import { r1 } from '../round.mjs';
 
@@ -29,8 +29,7 @@ export async function climbRatesTogether(lanes, { op, name, stepMs, detail }) {
     climbs.push({ warm, steps: [], best: null, climbing: true });
   }
   for (const [k, rate] of RATE_STEPS.entries()) {
-    const order = k % 2 === 0 ? [...lanes.keys()] : [...lanes.keys()].reverse();
-    for (const i of order) {
+    for (const i of turnOrder(lanes, k)) {
       const climb = climbs[i];
       if (!climb.climbing) continue;
       const { label, server, gen } = lanes[i];
