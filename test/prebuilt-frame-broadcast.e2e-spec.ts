@@ -160,6 +160,16 @@ describe('PrebuiltFrameBroadcast on engine.io 6 and ws 8', () => {
     expect(dropped).toEqual([]);
   });
 
+  it("hands each member the frames one tick wrote to it in one write, every member's at the end of the tick", async () => {
+    const members = [await join('batched'), await join('batched'), await join('batched')];
+    const writes = members.map(({ socket }) => countWrites(serverTcpOf(socket)));
+
+    for (let i = 1; i <= 3; i++) expect(broadcast.emit('batched', [], 'new_message', i)).toBe(3);
+
+    for (const { client } of members) expect(await client.waitFor('new_message', 3)).toEqual([1, 2, 3]);
+    expect(writes.map((count) => count())).toEqual([1, 1, 1]);
+  });
+
   it('counts direct writes toward the outgoing bound: a member that stopped reading is cut, others keep reading', async () => {
     const stalled = await join('bounded');
     const reader = await join('bounded');
@@ -187,4 +197,23 @@ describe('PrebuiltFrameBroadcast on engine.io 6 and ws 8', () => {
 
 function tcpOf(client: LobbyClient): TcpSocket {
   return (client.socket.io.engine.transport as unknown as { ws: { _socket: TcpSocket } }).ws._socket;
+}
+
+/** The server's TCP socket under a member's websocket transport. */
+function serverTcpOf(socket: Socket): TcpSocket {
+  return (socket.conn.transport as unknown as { socket: { _socket: TcpSocket } }).socket._socket;
+}
+
+/** Counts the writes a TCP socket hands to the kernel from now on (one `writev` for chunks corked together). */
+function countWrites(tcp: TcpSocket): () => number {
+  let writes = 0;
+  const internal = tcp as unknown as Record<'_write' | '_writev', (...args: unknown[]) => void>;
+  for (const method of ['_write', '_writev'] as const) {
+    const original = internal[method].bind(tcp);
+    internal[method] = (...args) => {
+      writes++;
+      original(...args);
+    };
+  }
+  return () => writes;
 }

@@ -100,18 +100,34 @@ function wireBytes(transport: EngineTransport): number {
 
 /**
  * Writes a prebuilt frame (a broadcast or an ack: direct-frames.ts) to a session's TCP socket past engine.io, with
- * whatever else this tick writes to it: the first such write of a tick corks the socket and the uncork is queued for
- * the end of the tick, so several broadcasts from one commit, and a sender's own ack after the broadcast of its
- * message, leave in one `writev` instead of one system call (and one loopback or network segment) each. engine.io's
- * writes join the corked queue in order. Such writes create no packet, so the session's bound is checked after the
- * uncork, on what the socket still holds unsent.
+ * whatever else this tick writes to it: the first such write of a tick corks the socket, and every socket corked
+ * this tick is uncorked together at its end, so several broadcasts from one commit, and a sender's own ack after the
+ * broadcast of its message, leave in one `writev` instead of one system call (and one loopback or network segment)
+ * each. engine.io's writes join the corked queue in order. Such writes create no packet, so the session's bound is
+ * checked after the uncork, on what the socket still holds unsent.
  */
 export function writeDirect(session: EngineSocket, tcp: TcpSocket, frame: Buffer): void {
   if (!tcp.writableCorked) {
     tcp.cork();
-    process.nextTick(uncork, session, tcp);
+    // One tick callback for every socket a broadcast corks, rather than one each.
+    if (corkedSockets.length === 0) process.nextTick(uncorkAll);
+    corkedSessions.push(session);
+    corkedSockets.push(tcp);
   }
   tcp.write(frame);
+}
+
+/** The TCP sockets corked this tick, and at the same index their sessions. */
+let corkedSessions: EngineSocket[] = [];
+let corkedSockets: TcpSocket[] = [];
+
+function uncorkAll(): void {
+  // Writes made while uncorking (a drop's callbacks) start lists, and a tick callback, of their own.
+  const sessions = corkedSessions;
+  const sockets = corkedSockets;
+  corkedSessions = [];
+  corkedSockets = [];
+  for (let i = 0; i < sockets.length; i++) uncork(sessions[i], sockets[i]);
 }
 
 function uncork(session: EngineSocket, tcp: TcpSocket): void {
