@@ -6,6 +6,9 @@
 //                                 list in the ack and `user_joined`/`user_left` for a user's first and last socket,
 //                                 written the plain way (socket.io encodes each ack and broadcast itself). A user is
 //                                 known by the hashed_token sent; its uname is `u` + the hash's last 8 hex digits.
+//   node bench/baseline.mjs sio-floor
+//                                 `sio` whose broadcast is the least any server can do per member: one `write` of one
+//                                 shared WebSocket frame to each member's TCP socket, past socket.io and engine.io.
 //   node bench/baseline.mjs ws    plain `ws` on /seller routing 1:1 frames: `auth {pair, side}` binds the
 //                                 connection to one side of a pair and replies; `message` is acked to the sender
 //                                 and delivered to the other side, in the seller chat's frame shapes.
@@ -17,8 +20,9 @@ import { WebSocketServer } from 'ws';
 const mode = process.argv[2];
 const http = createServer((_req, res) => res.writeHead(404).end());
 
-if (mode === 'sio' || mode === 'sio-presence') {
+if (mode === 'sio' || mode === 'sio-presence' || mode === 'sio-floor') {
   const presence = mode === 'sio-presence';
+  const floor = mode === 'sio-floor';
   const io = new Server(http, { transports: ['websocket', 'polling'], serveClient: false });
   const lobbies = new Map(); // room -> Map(uname -> { member, sockets }), with presence
   let seq = 0;
@@ -50,7 +54,10 @@ if (mode === 'sio' || mode === 'sio-presence') {
     socket.on('new_message', (text, ack) => {
       if (room === null) return;
       if (user === null) return typeof ack === 'function' && ack('USER_REQUIRED');
-      io.to(room).emit('new_message', { id: ++seq, user, text: String(text).trim() });
+      const message = { id: ++seq, user, text: String(text).trim() };
+      if (floor)
+        writeToEach(io, io.of('/').adapter.rooms.get(room), textFrame(`42${JSON.stringify(['new_message', message])}`));
+      else io.to(room).emit('new_message', message);
       if (typeof ack === 'function') ack();
     });
     socket.on('disconnect', () => {
@@ -109,6 +116,20 @@ if (mode === 'sio' || mode === 'sio-presence') {
 } else {
   console.error('usage: node bench/baseline.mjs sio|sio-presence|ws');
   process.exit(2);
+}
+
+/** A WebSocket text frame (server to client: unmasked) of `text`, under 64 KB as the bench's messages are. */
+function textFrame(text) {
+  const payload = Buffer.from(text);
+  const n = payload.length;
+  const head = n < 126 ? Buffer.from([0x81, n]) : Buffer.from([0x81, 126, n >> 8, n & 255]);
+  return Buffer.concat([head, payload]);
+}
+
+/** The floor of a broadcast: one `write` of one shared frame to each member's TCP socket, nothing else. */
+function writeToEach(io, ids, frame) {
+  const sockets = io.of('/').sockets;
+  for (const id of ids ?? []) sockets.get(id)?.conn.transport.socket?._socket?.write(frame);
 }
 
 http.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {

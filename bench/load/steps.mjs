@@ -4,8 +4,9 @@ import { now, paced, waitWhile } from './pacing.mjs';
 import { resetStats, stats, summary } from './stats.mjs';
 
 /** Lobby fan-out: `senders` (the first sockets of the group) send `rate` messages/s in total for `ms`; every socket
- * of the group reads. Probes are spread evenly over the connection order. Waits for delivery to drain. */
-export async function fanout({ name, senders, rate, ms, probes = 100, drainMs = 15000 }) {
+ * of the group reads. Probes are spread evenly over the connection order. Waits for delivery to drain. With
+ * `probeLatencies`, the result also holds every probe's latency. */
+export async function fanout({ name, senders, rate, ms, probes = 100, drainMs = 15000, probeLatencies = false }) {
   const list = groups.get(name);
   resetStats();
   const stride = Math.max(1, Math.floor(list.length / probes));
@@ -46,6 +47,7 @@ export async function fanout({ name, senders, rate, ms, probes = 100, drainMs = 
     totalMs: Math.round(now() - t0),
     framesPerSec: Math.round(stats.received / ((now() - t0) / 1000)),
     probe: summary(stats.probeLatencies),
+    ...(probeLatencies ? { probeLatencies: stats.probeLatencies } : {}),
   };
 }
 
