@@ -12,8 +12,14 @@
 //   node bench/baseline.mjs ws    plain `ws` on /seller routing 1:1 frames: `auth {pair, side}` binds the
 //                                 connection to one side of a pair and replies; `message` is acked to the sender
 //                                 and delivered to the other side, in the seller chat's frame shapes.
+//   node bench/baseline.mjs ws-durable
+//                                 `ws` that stores each message before its ack and delivery (durableStore below).
 // Listens on 127.0.0.1, port PORT (0 = any) and prints `listening on http://127.0.0.1:<port>` like Chatgate.
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { Server } from 'socket.io';
 import { WebSocketServer } from 'ws';
 
@@ -67,7 +73,8 @@ if (mode === 'sio' || mode === 'sio-presence' || mode === 'sio-floor') {
       io.to(room).emit('user_left', member);
     });
   });
-} else if (mode === 'ws') {
+} else if (mode === 'ws' || mode === 'ws-durable') {
+  const store = mode === 'ws-durable' ? durableStore() : null;
   const wss = new WebSocketServer({ server: http, path: '/seller', perMessageDeflate: false });
   const pairs = new Map(); // pair id -> [client side socket, seller side socket]
   let seq = 0;
@@ -84,6 +91,7 @@ if (mode === 'sio' || mode === 'sio-presence' || mode === 'sio-floor') {
       if (frame?.command === 'auth') {
         pair = frame.data.pair;
         side = frame.data.side === 'seller' ? 1 : 0;
+        store?.openChat(pair);
         let p = pairs.get(pair);
         if (!p) pairs.set(pair, (p = [null, null]));
         p[side] = ws;
@@ -97,15 +105,18 @@ if (mode === 'sio' || mode === 'sio-presence' || mode === 'sio-floor') {
         const d = frame.data ?? {};
         const other = pairs.get(pair)?.[1 - side];
         if (!other) return ws.send(JSON.stringify({ command: 'message', data: d, error: 'USER_IS_NOT_ONLINE' }));
-        const id = ++seq;
         const date = Math.floor(Date.now() / 1000);
-        ws.send(
-          JSON.stringify({
-            command: 'message',
-            data: { id, text: d.text, date, chatId: pair, clientDate: d.clientDate, my: true },
-          }),
-        );
-        other.send(JSON.stringify({ command: 'message', data: { id, text: d.text, date, chatId: pair } }));
+        const deliver = (id) => {
+          ws.send(
+            JSON.stringify({
+              command: 'message',
+              data: { id, text: d.text, date, chatId: pair, clientDate: d.clientDate, my: true },
+            }),
+          );
+          other.send(JSON.stringify({ command: 'message', data: { id, text: d.text, date, chatId: pair } }));
+        };
+        if (store) store.append([pair, side, String(d.text), String(d.clientDate), date], deliver);
+        else deliver(++seq);
       }
     });
     ws.on('close', () => {
@@ -114,8 +125,55 @@ if (mode === 'sio' || mode === 'sio-presence' || mode === 'sio-floor') {
     });
   });
 } else {
-  console.error('usage: node bench/baseline.mjs sio|sio-presence|ws');
+  console.error('usage: node bench/baseline.mjs sio|sio-presence|sio-floor|ws|ws-durable');
   process.exit(2);
+}
+
+/**
+ * The least a seller chat does that acks only what it has stored, with the guarantees Chatgate's store gives: each
+ * message inserted into SQLite (WAL, synchronous = NORMAL, as Chatgate runs it) under ids never reused, in a chat that
+ * must exist, indexed by chat for its history, and unless the same author stored the same text with the same
+ * clientDate in the chat within a minute (looked up in an index of its own, as a resend would be); the messages of one
+ * tick committed in one transaction before their acks and deliveries go out. In a fresh directory, removed on exit.
+ */
+function durableStore() {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-ws-durable-'));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const db = new Database(join(dir, 'messages.sqlite'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.exec(`CREATE TABLE chats (id INTEGER PRIMARY KEY);
+    CREATE TABLE messages (id INTEGER PRIMARY KEY AUTOINCREMENT, chat_id INTEGER NOT NULL REFERENCES chats (id),
+      side INTEGER NOT NULL, text TEXT NOT NULL, client_date TEXT, created_at INTEGER NOT NULL);
+    CREATE INDEX messages_by_chat ON messages (chat_id, id);
+    CREATE INDEX messages_resend ON messages (chat_id, client_date) WHERE client_date IS NOT NULL;`);
+  const openChat = db.prepare('INSERT OR IGNORE INTO chats (id) VALUES (?)');
+  const original = db.prepare(
+    `SELECT id FROM messages WHERE chat_id = ? AND client_date = ? AND side = ? AND text = ? AND created_at >= ?
+     ORDER BY id LIMIT 1`,
+  );
+  const insert = db.prepare(
+    'INSERT INTO messages (chat_id, side, text, client_date, created_at) VALUES (?, ?, ?, ?, ?)',
+  );
+  const store = ([chat, side, text, clientDate, date]) =>
+    original.get(chat, clientDate, side, text, date - 60)?.id ??
+    Number(insert.run(chat, side, text, clientDate, date).lastInsertRowid);
+  const commit = db.transaction((rows) => rows.map(store));
+  let pending = [];
+  const flush = () => {
+    const batch = pending;
+    pending = [];
+    const ids = commit(batch.map(({ values }) => values));
+    batch.forEach(({ stored }, i) => stored(ids[i]));
+  };
+  return {
+    openChat: (chat) => openChat.run(chat),
+    append(values, stored) {
+      if (pending.length === 0) setImmediate(flush);
+      pending.push({ values, stored });
+    },
+  };
 }
 
 /** A WebSocket text frame (server to client: unmasked) of `text`, under 64 KB as the bench's messages are. */

@@ -17,7 +17,8 @@ export async function climbRates(label, server, gen, options) {
 
 /**
  * The ladder of climbRates for several servers at once (`lanes`: { label, server, gen } each, every server with its
- * connections open), step by step: at each rate each lane still climbing runs its step, first-to-last at one rate
+ * connections open, and `rates` where a lane takes only those of RATE_STEPS), step by step: at each rate each lane
+ * still climbing runs its step, first-to-last at one rate
  * and last-to-first at the next. A server and its baseline then meet the machine's drift over the ladder alike,
  * rather than one of them a minute later than the other.
  */
@@ -31,8 +32,8 @@ export async function climbRatesTogether(lanes, { op, name, stepMs, detail }) {
   for (const [k, rate] of RATE_STEPS.entries()) {
     for (const i of turnOrder(lanes, k)) {
       const climb = climbs[i];
-      if (!climb.climbing) continue;
-      const { label, server, gen } = lanes[i];
+      const { label, server, gen, rates } = lanes[i];
+      if (!climb.climbing || (rates && !rates.includes(rate))) continue;
       // The lanes' servers share a core: each step starts once the others have finished what their last step left.
       await untilQuiet(lanes.filter((_, j) => j !== i).map((lane) => lane.server));
       const r = await measuredStep(server, gen, op, { name, rate, ms: stepMs });
