@@ -13,8 +13,10 @@
 //                                 connection to one side of a pair and replies; `message` is acked to the sender
 //                                 and delivered to the other side, in the seller chat's frame shapes.
 //   node bench/baseline.mjs ws-durable
-//                                 `ws` that stores each message before its ack and delivery (durableStore below).
+//                                 `ws` that stores a client's user, token and chat before its auth reply, and each
+//                                 message before its ack and delivery (durableStore below).
 // Listens on 127.0.0.1, port PORT (0 = any) and prints `listening on http://127.0.0.1:<port>` like Chatgate.
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -91,16 +93,18 @@ if (mode === 'sio' || mode === 'sio-presence' || mode === 'sio-floor') {
       if (frame?.command === 'auth') {
         pair = frame.data.pair;
         side = frame.data.side === 'seller' ? 1 : 0;
-        store?.openChat(pair);
         let p = pairs.get(pair);
         if (!p) pairs.set(pair, (p = [null, null]));
         p[side] = ws;
-        ws.send(
-          JSON.stringify({
-            command: 'auth',
-            data: { name: `n${pair}`, chats: { [pair]: { chatter: 'x', messages: [] } } },
-          }),
-        );
+        const reply = (token) =>
+          ws.send(
+            JSON.stringify({
+              command: 'auth',
+              data: { name: `n${pair}`, token, chats: { [pair]: { chatter: 'x', messages: [] } } },
+            }),
+          );
+        if (store && side === 0) store.newClient(pair, reply);
+        else reply(undefined);
       } else if (frame?.command === 'message' && pair !== null) {
         const d = frame.data ?? {};
         const other = pairs.get(pair)?.[1 - side];
@@ -130,11 +134,12 @@ if (mode === 'sio' || mode === 'sio-presence' || mode === 'sio-floor') {
 }
 
 /**
- * The least a seller chat does that acks only what it has stored, with the guarantees Chatgate's store gives: each
- * message inserted into SQLite (WAL, synchronous = NORMAL, as Chatgate runs it) under ids never reused, in a chat that
- * must exist, indexed by chat for its history, and unless the same author stored the same text with the same
- * clientDate in the chat within a minute (looked up in an index of its own, as a resend would be); the messages of one
- * tick committed in one transaction before their acks and deliveries go out. In a fresh directory, removed on exit.
+ * The least a seller chat does that answers only with what it has stored, with the guarantees Chatgate's store gives,
+ * in SQLite (WAL, synchronous = NORMAL, as Chatgate runs it). A client's auth creates the client, its token's hash
+ * (unique) and its chat with the seller, as Chatgate's name auth does. Each message is inserted under an id never
+ * reused, in a chat that must exist, indexed by chat for its history, unless the same author stored the same text with
+ * the same clientDate in the chat within a minute (looked up in an index of its own, as a resend would be). What one
+ * tick asks is committed in one transaction before its replies go out. In a fresh directory, removed on exit.
  */
 function durableStore() {
   const dir = mkdtempSync(join(tmpdir(), 'bench-ws-durable-'));
@@ -143,12 +148,17 @@ function durableStore() {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  db.exec(`CREATE TABLE chats (id INTEGER PRIMARY KEY);
+  db.exec(`CREATE TABLE users (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, created_at INTEGER NOT NULL);
+    CREATE TABLE tokens (user_id INTEGER NOT NULL REFERENCES users (id), hash TEXT NOT NULL UNIQUE);
+    CREATE TABLE chats (id INTEGER PRIMARY KEY, seller INTEGER NOT NULL, client INTEGER NOT NULL REFERENCES users (id),
+      UNIQUE (seller, client));
     CREATE TABLE messages (id INTEGER PRIMARY KEY AUTOINCREMENT, chat_id INTEGER NOT NULL REFERENCES chats (id),
       side INTEGER NOT NULL, text TEXT NOT NULL, client_date TEXT, created_at INTEGER NOT NULL);
     CREATE INDEX messages_by_chat ON messages (chat_id, id);
     CREATE INDEX messages_resend ON messages (chat_id, client_date) WHERE client_date IS NOT NULL;`);
-  const openChat = db.prepare('INSERT OR IGNORE INTO chats (id) VALUES (?)');
+  const user = db.prepare('INSERT INTO users (name, created_at) VALUES (?, ?)');
+  const token = db.prepare('INSERT INTO tokens (user_id, hash) VALUES (?, ?)');
+  const chat = db.prepare('INSERT OR IGNORE INTO chats (id, seller, client) VALUES (?, ?, ?)');
   const original = db.prepare(
     `SELECT id FROM messages WHERE chat_id = ? AND client_date = ? AND side = ? AND text = ? AND created_at >= ?
      ORDER BY id LIMIT 1`,
@@ -159,20 +169,29 @@ function durableStore() {
   const store = ([chat, side, text, clientDate, date]) =>
     original.get(chat, clientDate, side, text, date - 60)?.id ??
     Number(insert.run(chat, side, text, clientDate, date).lastInsertRowid);
-  const commit = db.transaction((rows) => rows.map(store));
+  const newClient = (pair) => {
+    const id = Number(user.run(`n${pair}`, Date.now()).lastInsertRowid);
+    const secret = randomBytes(32).toString('hex');
+    token.run(id, createHash('sha256').update(secret).digest('hex'));
+    chat.run(pair, pair % 100, id);
+    return secret;
+  };
+  const commit = db.transaction((batch) => batch.map(({ work }) => work()));
   let pending = [];
   const flush = () => {
     const batch = pending;
     pending = [];
-    const ids = commit(batch.map(({ values }) => values));
-    batch.forEach(({ stored }, i) => stored(ids[i]));
+    const results = commit(batch);
+    batch.forEach(({ done }, i) => done(results[i]));
+  };
+  /** Runs `work` in this tick's transaction, and `done` with its result once that has committed. */
+  const inTick = (work, done) => {
+    if (pending.length === 0) setImmediate(flush);
+    pending.push({ work, done });
   };
   return {
-    openChat: (chat) => openChat.run(chat),
-    append(values, stored) {
-      if (pending.length === 0) setImmediate(flush);
-      pending.push({ values, stored });
-    },
+    newClient: (pair, done) => inTick(() => newClient(pair), done),
+    append: (values, stored) => inTick(() => store(values), stored),
   };
 }
 

@@ -1,5 +1,6 @@
 // idle-lobby, idle-seller: memory and connect CPU of 10k idle connections (lobby sockets of 500 users in one lobby;
-// seller-chat clients doing a name auth against 100 sellers). Baselines: plain socket.io, plain ws.
+// seller-chat clients doing a name auth against 100 sellers). Baselines: plain socket.io (also doing the protocol's
+// part of an auth), plain ws (also storing what a name auth creates).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { log, n } from '../config.mjs';
 import { withServers } from '../generator.mjs';
@@ -125,9 +126,14 @@ export async function idleLobby() {
 export async function idleSeller() {
   const sockets = n(10000);
   const sellers = Math.max(1, Math.round(sockets / 100));
-  const [chatgate, ws] = await withServers(
-    [() => startChatgate('chatgate', {}, { profileName: 'idle-seller' }), () => startBaseline('ws')],
-    async ([c, w]) => {
+  const plainSpecs = Array.from({ length: sockets }, (_, i) => ({ pair: i, side: 'client' }));
+  const [chatgate, ws, durable] = await withServers(
+    [
+      () => startChatgate('chatgate', {}, { profileName: 'idle-seller' }),
+      () => startBaseline('ws'),
+      () => startBaseline('ws-durable'),
+    ],
+    async ([c, w, d]) => {
       const ss = await provisionSellers(c.server, sellers);
       return measureIdleTogether('seller-chat clients', [
         {
@@ -137,21 +143,21 @@ export async function idleSeller() {
           url: sellerUrl(c.server),
           specs: Array.from({ length: sockets }, (_, i) => ({ name: `c${i}`, sellerId: ss[i % sellers].id })),
         },
-        {
-          target: 'ws',
-          ...w,
-          kind: 'seller',
-          url: sellerUrl(w.server),
-          specs: Array.from({ length: sockets }, (_, i) => ({ pair: i, side: 'client' })),
-        },
+        { target: 'ws', ...w, kind: 'seller', url: sellerUrl(w.server), specs: plainSpecs },
+        { target: 'ws-durable', ...d, kind: 'seller', url: sellerUrl(d.server), specs: plainSpecs },
       ]);
     },
   );
-  const result = { chatgate, ws };
+  const result = { chatgate, ws, durable };
   raw.idleSeller = result;
-  idleRows(`idle seller chat (${sockets} clients, name auth)`, result.chatgate, result.ws, {
+  const label = `idle seller chat (${sockets} clients, name auth)`;
+  idleRows(label, result.chatgate, result.ws, {
     per: 'connection',
     all: 'connections',
     connectNote: 'Chatgate creates a client + chat per auth',
   });
+  const note = `baseline: the durable floor, plain ws storing a client, its token and its chat before the reply (${r2(
+    durable.connectCpuMsPerSocket / ws.connectCpuMsPerSocket,
+  )} × plain ws)`;
+  connectRows(label, result.chatgate, result.durable, { all: 'connections', note, cpuNote: note });
 }
