@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Server } from 'socket.io';
-import { WebSocketServer } from 'ws';
+import { Sender, WebSocketServer } from 'ws';
 
 const mode = process.argv[2];
 const http = createServer((_req, res) => res.writeHead(404).end());
@@ -195,12 +195,11 @@ function durableStore() {
   };
 }
 
-/** A WebSocket text frame (server to client: unmasked) of `text`, under 64 KB as the bench's messages are. */
+/** A WebSocket text frame (server to client: unmasked) of `text`, framed by `ws` as Chatgate's direct writes are. */
 function textFrame(text) {
-  const payload = Buffer.from(text);
-  const n = payload.length;
-  const head = n < 126 ? Buffer.from([0x81, n]) : Buffer.from([0x81, 126, n >> 8, n & 255]);
-  return Buffer.concat([head, payload]);
+  return Buffer.concat(
+    Sender.frame(Buffer.from(text), { readOnly: false, mask: false, rsv1: false, opcode: 1, fin: true }),
+  );
 }
 
 /** The floor of a broadcast: one `write` of one shared frame to each member's TCP socket, nothing else. */

@@ -51,6 +51,7 @@ async function measureFanout(servers, gen, { senders, ms }) {
 function pooled(turns, connected) {
   const sum = (key) => turns.reduce((total, t) => total + t[key], 0);
   const received = sum('received');
+  const cpu = sum('cpuSeconds');
   return {
     turns: turns.map(({ probeLatencies, ...turn }) => turn),
     connected,
@@ -59,8 +60,8 @@ function pooled(turns, connected) {
     expected: sum('expected'),
     received,
     lost: sum('lost'),
-    cpuSeconds: sum('cpuSeconds'),
-    cpuUsPerFrame: (sum('cpuSeconds') * 1e6) / received,
+    cpuSeconds: cpu,
+    cpuUsPerFrame: (cpu * 1e6) / received,
     framesPerSec: Math.round(received / (sum('totalMs') / 1000)),
     probe: summary(turns.flatMap((t) => t.probeLatencies)),
   };

@@ -18,9 +18,8 @@ export async function climbRates(label, server, gen, options) {
 /**
  * The ladder of climbRates for several servers at once (`lanes`: { label, server, gen } each, every server with its
  * connections open, and `rates` where a lane takes only those of RATE_STEPS), step by step: at each rate each lane
- * still climbing runs its step, first-to-last at one rate
- * and last-to-first at the next. A server and its baseline then meet the machine's drift over the ladder alike,
- * rather than one of them a minute later than the other.
+ * still climbing runs its step, first-to-last at one rate and last-to-first at the next. A server and its baseline
+ * then meet the machine's drift over the ladder alike, rather than one of them a minute later than the other.
  */
 export async function climbRatesTogether(lanes, { op, name, stepMs, detail }) {
   const climbs = [];
