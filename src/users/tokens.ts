@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { randomBase64url } from '../common/random-strings.js';
 
 /** 256 random bits, URL-safe. */
 export function generateToken(): string {
-  return randomBytes(32).toString('base64url');
+  return randomBase64url(32);
 }
 
 /** The lowercase hex sha256 of a token: what the lobby protocol calls `hashed_token`. */

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBase64url } from '../../common/random-strings.js';
 
 /**
  * Why the connection core closes a connection; each transport says it in its own protocol's words. `removed`: what
@@ -45,5 +45,5 @@ export function closeListenerFunction(listener: CloseListener): () => void {
  * tree of some twenty concatenations that V8 keeps as it is, about 0.4 KB per connection for as long as it lives.
  */
 export function newConnectionId(): string {
-  return randomBytes(16).toString('base64url');
+  return randomBase64url(16);
 }
