@@ -4,7 +4,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { log, n } from '../config.mjs';
 import { withServers } from '../generator.mjs';
-import { cpuSeconds, cutProfile, memory, turnOrder, untilQuiet } from '../measure.mjs';
+import { allocatedBytes, cpuSeconds, cutProfile, memory, turnOrder, untilQuiet } from '../measure.mjs';
 import { provisionLobby, provisionSellers } from '../provision.mjs';
 import { raw, row } from '../report.mjs';
 import { r2 } from '../round.mjs';
@@ -24,7 +24,7 @@ async function measureIdleTogether(what, lanes) {
   await sleep(1000);
   const runs = [];
   for (const { server } of lanes) {
-    runs.push({ before: await memory(server), cpu: 0, ms: 0, ok: 0, failures: {} });
+    runs.push({ before: await memory(server), cpu: 0, allocated: 0, ms: 0, ok: 0, failures: {} });
     await cutProfile(server); // the next profile holds the connects only
   }
   const longest = Math.max(...lanes.map(({ specs }) => specs.length));
@@ -34,10 +34,12 @@ async function measureIdleTogether(what, lanes) {
       const turn = specs.slice(from, from + TURN);
       if (!turn.length) continue;
       const run = runs[i];
+      const a0 = await allocatedBytes(server);
       const c0 = cpuSeconds(server);
       const conn = await gen.call('connect', { name: 'idle', kind, url, specs: turn, inFlight: 100 });
       await untilQuiet([server]);
       run.cpu += cpuSeconds(server) - c0;
+      run.allocated += (await allocatedBytes(server)) - a0;
       run.ms += conn.ms;
       run.ok += conn.ok;
       for (const [why, count] of Object.entries(conn.failures)) run.failures[why] = (run.failures[why] ?? 0) + count;
@@ -45,7 +47,7 @@ async function measureIdleTogether(what, lanes) {
   }
   const results = [];
   for (const [i, { target, server, specs }] of lanes.entries()) {
-    const { before, cpu, ms, ok, failures } = runs[i];
+    const { before, cpu, allocated, ms, ok, failures } = runs[i];
     await cutProfile(server);
     log(`${target}: ${ok}/${specs.length} ${what} authenticated in ${ms} ms`, ok < specs.length ? failures : '');
     results.push({
@@ -54,6 +56,7 @@ async function measureIdleTogether(what, lanes) {
       failures,
       connectMs: ms,
       connectCpuMsPerSocket: (cpu * 1000) / ok,
+      connectAllocKBPerSocket: allocated / 1024 / ok,
       before,
     });
   }
@@ -84,6 +87,8 @@ function idleRows(label, c, b, { per, all, connectNote }) {
 function connectRows(label, c, b, { all, note, cpuNote = '' }) {
   row(label, `connect + auth, all ${all}`, r2(c.connectMs / 1000), r2(b.connectMs / 1000), 's', note);
   row(label, 'server CPU per connect + auth', r2(c.connectCpuMsPerSocket), r2(b.connectCpuMsPerSocket), 'ms', cpuNote);
+  const allocated = (r) => r2(r.connectAllocKBPerSocket);
+  row(label, 'JS heap allocated per connect + auth', allocated(c), allocated(b), 'KB', cpuNote);
 }
 
 export async function idleLobby() {
