@@ -5,7 +5,7 @@ import { Server, type Socket } from 'socket.io';
 import ioV2 from 'socket.io-client-v2';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { answerAcksDirectly } from '../src/realtime/internals/direct-acks.js';
-import { JsonText, jsonTextParser } from '../src/realtime/connection/json-text.js';
+import { JsonText, jsonTextParser, SharedJson } from '../src/realtime/connection/json-text.js';
 import { engineSocketBound } from '../src/realtime/internals/outgoing-bound.js';
 import { LobbyClient } from './support/lobby-client.js';
 
@@ -41,6 +41,10 @@ describe('acks written past socket.io and engine.io', () => {
         ack('second');
       });
       socket.on('welcome', (ack: (...args: unknown[]) => void) => ack(null, new JsonText('{"room":{"users":{}}}')));
+      // A reply whose shared list is `size` characters of JSON: its frame's length takes 7, 16 or 64 bits.
+      socket.on('shared', (size: number, ack: (...args: unknown[]) => void) =>
+        ack(null, new JsonText('{"users":', sharedList(size), ',"n":1}')),
+      );
       socket.on('after-held', (ack: (...args: unknown[]) => void) => {
         // The first is on the wire awaiting its write callback, the second in engine.io's buffer: the ack follows them.
         socket.emit('held', 1);
@@ -69,6 +73,23 @@ describe('acks written past socket.io and engine.io', () => {
     expect(await client.emitWithAck('echo', payload)).toEqual([null, payload]);
     expect(await client.emitWithAck('welcome')).toEqual([null, { room: { users: {} } }]);
     expect(packets.get(client.socket.id!)).toEqual([]);
+    expect(dropped).toEqual([]);
+  });
+
+  it('writes a reply with shared pieces as one frame, at every frame length, and through engine.io to EIO3', async () => {
+    const client = await connect();
+    for (const size of [10, 200, 65_000, 70_000]) {
+      expect(await client.emitWithAck('shared', size)).toEqual([null, { users: sharedValue(size), n: 1 }]);
+    }
+    expect(packets.get(client.socket.id!)).toEqual([]);
+
+    const legacy = ioV2(url, { transports: ['websocket'], forceNew: true, reconnection: false });
+    clients.push(legacy);
+    await new Promise<void>((resolve) => legacy.once('connect', resolve));
+    const answer = await new Promise<unknown[]>((resolve) =>
+      legacy.emit('shared', 200, (...args: unknown[]) => resolve(args)),
+    );
+    expect(answer).toEqual([null, { users: sharedValue(200), n: 1 }]);
     expect(dropped).toEqual([]);
   });
 
@@ -102,3 +123,17 @@ describe('acks written past socket.io and engine.io', () => {
     expect(packets.get(socket.id)).toEqual(['30[null,"legacy"]']);
   });
 });
+
+/** A JSON string value of `size` characters of JSON text, with a character of two UTF-8 bytes in it. */
+function sharedValue(size: number): string {
+  return `é${'x'.repeat(Math.max(0, size - 3))}`;
+}
+
+const sharedLists = new Map<number, SharedJson>();
+
+/** One SharedJson per size, as a lobby's user list is shared by every auth reply of one version. */
+function sharedList(size: number): SharedJson {
+  let shared = sharedLists.get(size);
+  if (!shared) sharedLists.set(size, (shared = new SharedJson(JSON.stringify(sharedValue(size)))));
+  return shared;
+}

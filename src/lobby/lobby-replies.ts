@@ -1,6 +1,6 @@
 import type { Socket } from 'socket.io';
 import { type LobbyRefusal, SlowModeRefusal } from './lobby-errors.js';
-import { JsonText } from '../realtime/connection/json-text.js';
+import { JsonText, SharedJson } from '../realtime/connection/json-text.js';
 import type { LobbyWelcome, SayOutcome } from './lobby.types.js';
 
 /** The protocol's exact words. Existing widgets display or match them, so they are part of the contract. */
@@ -115,22 +115,27 @@ export function sendReply(socket: Socket, ack: AckFn | undefined, reply: LobbyRe
 }
 
 /** JSON of the objects auth replies share (LobbyRooms: a lobby's history and user list), by identity. */
-const sharedJson = new WeakMap<object, string>();
+const sharedJson = new WeakMap<object, SharedJson>();
 
-function jsonOfShared(value: object): string {
+function jsonOfShared(value: object): SharedJson {
   let json = sharedJson.get(value);
-  if (json === undefined) sharedJson.set(value, (json = JSON.stringify(value)));
+  if (json === undefined) sharedJson.set(value, (json = new SharedJson(JSON.stringify(value))));
   return json;
 }
 
 /**
  * The auth reply's payload as JSON text, with the parts it shares with other sockets' replies serialized once
- * (they are never changed once shared; a changed history or user list is a new object). Same text, and key order,
- * as serializing `welcome` whole.
+ * (they are never changed once shared; a changed history or user list is a new object) and kept as shared pieces.
+ * Same text, and key order, as serializing `welcome` whole.
  */
 export function welcomeText({ user, room }: LobbyWelcome): JsonText {
   const recovery =
     room.recovered === undefined ? '' : `,"recovered":${room.recovered},"deleted":${JSON.stringify(room.deleted)}`;
-  const rest = `"room":{"users":${jsonOfShared(room.users)},"history":${jsonOfShared(room.history)},"muteList":${JSON.stringify(room.muteList)},"slowMode":${room.slowMode}${recovery}}`;
-  return new JsonText(user ? `{"user":${JSON.stringify(user)},${rest}}` : `{${rest}}`);
+  return new JsonText(
+    `{${user ? `"user":${JSON.stringify(user)},` : ''}"room":{"users":`,
+    jsonOfShared(room.users),
+    ',"history":',
+    jsonOfShared(room.history),
+    `,"muteList":${JSON.stringify(room.muteList)},"slowMode":${room.slowMode}${recovery}}}`,
+  );
 }

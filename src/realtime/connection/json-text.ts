@@ -1,8 +1,68 @@
 import * as ioParser from 'socket.io-parser';
 
-/** A value already serialized as JSON; socket.io puts it in a packet as it is (`jsonTextParser`). */
+/**
+ * JSON text many values share (a lobby's history or user list in every auth reply): serialized once, and encoded to
+ * UTF-8 once, when a frame first takes it as bytes. Never changed once made.
+ */
+export class SharedJson {
+  private utf8: Buffer | null = null;
+
+  constructor(readonly text: string) {}
+
+  get bytes(): Buffer {
+    return (this.utf8 ??= Buffer.from(this.text));
+  }
+}
+
+/**
+ * A value already serialized as JSON, as pieces in order: text of its own, and SharedJson pieces it shares with other
+ * values. socket.io puts it in a packet as it is (`jsonTextParser`), and a frame written past socket.io takes the
+ * shared pieces' bytes as they are (`packetPieces`), so no socket's reply copies them.
+ */
 export class JsonText {
-  constructor(readonly json: string) {}
+  readonly pieces: readonly (string | SharedJson)[];
+
+  constructor(...pieces: (string | SharedJson)[]) {
+    this.pieces = pieces;
+  }
+}
+
+/**
+ * A packet's text form as socket.io-parser writes it (type, namespace unless "/", id, then the arguments), in
+ * pieces: a JsonText argument's own, whole, and JSON text between them. Undefined when no argument is a JsonText,
+ * or for a packet other than an event or ack.
+ */
+export function packetPieces(packet: ioParser.Packet): (string | SharedJson)[] | undefined {
+  const args: unknown = packet.data;
+  if (
+    (packet.type !== ioParser.PacketType.ACK && packet.type !== ioParser.PacketType.EVENT) ||
+    !Array.isArray(args) ||
+    !args.some((arg) => arg instanceof JsonText)
+  )
+    return undefined;
+  let text = String(packet.type);
+  if (packet.nsp && packet.nsp !== '/') text += `${packet.nsp},`;
+  if (packet.id !== undefined && packet.id !== null) text += packet.id;
+  text += '[';
+  const pieces: (string | SharedJson)[] = [];
+  args.forEach((arg, i) => {
+    if (i > 0) text += ',';
+    if (!(arg instanceof JsonText)) {
+      text += JSON.stringify(arg) ?? 'null';
+      return;
+    }
+    for (const piece of arg.pieces) {
+      if (typeof piece === 'string') {
+        text += piece;
+        continue;
+      }
+      if (text) pieces.push(text);
+      pieces.push(piece);
+      text = '';
+    }
+  });
+  pieces.push(`${text}]`);
+  return pieces;
 }
 
 /**
@@ -12,19 +72,9 @@ export class JsonText {
  */
 class JsonTextEncoder extends ioParser.Encoder {
   override encode(packet: ioParser.Packet): ReturnType<ioParser.Encoder['encode']> {
-    const args: unknown = packet.data;
-    if (
-      (packet.type !== ioParser.PacketType.ACK && packet.type !== ioParser.PacketType.EVENT) ||
-      !Array.isArray(args) ||
-      !args.some((arg) => arg instanceof JsonText)
-    )
-      return super.encode(packet);
-    // The packet's text form, as socket.io-parser writes it: type, namespace unless "/", id, then the arguments.
-    let text = String(packet.type);
-    if (packet.nsp && packet.nsp !== '/') text += `${packet.nsp},`;
-    if (packet.id !== undefined && packet.id !== null) text += packet.id;
-    const json = args.map((arg) => (arg instanceof JsonText ? arg.json : (JSON.stringify(arg) ?? 'null')));
-    return [`${text}[${json.join(',')}]`];
+    const pieces = packetPieces(packet);
+    if (!pieces) return super.encode(packet);
+    return [pieces.map((piece) => (typeof piece === 'string' ? piece : piece.text)).join('')];
   }
 }
 

@@ -1,6 +1,8 @@
 import type { Socket as EngineSocket } from 'engine.io';
 import { Socket } from 'socket.io';
-import { directlyWritable, type Session, textFrame } from './direct-frames.js';
+import type { Packet } from 'socket.io-parser';
+import { packetPieces } from '../connection/json-text.js';
+import { directlyWritable, type Session, textFrame, textFrameChunks } from './direct-frames.js';
 import { writeDirect } from './outgoing-bound.js';
 import type { WrittenAgainst } from './written-against.js';
 
@@ -38,8 +40,16 @@ function directAck(this: Socket, id: number): AckFn {
     if (sent) return;
     sent = true;
     const tcp = directlyWritable(this.conn as unknown as Session);
-    const frame = tcp && textFrame(this.nsp.server.encoder.encode({ type: ACK, id, nsp: this.nsp.name, data: args }));
-    if (tcp && frame) writeDirect(this.conn as unknown as EngineSocket, tcp, frame);
-    else throughSocketIo.call(this, id)(...args);
+    const chunks = tcp && frameChunks(this, { type: ACK, id, nsp: this.nsp.name, data: args });
+    if (!tcp || !chunks) return throughSocketIo.call(this, id)(...args);
+    for (const chunk of chunks) writeDirect(this.conn as unknown as EngineSocket, tcp, chunk);
   };
+}
+
+/** The ack's WebSocket frame, as chunks to write in order; undefined when socket.io must send it (binary parts). */
+function frameChunks(socket: Socket, packet: Packet): Buffer[] | undefined {
+  const pieces = packetPieces(packet);
+  if (pieces) return textFrameChunks(pieces);
+  const frame = textFrame(socket.nsp.server.encoder.encode(packet));
+  return frame && [frame];
 }

@@ -1,6 +1,7 @@
 import type { Socket as TcpSocket } from 'node:net';
 import * as wsModule from 'ws';
 import { WebSocket } from 'ws';
+import type { SharedJson } from '../connection/json-text.js';
 import type { WrittenAgainst } from './written-against.js';
 
 export const WRITTEN_AGAINST: WrittenAgainst = { 'engine.io': '6.6.12', 'ws (engine.io)': '8.21.3', ws: '8.22.0' };
@@ -71,4 +72,35 @@ export function textFrame(encoded: unknown[]): Buffer | undefined {
   if (encoded.length !== 1 || typeof encoded[0] !== 'string') return undefined;
   const payload = Buffer.from(`4${encoded[0]}`);
   return Buffer.concat(Sender.frame(payload, { readOnly: false, mask: false, rsv1: false, opcode: 1, fin: true }));
+}
+
+/**
+ * The frame `textFrame` makes, as chunks to write in order, for a packet in pieces (`packetPieces`, json-text.ts): the
+ * header, then each piece's UTF-8, the shared pieces' bytes as they are. A lobby's 25 KB user list goes to each
+ * socket's auth reply without being joined into a string and copied into a buffer per socket.
+ */
+export function textFrameChunks(pieces: readonly (string | SharedJson)[]): Buffer[] {
+  const chunks: Buffer[] = [Buffer.alloc(0)];
+  let length = 0;
+  pieces.forEach((piece, i) => {
+    const bytes = typeof piece === 'string' ? Buffer.from(i === 0 ? `4${piece}` : piece) : piece.bytes;
+    chunks.push(bytes);
+    length += bytes.length;
+  });
+  chunks[0] = textFrameHeader(length);
+  return chunks;
+}
+
+/** An unmasked, final text frame's header for a payload of `length` bytes (RFC 6455, section 5.2). */
+function textFrameHeader(length: number): Buffer {
+  if (length < 126) return Buffer.from([0x81, length]);
+  if (length < 0x10000) {
+    const header = Buffer.from([0x81, 126, 0, 0]);
+    header.writeUInt16BE(length, 2);
+    return header;
+  }
+  const header = Buffer.from([0x81, 127, 0, 0, 0, 0, 0, 0, 0, 0]);
+  header.writeUInt32BE(Math.floor(length / 2 ** 32), 2);
+  header.writeUInt32BE(length >>> 0, 6);
+  return header;
 }
