@@ -17,7 +17,11 @@ import { configDefaults, defineConfig } from 'vitest/config';
 const VARIANT_RUN = Boolean(process.env.TEST_POSTGRES_URL || process.env.TEST_CLUSTER);
 const POSTGRES_RUN = Boolean(process.env.TEST_POSTGRES_URL) && !process.env.TEST_CLUSTER;
 const CLUSTER_SIM_RUN = process.env.TEST_CLUSTER === '1' && !process.env.TEST_POSTGRES_URL;
-const ON_THE_DATABASE_UNDER_TEST = ['src/database/migrations.spec.ts', 'src/chats/new-client-writer.spec.ts'];
+const ON_THE_DATABASE_UNDER_TEST = [
+  'src/database/migrations.spec.ts',
+  'src/chats/new-client-writer.spec.ts',
+  'src/users/user-by-token.spec.ts',
+];
 const SAME_IN_EVERY_RUN = [
   'test/docs-examples.e2e-spec.ts',
   'test/docs-links.e2e-spec.ts',

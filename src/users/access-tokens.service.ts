@@ -1,20 +1,26 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import type { DataSource, Repository } from 'typeorm';
 import { generateToken, hashToken } from './tokens.js';
 import { AccessTokenEntity } from './access-token.entity.js';
 import { IdentityChanges } from './identity-changes.js';
 import type { UserEntity } from './user.entity.js';
+import { type FindUserByToken, userByTokenReader } from './user-by-token.js';
 import { Clock } from '../common/clock.js';
 
 /** Bearer tokens of every kind of user. Only sha256 hashes are stored; a token is shown once, when issued. */
 @Injectable()
 export class AccessTokensService {
+  private readonly userByToken: FindUserByToken;
+
   constructor(
     @InjectRepository(AccessTokenEntity) private readonly tokens: Repository<AccessTokenEntity>,
+    @InjectDataSource() dataSource: DataSource,
     private readonly clock: Clock,
     private readonly identity: IdentityChanges,
-  ) {}
+  ) {
+    this.userByToken = userByTokenReader(dataSource);
+  }
 
   async issue(userId: number): Promise<{ token: string; tokenHash: string }> {
     const token = generateToken();
@@ -36,13 +42,7 @@ export class AccessTokensService {
   }
 
   /** The user a token hash belongs to, or null. */
-  async findUser(tokenHash: string): Promise<UserEntity | null> {
-    // A hash is unique, so no row limit: with one, TypeORM wraps a join in a DISTINCT pagination subquery.
-    const row = await this.tokens
-      .createQueryBuilder('token')
-      .innerJoinAndSelect('token.user', 'user')
-      .where('token.tokenHash = :tokenHash', { tokenHash })
-      .getOne();
-    return row?.user ?? null;
+  findUser(tokenHash: string): Promise<UserEntity | null> {
+    return this.userByToken(tokenHash);
   }
 }
