@@ -1,4 +1,4 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation, Unique } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation, Unique } from 'typeorm';
 import { bigintNumber } from '../database/epoch-ms.js';
 import { UserEntity } from '../users/user.entity.js';
 
@@ -8,6 +8,7 @@ export type ChatKind = 'lobby' | 'direct';
 /** A place messages live. */
 @Entity('chats')
 @Unique('UQ_chats_seller_client', ['sellerId', 'clientId'])
+@Index('idx_chats_client_id', ['clientId'])
 export class ChatEntity {
   @PrimaryGeneratedColumn()
   id: number;

@@ -32,6 +32,8 @@ import { LobbyModeration1763790022000 as PostgresModeration } from './migrations
 import { LobbyModeration1763790022000 as SqliteModeration } from './migrations/sqlite/1763790022000-LobbyModeration.js';
 import { WebhookRetention1763790022001 as PostgresWebhookRetention } from './migrations/postgres/1763790022001-WebhookRetention.js';
 import { WebhookRetention1763790022001 as SqliteWebhookRetention } from './migrations/sqlite/1763790022001-WebhookRetention.js';
+import { ChatClientIndex1763790022002 as PostgresChatClientIndex } from './migrations/postgres/1763790022002-ChatClientIndex.js';
+import { ChatClientIndex1763790022002 as SqliteChatClientIndex } from './migrations/sqlite/1763790022002-ChatClientIndex.js';
 
 export const ENTITIES = [
   UserEntity,
@@ -59,6 +61,7 @@ const MIGRATIONS = {
     SqliteWebhookTimers,
     SqliteModeration,
     SqliteWebhookRetention,
+    SqliteChatClientIndex,
   ],
   postgres: [
     PostgresInit,
@@ -71,6 +74,7 @@ const MIGRATIONS = {
     PostgresWebhookTimers,
     PostgresModeration,
     PostgresWebhookRetention,
+    PostgresChatClientIndex,
   ],
 };
 
