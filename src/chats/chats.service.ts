@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import type { DataSource, Repository } from 'typeorm';
 import { isRowId } from '../common/row-id.js';
 import { isUniqueViolation } from '../common/unique-violation.js';
 import { ChatEntity } from './chat.entity.js';
 import { Clock } from '../common/clock.js';
 import { WebhookSubscriptions } from '../webhooks/webhook-subscriptions.js';
 import { chatCreated } from './chat-events.js';
+import { type DirectChatReads, directChatReads } from './direct-chat-reads.js';
 
 /** A party of a direct chat: a seller or a client, by id and name. */
 export interface Party {
@@ -25,12 +26,16 @@ export interface DirectChat {
 export class ChatsService {
   /** app id → lobby chat id; a lobby's id never changes once created, so it is safe to keep. */
   private readonly lobbyIds = new Map<number, number>();
+  private readonly direct: DirectChatReads;
 
   constructor(
     @InjectRepository(ChatEntity) private readonly chats: Repository<ChatEntity>,
+    @InjectDataSource() dataSource: DataSource,
     private readonly clock: Clock,
     private readonly webhooks: WebhookSubscriptions,
-  ) {}
+  ) {
+    this.direct = directChatReads(dataSource);
+  }
 
   /**
    * The id of an app's lobby chat, created on first use. Lobbies are not created with apps because apps may
@@ -54,7 +59,7 @@ export class ChatsService {
    * The parties are given (with their names, which never change), so a new chat is not read back.
    */
   async openDirect(seller: Party, client: Party): Promise<{ chat: DirectChat; created: boolean }> {
-    const existing = await this.findDirect(seller.id, client.id);
+    const existing = await this.direct.byParties(seller.id, client.id);
     if (existing) return { chat: existing, created: false };
     try {
       const createdAt = this.clock.now();
@@ -71,7 +76,7 @@ export class ChatsService {
     } catch (error) {
       // A second connection of the same client opened it at the same moment.
       if (!isUniqueViolation(error)) throw error;
-      const raced = await this.findDirect(seller.id, client.id);
+      const raced = await this.direct.byParties(seller.id, client.id);
       if (!raced) throw error;
       return { chat: raced, created: false };
     }
@@ -90,17 +95,12 @@ export class ChatsService {
 
   /** A direct chat by id, or null (lobbies and unknown ids alike). */
   async findDirectById(chatId: number): Promise<DirectChat | null> {
-    if (!isRowId(chatId)) return null;
-    return this.queryDirect().andWhere('c.id = :chatId', { chatId }).getOne().then(toDirect);
+    return isRowId(chatId) ? this.direct.byId(chatId) : null;
   }
 
   /** Every chat the user is a party to, as seller or client, oldest first. */
-  async directChatsOf(userId: number): Promise<DirectChat[]> {
-    const rows = await this.queryDirect()
-      .andWhere('(c.seller_id = :userId OR c.client_id = :userId)', { userId })
-      .orderBy('c.id', 'ASC')
-      .getMany();
-    return rows.map((row) => toDirect(row) as DirectChat);
+  directChatsOf(userId: number): Promise<DirectChat[]> {
+    return this.direct.ofUser(userId);
   }
 
   /**
@@ -154,21 +154,6 @@ export class ChatsService {
     return states;
   }
 
-  private findDirect(sellerId: number, clientId: number): Promise<DirectChat | null> {
-    return this.queryDirect()
-      .andWhere('c.seller_id = :sellerId AND c.client_id = :clientId', { sellerId, clientId })
-      .getOne()
-      .then(toDirect);
-  }
-
-  private queryDirect() {
-    return this.chats
-      .createQueryBuilder('c')
-      .innerJoinAndSelect('c.seller', 'seller')
-      .innerJoinAndSelect('c.client', 'client')
-      .where("c.kind = 'direct'");
-  }
-
   private async findLobby(appId: number): Promise<number | null> {
     const chat = await this.chats.findOneBy({ kind: 'lobby', appId });
     return chat?.id ?? null;
@@ -187,13 +172,4 @@ export class ChatsService {
       return id;
     }
   }
-}
-
-function toDirect(row: ChatEntity | null): DirectChat | null {
-  if (!row?.seller || !row.client) return null;
-  return {
-    id: row.id,
-    seller: { id: row.seller.id, name: row.seller.name },
-    client: { id: row.client.id, name: row.client.name },
-  };
 }
