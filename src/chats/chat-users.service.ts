@@ -14,6 +14,7 @@ import { generateToken, hashToken } from '../users/tokens.js';
 import { UserEntity, type UserKind } from '../users/user.entity.js';
 import { Clock } from '../common/clock.js';
 import { databaseSettings } from '../config/areas/database.settings.js';
+import { type PreparedRead, preparedRead } from '../database/prepared-reads.js';
 import { chatCreated } from '../chats/chat-events.js';
 import { WebhookSubscriptions } from '../webhooks/webhook-subscriptions.js';
 
@@ -38,6 +39,7 @@ export const CHAT_NAME_MAX = 64;
 @Injectable()
 export class ChatUsersService {
   private readonly writeNewClient: WriteNewClient;
+  private readonly sellerById: PreparedRead<[number], SellerRow>;
 
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
@@ -49,6 +51,11 @@ export class ChatUsersService {
     @Inject(databaseSettings.KEY) database: ConfigType<typeof databaseSettings>,
   ) {
     this.writeNewClient = newClientWriter(dataSource, database.writeTimeoutMs);
+    // Every client signing in by token reads its seller: a statement, not TypeORM's find (see prepared-reads.ts).
+    this.sellerById = preparedRead(
+      dataSource,
+      `SELECT "id", "name", "offline_messages" AS "offlineMessages" FROM "users" WHERE "id" = ? AND "kind" = 'seller'`,
+    );
   }
 
   async createSeller(name: string, offlineMessages = false): Promise<SellerView & { token: string }> {
@@ -134,14 +141,14 @@ export class ChatUsersService {
   }
 
   async findSeller(sellerId: number): Promise<SellerView | null> {
-    const user = await this.findSellerRow(sellerId);
-    return user && toSellerView(user);
+    if (!isRowId(sellerId)) return null;
+    const [row] = await this.sellerById(sellerId);
+    return row ? { id: row.id, name: row.name, offlineMessages: Boolean(row.offlineMessages) } : null;
   }
 
   /** Whether the seller takes clients' messages while offline; false for no such seller. */
   async takesOfflineMessages(sellerId: number): Promise<boolean> {
-    if (!isRowId(sellerId)) return false;
-    return this.users.exists({ where: { id: sellerId, kind: 'seller', offlineMessages: true } });
+    return (await this.findSeller(sellerId))?.offlineMessages ?? false;
   }
 
   /**
@@ -203,6 +210,9 @@ export class ChatUsersService {
     return isRowId(sellerId) ? this.users.findOneBy({ id: sellerId, kind: 'seller' }) : null;
   }
 }
+
+/** A seller as read: SQLite gives 0 or 1 for a boolean. */
+type SellerRow = { id: number; name: string; offlineMessages: boolean | number };
 
 function toSellerView(user: UserEntity): SellerView {
   return { id: user.id, name: user.name, offlineMessages: user.offlineMessages };
