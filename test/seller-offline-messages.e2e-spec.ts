@@ -61,9 +61,11 @@ describe('offline messages, opt-in per seller (docs/seller-shop.md)', () => {
     const client = await connect();
     const [auth] = await client.request('auth', { name: 'gone soon', sellerId: seller.id }, 2);
     const chatId = Number(Object.keys(auth.data.chats)[0]);
-    client.close();
+    // The seller is online before the client leaves, so it is told when the client is gone, and writes only then.
     const tab = await connect();
     await tab.request('auth', { id: seller.id, token: seller.token });
+    client.close();
+    expect(await tab.waitFor('status')).toEqual([{ command: 'status', data: { chatId, status: false } }]);
     const data = { text: 'still there?', clientDate: 1, chatId };
     expect(await tab.request('message', data)).toEqual([{ command: 'message', data, error: 'USER_IS_NOT_ONLINE' }]);
   });
