@@ -195,7 +195,7 @@ function durableStore() {
   };
 }
 
-/** A WebSocket text frame (server to client: unmasked) of `text`, framed by `ws` as Chatgate's direct writes are. */
+/** A WebSocket text frame (server to client: unmasked) of `text`, the same bytes Chatgate's direct writes frame. */
 function textFrame(text) {
   return Buffer.concat(
     Sender.frame(Buffer.from(text), { readOnly: false, mask: false, rsv1: false, opcode: 1, fin: true }),

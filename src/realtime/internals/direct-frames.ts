@@ -1,5 +1,4 @@
 import type { Socket as TcpSocket } from 'node:net';
-import * as wsModule from 'ws';
 import { WebSocket } from 'ws';
 import type { SharedJson } from '../connection/json-text.js';
 import type { WrittenAgainst } from './written-against.js';
@@ -51,33 +50,19 @@ export function directlyWritable(session: Session): TcpSocket | undefined {
   return ws._socket;
 }
 
-/** `ws`'s own framing (as socket.io-adapter uses it for its pre-encoded frames); not in @types/ws. */
-const { Sender } = wsModule as unknown as {
-  Sender: { frame(data: Buffer, options: FrameOptions): Buffer[] };
-};
-
-interface FrameOptions {
-  readOnly: boolean;
-  mask: boolean;
-  rsv1: boolean;
-  opcode: number;
-  fin: boolean;
-}
-
 /**
  * One unmasked, uncompressed WebSocket text frame holding the Engine.IO 4 message packet ("4" + the socket.io
  * packet), or undefined when the packet is not a single string (binary attachments go through socket.io).
  */
 export function textFrame(encoded: unknown[]): Buffer | undefined {
   if (encoded.length !== 1 || typeof encoded[0] !== 'string') return undefined;
-  const payload = Buffer.from(`4${encoded[0]}`);
-  return Buffer.concat(Sender.frame(payload, { readOnly: false, mask: false, rsv1: false, opcode: 1, fin: true }));
+  return Buffer.concat(textFrameChunks([encoded[0]]));
 }
 
 /**
- * The frame `textFrame` makes, as chunks to write in order, for a packet in pieces (`packetPieces`, json-text.ts): the
- * header, then each piece's UTF-8, the shared pieces' bytes as they are. A lobby's 25 KB user list goes to each
- * socket's auth reply without being joined into a string and copied into a buffer per socket.
+ * The same frame as chunks to write in order, for a packet in pieces (`packetPieces`, json-text.ts): the header, then
+ * each piece's UTF-8, the shared pieces' bytes as they are. A lobby's 25 KB user list goes to each socket's auth reply
+ * without being joined into a string and copied into a buffer per socket.
  */
 export function textFrameChunks(pieces: readonly (string | SharedJson)[]): Buffer[] {
   const chunks: Buffer[] = [Buffer.alloc(0)];
