@@ -23,6 +23,7 @@ import { endpointOf, registerEndpoint } from './raw-ws-direct.js';
 import { describeFault } from '../../common/refusal.js';
 import type { ConnectionSettings } from '../../config/areas/connections.settings.js';
 import { settingsOf } from '../../config/settings-area.js';
+import { requestPath } from './request-path.js';
 
 export type { DirectFrameHandler, FrameParser } from './raw-ws-client.js';
 export { handleClosesDirectly, handleFramesDirectly } from './raw-ws-direct.js';
@@ -163,7 +164,7 @@ export class RawWsAdapter extends WsAdapter implements UpgradeOwner {
   }
 
   servesUpgrade(request: IncomingMessage): boolean {
-    return this.endpoints.has(pathOf(request.url) ?? '');
+    return this.endpoints.has(requestPath(request.url) ?? '');
   }
 
   /** Where a gateway is served: its declared path, unless its configured settings move it. */
@@ -219,7 +220,7 @@ export class RawWsAdapter extends WsAdapter implements UpgradeOwner {
 
   private listenForUpgrades(server: HttpServer): void {
     const listener = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-      const endpoint = this.endpoints.get(pathOf(request.url) ?? '');
+      const endpoint = this.endpoints.get(requestPath(request.url) ?? '');
       if (!endpoint) return; // someone else's upgrade (socket.io's, say)
       this.admit(request, { kind: 'ws', gateway: endpoint.name }).then(
         ({ refusal, release }) => {
@@ -296,12 +297,4 @@ function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Type: text/plain\r\n` +
       `Content-Length: ${body.length}\r\n\r\n${reason}`,
   );
-}
-
-function pathOf(url: string | undefined): string | null {
-  try {
-    return new URL(url ?? '/', 'ws://localhost').pathname;
-  } catch {
-    return null;
-  }
 }
