@@ -24,6 +24,11 @@ export interface ClientTransport<Frame = unknown> {
   readonly bufferedBytes: number;
   /** Sends one frame if the connection is open; nothing otherwise. */
   send(frame: Frame): void;
+  /**
+   * Runs `write`, whose frames leave together (one system call) where the transport can batch them; without it,
+   * each frame `write` sends leaves on its own.
+   */
+  together?(write: () => void): void;
   close(cause: CloseCause): void;
   /** Runs `listener` once, when the connection has closed (whoever closed it). */
   onClose(listener: CloseListener): void;

@@ -182,15 +182,20 @@ export class ConnectionSession<Frame = unknown, Push extends Pushed<Frame> = Pus
       return false;
     }
     this.established();
-    welcome.send();
-    const { clock, lateDeliveryWindowMs } = this.sessions;
-    const now = clock.now();
-    for (const push of this.gate.release([], welcome.snapshot, now, lateDeliveryWindowMs)) {
-      this.transport.send(push.frame);
-    }
+    const now = this.sessions.clock.now();
+    // The reply and what was held leave together where the transport can batch them (one segment, not one each).
+    if (this.transport.together) this.transport.together(() => this.sendWelcome(welcome, now));
+    else this.sendWelcome(welcome, now);
     // A reply that listed no message and no presence leaves nothing to drop: `settled` drops its gate at once.
     this.settled(now);
     return true;
+  }
+
+  private sendWelcome(welcome: Welcome, now: number): void {
+    welcome.send();
+    for (const push of this.gate.release([], welcome.snapshot, now, this.sessions.lateDeliveryWindowMs)) {
+      this.transport.send(push.frame);
+    }
   }
 
   /** Sends a push now, or holds it while the auth reply is being built. */

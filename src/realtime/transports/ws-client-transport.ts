@@ -7,6 +7,7 @@ import {
   newConnectionId,
 } from '../connection/client-transport.js';
 import type { ClientAddresses } from '../limits/client-addresses.js';
+import { corkedWrites } from '../internals/ws-corking.js';
 import { whenClosed } from './raw-ws-client.js';
 
 /** Each cause's close frame: 1008 (policy violation), with a reason a person reading a trace understands. */
@@ -45,6 +46,10 @@ export class WsClientTransport implements ClientTransport<unknown> {
 
   send(frame: unknown): void {
     if (this.isOpen) this.socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  together(write: () => void): void {
+    corkedWrites(this.socket, write);
   }
 
   close(cause: CloseCause): void {
