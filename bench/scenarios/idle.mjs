@@ -1,6 +1,6 @@
-// idle-lobby, idle-seller: memory and connect CPU of 10k idle connections (lobby sockets of 500 users in one lobby;
-// seller-chat clients doing a name auth against 100 sellers). Baselines: plain socket.io (also doing the protocol's
-// part of an auth), plain ws (also storing what a name auth creates).
+// idle-lobby, idle-seller: memory, and connect and close CPU, of 10k idle connections (lobby sockets of 500 users in
+// one lobby; seller-chat clients doing a name auth against 100 sellers). Baselines: plain socket.io (also doing the
+// protocol's part of an auth), plain ws (also storing what a name auth creates).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { log, n } from '../config.mjs';
 import { withServers } from '../generator.mjs';
@@ -66,9 +66,25 @@ async function measureIdleTogether(what, lanes) {
     r.after = await memory(server);
     r.rssKBPerSocket = (r.after.rssKB - r.before.rssKB) / r.ok;
     r.heapKBPerSocket = (r.after.heapUsedKB - r.before.heapUsedKB) / r.ok;
-    await gen.call('close', {});
+    Object.assign(r, await measureClose(server, gen, r.ok));
   }
   return results;
+}
+
+/**
+ * The server CPU and JS heap allocation per connection of its clients all closing theirs (a page left, a network
+ * gone: taken offline, announced, forgotten), counted until the server is quiet again.
+ */
+async function measureClose(server, gen, count) {
+  await untilQuiet([server]);
+  const a0 = await allocatedBytes(server);
+  const c0 = cpuSeconds(server);
+  await gen.call('close', {});
+  await untilQuiet([server]);
+  return {
+    closeCpuUsPerSocket: ((cpuSeconds(server) - c0) * 1e6) / count,
+    closeAllocKBPerSocket: ((await allocatedBytes(server)) - a0) / 1024 / count,
+  };
 }
 
 function idleRows(label, c, b, { per, all, connectNote }) {
@@ -89,6 +105,8 @@ function connectRows(label, c, b, { all, note, cpuNote = '' }) {
   row(label, 'server CPU per connect + auth', r2(c.connectCpuMsPerSocket), r2(b.connectCpuMsPerSocket), 'ms', cpuNote);
   const allocated = (r) => r2(r.connectAllocKBPerSocket);
   row(label, 'JS heap allocated per connect + auth', allocated(c), allocated(b), 'KB', cpuNote);
+  row(label, 'server CPU per close', r2(c.closeCpuUsPerSocket), r2(b.closeCpuUsPerSocket), 'µs', cpuNote);
+  row(label, 'JS heap allocated per close', r2(c.closeAllocKBPerSocket), r2(b.closeAllocKBPerSocket), 'KB', cpuNote);
 }
 
 export async function idleLobby() {
