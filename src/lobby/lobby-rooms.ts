@@ -39,7 +39,7 @@ export class LobbyRooms implements OnModuleDestroy {
   } | null = null;
   private readonly historyReads = new SharedReads<number, LobbyHistory>();
   /** The last user list built per open lobby, with the members it was built from. */
-  private readonly users = new Map<number, { members: LobbyMember[]; users: LobbyRoom['users'] }>();
+  private readonly users = new Map<number, { members: readonly LobbyMember[]; users: LobbyRoom['users'] }>();
 
   constructor(bus: DeliveryBus, clock: Clock, @Inject(cacheSettings.KEY) cache: ConfigType<typeof cacheSettings>) {
     if (bus.sharedWithOtherInstances) return;
@@ -96,16 +96,16 @@ export class LobbyRooms implements OnModuleDestroy {
    * `room.users` for these members: the object built last time when the members are the same (compared, not
    * assumed from a presence version, which a presence store that restarted empty counts again from the start).
    */
-  userList(chatId: number, members: LobbyMember[]): LobbyRoom['users'] {
+  userList(chatId: number, members: readonly LobbyMember[]): LobbyRoom['users'] {
     const last = this.users.get(chatId);
-    if (last && sameMembers(last.members, members)) return last.users;
+    if (last && (last.members === members || sameMembers(last.members, members))) return last.users;
     const users = Object.fromEntries(members.map((m) => [m.uname, m]));
     if (this.open.has(chatId)) this.users.set(chatId, { members, users });
     return users;
   }
 }
 
-function sameMembers(a: LobbyMember[], b: LobbyMember[]): boolean {
+function sameMembers(a: readonly LobbyMember[], b: readonly LobbyMember[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
     if (a[i].id !== b[i].id || a[i].uname !== b[i].uname || a[i].role !== b[i].role) return false;

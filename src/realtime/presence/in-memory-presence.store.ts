@@ -20,6 +20,11 @@ export class InMemoryPresenceStore extends PresenceStore {
   private readonly places = new Map<string, Map<number, MemberEntry>>();
   private readonly leases = new Map<string, number>();
   private readonly versions = new Map<string, number>();
+  /**
+   * Each occupied place's last snapshot, given again while its version stands (every change of its members bumps
+   * it): the sockets entering a lobby between two changes share one list rather than each copying it.
+   */
+  private readonly snapshots = new Map<string, PresenceSnapshot>();
   /** Where each instance has connections, so expiry touches only those. */
   private readonly byInstance = new Map<string, Set<string>>();
 
@@ -60,8 +65,13 @@ export class InMemoryPresenceStore extends PresenceStore {
   }
 
   async snapshot<M extends PresenceMember>(place: string): Promise<PresenceSnapshot<M>> {
-    const members = [...(this.places.get(place)?.values() ?? [])].map((entry) => entry.member as M);
-    return { members, version: this.versions.get(place) ?? 0 };
+    const version = this.versions.get(place) ?? 0;
+    const last = this.snapshots.get(place);
+    if (last?.version === version) return last as PresenceSnapshot<M>;
+    const members = [...(this.places.get(place)?.values() ?? [])].map((entry) => entry.member);
+    const snapshot: PresenceSnapshot = { members, version };
+    if (members.length > 0) this.snapshots.set(place, snapshot);
+    return snapshot as PresenceSnapshot<M>;
   }
 
   async renew(instanceId: string, expiresAt: number): Promise<boolean> {
@@ -102,7 +112,10 @@ export class InMemoryPresenceStore extends PresenceStore {
       if (entry.connections.size === before || entry.connections.size > 0) return null;
     }
     members.delete(memberId);
-    if (members.size === 0) this.places.delete(place);
+    if (members.size === 0) {
+      this.places.delete(place);
+      this.snapshots.delete(place);
+    }
     return { member: entry.member, version: this.bump(place) };
   }
 

@@ -18,7 +18,8 @@ export interface Leave<M extends PresenceMember = PresenceMember> {
 
 /** Who is in a place, in arrival order, as of `version`. */
 export interface PresenceSnapshot<M extends PresenceMember = PresenceMember> {
-  members: M[];
+  /** Shared by every caller that reads the same version: never changed by one. */
+  readonly members: readonly M[];
   version: number;
 }
 

@@ -12,6 +12,32 @@ presenceStoreContract('InMemoryPresenceStore', async () => ({
   close: async () => {},
 }));
 
+describe('InMemoryPresenceStore snapshots', () => {
+  it('gives one list to every read between two changes of the members, and a new one after each change', async () => {
+    const store = new InMemoryPresenceStore();
+    const alice = { id: 1, uname: 'alice' };
+    const bob = { id: 2, uname: 'bob' };
+    await store.add('p', alice, 'i', 'c1');
+    const first = await store.snapshot('p');
+    // A second connection of a member already there changes no member: the same list.
+    await store.add('p', alice, 'i', 'c2');
+    expect(await store.snapshot('p')).toBe(first);
+    await store.add('p', bob, 'i', 'c3');
+    const second = await store.snapshot('p');
+    expect(second).toEqual({ members: [alice, bob], version: 2 });
+    expect(first).toEqual({ members: [alice], version: 1 });
+    await store.remove('p', 1, 'i', 'c1');
+    expect(await store.snapshot('p')).toBe(second);
+    await store.remove('p', 1, 'i', 'c2');
+    expect(await store.snapshot('p')).toEqual({ members: [bob], version: 3 });
+    // Emptied and entered again: the list is the new members', not what was kept before it emptied.
+    await store.remove('p', 2, 'i', 'c3');
+    expect(await store.snapshot('p')).toEqual({ members: [], version: 4 });
+    await store.add('p', alice, 'i', 'c4');
+    expect(await store.snapshot('p')).toEqual({ members: [alice], version: 5 });
+  });
+});
+
 describe('PresenceService leases', () => {
   const config = loadConfig({ PRESENCE_TTL_MS: '3000' }).cluster;
   const member = { id: 1, uname: 'alice' };
@@ -58,7 +84,7 @@ describe('PresenceService leases', () => {
   });
 });
 
-async function members(presence: { snapshot(place: string): Promise<{ members: unknown[] }> }, place: string) {
+async function members(presence: { snapshot(place: string): Promise<{ members: readonly unknown[] }> }, place: string) {
   return (await presence.snapshot(place)).members;
 }
 
