@@ -28,7 +28,8 @@ export function allocSummary(args) {
   for (const sample of p.samples) {
     total += sample.size;
     let node = byId.get(sample.nodeId);
-    const self = label(node);
+    // A sample can name a node the profile's tree no longer holds (V8 drops empty nodes when it writes the tree).
+    const self = node ? label(node) : '(node not in the tree)';
     bySelf.set(self, (bySelf.get(self) ?? 0) + sample.size);
     const chain = [];
     while (node && chain.length < 4 && node !== p.head) {
