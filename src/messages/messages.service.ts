@@ -14,6 +14,7 @@ import { MessageEntity } from './message.entity.js';
 import type { WebhookEvent } from '../webhooks/webhook-events.js';
 import { WebhookSubscriptions } from '../webhooks/webhook-subscriptions.js';
 import { type CommitRows, type CommittedRow, messageCommitter, type MessageRow } from './message-writer.js';
+import { type RecentMessages, recentMessagesReader } from './recent-messages.js';
 
 export interface NewMessage {
   chatId: number;
@@ -60,6 +61,8 @@ export class MessagesService implements BeforeApplicationShutdown {
   private readonly writer: GroupCommit<Pending, Appended>;
   private readonly commitRows: CommitRows;
   private readonly faults = new RateLimitedLog(new Logger('MessagesService'));
+  /** The chat's last `limit` messages, oldest first. */
+  readonly recent: RecentMessages;
 
   constructor(
     @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
@@ -71,6 +74,7 @@ export class MessagesService implements BeforeApplicationShutdown {
     @Inject(databaseSettings.KEY) database: ConfigType<typeof databaseSettings>,
   ) {
     this.commitRows = messageCommitter(dataSource, database.writeTimeoutMs);
+    this.recent = recentMessagesReader(dataSource);
     // A resend lookup must see every earlier write of this instance, so its batch waits for those to commit.
     this.writer = new GroupCommit(
       (batch) => this.commitBatch(batch),
@@ -92,13 +96,6 @@ export class MessagesService implements BeforeApplicationShutdown {
    */
   appendOnce(message: NewMessage, windowMs: number): Promise<Appended> {
     return this.writer.submit({ message, resendWindowMs: windowMs });
-  }
-
-  /** The chat's last `limit` messages, oldest first. */
-  async recent(chatId: number, limit: number): Promise<StoredMessage[]> {
-    if (limit === 0) return [];
-    const rows = await this.messages.find({ where: { chatId }, order: { id: 'DESC' }, take: limit });
-    return rows.reverse().map(toStored);
   }
 
   /**

@@ -1,0 +1,66 @@
+import type { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase, type TestDatabase } from '../../test/support/database.js';
+import { ChatEntity } from '../chats/chat.entity.js';
+import { loadConfig } from '../config/app-config.js';
+import { buildDataSourceOptions } from '../database/data-source-options.js';
+import { openDatabase } from '../database/migrate.js';
+import { MessageEntity } from './message.entity.js';
+import { type RecentMessages, recentMessagesReader } from './recent-messages.js';
+
+describe('recentMessagesReader', () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  let recent: RecentMessages;
+  const chats: Record<'one' | 'other', number> = {} as never;
+  const ids: number[] = [];
+
+  beforeAll(async () => {
+    db = await freshDatabase();
+    dataSource = await openDatabase(buildDataSourceOptions(loadConfig({ DATABASE_URL: db.url }).database), true);
+    recent = recentMessagesReader(dataSource);
+    const chatRows = dataSource.getRepository(ChatEntity);
+    chats.one = (await chatRows.save(chatRows.create({ kind: 'lobby', appId: 1, createdAt: 0 }))).id;
+    chats.other = (await chatRows.save(chatRows.create({ kind: 'lobby', appId: 2, createdAt: 0 }))).id;
+    const messages = dataSource.getRepository(MessageEntity);
+    const say = async (chatId: number, text: string, authorRole: string | null, createdAt: number) =>
+      (
+        await messages.save(
+          messages.create({ chatId, authorId: 7, authorName: 'Ann', authorRole, text, clientDate: null, createdAt }),
+        )
+      ).id;
+    ids.push(await say(chats.one, 'first', null, 1_796_000_000_001));
+    ids.push(await say(chats.other, 'elsewhere', null, 1_796_000_000_002));
+    ids.push(await say(chats.one, 'second', 'mod', 1_796_000_000_003));
+    ids.push(await say(chats.one, 'third', null, 1_796_000_000_004));
+  });
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await db?.drop();
+  });
+
+  const message = (i: number, text: string, authorRole: string | null) => ({
+    id: ids[i],
+    chatId: i === 1 ? chats.other : chats.one,
+    authorId: 7,
+    authorName: 'Ann',
+    authorRole,
+    text,
+    createdAt: 1_796_000_000_001 + i,
+  });
+
+  it("reads a chat's newest messages, oldest first, with every field as stored", async () => {
+    expect(await recent(chats.one, 2)).toStrictEqual([message(2, 'second', 'mod'), message(3, 'third', null)]);
+    expect(await recent(chats.one, 100)).toStrictEqual([
+      message(0, 'first', null),
+      message(2, 'second', 'mod'),
+      message(3, 'third', null),
+    ]);
+    expect(await recent(chats.other, 100)).toStrictEqual([message(1, 'elsewhere', null)]);
+  });
+
+  it('reads nothing for a limit of 0 or a chat without messages', async () => {
+    expect(await recent(chats.one, 0)).toStrictEqual([]);
+    expect(await recent(chats.other + 100, 10)).toStrictEqual([]);
+  });
+});
