@@ -14,7 +14,8 @@
 //                                 and delivered to the other side, in the seller chat's frame shapes.
 //   node bench/baseline.mjs ws-durable
 //                                 `ws` that stores a client's user, token and chat before its auth reply, and each
-//                                 message before its ack and delivery (durableStore below).
+//                                 message before its ack and delivery (durableStore below); `auth {pair, side,
+//                                 token}` signs a client in with its token instead: its user, chat and history read.
 // Listens on 127.0.0.1, port PORT (0 = any) and prints `listening on http://127.0.0.1:<port>` like Chatgate.
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -103,7 +104,8 @@ if (mode === 'sio' || mode === 'sio-presence' || mode === 'sio-floor') {
               data: { name: `n${pair}`, token, chats: { [pair]: { chatter: 'x', messages: [] } } },
             }),
           );
-        if (store && side === 0) store.newClient(pair, reply);
+        if (store && side === 0 && typeof frame.data.token === 'string') ws.send(store.signIn(frame.data.token));
+        else if (store && side === 0) store.newClient(pair, reply);
         else reply(undefined);
       } else if (frame?.command === 'message' && pair !== null) {
         const d = frame.data ?? {};
@@ -152,6 +154,7 @@ function durableStore() {
     CREATE TABLE tokens (user_id INTEGER NOT NULL REFERENCES users (id), hash TEXT NOT NULL UNIQUE);
     CREATE TABLE chats (id INTEGER PRIMARY KEY, seller INTEGER NOT NULL, client INTEGER NOT NULL REFERENCES users (id),
       UNIQUE (seller, client));
+    CREATE INDEX chats_by_client ON chats (client);
     CREATE TABLE messages (id INTEGER PRIMARY KEY AUTOINCREMENT, chat_id INTEGER NOT NULL REFERENCES chats (id),
       side INTEGER NOT NULL, text TEXT NOT NULL, client_date TEXT, created_at INTEGER NOT NULL);
     CREATE INDEX messages_by_chat ON messages (chat_id, id);
@@ -176,6 +179,25 @@ function durableStore() {
     chat.run(pair, pair % 100, id);
     return secret;
   };
+  const byToken = db.prepare(
+    'SELECT users.id, users.name FROM tokens JOIN users ON users.id = tokens.user_id WHERE tokens.hash = ?',
+  );
+  const chatOf = db.prepare('SELECT id FROM chats WHERE client = ?');
+  const history = db.prepare('SELECT id, text, created_at FROM messages WHERE chat_id = ? ORDER BY id DESC LIMIT 100');
+  /** A token sign-in's reply: the client's user by its token's hash, its chat and the chat's newest messages. */
+  const signIn = (secret) => {
+    const user = byToken.get(createHash('sha256').update(secret).digest('hex'));
+    const chat = user && chatOf.get(user.id);
+    if (!chat) return JSON.stringify({ command: 'auth', data: null, error: 'USER_NOT_FOUND' });
+    const messages = history
+      .all(chat.id)
+      .reverse()
+      .map(({ id, text, created_at: date }) => ({ id, text, date }));
+    return JSON.stringify({
+      command: 'auth',
+      data: { name: user.name, chats: { [chat.id]: { chatter: 'x', messages } } },
+    });
+  };
   const commit = db.transaction((batch) => batch.map(({ work }) => work()));
   let pending = [];
   const flush = () => {
@@ -190,6 +212,7 @@ function durableStore() {
     pending.push({ work, done });
   };
   return {
+    signIn,
     newClient: (pair, done) => inTick(() => newClient(pair), done),
     append: (values, stored) => inTick(() => store(values), stored),
   };

@@ -4,10 +4,10 @@
 // (bench/load/sio-client.mjs); seller clients speak the AH Chat frames (bench/load/seller-client.mjs).
 // Every loop is bounded by a count and a deadline; only 127.0.0.1 is contacted.
 import { performance } from 'node:perf_hooks';
-import { close, connect, interleave } from './load/groups.mjs';
+import { close, connect, interleave, tokenSpecs } from './load/groups.mjs';
 import { closeLobbies, fanout, intakeStep, lobbyTraffic, sellerStep } from './load/steps.mjs';
 
-const ops = { connect, fanout, intakeStep, sellerStep, lobbyTraffic, closeLobbies, interleave, close };
+const ops = { connect, fanout, intakeStep, sellerStep, lobbyTraffic, closeLobbies, interleave, close, tokenSpecs };
 
 process.on('message', async ({ id, op, args }) => {
   try {

@@ -1,5 +1,5 @@
 // The generator's clients, kept in named groups between operations: opened by `connect`, paired by `interleave`,
-// closed by `close`.
+// closed by `close`; `tokenSpecs` gives what seller clients sign in with again.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { now } from './pacing.mjs';
 import { SellerClient } from './seller-client.mjs';
@@ -64,6 +64,14 @@ export function interleave({ into, from }) {
   from.forEach((g) => groups.delete(g));
   groups.set(into, out);
   return { size: out.length };
+}
+
+/**
+ * What each seller client of group `name` signs in with by token, once its connection is gone: its spec with the
+ * token its name auth got in place of the name (the plain `ws` baseline hands out none and binds by pair again).
+ */
+export function tokenSpecs({ name }) {
+  return (groups.get(name) ?? []).map(({ spec: { name: _name, ...spec }, token }) => ({ ...spec, token }));
 }
 
 export async function close({ name }) {

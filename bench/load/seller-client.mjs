@@ -41,7 +41,10 @@ export class SellerClient extends WsClient {
     this.ws.send(JSON.stringify(obj));
     return true;
   }
-  /** Sends `auth`; on success keeps the chat id when the reply holds exactly one chat. */
+  /**
+   * Sends `auth`; on success keeps the chat id when the reply holds exactly one chat, and the token a name auth's
+   * reply gives (for a later sign-in with it: `tokenSpecs`).
+   */
   connectAndAuth(authData, timeoutMs) {
     return this.authenticate(
       timeoutMs,
@@ -53,6 +56,7 @@ export class SellerClient extends WsClient {
           if (f.error) return done({ ok: false, why: f.error });
           const ids = Object.keys(f.data.chats ?? {});
           this.chatId = ids.length === 1 ? ids[0] : null;
+          this.token = f.data.token ?? null;
           done({ ok: true });
         };
       },

@@ -15,18 +15,67 @@ const TURN = 1000;
 
 /**
  * Memory after GC before and after opening one connection per spec on each lane's server (`lanes`: { target, server,
- * gen, kind, url, specs } each), and the server CPU the opening took. The lanes take turns of TURN connections, first
- * to last and then last to first, so each meets the machine's drift over the scenario alike, rather than one of them a
- * minute after the other. A turn's CPU runs until its server is quiet again, so work its connects left behind (a join
- * announced to the lobby) counts, and the next turn starts only then.
+ * gen, kind, url, specs } each), the server CPU and JS heap allocation of the opening, then of closing them. With
+ * `byToken`, every client then signs in again with the token its name auth got, measured the same way.
  */
-async function measureIdleTogether(what, lanes) {
+async function measureIdleTogether(what, lanes, { byToken = false } = {}) {
   await sleep(1000);
-  const runs = [];
+  const before = [];
   for (const { server } of lanes) {
-    runs.push({ before: await memory(server), cpu: 0, allocated: 0, ms: 0, ok: 0, failures: {} });
+    before.push(await memory(server));
     await cutProfile(server); // the next profile holds the connects only
   }
+  const opened = await openInTurns(lanes);
+  const results = [];
+  for (const [i, { target, server, specs }] of lanes.entries()) {
+    const { cpu, allocated, ms, ok, failures } = opened[i];
+    await cutProfile(server);
+    log(`${target}: ${ok}/${specs.length} ${what} authenticated in ${ms} ms`, ok < specs.length ? failures : '');
+    results.push({
+      sockets: specs.length,
+      ok,
+      failures,
+      connectMs: ms,
+      connectCpuMsPerSocket: (cpu * 1000) / ok,
+      connectAllocKBPerSocket: allocated / 1024 / ok,
+      before: before[i],
+    });
+  }
+  await sleep(3000);
+  const tokenSpecs = [];
+  for (const [i, { server, gen }] of lanes.entries()) {
+    const r = results[i];
+    r.after = await memory(server);
+    r.rssKBPerSocket = (r.after.rssKB - r.before.rssKB) / r.ok;
+    r.heapKBPerSocket = (r.after.heapUsedKB - r.before.heapUsedKB) / r.ok;
+    if (byToken) tokenSpecs.push(await gen.call('tokenSpecs', { name: 'idle' }));
+    Object.assign(r, await measureClose(server, gen, r.ok));
+  }
+  if (!byToken) return results;
+  for (const { server } of lanes) await cutProfile(server); // the next profile holds the token sign-ins
+  const signedIn = await openInTurns(lanes.map((lane, i) => ({ ...lane, specs: tokenSpecs[i] })));
+  for (const [i, { target, server, gen }] of lanes.entries()) {
+    const { cpu, allocated, ms, ok, failures } = signedIn[i];
+    log(`${target}: ${ok}/${tokenSpecs[i].length} ${what} signed in by token in ${ms} ms`, ok ? '' : failures);
+    Object.assign(results[i], {
+      tokenOk: ok,
+      tokenCpuMsPerSocket: (cpu * 1000) / ok,
+      tokenAllocKBPerSocket: allocated / 1024 / ok,
+    });
+    await cutProfile(server);
+    await gen.call('close', {});
+  }
+  return results;
+}
+
+/**
+ * Opens each lane's connections (one per spec), the lanes taking turns of TURN connections, first to last and then
+ * last to first, so each meets the machine's drift over the scenario alike, rather than one of them a minute after
+ * the other. A turn's CPU and allocation run until its server is quiet again, so work its connects left behind (a
+ * join announced to the lobby) counts, and the next turn starts only then.
+ */
+async function openInTurns(lanes) {
+  const runs = lanes.map(() => ({ cpu: 0, allocated: 0, ms: 0, ok: 0, failures: {} }));
   const longest = Math.max(...lanes.map(({ specs }) => specs.length));
   for (let from = 0; from < longest; from += TURN) {
     for (const i of turnOrder(lanes, from / TURN)) {
@@ -45,30 +94,7 @@ async function measureIdleTogether(what, lanes) {
       for (const [why, count] of Object.entries(conn.failures)) run.failures[why] = (run.failures[why] ?? 0) + count;
     }
   }
-  const results = [];
-  for (const [i, { target, server, specs }] of lanes.entries()) {
-    const { before, cpu, allocated, ms, ok, failures } = runs[i];
-    await cutProfile(server);
-    log(`${target}: ${ok}/${specs.length} ${what} authenticated in ${ms} ms`, ok < specs.length ? failures : '');
-    results.push({
-      sockets: specs.length,
-      ok,
-      failures,
-      connectMs: ms,
-      connectCpuMsPerSocket: (cpu * 1000) / ok,
-      connectAllocKBPerSocket: allocated / 1024 / ok,
-      before,
-    });
-  }
-  await sleep(3000);
-  for (const [i, { server, gen }] of lanes.entries()) {
-    const r = results[i];
-    r.after = await memory(server);
-    r.rssKBPerSocket = (r.after.rssKB - r.before.rssKB) / r.ok;
-    r.heapKBPerSocket = (r.after.heapUsedKB - r.before.heapUsedKB) / r.ok;
-    Object.assign(r, await measureClose(server, gen, r.ok));
-  }
-  return results;
+  return runs;
 }
 
 /**
@@ -107,6 +133,19 @@ function connectRows(label, c, b, { all, note, cpuNote = '' }) {
   row(label, 'JS heap allocated per connect + auth', allocated(c), allocated(b), 'KB', cpuNote);
   row(label, 'server CPU per close', r2(c.closeCpuUsPerSocket), r2(b.closeCpuUsPerSocket), 'µs', cpuNote);
   row(label, 'JS heap allocated per close', r2(c.closeAllocKBPerSocket), r2(b.closeAllocKBPerSocket), 'KB', cpuNote);
+}
+
+function tokenRows(label, c, b, note) {
+  const cpu = (r) => r2(r.tokenCpuMsPerSocket);
+  row(
+    label,
+    'server CPU per sign-in by token, reconnecting',
+    cpu(c),
+    cpu(b),
+    'ms',
+    `${c.tokenOk}/${b.tokenOk}; ${note}`,
+  );
+  row(label, 'JS heap allocated per sign-in by token', r2(c.tokenAllocKBPerSocket), r2(b.tokenAllocKBPerSocket), 'KB');
 }
 
 export async function idleLobby() {
@@ -158,17 +197,21 @@ export async function idleSeller() {
     ],
     async ([c, w, d]) => {
       const ss = await provisionSellers(c.server, sellers);
-      return measureIdleTogether('seller-chat clients', [
-        {
-          target: 'chatgate',
-          ...c,
-          kind: 'seller',
-          url: sellerUrl(c.server),
-          specs: Array.from({ length: sockets }, (_, i) => ({ name: `c${i}`, sellerId: ss[i % sellers].id })),
-        },
-        { target: 'ws', ...w, kind: 'seller', url: sellerUrl(w.server), specs: plainSpecs },
-        { target: 'ws-durable', ...d, kind: 'seller', url: sellerUrl(d.server), specs: plainSpecs },
-      ]);
+      return measureIdleTogether(
+        'seller-chat clients',
+        [
+          {
+            target: 'chatgate',
+            ...c,
+            kind: 'seller',
+            url: sellerUrl(c.server),
+            specs: Array.from({ length: sockets }, (_, i) => ({ name: `c${i}`, sellerId: ss[i % sellers].id })),
+          },
+          { target: 'ws', ...w, kind: 'seller', url: sellerUrl(w.server), specs: plainSpecs },
+          { target: 'ws-durable', ...d, kind: 'seller', url: sellerUrl(d.server), specs: plainSpecs },
+        ],
+        { byToken: true },
+      );
     },
   );
   const result = { chatgate, ws, durable };
@@ -179,8 +222,15 @@ export async function idleSeller() {
     all: 'connections',
     connectNote: 'Chatgate creates a client + chat per auth',
   });
+  tokenRows(label, result.chatgate, result.ws, 'plain ws binds the connection to its pair again');
   const note = `baseline: the durable floor, plain ws storing a client, its token and its chat before the reply (${r2(
     durable.connectCpuMsPerSocket / ws.connectCpuMsPerSocket,
   )} × plain ws)`;
   connectRows(label, result.chatgate, result.durable, { all: 'connections', note, cpuNote: note });
+  tokenRows(
+    label,
+    result.chatgate,
+    result.durable,
+    'the durable floor reads the client by its token, its chat and its history',
+  );
 }
