@@ -59,6 +59,15 @@ describe('recentMessagesReader', () => {
     expect(await recent(chats.other, 100)).toStrictEqual([message(1, 'elsewhere', null)]);
   });
 
+  it('reads the same under any number of different limits (each of the first few its own statement)', async () => {
+    const all = [message(0, 'first', null), message(2, 'second', 'mod'), message(3, 'third', null)];
+    for (let round = 0; round < 2; round++) {
+      // Largest first: the statements of their own run out on the way down, so the smallest limit goes through the
+      // bound one, and it cuts.
+      for (let limit = 12; limit >= 1; limit--) expect(await recent(chats.one, limit)).toStrictEqual(all.slice(-limit));
+    }
+  });
+
   it('reads nothing for a limit of 0 or a chat without messages', async () => {
     expect(await recent(chats.one, 0)).toStrictEqual([]);
     expect(await recent(chats.other + 100, 10)).toStrictEqual([]);
