@@ -56,7 +56,10 @@ async function measureIdleTogether(what, lanes, { byToken = false } = {}) {
   const signedIn = await openInTurns(lanes.map((lane, i) => ({ ...lane, specs: tokenSpecs[i] })));
   for (const [i, { target, server, gen }] of lanes.entries()) {
     const { cpu, allocated, ms, ok, failures } = signedIn[i];
-    log(`${target}: ${ok}/${tokenSpecs[i].length} ${what} signed in by token in ${ms} ms`, ok ? '' : failures);
+    log(
+      `${target}: ${ok}/${tokenSpecs[i].length} ${what} signed in by token in ${ms} ms`,
+      ok < tokenSpecs[i].length ? failures : '',
+    );
     Object.assign(results[i], {
       tokenOk: ok,
       tokenCpuMsPerSocket: (cpu * 1000) / ok,
