@@ -23,6 +23,7 @@ const ON_THE_DATABASE_UNDER_TEST = [
   'src/users/user-by-token.spec.ts',
   'src/chats/direct-chat-reads.spec.ts',
   'src/messages/recent-messages.spec.ts',
+  'src/apps/app-access.spec.ts',
 ];
 const SAME_IN_EVERY_RUN = [
   'test/docs-examples.e2e-spec.ts',

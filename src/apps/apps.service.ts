@@ -7,6 +7,7 @@ import { assertUname } from '../users/users.service.js';
 import { unameKey } from '../users/roles.js';
 import { AppStaffEntity, type AppStaffRole } from './app-staff.entity.js';
 import { AppEntity } from './app.entity.js';
+import { type AppAccess, appAccessReader, type ReadAppAccess, staffLists, storedOriginList } from './app-access.js';
 import { Clock } from '../common/clock.js';
 import { ChatEntity } from '../chats/chat.entity.js';
 import { LobbyLastPostEntity } from '../moderation/lobby-last-post.entity.js';
@@ -21,13 +22,8 @@ import {
 } from '../moderation/lobby-settings.service.js';
 
 /** An app with its lobby's moderation settings. */
-export interface AppView extends LobbySettingsView {
-  id: number;
+export interface AppView extends AppAccess, LobbySettingsView {
   name: string;
-  owners: string[];
-  mods: string[];
-  /** Origins whose pages may join the lobby; empty allows any. */
-  origins: string[];
 }
 
 /** The lobby filter's settings, given when an app is created or changed (slow mode is the lobby's to set). */
@@ -42,13 +38,17 @@ export interface AppChanges extends AppFilter {
 
 @Injectable()
 export class AppsService {
+  private readonly readAccess: ReadAppAccess;
+
   constructor(
     @InjectRepository(AppEntity) private readonly apps: Repository<AppEntity>,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly changes: DirectoryChanges,
     private readonly settings: LobbySettingsService,
-  ) {}
+  ) {
+    this.readAccess = appAccessReader(dataSource);
+  }
 
   async create(
     name: string,
@@ -83,6 +83,11 @@ export class AppsService {
     if (!isRowId(id)) return null;
     const app = await this.apps.findOne({ where: { id }, relations: { staff: true } });
     return app ? toView(app, await this.settings.viewOf(id)) : null;
+  }
+
+  /** The app's staff and origins without its settings, or null (as `find`). */
+  access(id: number): Promise<AppAccess | null> {
+    return isRowId(id) ? this.readAccess(id) : Promise.resolve(null);
   }
 
   async get(id: number): Promise<AppView> {
@@ -180,13 +185,11 @@ function hasFilter({ blockedWords, allowLinks }: AppFilter): boolean {
 }
 
 function toView(app: AppEntity, settings: LobbySettingsView): AppView {
-  const staff = [...(app.staff ?? [])].sort((a, b) => a.unameKey.localeCompare(b.unameKey));
   return {
     id: app.id,
     name: app.name,
-    owners: staff.filter((s) => s.role === 'owner').map((s) => s.uname),
-    mods: staff.filter((s) => s.role === 'mod').map((s) => s.uname),
-    origins: app.allowedOrigins ? (JSON.parse(app.allowedOrigins) as string[]) : [],
+    ...staffLists(app.staff ?? []),
+    origins: storedOriginList(app.allowedOrigins),
     ...settings,
   };
 }

@@ -12,9 +12,8 @@ export class LocalUserDirectory extends UserDirectory {
     super();
   }
 
-  async findApp(appId: number): Promise<DirectoryApp | null> {
-    const app = await this.apps.find(appId);
-    return app && { id: app.id, owners: app.owners, mods: app.mods, origins: app.origins };
+  findApp(appId: number): Promise<DirectoryApp | null> {
+    return this.apps.access(appId);
   }
 
   findUserByTokenHash(tokenHash: string): Promise<DirectoryUser | null> {

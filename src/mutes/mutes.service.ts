@@ -1,10 +1,11 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { InjectRepository } from '@nestjs/typeorm';
-import { MoreThan, type Repository } from 'typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { type DataSource, MoreThan, type Repository } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { InvalidInputError } from '../common/refusal.js';
 import { cacheSettings } from '../config/areas/cache.settings.js';
+import { type PreparedRead, preparedRead } from '../database/prepared-reads.js';
 import { AnnouncedCache } from '../realtime/bus/announced-cache.js';
 import { DeliveryBus } from '../realtime/bus/delivery-bus.js';
 import type { WebhookEvent } from '../webhooks/webhook-events.js';
@@ -31,6 +32,14 @@ type MuteList = Map<string, { mins: number; expiresAt: number }>;
 @Injectable()
 export class MutesService implements OnModuleInit, OnModuleDestroy {
   private readonly lists: AnnouncedCache<MuteList>;
+  /**
+   * A chat's mutes by a statement rather than TypeORM's `find`: every lobby entered reads its list, again once per
+   * CACHE_TTL_MS on every instance.
+   */
+  private readonly readActive: PreparedRead<
+    [number, number],
+    { uname: string; mins: number | string; expiresAt: number | string }
+  >;
 
   constructor(
     @InjectRepository(MuteEntity) private readonly mutes: Repository<MuteEntity>,
@@ -38,8 +47,14 @@ export class MutesService implements OnModuleInit, OnModuleDestroy {
     bus: DeliveryBus,
     private readonly webhooks: WebhookSubscriptions,
     @Inject(cacheSettings.KEY) cache: ConfigType<typeof cacheSettings>,
+    @InjectDataSource() dataSource: DataSource,
   ) {
     this.lists = new AnnouncedCache(bus, 'mutes', clock, cache);
+    this.readActive = preparedRead(
+      dataSource,
+      `SELECT "uname", "mins", "expires_at" AS "expiresAt" FROM "mutes"
+        WHERE "chat_id" = ? AND "expires_at" > ? ORDER BY "uname"`,
+    );
   }
 
   onModuleInit(): Promise<void> {
@@ -112,11 +127,9 @@ export class MutesService implements OnModuleInit, OnModuleDestroy {
 
   private list(chatId: number): Promise<MuteList> {
     return this.lists.load(chatId, async () => {
-      const rows = await this.mutes.find({
-        where: { chatId, expiresAt: MoreThan(this.clock.now()) },
-        order: { uname: 'ASC' },
-      });
-      return new Map(rows.map((row) => [row.uname, { mins: row.mins, expiresAt: row.expiresAt }]));
+      const rows = await this.readActive(chatId, this.clock.now());
+      // BIGINT arrives as a string from PostgreSQL.
+      return new Map(rows.map((row) => [row.uname, { mins: Number(row.mins), expiresAt: Number(row.expiresAt) }]));
     });
   }
 }
