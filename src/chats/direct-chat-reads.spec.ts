@@ -1,9 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from '../../test/support/database.js';
-import { loadConfig } from '../config/app-config.js';
-import { buildDataSourceOptions } from '../database/data-source-options.js';
-import { openDatabase } from '../database/migrate.js';
+import { openMigrated } from '../../test/support/migrated-database.js';
 import { UserEntity } from '../users/user.entity.js';
 import { ChatEntity } from './chat.entity.js';
 import { type DirectChatReads, directChatReads } from './direct-chat-reads.js';
@@ -17,7 +15,7 @@ describe('directChatReads', () => {
 
   beforeAll(async () => {
     db = await freshDatabase();
-    dataSource = await openDatabase(buildDataSourceOptions(loadConfig({ DATABASE_URL: db.url }).database), true);
+    dataSource = await openMigrated(db.url);
     reads = directChatReads(dataSource);
     const users = dataSource.getRepository(UserEntity);
     const user = async (kind: 'seller' | 'client', name: string) =>

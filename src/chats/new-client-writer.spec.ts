@@ -1,9 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from '../../test/support/database.js';
-import { loadConfig } from '../config/app-config.js';
-import { buildDataSourceOptions } from '../database/data-source-options.js';
-import { openDatabase } from '../database/migrate.js';
+import { openMigrated } from '../../test/support/migrated-database.js';
 import { newClientWriter, type NewClientRow, type WriteNewClient } from './new-client-writer.js';
 
 describe('newClientWriter', () => {
@@ -14,7 +12,7 @@ describe('newClientWriter', () => {
 
   beforeAll(async () => {
     db = await freshDatabase();
-    dataSource = await openDatabase(buildDataSourceOptions(loadConfig({ DATABASE_URL: db.url }).database), true);
+    dataSource = await openMigrated(db.url);
     write = newClientWriter(dataSource, 5000);
     const [seller] = await dataSource.query(
       `INSERT INTO "users" ("kind", "name", "role", "offline_messages", "created_at")

@@ -1,9 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from '../../test/support/database.js';
-import { loadConfig } from '../config/app-config.js';
-import { buildDataSourceOptions } from './data-source-options.js';
-import { openDatabase } from './migrate.js';
+import { openMigrated } from '../../test/support/migrated-database.js';
 
 describe('migrations', () => {
   let db: TestDatabase;
@@ -11,7 +9,7 @@ describe('migrations', () => {
 
   beforeAll(async () => {
     db = await freshDatabase();
-    dataSource = await openDatabase(buildDataSourceOptions(loadConfig({ DATABASE_URL: db.url }).database), true);
+    dataSource = await openMigrated(db.url);
   });
   afterAll(async () => {
     await dataSource?.destroy();
@@ -24,9 +22,7 @@ describe('migrations', () => {
   });
 
   it('are applied once when several instances open the database together', async () => {
-    const opened = await Promise.all(
-      [1, 2, 3].map(() => openDatabase(buildDataSourceOptions(loadConfig({ DATABASE_URL: db.url }).database), true)),
-    );
+    const opened = await Promise.all([1, 2, 3].map(() => openMigrated(db.url)));
     try {
       for (const other of opened) expect(await other.showMigrations()).toBe(false);
       const applied = await dataSource.query('SELECT COUNT(*) AS n FROM migrations');

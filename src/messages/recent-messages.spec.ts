@@ -1,10 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from '../../test/support/database.js';
+import { openMigrated } from '../../test/support/migrated-database.js';
 import { ChatEntity } from '../chats/chat.entity.js';
-import { loadConfig } from '../config/app-config.js';
-import { buildDataSourceOptions } from '../database/data-source-options.js';
-import { openDatabase } from '../database/migrate.js';
 import { MessageEntity } from './message.entity.js';
 import { type RecentMessages, recentMessagesReader } from './recent-messages.js';
 
@@ -17,7 +15,7 @@ describe('recentMessagesReader', () => {
 
   beforeAll(async () => {
     db = await freshDatabase();
-    dataSource = await openDatabase(buildDataSourceOptions(loadConfig({ DATABASE_URL: db.url }).database), true);
+    dataSource = await openMigrated(db.url);
     recent = recentMessagesReader(dataSource);
     const chatRows = dataSource.getRepository(ChatEntity);
     chats.one = (await chatRows.save(chatRows.create({ kind: 'lobby', appId: 1, createdAt: 0 }))).id;

@@ -1,9 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from '../../test/support/database.js';
-import { loadConfig } from '../config/app-config.js';
-import { buildDataSourceOptions } from '../database/data-source-options.js';
-import { openDatabase } from '../database/migrate.js';
+import { openMigrated } from '../../test/support/migrated-database.js';
 import { AccessTokenEntity } from './access-token.entity.js';
 import { type FindUserByToken, userByTokenReader } from './user-by-token.js';
 import { UserEntity } from './user.entity.js';
@@ -16,7 +14,7 @@ describe('userByTokenReader', () => {
 
   beforeAll(async () => {
     db = await freshDatabase();
-    dataSource = await openDatabase(buildDataSourceOptions(loadConfig({ DATABASE_URL: db.url }).database), true);
+    dataSource = await openMigrated(db.url);
     find = userByTokenReader(dataSource);
     const users = dataSource.getRepository(UserEntity);
     rows.lobby = await users.save(
