@@ -1,7 +1,7 @@
 // Readings of the machine and of a server under test: CPU from /proc/<pid>/stat, memory after a full GC (the gc-hook
 // preload answers SIGWINCH) plus VmRSS from /proc/<pid>/status, and CPU profile cuts (the preload answers SIGURG).
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cpus } from 'node:os';
 import { HAS_TASKSET, SCALE } from './config.mjs';
@@ -13,6 +13,20 @@ export function cpuSeconds(server) {
   const stat = readFileSync(`/proc/${server.pid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(f[11]) + Number(f[12])) / CLK_TCK;
+}
+
+/** CPU seconds of the server less its V8 profiler's own thread, whose sampling (BENCH_PROFILE=1) never rests. */
+function workSeconds(server) {
+  if (!server.profiling) return cpuSeconds(server);
+  let profiler = 0;
+  for (const tid of readdirSync(`/proc/${server.pid}/task`)) {
+    const task = `/proc/${server.pid}/task/${tid}`;
+    if (readFileSync(`${task}/comm`, 'utf8').trim() !== 'v8:ProfEvntProc') continue;
+    const f = readFileSync(`${task}/stat`, 'utf8');
+    const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    profiler += (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+  }
+  return cpuSeconds(server) - profiler;
 }
 
 function rssKB(server) {
@@ -62,16 +76,16 @@ export function machine() {
   };
 }
 
-/** Waits until every server has used under a tenth of a core over half a second (at most 60 s), and resolves with the
- * time it took; at once with no servers. */
+/** Waits until every server has used under a tenth of a core over half a second (at most 60 s; a profiled server's
+ * profiler thread not counted), and resolves with the time it took; at once with no servers. */
 export async function untilQuiet(servers) {
   if (servers.length === 0) return 0;
   const t0 = Date.now();
   const windowMs = 500;
   while (Date.now() - t0 < 60_000) {
-    const cpu0 = servers.map(cpuSeconds);
+    const cpu0 = servers.map(workSeconds);
     await sleep(windowMs);
-    if (servers.every((s, k) => cpuSeconds(s) - cpu0[k] < windowMs / 1000 / 10)) break;
+    if (servers.every((s, k) => workSeconds(s) - cpu0[k] < windowMs / 1000 / 10)) break;
   }
   return Date.now() - t0;
 }
