@@ -36,6 +36,23 @@ describe('requestPath', () => {
       'http://other/seller',
       '/seller;x',
       '*',
+      '/socket.io/',
+      '/socket.io/?EIO=4',
+      '/a.b/c.d',
+      '/.',
+      '/..',
+      '/./',
+      '/../x',
+      '/a/.',
+      '/a/..',
+      '/a/.?x',
+      '/a/..?x',
+      '/.a',
+      '/..a/',
+      '/a../',
+      '/...',
+      '/a/%2e/b',
+      '/a/.%2e/b',
     ];
     for (const target of targets) {
       let expected: string | null;

@@ -1,5 +1,8 @@
-/** A request target that is a plain path (word characters, `-` and `/`), before its query if any. */
-const PLAIN_PATH = /^\/(?!\/)[\w\-/]*(?=\?|$)/;
+/**
+ * A request target that is a plain path (segments of word characters, `-` and `.`, none of them a dot segment `.` or
+ * `..`, not starting `//`), before its query if any: `/socket.io/` is one.
+ */
+const PLAIN_PATH = /^(?!\/\/)(?:\/(?!\.\.?(?=[/?]|$))[\w\-.]*)+(?=\?|$)/;
 
 /**
  * The path of an upgrade request's target as WHATWG URL parsing gives it, or null when it does not parse. A plain
