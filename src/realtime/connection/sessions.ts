@@ -80,12 +80,14 @@ export class Sessions implements OnModuleDestroy {
     transport.onClose(session);
     this.declare(protocol);
     this.openCounts.set(protocol, this.openCounts.get(protocol)! + 1);
-    this.logger.debug({
-      event: 'connection_open',
-      protocol,
-      connection: transport.id,
-      address: transport.address,
-    });
+    // Per connection: the line is not even built unless it is written (LOG_LEVEL=debug).
+    if (Logger.isLevelEnabled('debug'))
+      this.logger.debug({
+        event: 'connection_open',
+        protocol,
+        connection: transport.id,
+        address: transport.address,
+      });
     return session;
   }
 
@@ -137,12 +139,13 @@ export class Sessions implements OnModuleDestroy {
   /** A session's transport closed (ConnectionSession.connectionClosed). */
   closed(session: ConnectionSession): void {
     this.openCounts.set(session.protocol, (this.openCounts.get(session.protocol) ?? 1) - 1);
-    this.logger.debug({
-      event: 'connection_close',
-      protocol: session.protocol,
-      connection: session.id,
-      ...session.logDetails(),
-    });
+    if (Logger.isLevelEnabled('debug'))
+      this.logger.debug({
+        event: 'connection_close',
+        protocol: session.protocol,
+        connection: session.id,
+        ...session.logDetails(),
+      });
     session.ended();
   }
 
