@@ -1,14 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { type BeforeApplicationShutdown, type OnModuleDestroy, UseFilters } from '@nestjs/common';
-import {
-  Ack,
-  ConnectedSocket,
-  MessageBody,
-  type OnGatewayConnection,
-  type OnGatewayInit,
-  SubscribeMessage,
-  WebSocketGateway,
-} from '@nestjs/websockets';
+import type { BeforeApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
+import { type OnGatewayConnection, type OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
 import { normalizeTokenHash } from '../users/tokens.js';
 import { Clock } from '../common/clock.js';
@@ -30,8 +22,11 @@ import { type AckFn, replyToOutcome, sendReply, welcomeText } from './lobby-repl
 import { LobbyService } from './lobby.service.js';
 import { LOBBY_CHANNEL, type LobbySession, lobbyRoom } from './lobby.types.js';
 
-/** Events taken straight from socket.io, off Nest's per-event path (`afterInit`), not `@SubscribeMessage`. */
-export const LOBBY_DIRECT_EVENTS = ['new_message'] as const;
+/**
+ * Events taken straight from socket.io, off Nest's per-event path (`afterInit`), not `@SubscribeMessage`: the lobby
+ * has no other. Each is answered by LobbyExceptionFilter when it fails, as Nest would have.
+ */
+export const LOBBY_DIRECT_EVENTS = ['auth', 'new_message'] as const;
 
 /**
  * What the gateway remembers about one socket, kept as its `socket.data`; also the fields the connection core adds
@@ -57,7 +52,6 @@ class LobbySocketState {
  * lobbies its sockets are in, and LobbyFanout hands them to socket.io's rooms.
  */
 @WebSocketGateway<IoGatewayOptions>({ name: 'lobby' })
-@UseFilters(LobbyExceptionFilter)
 export class LobbyGateway
   implements OnGatewayInit<Server>, OnGatewayConnection<Socket>, OnModuleDestroy, BeforeApplicationShutdown
 {
@@ -83,10 +77,15 @@ export class LobbyGateway
   afterInit(server: Server): void {
     this.server = server;
     this.sessions.declare('lobby');
-    // Every message's path: Nest's per-event exception zone, pipes and parameter resolution cost more than the rest of
-    // the gateway's work for it. Its failures are answered by the same exception filter.
-    const newMessage = this.newMessage;
-    server.on('connection', (socket: Socket) => socket.on('new_message', newMessage));
+    // Every auth's and every message's path: Nest's per-event exception zone, pipes and parameter resolution cost
+    // more than the rest of the gateway's work for a message, and the global pipes allocated about 7 KB per auth.
+    // Their failures are answered by the same exception filter. Neither reads past the payload's own fields, so the
+    // JSON depth pipe has nothing to guard here.
+    const { auth, newMessage } = this;
+    server.on('connection', (socket: Socket) => {
+      socket.on('auth', auth);
+      socket.on('new_message', newMessage);
+    });
     // Not a `handleDisconnect`: Nest would bind every socket a closure of its own for it (io-direct.ts).
     handleDisconnectsDirectly(server, (socket) => {
       this.signOut(socket).catch((error: unknown) => this.edge.answer(socket, undefined, error, 'disconnect'));
@@ -115,7 +114,13 @@ export class LobbyGateway
     await Promise.all([...sockets].map((socket) => this.signOut(socket)));
   }
 
-  /** `new_message`'s listener, one for every socket (socket.io calls it with the socket as `this`). */
+  /** `auth`'s listener, one for every socket (socket.io calls it with the socket as `this`). */
+  private readonly auth = sharedSocketListener((socket, args) => {
+    const { data, ack } = eventArguments(args);
+    this.onAuth(socket, data, ack).catch((error: unknown) => this.edge.answer(socket, ack, error, 'auth'));
+  });
+
+  /** `new_message`'s listener, one for every socket. */
   private readonly newMessage = sharedSocketListener((socket, args) => {
     const { data, ack } = eventArguments(args);
     this.onNewMessage(socket, data, ack).catch((error: unknown) => this.edge.answer(socket, ack, error, 'new_message'));
@@ -129,8 +134,7 @@ export class LobbyGateway
     state.connection = this.sessions.open(socket, 'lobby', transport, { details: state });
   }
 
-  @SubscribeMessage('auth')
-  async onAuth(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown, @Ack() ack?: AckFn): Promise<void> {
+  private async onAuth(socket: Socket, payload: unknown, ack?: AckFn): Promise<void> {
     const state = stateOf(socket);
     if (state.authStarted) return;
     state.authStarted = true;
