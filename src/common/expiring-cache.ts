@@ -57,7 +57,8 @@ export class ExpiringCache<K, V> {
     for (const [key, entry] of this.entries) if (matches(key, entry.value)) this.entries.delete(key);
   }
 
-  private set(key: K, value: V): void {
+  /** Holds `value` for `key` from now (nothing while either bound is 0); the least recently used goes when full. */
+  set(key: K, value: V): void {
     if (this.maxEntries <= 0 || this.ttlMs <= 0) return;
     this.entries.delete(key);
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as K);

@@ -3,13 +3,27 @@
  *   P..'p:'..place..':members'        hash   member id -> member JSON
  *   P..'p:'..place..':order'          zset   member id by arrival (score from P..'p:seq')
  *   P..'p:'..place..':version'        string the place's version, bumped by every first join and last leave
+ *   P..'p:'..place..':epoch'          string when the version key was made (Redis TIME): a version is the same list
+ *                                            only within one epoch (Redis restarted empty counts from 1 again)
  *   P..'p:'..place..':c:'..memberId   set    "instanceId connectionId" of the member's live connections
  *   P..'i:'..instanceId               set    "place\nmemberId\nconnectionId" held by that instance
  *   P..'leases'                       zset   instance id by lease end (epoch ms)
  */
 
+/** Shared by the scripts that change a place's members: bumps its version, starting a new epoch with a new key. */
+const BUMP = `
+local function bump(base)
+  local version = redis.call('INCR', base .. ':version')
+  if version == 1 then
+    local now = redis.call('TIME')
+    redis.call('SET', base .. ':epoch', now[1] .. '.' .. now[2])
+  end
+  return version
+end
+`;
+
 /** Shared by every script: forget one connection; returns {memberJSON, version} when it was the member's last. */
-const LEAVE = `
+const LEAVE = `${BUMP}
 local function leave(P, place, memberId, instanceId, connectionId)
   local base = P .. 'p:' .. place
   local conns = base .. ':c:' .. memberId
@@ -19,7 +33,7 @@ local function leave(P, place, memberId, instanceId, connectionId)
   local member = redis.call('HGET', base .. ':members', memberId)
   redis.call('HDEL', base .. ':members', memberId)
   redis.call('ZREM', base .. ':order', memberId)
-  return { member, redis.call('INCR', base .. ':version') }
+  return { member, bump(base) }
 end
 
 local function leaveAll(P, instanceId)
@@ -40,7 +54,7 @@ end
 `;
 
 /** KEYS: none. ARGV: P, place, memberId, memberJSON, instanceId, connectionId. Returns the new version or nil. */
-export const ADD = `
+export const ADD = `${BUMP}
 local P, place, memberId, member, instanceId, connectionId = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local base = P .. 'p:' .. place
 redis.call('SADD', P .. 'i:' .. instanceId, place .. '\\n' .. memberId .. '\\n' .. connectionId)
@@ -48,7 +62,7 @@ local conns = base .. ':c:' .. memberId
 if redis.call('SADD', conns, instanceId .. ' ' .. connectionId) == 0 or redis.call('SCARD', conns) > 1 then return nil end
 redis.call('HSET', base .. ':members', memberId, member)
 redis.call('ZADD', base .. ':order', redis.call('INCR', P .. 'p:seq'), memberId)
-return redis.call('INCR', base .. ':version')
+return bump(base)
 `;
 
 /** ARGV: P, place, memberId, instanceId, connectionId. Returns {memberJSON, version} or nil. */
@@ -56,10 +70,16 @@ export const REMOVE = `${LEAVE}
 return leave(ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
 `;
 
-/** ARGV: P, place. Returns {version, memberJSON...} in arrival order. */
+/**
+ * ARGV: P, place, the epoch and version the caller holds the members of ('' when none). Returns {version, epoch,
+ * memberJSON...} in arrival order, or only {version, epoch} when those are the caller's.
+ */
 export const SNAPSHOT = `
 local base = ARGV[1] .. 'p:' .. ARGV[2]
-local out = { tonumber(redis.call('GET', base .. ':version') or '0') }
+local version = redis.call('GET', base .. ':version') or '0'
+local epoch = redis.call('GET', base .. ':epoch') or ''
+local out = { version, epoch }
+if version == ARGV[4] and epoch == ARGV[3] then return out end
 local ids = redis.call('ZRANGE', base .. ':order', 0, -1)
 if #ids > 0 then
   for _, member in ipairs(redis.call('HMGET', base .. ':members', unpack(ids))) do table.insert(out, member) end

@@ -1,5 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import type { Redis } from 'ioredis';
+import { Clock } from '../../common/clock.js';
+import { ExpiringCache } from '../../common/expiring-cache.js';
+import { cacheSettings } from '../../config/areas/cache.settings.js';
 import {
   type Departure,
   type Leave,
@@ -10,13 +14,24 @@ import {
 import * as scripts from './presence-scripts.js';
 import { RedisConnections } from '../redis/redis-connections.js';
 
-/** Presence shared by every instance through Redis; each operation is one Lua script (presence-scripts.ts). */
+/**
+ * Presence shared by every instance through Redis; each operation is one Lua script (presence-scripts.ts). The last
+ * snapshot read of each place is kept (at most CACHE_MAX_ENTRIES places, each for CACHE_TTL_MS at most), and Redis
+ * sends a place's members only when they changed since: a lobby's anonymous readers, and a member's second tab,
+ * change nobody and would each be sent the whole list.
+ */
 @Injectable()
 export class RedisPresenceStore extends PresenceStore {
   private readonly redis: Redis;
+  private readonly snapshots: ExpiringCache<string, HeldSnapshot>;
 
-  constructor(private readonly connections: RedisConnections) {
+  constructor(
+    private readonly connections: RedisConnections,
+    clock: Clock,
+    @Inject(cacheSettings.KEY) cache: ConfigType<typeof cacheSettings>,
+  ) {
     super();
+    this.snapshots = new ExpiringCache(clock, cache.maxEntries, cache.ttlMs);
     this.redis = connections.get('commands');
     // EVALSHA, falling back to EVAL once per script: the script text is not sent with every call.
     for (const [name, lua] of Object.entries(scripts))
@@ -45,8 +60,15 @@ export class RedisPresenceStore extends PresenceStore {
   }
 
   async snapshot<M extends PresenceMember>(place: string): Promise<PresenceSnapshot<M>> {
-    const [version, ...members] = (await this.run('SNAPSHOT', place)) as [number, ...string[]];
-    return { version: Number(version), members: members.map((json) => JSON.parse(json) as M) };
+    const held = this.snapshots.get(place);
+    const known = held ? [held.epoch, String(held.snapshot.version)] : ['', ''];
+    const [version, epoch, ...members] = (await this.run('SNAPSHOT', place, ...known)) as string[];
+    // Redis answered only the epoch and version: they are still `held`'s.
+    if (held !== undefined && members.length === 0 && epoch === known[0] && version === known[1])
+      return held.snapshot as PresenceSnapshot<M>;
+    const snapshot = { version: Number(version), members: members.map((json) => JSON.parse(json) as M) };
+    this.snapshots.set(place, { epoch, snapshot });
+    return snapshot;
   }
 
   async renew(instanceId: string, expiresAt: number): Promise<boolean> {
@@ -83,4 +105,10 @@ function departures(flat: unknown): Departure[] {
     out.push({ place: values[i], member: JSON.parse(values[i + 1]) as PresenceMember, version: Number(values[i + 2]) });
   }
   return out;
+}
+
+/** A place's members as last read, with the epoch and version Redis gave them (presence-scripts.ts). */
+interface HeldSnapshot {
+  epoch: string;
+  snapshot: PresenceSnapshot;
 }

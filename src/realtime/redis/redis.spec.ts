@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
 import { SystemClock } from '../../common/clock.js';
 import { deliveryBusContract } from '../../../test/support/delivery-bus.contract.js';
 import { presenceStoreContract } from '../../../test/support/presence-store.contract.js';
@@ -6,6 +7,7 @@ import { freshRedisPrefix, redisConfig } from '../../../test/support/redis.js';
 import { InstanceIdentity } from '../bus/instance-identity.js';
 import { RedisConnections } from './redis-connections.js';
 import { RedisDeliveryBus } from '../bus/redis-delivery-bus.js';
+import * as scripts from '../presence/presence-scripts.js';
 import { RedisPresenceStore } from '../presence/redis-presence.store.js';
 
 deliveryBusContract(
@@ -56,15 +58,75 @@ async function cut(redis: Redis): Promise<Redis> {
 }
 
 presenceStoreContract('RedisPresenceStore', async () => {
-  const connections = new RedisConnections(redisConfig(freshRedisPrefix()).cluster);
-  const store = new RedisPresenceStore(connections);
+  const { store, close } = redisPresenceStores(1);
+  return { store: store[0], close };
+});
+
+describe('RedisPresenceStore snapshots', () => {
+  const alice = { id: 1, uname: 'alice' };
+  const bob = { id: 2, uname: 'bob' };
+
+  it('is sent the members only when they changed since its last read, on any instance', async () => {
+    const {
+      store: [a, b],
+      redis,
+      prefix,
+      close,
+    } = redisPresenceStores(2);
+    await a.add('p', alice, 'ia', 'a1');
+    const first = await a.snapshot('p');
+    expect(first).toEqual({ members: [alice], version: 1 });
+    // A second connection of a member already there, on either instance, changes no member: the same list.
+    await b.add('p', alice, 'ib', 'a2');
+    expect(await a.snapshot('p')).toBe(first);
+    await b.add('p', bob, 'ib', 'b1');
+    const second = await a.snapshot('p');
+    expect(second).toEqual({ members: [alice, bob], version: 2 });
+    expect(first).toEqual({ members: [alice], version: 1 });
+    expect(await b.snapshot('p')).toEqual(second);
+    // What Redis answers a holder of the current list: its epoch and version, and no member.
+    const [version, epoch, ...members] = (await snapshotScript(redis, prefix, 'p', '', '')) as string[];
+    expect([version, members.length]).toEqual(['2', 2]);
+    expect(await snapshotScript(redis, prefix, 'p', epoch, '2')).toEqual(['2', epoch]);
+    expect(await snapshotScript(redis, prefix, 'p', epoch, '1')).toHaveLength(4);
+    await close();
+  });
+
+  it('reads the list again when Redis lost its keys and counted back to the version it holds', async () => {
+    const {
+      store: [a, b],
+      redis,
+      prefix,
+      close,
+    } = redisPresenceStores(2);
+    await a.add('p', alice, 'ia', 'a1');
+    expect(await a.snapshot('p')).toEqual({ members: [alice], version: 1 });
+    // As after a restart with nothing on disk: every key gone, and the place's version starts from 1 again.
+    await redis.del(...(await redis.keys(`${prefix}*`)));
+    await b.add('p', bob, 'ib', 'b1');
+    expect(await a.snapshot('p')).toEqual({ members: [bob], version: 1 });
+    await close();
+  });
+});
+
+/** `count` stores, as many instances would hold, on one fresh key prefix. */
+function redisPresenceStores(count: number) {
+  const config = redisConfig(freshRedisPrefix());
+  const connections = Array.from({ length: count }, () => new RedisConnections(config.cluster));
+  const redis = connections[0].get('commands');
+  const prefix = connections[0].prefix;
   return {
-    store,
+    store: connections.map((each) => new RedisPresenceStore(each, new SystemClock(), config.cache)),
+    redis,
+    prefix,
     close: async () => {
-      const redis = connections.get('commands');
-      const keys = await redis.keys(`${connections.prefix}*`);
+      const keys = await redis.keys(`${prefix}*`);
       if (keys.length) await redis.del(...keys);
-      await connections.onApplicationShutdown();
+      await Promise.all(connections.map((each) => each.onApplicationShutdown()));
     },
   };
-});
+}
+
+function snapshotScript(redis: Redis, ...args: string[]): Promise<unknown> {
+  return redis.eval(scripts.SNAPSHOT, 0, ...args);
+}
