@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SystemClock } from '../../common/clock.js';
 import { deliveryBusContract } from '../../../test/support/delivery-bus.contract.js';
 import { presenceStoreContract } from '../../../test/support/presence-store.contract.js';
@@ -65,14 +65,16 @@ presenceStoreContract('RedisPresenceStore', async () => {
 describe('RedisPresenceStore snapshots', () => {
   const alice = { id: 1, uname: 'alice' };
   const bob = { id: 2, uname: 'bob' };
+  // Two instances' stores on one fresh prefix, and a connection to read Redis beside them.
+  let stores: ReturnType<typeof redisPresenceStores>;
+  beforeEach(() => {
+    stores = redisPresenceStores(2);
+  });
+  afterEach(() => stores.close());
 
   it('is sent the members only when they changed since its last read, on any instance', async () => {
-    const {
-      store: [a, b],
-      redis,
-      prefix,
-      close,
-    } = redisPresenceStores(2);
+    const [a, b] = stores.store;
+    const { redis, prefix } = stores;
     await a.add('p', alice, 'ia', 'a1');
     const first = await a.snapshot('p');
     expect(first).toEqual({ members: [alice], version: 1 });
@@ -89,23 +91,17 @@ describe('RedisPresenceStore snapshots', () => {
     expect([version, members.length]).toEqual(['2', 2]);
     expect(await snapshotScript(redis, prefix, 'p', epoch, '2')).toEqual(['2', epoch]);
     expect(await snapshotScript(redis, prefix, 'p', epoch, '1')).toHaveLength(4);
-    await close();
   });
 
   it('reads the list again when Redis lost its keys and counted back to the version it holds', async () => {
-    const {
-      store: [a, b],
-      redis,
-      prefix,
-      close,
-    } = redisPresenceStores(2);
+    const [a, b] = stores.store;
+    const { redis, prefix } = stores;
     await a.add('p', alice, 'ia', 'a1');
     expect(await a.snapshot('p')).toEqual({ members: [alice], version: 1 });
     // As after a restart with nothing on disk: every key gone, and the place's version starts from 1 again.
     await redis.del(...(await redis.keys(`${prefix}*`)));
     await b.add('p', bob, 'ib', 'b1');
     expect(await a.snapshot('p')).toEqual({ members: [bob], version: 1 });
-    await close();
   });
 });
 
