@@ -1,4 +1,4 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { Socket } from 'socket.io';
 import { describeFault, Refusal, StorageUnavailableError } from '../common/refusal.js';
@@ -17,27 +17,20 @@ const LIMITS = new Set<LobbyRefusalCode>([
 ]);
 
 /**
- * The lobby's edge: whatever a handler (or a pipe before it) throws is answered in the Moneypot protocol's
- * words. A lobby refusal gets its own reply; another refusal (a malformed payload, say) a `client_error` with
- * its message; a write the storage could not take is acked `INTERNAL_ERROR` (its writer logged it); anything else
- * is a fault, logged by name and message only, and acked `INTERNAL_ERROR`.
+ * The lobby's edge: whatever handling an event throws is answered in the Moneypot protocol's words. A lobby refusal
+ * gets its own reply; another refusal a `client_error` with its message; a write the storage could not take is acked
+ * `INTERNAL_ERROR` (its writer logged it); anything else is a fault, logged by name and message only, and acked
+ * `INTERNAL_ERROR`. The gateway takes every event off Nest's per-event path (LOBBY_DIRECT_EVENTS), so it calls this
+ * itself, for each failed event and disconnect, where Nest would call an exception filter.
  */
 @Injectable()
-@Catch()
-export class LobbyExceptionFilter implements ExceptionFilter {
+export class LobbyExceptionFilter {
   private readonly logger = new Logger('LobbyGateway');
 
   constructor(
     @Inject(lobbySettings.KEY) private readonly config: ConfigType<typeof lobbySettings>,
     private readonly metrics: Metrics,
   ) {}
-
-  catch(exception: unknown, host: ArgumentsHost): void {
-    const ws = host.switchToWs();
-    // Nest hands a handler [socket, data, ack?, pattern]: the ack is whichever argument is a function.
-    const ack = host.getArgs().find((arg): arg is AckFn => typeof arg === 'function');
-    this.answer(ws.getClient<Socket>(), ack, exception, ws.getPattern());
-  }
 
   /** Answers `exception`, thrown while handling `event`, to the socket that sent it. */
   answer(socket: Socket, ack: AckFn | undefined, exception: unknown, event: string): void {
