@@ -10,9 +10,7 @@ const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim
 
 /** CPU seconds (user + system) the server process has used so far. */
 export function cpuSeconds(server) {
-  const stat = readFileSync(`/proc/${server.pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / CLK_TCK;
+  return statCpuSeconds(`/proc/${server.pid}`);
 }
 
 /** CPU seconds of the server less its V8 profiler's own thread, whose sampling (BENCH_PROFILE=1) never rests. */
@@ -21,12 +19,16 @@ function workSeconds(server) {
   let profiler = 0;
   for (const tid of readdirSync(`/proc/${server.pid}/task`)) {
     const task = `/proc/${server.pid}/task/${tid}`;
-    if (readFileSync(`${task}/comm`, 'utf8').trim() !== 'v8:ProfEvntProc') continue;
-    const f = readFileSync(`${task}/stat`, 'utf8');
-    const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
-    profiler += (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+    if (readFileSync(`${task}/comm`, 'utf8').trim() === 'v8:ProfEvntProc') profiler += statCpuSeconds(task);
   }
   return cpuSeconds(server) - profiler;
+}
+
+/** User + system CPU seconds from the `stat` file of a process or thread directory under /proc. */
+function statCpuSeconds(dir) {
+  const stat = readFileSync(`${dir}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / CLK_TCK;
 }
 
 function rssKB(server) {
