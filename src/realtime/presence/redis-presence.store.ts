@@ -63,9 +63,8 @@ export class RedisPresenceStore extends PresenceStore {
     const held = this.snapshots.get(place);
     const known = held ? [held.epoch, String(held.snapshot.version)] : ['', ''];
     const [version, epoch, ...members] = (await this.run('SNAPSHOT', place, ...known)) as string[];
-    // Redis answered only the epoch and version: they are still `held`'s.
-    if (held !== undefined && members.length === 0 && epoch === known[0] && version === known[1])
-      return held.snapshot as PresenceSnapshot<M>;
+    // Still the epoch and version it sent: Redis sent no member, and `held` is the list.
+    if (held !== undefined && epoch === known[0] && version === known[1]) return held.snapshot as PresenceSnapshot<M>;
     const snapshot = { version: Number(version), members: members.map((json) => JSON.parse(json) as M) };
     this.snapshots.set(place, { epoch, snapshot });
     return snapshot;
