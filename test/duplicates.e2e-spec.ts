@@ -20,6 +20,8 @@ describe('a resent seller-chat message', () => {
       chatId: String(chatId),
       my: false,
     });
+    // Delivered before the resend: a tab hears two instances' messages in the order each reaches its own instance.
+    await suite.sync(tab);
     first.close();
 
     // The reconnect loop: a new connection, the same token, the same pending message.

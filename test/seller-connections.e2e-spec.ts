@@ -15,8 +15,12 @@ describe('seller chat connections: status, dead peers, limits, garbage', () => {
     const client = await connect();
     const [auth] = await client.request('auth', { name: 'watcher', sellerId: seller.id }, 2);
     const chatId = Number(Object.keys(auth.data.chats)[0]);
+    // The client's arrival, announced before its auth reply, has crossed the bus before the seller's first tab opens.
+    await suite.sync(client);
     const tab1 = await connect();
     expect(await tab1.request('auth', { id: seller.id, token: seller.token })).toHaveLength(1);
+    // Told the seller came before its other tab opens and both close: pushes from two instances keep no common order.
+    await client.waitFor('status', 2);
     const tab2 = await connect();
     await tab2.request('auth', { id: seller.id, token: seller.token });
     // A status pushed for the close that was not the last would be published before the last one's, so the marker
