@@ -94,7 +94,7 @@ export class LobbyRooms implements OnModuleDestroy {
 
   /**
    * `room.users` for these members: the object built last time when the members are the same (compared, not
-   * assumed from a presence version, which a presence store that restarted empty counts again from the start).
+   * assumed from a presence version, which only a clock keeps apart across a presence store that restarted empty).
    */
   userList(chatId: number, members: readonly LobbyMember[]): LobbyRoom['users'] {
     const last = this.users.get(chatId);

@@ -65,9 +65,9 @@ export class SellerChatService {
     });
     // A user whose instance vanished goes offline as if its last connection had closed; one put back after a
     // presence store outage comes online again.
-    presence.onChange(({ kind, place, member }) => {
+    presence.onChange(({ kind, place, member, version }) => {
       if (place !== ONLINE_PLACE) return;
-      this.announceStatus(member.id, kind === 'arrived').catch((error: unknown) =>
+      this.announceStatus(member.id, kind === 'arrived', version).catch((error: unknown) =>
         this.logger.error(`announcing user ${member.id} ${kind} failed: ${describeFault(error)}`),
       );
     });
@@ -146,8 +146,8 @@ export class SellerChatService {
     const newest = Math.max(0, ...histories.map((history) => history.messages.at(-1)?.id ?? 0));
     const heldUpTo = fresh || since || this.config.authMessagesPerChat > 0 ? newest : null;
     if (newChat) this.push(newChat.seller.id, 'chat', { id: newChat.id, chatter: newChat.client.name });
-    if ((await this.presence.join(ONLINE_PLACE, { id: user.id }, connectionId)) !== null)
-      await this.announceStatus(user.id, true, fresh ? chats : undefined);
+    const joined = await this.presence.join(ONLINE_PLACE, { id: user.id }, connectionId);
+    if (joined !== null) await this.announceStatus(user.id, true, joined, fresh ? chats : undefined);
     if (user.kind === 'seller') return { reply, sellerStatus: null, heldUpTo };
     const chat = chats[0];
     return {
@@ -159,7 +159,8 @@ export class SellerChatService {
 
   /** Takes a connection offline; the user's last connection going announces it to the other parties. */
   async signOut(userId: number, connectionId: string): Promise<void> {
-    if (await this.presence.leave(ONLINE_PLACE, userId, connectionId)) await this.announceStatus(userId, false);
+    const left = await this.presence.leave(ONLINE_PLACE, userId, connectionId);
+    if (left) await this.announceStatus(userId, false, left.version);
   }
 
   /**
@@ -278,10 +279,19 @@ export class SellerChatService {
     return seller;
   }
 
-  /** Tells the other party of each of the user's chats (all of them: `chats` when the caller knows them all). */
-  private async announceStatus(userId: number, status: boolean, chats?: DirectChat[]): Promise<void> {
+  /**
+   * Tells the other party of each of the user's chats (all of them: `chats` when the caller knows them all), with
+   * the presence version of the change, which orders it among the user's other changes (PresenceOrder).
+   */
+  private async announceStatus(
+    userId: number,
+    status: boolean,
+    presenceVersion: number,
+    chats?: DirectChat[],
+  ): Promise<void> {
     for (const chat of chats ?? (await this.chats.directChatsOf(userId))) {
-      this.push(counterpartOf(chat, userId).id, 'status', { chatId: chat.id, status });
+      const room = userRoom(counterpartOf(chat, userId).id);
+      this.bus.publish(SELLER_CHANNEL, { room, event: 'status', data: { chatId: chat.id, status }, presenceVersion });
     }
   }
 

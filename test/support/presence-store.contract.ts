@@ -12,16 +12,18 @@ export function presenceStoreContract(
   describe(`PresenceStore contract: ${name}`, () => {
     it('reports only a member’s first connection anywhere and its last one leaving, each with a new version', async () => {
       const { store, close } = await fresh();
-      expect(await store.add('p', alice, 'i1', 'a1')).toBe(1);
+      // Where a place's versions start is the store's choice (Redis starts at its clock); each change adds one.
+      const v = (await store.add('p', alice, 'i1', 'a1')) as number;
+      expect(v).toBeGreaterThan(0);
       expect(await store.add('p', alice, 'i2', 'a2')).toBeNull();
       expect(await store.remove('p', alice.id, 'i1', 'a1')).toBeNull();
       expect(await store.has('p', alice.id)).toBe(true);
-      expect(await store.snapshot('p')).toEqual({ members: [alice], version: 1 });
-      expect(await store.remove('p', alice.id, 'i2', 'a2')).toEqual({ member: alice, version: 2 });
+      expect(await store.snapshot('p')).toEqual({ members: [alice], version: v });
+      expect(await store.remove('p', alice.id, 'i2', 'a2')).toEqual({ member: alice, version: v + 1 });
       expect(await store.has('p', alice.id)).toBe(false);
-      expect(await store.snapshot('p')).toEqual({ members: [], version: 2 });
-      expect(await store.add('p', bob, 'i1', 'b1')).toBe(3);
-      expect(await store.add('other', bob, 'i1', 'b1')).toBe(1);
+      expect(await store.snapshot('p')).toEqual({ members: [], version: v + 1 });
+      expect(await store.add('p', bob, 'i1', 'b1')).toBe(v + 2);
+      expect(await store.add('other', bob, 'i1', 'b1')).toBeGreaterThan(0);
       await close();
     });
 
@@ -61,15 +63,15 @@ export function presenceStoreContract(
       await store.renew('dead', 5_000);
       await store.add('p', alice, 'dead', 'a1');
       await store.add('p', alice, 'live', 'a2');
-      await store.add('p', bob, 'dead', 'b1');
-      await store.add('q', bob, 'dead', 'b2');
+      const p = (await store.add('p', bob, 'dead', 'b1')) as number;
+      const q = (await store.add('q', bob, 'dead', 'b2')) as number;
       expect(await store.expire(4_999)).toEqual([]);
       const departures = await store.expire(5_001);
       expect(departures).toHaveLength(2);
       expect(departures).toEqual(
         expect.arrayContaining([
-          { place: 'p', member: bob, version: 3 },
-          { place: 'q', member: bob, version: 2 },
+          { place: 'p', member: bob, version: p + 1 },
+          { place: 'q', member: bob, version: q + 1 },
         ]),
       );
       expect(await store.expire(5_002)).toEqual([]);
@@ -82,9 +84,9 @@ export function presenceStoreContract(
       const { store, close } = await fresh();
       await store.renew('i1', 10_000);
       await store.add('p', alice, 'i1', 'a1');
-      await store.add('p', bob, 'i1', 'b1');
+      const v = (await store.add('p', bob, 'i1', 'b1')) as number;
       await store.add('p', bob, 'i2', 'b2');
-      expect(await store.removeInstance('i1')).toEqual([{ place: 'p', member: alice, version: 3 }]);
+      expect(await store.removeInstance('i1')).toEqual([{ place: 'p', member: alice, version: v + 1 }]);
       expect(await members(store, 'p')).toEqual([bob]);
       await close();
     });

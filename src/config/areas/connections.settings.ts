@@ -8,8 +8,9 @@ export interface ConnectionSettings {
   /** Requests one connection may have waiting; more close the connection. */
   readonly queueMax: number;
   /**
-   * How long a connection remembers the message ids of the history it was sent, to drop late duplicates; and how long
-   * an instance drops late live copies of what a bus repair delivered.
+   * How long a connection remembers the message ids of the history it was sent, to drop late duplicates; how long
+   * an instance drops late live copies of what a bus repair delivered; and how long it remembers each user's newest
+   * presence change, to drop an older one arriving late (PresenceOrder).
    */
   readonly lateDeliveryWindowMs: number;
   /** Bytes one connection may have queued for sending; past it the connection is dropped (a reader that stopped). */

@@ -2,21 +2,29 @@
  * Presence in Redis, one Lua script per operation so each is atomic across instances. Keys, under the prefix P:
  *   P..'p:'..place..':members'        hash   member id -> member JSON
  *   P..'p:'..place..':order'          zset   member id by arrival (score from P..'p:seq')
- *   P..'p:'..place..':version'        string the place's version, bumped by every first join and last leave
+ *   P..'p:'..place..':version'        string the place's version, bumped by every first join and last leave; made
+ *                                            at Redis's clock in microseconds, so a place's versions keep growing when
+ *                                            Redis restarted empty (PresenceOrder compares them across that)
  *   P..'p:'..place..':epoch'          string when the version key was made (Redis TIME): a version is the same list
- *                                            only within one epoch (Redis restarted empty counts from 1 again)
+ *                                            only within one epoch, whatever a clock set back would make it
  *   P..'p:'..place..':c:'..memberId   set    "instanceId connectionId" of the member's live connections
  *   P..'i:'..instanceId               set    "place\nmemberId\nconnectionId" held by that instance
  *   P..'leases'                       zset   instance id by lease end (epoch ms)
  */
 
-/** Shared by the scripts that change a place's members: bumps its version, starting a new epoch with a new key. */
+/**
+ * Shared by the scripts that change a place's members: bumps its version; a new key starts at the clock (an integer
+ * below 2^53, exact as a Lua number and in JSON) with a new epoch.
+ */
 const BUMP = `
 local function bump(base)
   local version = redis.call('INCR', base .. ':version')
   if version == 1 then
     local now = redis.call('TIME')
+    local start = now[1] .. string.format('%06d', tonumber(now[2]))
+    redis.call('SET', base .. ':version', start)
     redis.call('SET', base .. ':epoch', now[1] .. '.' .. now[2])
+    version = tonumber(start)
   end
   return version
 end
