@@ -5,7 +5,6 @@ import type { Metrics } from '../operations/metrics.js';
 import type { Delivery } from '../realtime/bus/delivery-bus.js';
 import { PrebuiltFrameBroadcast } from '../realtime/internals/prebuilt-frame-broadcast.js';
 import type { ConnectionSession, Pushed } from '../realtime/connection/session.js';
-import type { PresenceOrder } from '../realtime/presence/presence-order.js';
 import type { IoFrame } from '../realtime/transports/io-client-transport.js';
 import type { LobbyChannelEvents, LobbyEvents } from './lobby.types.js';
 
@@ -14,7 +13,7 @@ import type { LobbyChannelEvents, LobbyEvents } from './lobby.types.js';
  * straight to the members' sockets where engine.io holds nothing for them: prebuilt-frame-broadcast.ts), except to
  * sockets whose auth reply is being built (their connection's gate holds it, to send right after the reply) and
  * sockets whose reply, just sent, already reflects it (a late remote delivery of a message in their history, or of
- * a join their user list shows). A member's join or leave older than one already delivered here goes to nobody.
+ * a join their user list shows).
  */
 export class LobbyFanout {
   /** Connections whose auth reply is being built, by lobby room: not in the socket.io room yet. */
@@ -27,7 +26,6 @@ export class LobbyFanout {
     private readonly server: Server,
     private readonly clock: Clock,
     private readonly metrics: Metrics,
-    private readonly order: PresenceOrder,
   ) {
     this.broadcast = new PrebuiltFrameBroadcast(server);
   }
@@ -57,7 +55,6 @@ export class LobbyFanout {
 
   deliver(delivery: Delivery<LobbyChannelEvents>): void {
     if (delivery.event === 'closed') return this.close(delivery.room);
-    if (this.superseded(delivery)) return;
     const { room, event, data, exceptConnection } = delivery;
     for (const connection of this.entering.of(room)) {
       // Only taken while held: once the gate stops holding (a failed auth, its reply out), the room has the socket.
@@ -91,15 +88,6 @@ export class LobbyFanout {
       settled.push(connection);
     }
     for (const connection of settled) this.forget(room, connection);
-  }
-
-  /** A member's join or leave made on another instance, reaching this one after a newer change of that member. */
-  private superseded(delivery: Delivery<LobbyEvents>): boolean {
-    const { presenceVersion } = delivery;
-    if (presenceVersion === undefined || (delivery.event !== 'user_joined' && delivery.event !== 'user_left')) {
-      return false;
-    }
-    return !this.order.admit(`${delivery.room}\n${delivery.data.id}`, presenceVersion, this.clock.now());
   }
 
   /** Sockets of the room whose just-sent auth reply already reflects this delivery. */

@@ -13,7 +13,6 @@ import { AuthThrottle } from '../realtime/limits/auth-throttle.js';
 import { ClientAddresses } from '../realtime/limits/client-addresses.js';
 import type { ConnectionSession } from '../realtime/connection/session.js';
 import { Sessions } from '../realtime/connection/sessions.js';
-import { PresenceOrder } from '../realtime/presence/presence-order.js';
 import type { IoGatewayOptions } from '../realtime/transports/chatgate-io-adapter.js';
 import { IoClientTransport, type IoFrame } from '../realtime/transports/io-client-transport.js';
 import { LobbyRefusal } from './lobby-errors.js';
@@ -91,8 +90,7 @@ export class LobbyGateway
     handleDisconnectsDirectly(server, (socket) => {
       this.signOut(socket).catch((error: unknown) => this.edge.answer(socket, undefined, error, 'disconnect'));
     });
-    const order = new PresenceOrder(this.sessions.lateDeliveryWindowMs);
-    this.fanout = new LobbyFanout(server, this.clock, this.metrics, order);
+    this.fanout = new LobbyFanout(server, this.clock, this.metrics);
     this.subscription = this.bus.subscribe(LOBBY_CHANNEL, (delivery) => this.fanout.deliver(delivery));
     this.metrics.countWaitingAuths(() => this.authQueue.waiting);
     this.metrics.countLobbyMembers(() => {

@@ -92,7 +92,13 @@ export class LobbyService {
       const event = kind === 'departed' ? 'user_left' : 'user_joined';
       // Lobby places hold only the LobbyMembers `enter` put there (as `snapshot<LobbyMember>` reads them).
       const data = member as LobbyMember;
-      this.bus.publish(LOBBY_CHANNEL, { room: place, event, data, presenceVersion: version });
+      this.bus.publish(LOBBY_CHANNEL, {
+        room: place,
+        event,
+        data,
+        presenceVersion: version,
+        presenceOf: String(member.id),
+      });
     });
     // What a lobby's watchers on this instance missed while its link to the others was down: its stored messages.
     bus.recoverWith(LOBBY_CHANNEL, async (room, afterId, limit) => {
@@ -160,7 +166,11 @@ export class LobbyService {
     }
     const joined = member && (await this.presence.join(lobbyRoom(chatId), member, connectionId));
     if (joined)
-      this.publish(session, 'user_joined', member, { exceptConnection: connectionId, presenceVersion: joined });
+      this.publish(session, 'user_joined', member, {
+        exceptConnection: connectionId,
+        presenceVersion: joined,
+        presenceOf: String(member.id),
+      });
     // Read after this socket's own join, so its user is in the list and the version covers that join; sockets
     // entering together share the read (SharedReads: none of them gets one that started before its join).
     const present = await this.presentUsers.read(chatId, () => this.presence.snapshot<LobbyMember>(lobbyRoom(chatId)));
@@ -193,7 +203,12 @@ export class LobbyService {
     this.rooms.closed(session.chatId);
     if (!session.member) return;
     const left = await this.presence.leave<LobbyMember>(lobbyRoom(session.chatId), session.member.id, connectionId);
-    if (left) this.publish(session, 'user_left', left.member, { presenceVersion: left.version });
+    if (left) {
+      this.publish(session, 'user_left', left.member, {
+        presenceVersion: left.version,
+        presenceOf: String(left.member.id),
+      });
+    }
   }
 
   /** Handles what a member typed: a message for everyone, or a staff command. Checks run in the protocol's order. */
@@ -245,7 +260,7 @@ export class LobbyService {
     session: LobbySession,
     event: Event,
     data: LobbyEvents[Event],
-    extra: Pick<DeliveryEnvelope, 'exceptConnection' | 'messageId' | 'presenceVersion'> = {},
+    extra: Pick<DeliveryEnvelope, 'exceptConnection' | 'messageId' | 'presenceVersion' | 'presenceOf'> = {},
   ): void {
     this.bus.publish(LOBBY_CHANNEL, { room: lobbyRoom(session.chatId), event, data, ...extra });
   }

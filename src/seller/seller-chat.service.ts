@@ -281,7 +281,8 @@ export class SellerChatService {
 
   /**
    * Tells the other party of each of the user's chats (all of them: `chats` when the caller knows them all), with
-   * the presence version of the change, which orders it among the user's other changes (PresenceOrder).
+   * the presence version of the change, which orders it among the user's other changes (the bus's "Presence in
+   * order": each chat's status is the other party's presence there).
    */
   private async announceStatus(
     userId: number,
@@ -291,7 +292,8 @@ export class SellerChatService {
   ): Promise<void> {
     for (const chat of chats ?? (await this.chats.directChatsOf(userId))) {
       const room = userRoom(counterpartOf(chat, userId).id);
-      this.bus.publish(SELLER_CHANNEL, { room, event: 'status', data: { chatId: chat.id, status }, presenceVersion });
+      const data = { chatId: chat.id, status };
+      this.bus.publish(SELLER_CHANNEL, { room, event: 'status', data, presenceVersion, presenceOf: String(chat.id) });
     }
   }
 

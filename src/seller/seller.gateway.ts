@@ -13,7 +13,6 @@ import { AuthQueue } from '../realtime/limits/auth-queue.js';
 import { AuthThrottle } from '../realtime/limits/auth-throttle.js';
 import { ClientAddresses } from '../realtime/limits/client-addresses.js';
 import { Sessions } from '../realtime/connection/sessions.js';
-import { PresenceOrder } from '../realtime/presence/presence-order.js';
 import { WsClientTransport } from '../realtime/transports/ws-client-transport.js';
 import {
   configuredBy,
@@ -68,7 +67,6 @@ export class SellerGateway
   private readonly logger = new Logger(SellerGateway.name);
   private readonly byUser = new SetMap<number, SellerConnection>();
   private subscription!: Subscription;
-  private order!: PresenceOrder;
 
   constructor(
     private readonly chat: SellerChatService,
@@ -95,7 +93,6 @@ export class SellerGateway
     }
     // Signed-in connections are taken offline here rather than in a `handleDisconnect`: see handleClosesDirectly.
     handleClosesDirectly(server, (socket) => this.onClose(socket));
-    this.order = new PresenceOrder(this.sessions.lateDeliveryWindowMs);
     this.subscription = this.bus.subscribe(SELLER_CHANNEL, (delivery) => this.deliver(delivery));
     this.metrics.countWaitingAuths(() => this.authQueue.waiting);
     this.metrics.countOnlineSellers(
@@ -244,7 +241,6 @@ export class SellerGateway
   private deliver(delivery: Delivery<SellerEvents>): void {
     const { room, event, data, exceptConnection, messageId } = delivery;
     const now = this.clock.now();
-    if (this.superseded(delivery, now)) return;
     for (const connection of this.byUser.of(userOfRoom(room))) {
       if (connection.id === exceptConnection || connection.session.alreadySent({ messageId }, now)) continue;
       if (delivery.event === 'chat') {
@@ -257,12 +253,6 @@ export class SellerGateway
       connection.session.push({ frame: { command: event, data }, messageId });
       if (event === 'message') this.metrics.messagesDelivered.inc('seller');
     }
-  }
-
-  /** A status older than one already delivered here for its chat: a change made on another instance, arriving late. */
-  private superseded(delivery: Delivery<SellerEvents>, now: number): boolean {
-    if (delivery.event !== 'status' || delivery.presenceVersion === undefined) return false;
-    return !this.order.admit(`${delivery.room}\n${delivery.data.chatId}`, delivery.presenceVersion, now);
   }
 }
 

@@ -1,9 +1,12 @@
+import { SystemClock } from '../../src/common/clock.js';
 import {
   type Channel,
   type EventMap,
   LocalDeliveryBus,
   type Publication,
 } from '../../src/realtime/bus/delivery-bus.js';
+import { LocalHandlers } from '../../src/realtime/bus/local-handlers.js';
+import { PresenceOrder } from '../../src/realtime/presence/presence-order.js';
 
 /**
  * The delivery buses of several simulated instances in one process, joined as Redis would join them: each bus
@@ -11,6 +14,9 @@ import {
  * asynchronously (after `delayMs`, serialized through JSON). `pause` holds remote deliveries until `flush`, so a
  * test can put a late delivery exactly where it wants it.
  */
+/** LATE_DELIVERY_WINDOW_MS's default. */
+const LATE_DELIVERY_WINDOW_MS = 10_000;
+
 export class BusHub {
   private readonly buses = new Set<HubBus>();
   private held: (() => void)[] | null = null;
@@ -66,6 +72,11 @@ export class HubBus extends LocalDeliveryBus {
 
   constructor(private readonly hub: BusHub) {
     super();
+  }
+
+  /** Deliveries cross between the simulated instances, so presence is ordered as RedisDeliveryBus orders it. */
+  protected override newHandlers(): LocalHandlers {
+    return new LocalHandlers({ order: new PresenceOrder(LATE_DELIVERY_WINDOW_MS), clock: new SystemClock() });
   }
 
   override publish<Events extends EventMap, Event extends keyof Events & string>(

@@ -101,6 +101,28 @@ export function deliveryBusContract(
       await close();
     });
 
+    it('hands one room and subject’s presence changes over in version order, dropping an older one that comes later', async () => {
+      const { a, b, crossProcess, close } = await pair();
+      const onB: Delivery<Events>[] = [];
+      await b.subscribe(CH, (d) => onB.push(d)).watch('r');
+      const change = (n: number, presenceOf: string, presenceVersion: number): Publication<Events, 'e'> => ({
+        room: 'r',
+        event: 'e',
+        data: { n },
+        presenceOf,
+        presenceVersion,
+      });
+      // b's own newer change of m is handed over at once; a's older one of m, and its change of x, come later.
+      a.publish(CH, change(1, 'm', 5));
+      a.publish(CH, change(2, 'x', 4));
+      b.publish(CH, change(3, 'm', 6));
+      a.publish(CH, delivery('r', 4));
+      await until(() => onB.some((d) => d.data.n === 4), { what: "a's marker on b" });
+      // In one process nothing crosses: each change is handed over as it is published.
+      expect(onB.map((d) => d.data.n)).toEqual(crossProcess ? [3, 2, 4] : [1, 2, 3, 4]);
+      await close();
+    });
+
     it.runIf(losesLinks)(
       'after a lost link, delivers what the room missed in id order, once, before what arrived during the read',
       async () => {

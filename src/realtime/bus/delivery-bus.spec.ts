@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BusHub } from '../../../test/support/bus-hub.js';
 import { deliveryBusContract } from '../../../test/support/delivery-bus.contract.js';
-import { defineChannel, LocalDeliveryBus, LocalHandlers } from './delivery-bus.js';
+import { defineChannel, LocalDeliveryBus } from './delivery-bus.js';
+import { LocalHandlers } from './local-handlers.js';
 
 deliveryBusContract('LocalDeliveryBus (one process)', async () => {
   const bus = new LocalDeliveryBus();

@@ -1,4 +1,5 @@
 import type { Sequenced } from '../connection/push-gate.js';
+import { LocalHandlers } from './local-handlers.js';
 
 /** The events of one channel: each event's name and the payload its deliveries carry. */
 export type EventMap = Record<string, unknown>;
@@ -25,6 +26,11 @@ export interface DeliveryEnvelope extends Sequenced {
   exceptConnection?: string;
   // messageId and presenceVersion (Sequenced): a connection that was just sent a history or a user list drops
   // the deliveries those already reflect, since remote deliveries can arrive after them (PushGate).
+  /**
+   * Whose presence the change is, within the room (a lobby member's id, a seller chat's id), with `presenceVersion`:
+   * the bus hands one room and subject's changes over in version order (see DeliveryBus).
+   */
+  presenceOf?: string;
 }
 
 /**
@@ -99,6 +105,10 @@ export type MissedMessages<Events extends EventMap = EventMap> = (
  *   presence store on its own).
  *   Past that, a connection re-reads history on its next auth, and `messageId`/`presenceVersion` let it drop what
  *   it was already sent.
+ * - **Presence in order.** A delivery with `presenceOf` and `presenceVersion` older than one already handed over
+ *   for the same room and subject (within LATE_DELIVERY_WINDOW_MS) is dropped: two processes' changes of one user
+ *   can cross between them, and the older one must not be shown last. Every subscriber gets this, whatever its
+ *   transport.
  * - **No echo.** A process never receives its own publication a second time.
  * - **Narrowed.** A handler is woken only for rooms it watches, so a process with no connection in a room
  *   does no work for it.
@@ -119,129 +129,6 @@ export abstract class DeliveryBus {
    * before its rooms are watched; a bus that cannot lose deliveries never calls it.
    */
   abstract recoverWith<Events extends EventMap>(channel: Channel<Events>, read: MissedMessages<Events>): void;
-}
-
-/**
- * Counted room watches of one subscription, shared by the bus implementations: `watch` and `unwatch` report
- * when a room gains its first watch or loses its last one.
- */
-export class RoomWatches {
-  private readonly counts = new Map<string, number>();
-
-  /** True when `room` was not watched before. */
-  add(room: string): boolean {
-    const count = this.counts.get(room) ?? 0;
-    this.counts.set(room, count + 1);
-    return count === 0;
-  }
-
-  /** True when `room` is no longer watched. */
-  remove(room: string): boolean {
-    const count = this.counts.get(room);
-    if (count === undefined) return false;
-    if (count > 1) {
-      this.counts.set(room, count - 1);
-      return false;
-    }
-    this.counts.delete(room);
-    return true;
-  }
-
-  has(room: string): boolean {
-    return this.counts.has(room);
-  }
-
-  rooms(): string[] {
-    return [...this.counts.keys()];
-  }
-
-  clear(): void {
-    this.counts.clear();
-  }
-}
-
-/**
- * Handlers of one channel, by the rooms they watch. `onFirstWatch` runs when a room gains its first handler
- * (a remote bus subscribes then) and every later watch of that room waits for it too; `onLastUnwatch` runs when
- * the room loses its last handler. A room watched by one handler (the usual case: one per instance and channel,
- * for each user's room) holds that handler alone, not a Set of one; and a room's first watch is remembered only
- * until it has succeeded, so an idle room costs a map entry, not a Set and a promise.
- */
-export class LocalHandlers {
-  private readonly byRoom = new Map<string, DeliveryHandler | Set<DeliveryHandler>>();
-  /** The first watch of each room, while it runs, or when it failed (later watches of the room fail with it). */
-  private readonly ready = new Map<string, Promise<void>>();
-
-  subscribe(
-    handler: DeliveryHandler,
-    onFirstWatch: (room: string) => Promise<void> = async () => {},
-    onLastUnwatch: (room: string) => void = () => {},
-    onCaughtUp: (room: string, messageId: number) => void = () => {},
-  ): Subscription {
-    const watches = new RoomWatches();
-    const detach = (room: string) => {
-      const handlers = this.byRoom.get(room);
-      if (handlers instanceof Set) {
-        handlers.delete(handler);
-        if (handlers.size === 1) this.byRoom.set(room, handlers.values().next().value!);
-        if (handlers.size > 0) return;
-      } else if (handlers !== handler) {
-        return;
-      }
-      this.byRoom.delete(room);
-      this.ready.delete(room);
-      onLastUnwatch(room);
-    };
-    return {
-      watch: async (room) => {
-        if (watches.add(room)) {
-          const handlers = this.byRoom.get(room);
-          if (handlers === undefined) {
-            this.byRoom.set(room, handler);
-            this.firstWatch(room, onFirstWatch(room));
-          } else if (handlers instanceof Set) {
-            handlers.add(handler);
-          } else if (handlers !== handler) {
-            this.byRoom.set(room, new Set([handlers, handler]));
-          }
-        }
-        await this.ready.get(room);
-      },
-      unwatch: (room) => {
-        if (watches.remove(room)) detach(room);
-      },
-      caughtUp: (room, messageId) => {
-        if (watches.has(room)) onCaughtUp(room, messageId);
-      },
-      close: () => {
-        watches.rooms().forEach(detach);
-        watches.clear();
-      },
-    };
-  }
-
-  /** Handlers that watch the room during a delivery get the next one, not this one: hence the copy of several. */
-  deliver(delivery: Delivery): void {
-    const handlers = this.byRoom.get(delivery.room);
-    if (!handlers) return;
-    if (handlers instanceof Set) for (const handler of [...handlers]) handler(delivery);
-    else handlers(delivery);
-  }
-
-  /** Every watch of `room` waits for its first one; once that has succeeded there is nothing left to wait for. */
-  private firstWatch(room: string, watched: Promise<void>): void {
-    this.ready.set(room, watched);
-    watched.then(
-      () => {
-        if (this.ready.get(room) === watched) this.ready.delete(room);
-      },
-      () => {},
-    );
-  }
-
-  watchedRooms(): string[] {
-    return [...this.byRoom.keys()];
-  }
 }
 
 /** The single-instance bus: every subscriber is local, so every delivery is synchronous. */
@@ -265,8 +152,13 @@ export class LocalDeliveryBus extends DeliveryBus {
 
   protected handlersOf(channel: string): LocalHandlers {
     let handlers = this.channels.get(channel);
-    if (!handlers) this.channels.set(channel, (handlers = new LocalHandlers()));
+    if (!handlers) this.channels.set(channel, (handlers = this.newHandlers()));
     return handlers;
+  }
+
+  /** One process's deliveries never cross, so they need no presence ordering. */
+  protected newHandlers(): LocalHandlers {
+    return new LocalHandlers();
   }
 }
 

@@ -11,15 +11,16 @@ import {
   DeliveryBus,
   type DeliveryHandler,
   type EventMap,
-  LocalHandlers,
   type MissedMessages,
   type Publication,
   type Subscription,
   untyped,
 } from './delivery-bus.js';
 import { InstanceIdentity } from './instance-identity.js';
+import { LocalHandlers } from './local-handlers.js';
 import { RedisConnections } from '../redis/redis-connections.js';
 import { RoomRecovery } from './room-recovery.js';
+import { PresenceOrder } from '../presence/presence-order.js';
 
 /** One channel's handlers here, and its gap repair when the channel registered one (`recoverWith`). */
 interface ChannelHere {
@@ -141,7 +142,10 @@ export class RedisDeliveryBus extends DeliveryBus implements OnModuleDestroy {
 
   private channelHere(channel: string): ChannelHere {
     let here = this.channels.get(channel);
-    if (!here) this.channels.set(channel, (here = { handlers: new LocalHandlers(), recovery: null }));
+    if (!here) {
+      const presence = { order: new PresenceOrder(this.connections.lateDeliveryWindowMs), clock: this.clock };
+      this.channels.set(channel, (here = { handlers: new LocalHandlers(presence), recovery: null }));
+    }
     return here;
   }
 

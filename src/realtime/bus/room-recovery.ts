@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import type { Clock } from '../../common/clock.js';
 import { describeFault } from '../../common/refusal.js';
-import type { Delivery, LocalHandlers, MissedMessages } from './delivery-bus.js';
+import type { Delivery, MissedMessages } from './delivery-bus.js';
+import type { LocalHandlers } from './local-handlers.js';
 
 /** How long a repair whose database read failed waits before reading again. */
 const RETRY_MS = 1000;
