@@ -92,13 +92,7 @@ export class LobbyService {
       const event = kind === 'departed' ? 'user_left' : 'user_joined';
       // Lobby places hold only the LobbyMembers `enter` put there (as `snapshot<LobbyMember>` reads them).
       const data = member as LobbyMember;
-      this.bus.publish(LOBBY_CHANNEL, {
-        room: place,
-        event,
-        data,
-        presenceVersion: version,
-        presenceOf: String(member.id),
-      });
+      this.bus.publish(LOBBY_CHANNEL, { room: place, event, data, ...presenceChange(data, version) });
     });
     // What a lobby's watchers on this instance missed while its link to the others was down: its stored messages.
     bus.recoverWith(LOBBY_CHANNEL, async (room, afterId, limit) => {
@@ -168,8 +162,7 @@ export class LobbyService {
     if (joined)
       this.publish(session, 'user_joined', member, {
         exceptConnection: connectionId,
-        presenceVersion: joined,
-        presenceOf: String(member.id),
+        ...presenceChange(member, joined),
       });
     // Read after this socket's own join, so its user is in the list and the version covers that join; sockets
     // entering together share the read (SharedReads: none of them gets one that started before its join).
@@ -203,12 +196,7 @@ export class LobbyService {
     this.rooms.closed(session.chatId);
     if (!session.member) return;
     const left = await this.presence.leave<LobbyMember>(lobbyRoom(session.chatId), session.member.id, connectionId);
-    if (left) {
-      this.publish(session, 'user_left', left.member, {
-        presenceVersion: left.version,
-        presenceOf: String(left.member.id),
-      });
-    }
+    if (left) this.publish(session, 'user_left', left.member, presenceChange(left.member, left.version));
   }
 
   /** Handles what a member typed: a message for everyone, or a staff command. Checks run in the protocol's order. */
@@ -264,6 +252,14 @@ export class LobbyService {
   ): void {
     this.bus.publish(LOBBY_CHANNEL, { room: lobbyRoom(session.chatId), event, data, ...extra });
   }
+}
+
+/** What orders a member's change among its others on the bus (DeliveryBus, "Presence in order"). */
+function presenceChange(
+  member: LobbyMember,
+  version: number,
+): Pick<DeliveryEnvelope, 'presenceVersion' | 'presenceOf'> {
+  return { presenceVersion: version, presenceOf: String(member.id) };
 }
 
 /** Owners outrank everything; an app's own mods are mods in its lobby unless their global role is higher. */
