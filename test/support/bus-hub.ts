@@ -7,6 +7,10 @@ import {
 } from '../../src/realtime/bus/delivery-bus.js';
 import { LocalHandlers } from '../../src/realtime/bus/local-handlers.js';
 import { PresenceOrder } from '../../src/realtime/presence/presence-order.js';
+import { loadConfig } from '../../src/config/app-config.js';
+
+/** How long each simulated instance orders presence changes: LATE_DELIVERY_WINDOW_MS's default, as an app has it. */
+const LATE_DELIVERY_WINDOW_MS = loadConfig({}).connections.lateDeliveryWindowMs;
 
 /**
  * The delivery buses of several simulated instances in one process, joined as Redis would join them: each bus
@@ -14,9 +18,6 @@ import { PresenceOrder } from '../../src/realtime/presence/presence-order.js';
  * asynchronously (after `delayMs`, serialized through JSON). `pause` holds remote deliveries until `flush`, so a
  * test can put a late delivery exactly where it wants it.
  */
-/** LATE_DELIVERY_WINDOW_MS's default. */
-const LATE_DELIVERY_WINDOW_MS = 10_000;
-
 export class BusHub {
   private readonly buses = new Set<HubBus>();
   private held: (() => void)[] | null = null;

@@ -4,7 +4,8 @@ import type { SettingsReader } from '../settings-reader.js';
 /**
  * Facts kept in memory instead of read per socket or per message (apps, token holders, lobby mute lists and
  * settings, presence lists read from Redis): at most `maxEntries` of each kind, each at most `ttlMs` old. Changes
- * reach every instance at once through the delivery bus; the age bound is for an announcement lost between instances.
+ * reach every instance as soon as the delivery bus carries their announcement; the age bound is for an announcement
+ * lost between instances.
  */
 export interface CacheSettings {
   readonly maxEntries: number;
